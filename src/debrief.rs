@@ -1,0 +1,166 @@
+//! The debrief: what worked, what did not, and why.
+//!
+//! Built from a finished session alone: the turns already carry every
+//! explanation, and the scenario carries the analysis's best path. The MITI
+//! figures follow MITI 4.2.1: reflections (simple and complex) against
+//! questions, and the share of reflections that are complex.
+
+use serde::Serialize;
+
+use crate::engine::session::{EndingView, Mode, PlayError, Session, Turn, TrustView};
+use crate::skill::{Kind, Miti, Skill};
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Debrief {
+    pub scenario: String,
+    pub title: String,
+    pub mode: Mode,
+    pub ending: EndingView,
+    /// The peer's last words, if any.
+    pub say: Option<String>,
+    /// The scenario's account of this ending.
+    pub text: String,
+    pub trust: TrustView,
+    /// Trust at the start and after each turn.
+    pub trust_over_time: Vec<i32>,
+    pub turns: Vec<Turn>,
+    /// Each skill used, with how often and its net effect on trust.
+    pub skills: Vec<SkillUse>,
+    pub miti: MitiSummary,
+    pub key_moments: Vec<Moment>,
+    pub best_path: Option<Comparison>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SkillUse {
+    pub skill: Skill,
+    pub label: &'static str,
+    pub kind: Kind,
+    pub count: usize,
+    pub net: i32,
+}
+
+/// How a figure compares with the MITI proficiency guides.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    BelowFair,
+    Fair,
+    Good,
+    /// Not enough responses of the kind to say.
+    NotApplicable,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct MitiSummary {
+    pub reflections: usize,
+    pub complex_reflections: usize,
+    pub questions: usize,
+    /// Reflections per question; `None` when no question was asked.
+    pub reflection_to_question: Option<f64>,
+    pub reflection_to_question_level: Level,
+    /// Share of reflections that are complex; `None` with no reflection.
+    pub complex_share: Option<f64>,
+    pub complex_share_level: Level,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Moment {
+    pub turn: usize,
+    /// The change of trust, after it was held within bounds.
+    pub change: i32,
+    pub text: String,
+    pub skill: Skill,
+    pub feedback: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Comparison {
+    pub best_trust: i32,
+    pub best_ending: EndingView,
+    pub learner_trust: i32,
+    /// The best path's responses, in order.
+    pub best_responses: Vec<String>,
+    /// The first turn at which the learner left the best path, if they did.
+    pub left_best_path_at: Option<usize>,
+}
+
+impl Session {
+    pub fn debrief(&self) -> Result<Debrief, PlayError> {
+        let sc = self.scenario();
+        let ending = &sc.endings[self.state().ending().ok_or(PlayError::NotEnded)?];
+        let turns = self.turns().to_vec();
+        let final_trust = i32::from(self.state().trust);
+
+        let mut skills: Vec<SkillUse> = Vec::new();
+        for t in &turns {
+            match skills.iter_mut().find(|s| s.skill == t.skill) {
+                Some(s) => {
+                    s.count += 1;
+                    s.net += t.trust_after - t.trust_before;
+                }
+                None => skills.push(SkillUse { skill: t.skill, label: t.skill_label, kind: t.kind, count: 1, net: t.trust_after - t.trust_before }),
+            }
+        }
+        skills.sort_by_key(|s| s.skill);
+
+        let count = |m: Miti| turns.iter().filter(|t| t.skill.miti() == m).count();
+        let (simple, complex, questions) = (count(Miti::SimpleReflection), count(Miti::ComplexReflection), count(Miti::Question));
+        let reflections = simple + complex;
+        let ratio = (questions > 0).then(|| reflections as f64 / questions as f64);
+        let share = (reflections > 0).then(|| complex as f64 / reflections as f64);
+        let level = |v: Option<f64>, fair: f64, good: f64| match v {
+            None => Level::NotApplicable,
+            Some(v) if v >= good => Level::Good,
+            Some(v) if v >= fair => Level::Fair,
+            Some(_) => Level::BelowFair,
+        };
+        let miti = MitiSummary {
+            reflections,
+            complex_reflections: complex,
+            questions,
+            reflection_to_question: ratio,
+            reflection_to_question_level: if questions == 0 && reflections > 0 { Level::Good } else { level(ratio, 1.0, 2.0) },
+            complex_share: share,
+            complex_share_level: level(share, 0.4, 0.5),
+        };
+
+        // The three largest gains and the three largest drops, in turn order.
+        let moment = |t: &Turn| Moment { turn: t.number, change: t.trust_after - t.trust_before, text: t.text.clone(), skill: t.skill, feedback: t.feedback.clone() };
+        let mut gains: Vec<&Turn> = turns.iter().filter(|t| t.trust_after > t.trust_before).collect();
+        gains.sort_by_key(|t| (-(t.trust_after - t.trust_before), t.number));
+        let mut drops: Vec<&Turn> = turns.iter().filter(|t| t.trust_after < t.trust_before).collect();
+        drops.sort_by_key(|t| (t.trust_after - t.trust_before, t.number));
+        let mut key_moments: Vec<Moment> = gains.into_iter().take(3).chain(drops.into_iter().take(3)).map(moment).collect();
+        key_moments.sort_by_key(|m| m.turn);
+
+        let best_path = sc.best.as_ref().map(|best| {
+            let e = &sc.endings[best.ending];
+            let left = turns.iter().zip(best.steps.iter().map(Some).chain(std::iter::repeat(None))).position(|(t, step)| step.is_none_or(|&(n, c)| sc.nodes[n].id != t.node || c != t.index));
+            let left = left.or((turns.len() < best.steps.len()).then_some(turns.len()));
+            Comparison {
+                best_trust: best.trust,
+                best_ending: EndingView { id: e.id.clone(), outcome: e.outcome, title: e.title.clone() },
+                learner_trust: final_trust,
+                best_responses: best.steps.iter().map(|&(n, c)| sc.nodes[n].choices[c].text.clone()).collect(),
+                left_best_path_at: left.map(|i| i + 1),
+            }
+        });
+
+        Ok(Debrief {
+            scenario: sc.meta.id.clone(),
+            title: sc.meta.title.clone(),
+            mode: self.mode(),
+            ending: EndingView { id: ending.id.clone(), outcome: ending.outcome, title: ending.title.clone() },
+            say: ending.say.clone(),
+            text: ending.text.clone(),
+            trust: TrustView::of(final_trust),
+            trust_over_time: self.trust_history(),
+            turns,
+            skills,
+            miti,
+            key_moments,
+            best_path,
+        })
+    }
+}

@@ -1,0 +1,142 @@
+//! Compact, versioned save strings.
+//!
+//! A save records the scenario id, its content hash, the mode, the seed and
+//! each pick as two base-36 digits: the choice's authored position and a
+//! fingerprint of its text. Restoring replays the picks through the engine,
+//! so a save can never describe a state the engine would not reach. A
+//! checksum catches corruption; a changed scenario is replayed as far as its
+//! choices still exist, and the learner is told where it stopped.
+//!
+//! Layout: `A1.<scenario>.<hash>.<mode><seed>.<picks>.<check>`; a session of
+//! 100 turns takes about 250 characters plus the id, far under the 4,096 of
+//! SCORM 1.2's `suspend_data`.
+
+use std::fmt;
+use std::sync::Arc;
+
+use super::session::{Mode, Session};
+use crate::hash::fnv;
+use crate::scenario::Scenario;
+
+const VERSION: &str = "A1";
+const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SaveError {
+    Corrupt(&'static str),
+    Version(String),
+    OtherScenario { save: String, scenario: String },
+}
+
+impl fmt::Display for SaveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SaveError::Corrupt(why) => write!(f, "the save is corrupted: {why}"),
+            SaveError::Version(v) => write!(f, "save format `{v}` is not supported by this version"),
+            SaveError::OtherScenario { save, scenario } => write!(f, "the save belongs to scenario `{save}`, not `{scenario}`"),
+        }
+    }
+}
+
+impl std::error::Error for SaveError {}
+
+/// A restored session, and a notice when the scenario had changed.
+#[derive(Debug)]
+pub struct Restored {
+    pub session: Session,
+    pub notice: Option<String>,
+}
+
+impl Session {
+    pub fn save(&self) -> String {
+        let sc = self.scenario();
+        let mode = match self.mode() {
+            Mode::Practice => 'p',
+            Mode::Assessment => 'a',
+        };
+        let mut picks = String::with_capacity(self.turns().len() * 2);
+        for t in self.turns() {
+            let fingerprint = sc.nodes[sc.node(&t.node).unwrap_or(0)].choices[t.index].fingerprint;
+            picks.push(DIGITS[t.index] as char);
+            picks.push(DIGITS[fingerprint as usize] as char);
+        }
+        let body = format!("{VERSION}.{}.{:016x}.{mode}{}.{picks}", sc.meta.id, sc.hash, base36(self.seed()));
+        format!("{body}.{:08x}", fnv(body.as_bytes()) as u32)
+    }
+
+    pub fn restore(scenario: Arc<Scenario>, save: &str) -> Result<Restored, SaveError> {
+        let save = save.trim();
+        let (body, check) = save.rsplit_once('.').ok_or(SaveError::Corrupt("it is not a save string"))?;
+        if !body.starts_with("A") || body.len() < 3 {
+            return Err(SaveError::Corrupt("it is not a save string"));
+        }
+        let version = body.split('.').next().unwrap_or_default();
+        if version != VERSION {
+            return Err(SaveError::Version(version.chars().take(8).collect()));
+        }
+        if format!("{:08x}", fnv(body.as_bytes()) as u32) != check {
+            return Err(SaveError::Corrupt("its checksum does not match"));
+        }
+        let parts: Vec<&str> = body.split('.').collect();
+        let [_, id, hash, mode_seed, picks] = parts[..] else {
+            return Err(SaveError::Corrupt("it has the wrong number of parts"));
+        };
+        if id != scenario.meta.id {
+            return Err(SaveError::OtherScenario { save: id.to_string(), scenario: scenario.meta.id.clone() });
+        }
+        let hash = u64::from_str_radix(hash, 16).map_err(|_| SaveError::Corrupt("its content hash is not a number"))?;
+        let mode = match mode_seed.chars().next() {
+            Some('p') => Mode::Practice,
+            Some('a') => Mode::Assessment,
+            _ => return Err(SaveError::Corrupt("its mode is unknown")),
+        };
+        let seed = u64::from_str_radix(&mode_seed[1..], 36).map_err(|_| SaveError::Corrupt("its seed is not a number"))?;
+        let digits: Option<Vec<usize>> = picks.bytes().map(|b| DIGITS.iter().position(|&d| d == b)).collect();
+        let digits = digits.filter(|d| d.len() % 2 == 0).ok_or(SaveError::Corrupt("its choices are unreadable"))?;
+
+        let changed = hash != scenario.hash;
+        let total = digits.len() / 2;
+        let mut session = Session::start(scenario, mode, seed);
+        for (done, pick) in digits.chunks(2).enumerate() {
+            let (index, fingerprint) = (pick[0], pick[1] as u8);
+            let found = session.state().node().and_then(|n| {
+                let node = &session.scenario().nodes[n];
+                let mut offered = session.state().offered(session.scenario());
+                if changed {
+                    // The choice may have moved: find it by its fingerprint.
+                    let same: Vec<usize> = offered.filter(|&i| node.choices[i].fingerprint == fingerprint).collect();
+                    if same.contains(&index) { Some(index) } else if same.len() == 1 { Some(same[0]) } else { None }
+                } else {
+                    offered.find(|&i| i == index && node.choices[i].fingerprint == fingerprint)
+                }
+            });
+            match found {
+                Some(i) => session.take(i),
+                None if changed => {
+                    let at = match session.state().node() {
+                        Some(n) => format!("at node `{}`", session.scenario().nodes[n].id),
+                        None => "at an ending".to_string(),
+                    };
+                    let notice = format!("the scenario has changed since this save: replayed {done} of {total} choices and stopped {at}");
+                    return Ok(Restored { session, notice: Some(notice) });
+                }
+                None => return Err(SaveError::Corrupt("a choice in it does not fit the scenario")),
+            }
+        }
+        let notice = changed.then(|| format!("the scenario has changed since this save, but all {total} choices still fit"));
+        Ok(Restored { session, notice })
+    }
+}
+
+fn base36(mut n: u64) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(DIGITS[(n % 36) as usize]);
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}

@@ -1,0 +1,378 @@
+//! A learner's session: the state, the turns taken, and what to show.
+//!
+//! A session owns a shared, checked scenario and a [`State`]; every change
+//! goes through [`super::step`]. The seed decides the order in which choices
+//! are shown (so that "the first one is always right" cannot be learned) and
+//! nothing else; the same scenario, seed and picks give the same session.
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::trust::{Effect, Modifier};
+use super::{State, step};
+use crate::hash::Rng;
+use crate::scenario::{MAX_LEVEL, Outcome, Scenario};
+use crate::skill::{Kind, Skill};
+
+/// Practice shows feedback after each choice and allows undo; assessment
+/// keeps both back until the debrief.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    Practice,
+    Assessment,
+}
+
+impl Mode {
+    pub fn from_id(id: &str) -> Option<Mode> {
+        match id {
+            "practice" => Some(Mode::Practice),
+            "assessment" => Some(Mode::Assessment),
+            _ => None,
+        }
+    }
+}
+
+/// Misuse of a session: each is a caller's mistake, never an author's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PlayError {
+    NotOffered(String),
+    Ended,
+    NotEnded,
+    UndoInAssessment,
+    NothingToUndo,
+}
+
+impl fmt::Display for PlayError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PlayError::NotOffered(id) => write!(f, "choice `{id}` is not offered now"),
+            PlayError::Ended => f.write_str("the conversation has ended"),
+            PlayError::NotEnded => f.write_str("the conversation has not ended yet"),
+            PlayError::UndoInAssessment => f.write_str("undo is not available in assessment mode"),
+            PlayError::NothingToUndo => f.write_str("there is no choice to undo"),
+        }
+    }
+}
+
+impl std::error::Error for PlayError {}
+
+/// Trust in words, for the meter and for screen readers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Band {
+    Closed,
+    Guarded,
+    Cautious,
+    Open,
+    Trusting,
+}
+
+impl Band {
+    pub fn of(trust: i32) -> Band {
+        match trust {
+            ..20 => Band::Closed,
+            20..40 => Band::Guarded,
+            40..60 => Band::Cautious,
+            60..80 => Band::Open,
+            _ => Band::Trusting,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Band::Closed => "closed",
+            Band::Guarded => "guarded",
+            Band::Cautious => "cautious",
+            Band::Open => "open",
+            Band::Trusting => "trusting",
+        }
+    }
+}
+
+/// How the peer seems, from trust and distress together.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mood {
+    Overwhelmed,
+    Distressed,
+    Withdrawn,
+    Wary,
+    Uneasy,
+    Calm,
+    Opening,
+    AtEase,
+}
+
+impl Mood {
+    pub fn of(trust: i32, distress: i32, acute: i32) -> Mood {
+        match (distress >= acute, distress >= acute / 2, trust) {
+            (true, _, ..40) => Mood::Overwhelmed,
+            (true, _, _) => Mood::Distressed,
+            (false, true, ..40) => Mood::Wary,
+            (false, true, 40..70) => Mood::Uneasy,
+            (false, true, _) => Mood::Opening,
+            (false, false, ..40) => Mood::Withdrawn,
+            (false, false, 40..70) => Mood::Calm,
+            (false, false, _) => Mood::AtEase,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Mood::Overwhelmed => "overwhelmed",
+            Mood::Distressed => "distressed",
+            Mood::Withdrawn => "withdrawn",
+            Mood::Wary => "wary",
+            Mood::Uneasy => "uneasy",
+            Mood::Calm => "calm",
+            Mood::Opening => "opening up",
+            Mood::AtEase => "at ease",
+        }
+    }
+}
+
+/// What the learner sees now.
+#[derive(Clone, Debug, Serialize)]
+pub struct View {
+    pub scenario: String,
+    pub mode: Mode,
+    /// How many choices have been made.
+    pub turn: usize,
+    pub peer: String,
+    pub node: Option<String>,
+    /// What the peer says now (at an ending, their last words, if any).
+    pub say: Option<String>,
+    pub cue: Option<String>,
+    pub mood: Mood,
+    pub mood_label: &'static str,
+    pub trust: TrustView,
+    /// The responses offered, in display order: text only, never the skill.
+    pub choices: Vec<ChoiceView>,
+    pub ending: Option<EndingView>,
+    pub can_undo: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TrustView {
+    pub value: i32,
+    pub min: i32,
+    pub max: i32,
+    pub band: Band,
+    /// "trust 45 of 100, cautious": for `aria-valuetext` and the terminal.
+    pub text: String,
+}
+
+impl TrustView {
+    pub fn of(value: i32) -> TrustView {
+        let band = Band::of(value);
+        TrustView { value, min: 0, max: MAX_LEVEL, band, text: format!("trust {value} of {MAX_LEVEL}, {}", band.label()) }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ChoiceView {
+    pub id: String,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct EndingView {
+    pub id: String,
+    pub outcome: Outcome,
+    pub title: String,
+}
+
+/// One choice made, fully explained.
+#[derive(Clone, Debug, Serialize)]
+pub struct Turn {
+    /// 1-based.
+    pub number: usize,
+    pub node: String,
+    /// What the peer had said.
+    pub peer_said: String,
+    pub choice: String,
+    /// Position of the choice in the node, as authored; saves use it.
+    #[serde(skip)]
+    pub index: usize,
+    pub text: String,
+    pub skill: Skill,
+    pub skill_label: &'static str,
+    pub kind: Kind,
+    pub trust_before: i32,
+    pub trust_after: i32,
+    pub base: i32,
+    pub modifiers: Vec<ModifierView>,
+    /// The change before trust was held within 0 to 100.
+    pub total: i32,
+    pub feedback: Option<String>,
+    /// Why this skill helps or hurts in general.
+    pub why: &'static str,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ModifierView {
+    pub reason: super::trust::Reason,
+    pub text: &'static str,
+    pub amount: i32,
+}
+
+impl From<Modifier> for ModifierView {
+    fn from(m: Modifier) -> ModifierView {
+        ModifierView { reason: m.reason, text: m.reason.text(), amount: m.amount }
+    }
+}
+
+/// What choosing did. In assessment mode the explanation is kept back.
+#[derive(Clone, Debug, Serialize)]
+pub struct Step {
+    pub ended: bool,
+    pub explanation: Option<Turn>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Session {
+    scenario: Arc<Scenario>,
+    mode: Mode,
+    seed: u64,
+    state: State,
+    turns: Vec<Turn>,
+    /// The state before each turn, for undo.
+    past: Vec<State>,
+}
+
+impl Session {
+    pub fn start(scenario: Arc<Scenario>, mode: Mode, seed: u64) -> Session {
+        let state = State::start(&scenario);
+        Session { scenario, mode, seed, state, turns: Vec::new(), past: Vec::new() }
+    }
+
+    pub fn scenario(&self) -> &Arc<Scenario> {
+        &self.scenario
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    pub fn turns(&self) -> &[Turn] {
+        &self.turns
+    }
+
+    pub fn is_ended(&self) -> bool {
+        self.state.ending().is_some()
+    }
+
+    /// The offered choices' authored indices, in display order.
+    pub fn order(&self) -> Vec<usize> {
+        let mut offered: Vec<usize> = self.state.offered(&self.scenario).collect();
+        let node = self.state.node().unwrap_or(0) as u64;
+        let mut rng = Rng::new(self.seed ^ node.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ (self.turns.len() as u64) << 48);
+        for i in (1..offered.len()).rev() {
+            offered.swap(i, rng.below(i + 1));
+        }
+        offered
+    }
+
+    pub fn view(&self) -> View {
+        let sc = &*self.scenario;
+        let trust = i32::from(self.state.trust);
+        let mood = Mood::of(trust, i32::from(self.state.distress), sc.acute);
+        let (node, say, cue, choices, ending) = match (self.state.node(), self.state.ending()) {
+            (Some(n), _) => {
+                let node = &sc.nodes[n];
+                let choices = self.order().into_iter().map(|i| ChoiceView { id: node.choices[i].id.clone(), text: node.choices[i].text.clone() }).collect();
+                (Some(node.id.clone()), Some(node.say.clone()), node.cue.clone(), choices, None)
+            }
+            (None, Some(e)) => {
+                let e = &sc.endings[e];
+                (None, e.say.clone(), None, Vec::new(), Some(EndingView { id: e.id.clone(), outcome: e.outcome, title: e.title.clone() }))
+            }
+            (None, None) => unreachable!("a state is at a node or an ending"),
+        };
+        View {
+            scenario: sc.meta.id.clone(),
+            mode: self.mode,
+            turn: self.turns.len(),
+            peer: sc.peer.name.clone(),
+            node,
+            say,
+            cue,
+            mood,
+            mood_label: mood.label(),
+            trust: TrustView::of(trust),
+            choices,
+            ending,
+            can_undo: self.mode == Mode::Practice && !self.turns.is_empty(),
+        }
+    }
+
+    /// Picks the offered choice with this id.
+    pub fn choose(&mut self, id: &str) -> Result<Step, PlayError> {
+        let Some(n) = self.state.node() else { return Err(PlayError::Ended) };
+        let node = &self.scenario.nodes[n];
+        let index = self.state.offered(&self.scenario).find(|&i| node.choices[i].id == id).ok_or_else(|| PlayError::NotOffered(id.to_string()))?;
+        self.take(index);
+        let explanation = (self.mode == Mode::Practice).then(|| self.turns.last().cloned()).flatten();
+        Ok(Step { ended: self.is_ended(), explanation })
+    }
+
+    /// Takes the choice at an authored index; the caller checked it is offered.
+    pub(crate) fn take(&mut self, index: usize) {
+        let n = self.state.node().expect("take at a node");
+        let (next, effect) = step(&self.scenario, &self.state, index);
+        let turn = self.explain(n, index, &effect);
+        self.past.push(self.state);
+        self.turns.push(turn);
+        self.state = next;
+    }
+
+    fn explain(&self, n: usize, index: usize, effect: &Effect) -> Turn {
+        let node = &self.scenario.nodes[n];
+        let choice = &node.choices[index];
+        Turn {
+            number: self.turns.len() + 1,
+            node: node.id.clone(),
+            peer_said: node.say.clone(),
+            choice: choice.id.clone(),
+            index,
+            text: choice.text.clone(),
+            skill: choice.skill,
+            skill_label: choice.skill.label(),
+            kind: choice.skill.kind(),
+            trust_before: effect.before,
+            trust_after: effect.after,
+            base: effect.base,
+            modifiers: effect.modifiers().map(ModifierView::from).collect(),
+            total: effect.total(),
+            feedback: choice.feedback.clone(),
+            why: choice.skill.why(),
+        }
+    }
+
+    /// Takes back the last choice (practice mode only).
+    pub fn undo(&mut self) -> Result<(), PlayError> {
+        if self.mode == Mode::Assessment {
+            return Err(PlayError::UndoInAssessment);
+        }
+        let previous = self.past.pop().ok_or(PlayError::NothingToUndo)?;
+        self.turns.pop();
+        self.state = previous;
+        Ok(())
+    }
+
+    /// Trust at the start and after each turn.
+    pub fn trust_history(&self) -> Vec<i32> {
+        std::iter::once(i32::from(self.past.first().unwrap_or(&self.state).trust)).chain(self.turns.iter().map(|t| t.trust_after)).collect()
+    }
+}

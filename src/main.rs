@@ -1,0 +1,567 @@
+//! The `attunement` command: check, play, analyze, graph and compile scenarios.
+//!
+//! A thin shell over the library: it reads files, parses arguments and prints.
+//! Exit codes: 0 success, 1 the scenario has errors, 2 usage or I/O problems.
+
+#![forbid(unsafe_code)]
+
+use std::io::{BufRead, Write};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use attunement::analysis::{Analysis, Path};
+use attunement::diagnostic::{Diagnostic, Source, Span};
+use attunement::hash::Rng;
+use attunement::scenario::{Format, Scenario, Target};
+use attunement::skill::Kind;
+use attunement::{Mode, Session, View, analyze, check};
+use serde_json::json;
+
+const USAGE: &str = "\
+usage: attunement <command> [options]
+
+commands:
+  check FILE...            report every problem in the scenarios
+  play FILE                play a scenario in the terminal
+  analyze FILE             explore every state: reachability, trust ranges, best and worst paths
+  graph FILE               draw the scenario (--format dot|mermaid)
+  compile FILE [-o OUT]    write the scenario as JSON, for the browser
+  schema                   print the JSON Schema of the scenario format
+
+options:
+  --format text|json       output format (graph: dot|mermaid)
+  --mode practice|assessment
+  --choices 2,1,3          play these picks (1-based, as listed)
+  --auto best|worst|random play automatically
+  --seed N                 the order of choices, and --auto random
+";
+
+struct Usage(String);
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(code) => code,
+        Err(Usage(message)) => {
+            eprintln!("error: {message}");
+            if message.starts_with("usage") || message.contains("command") {
+                eprint!("\n{USAGE}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[derive(Default)]
+struct Options {
+    files: Vec<String>,
+    format: Option<String>,
+    mode: Option<String>,
+    choices: Option<String>,
+    auto: Option<String>,
+    seed: Option<String>,
+    output: Option<String>,
+}
+
+fn parse(args: &[String]) -> Result<Options, Usage> {
+    let mut o = Options::default();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let (name, inline) = match a.split_once('=') {
+            Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
+            _ => (a.as_str(), None),
+        };
+        let slot = match name {
+            "--format" => &mut o.format,
+            "--mode" => &mut o.mode,
+            "--choices" => &mut o.choices,
+            "--auto" => &mut o.auto,
+            "--seed" => &mut o.seed,
+            "-o" | "--output" => &mut o.output,
+            "-h" | "--help" => return Err(Usage("usage: see below".into())),
+            _ if name.starts_with('-') && name.len() > 1 => return Err(Usage(format!("unknown option `{name}`"))),
+            _ => {
+                o.files.push(a.clone());
+                continue;
+            }
+        };
+        let value = inline.or_else(|| it.next().cloned()).ok_or_else(|| Usage(format!("option `{name}` needs a value")))?;
+        *slot = Some(value);
+    }
+    Ok(o)
+}
+
+fn run(args: &[String]) -> Result<ExitCode, Usage> {
+    let Some((command, rest)) = args.split_first() else {
+        return Err(Usage("usage: a command is needed".into()));
+    };
+    let o = parse(rest)?;
+    let json = match o.format.as_deref() {
+        None | Some("text") => false,
+        Some("json") => true,
+        Some("dot" | "mermaid") if command == "graph" => false,
+        Some(f) => return Err(Usage(format!("unknown format `{f}`; use text or json"))),
+    };
+    match command.as_str() {
+        "check" => cmd_check(&o, json),
+        "play" => cmd_play(&o, json),
+        "analyze" => cmd_analyze(&o, json),
+        "graph" => cmd_graph(&o),
+        "compile" => cmd_compile(&o),
+        "schema" => {
+            println!("{}", serde_json::to_string_pretty(&attunement::scenario::syntax::schema()).unwrap_or_default());
+            Ok(ExitCode::SUCCESS)
+        }
+        "help" | "--help" | "-h" => {
+            print!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        other => Err(Usage(format!("unknown command `{other}`"))),
+    }
+}
+
+fn read(path: &str) -> Result<Result<String, Diagnostic>, Usage> {
+    let bytes = std::fs::read(path).map_err(|e| Usage(format!("cannot read `{path}`: {}", e.to_string().to_lowercase())))?;
+    Ok(String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        Diagnostic::error("E001", Span::new(at, at + 1), "the file is not valid UTF-8 text").hint("save the file as UTF-8")
+    }))
+}
+
+fn one_file(o: &Options) -> Result<&str, Usage> {
+    match &o.files[..] {
+        [f] => Ok(f),
+        [] => Err(Usage("usage: a scenario file is needed".into())),
+        _ => Err(Usage("usage: give exactly one scenario file".into())),
+    }
+}
+
+/// Loads a scenario, printing its diagnostics to stderr; `Err(1)` on errors.
+fn load(path: &str) -> Result<Result<Scenario, ExitCode>, Usage> {
+    let text = match read(path)? {
+        Ok(t) => t,
+        Err(d) => {
+            eprint!("{}", Source::new(path, "").render(&d));
+            return Ok(Err(ExitCode::from(1)));
+        }
+    };
+    let report = check(&text, Format::from_path(path));
+    let source = Source::new(path, &text);
+    for d in &report.diagnostics {
+        eprint!("{}", source.render(d));
+    }
+    Ok(report.scenario.ok_or(ExitCode::from(1)))
+}
+
+fn cmd_check(o: &Options, json: bool) -> Result<ExitCode, Usage> {
+    if o.files.is_empty() {
+        return Err(Usage("usage: give at least one scenario file".into()));
+    }
+    let (mut errors, mut warnings, mut located) = (0, 0, Vec::new());
+    let mut out = String::new();
+    for path in &o.files {
+        let (text, diagnostics) = match read(path)? {
+            Ok(text) => {
+                let d = check(&text, Format::from_path(path)).diagnostics;
+                (text, d)
+            }
+            Err(d) => (String::new(), vec![d]),
+        };
+        let source = Source::new(path, &text);
+        for d in &diagnostics {
+            if d.is_error() { errors += 1 } else { warnings += 1 }
+            located.push(source.locate(d));
+            out.push_str(&source.render(d));
+        }
+    }
+    if json {
+        println!("{}", json!({ "errors": errors, "warnings": warnings, "diagnostics": located }));
+    } else {
+        print!("{out}");
+        let files = o.files.len();
+        println!("{} file{} checked: {errors} error{}, {warnings} warning{}", files, plural(files), plural(errors), plural(warnings));
+    }
+    Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn cmd_play(o: &Options, json: bool) -> Result<ExitCode, Usage> {
+    let path = one_file(o)?;
+    let mode = match o.mode.as_deref() {
+        None => Mode::Practice,
+        Some(m) => Mode::from_id(m).ok_or_else(|| Usage(format!("unknown mode `{m}`; use practice or assessment")))?,
+    };
+    let seed = match &o.seed {
+        None => 1,
+        Some(s) => s.parse().map_err(|_| Usage(format!("seed `{s}` is not a whole number")))?,
+    };
+    let picks: Option<Vec<usize>> = match &o.choices {
+        None => None,
+        Some(c) => Some(
+            c.split(',')
+                .filter(|p| !p.trim().is_empty())
+                .map(|p| p.trim().parse::<usize>().ok().filter(|&n| n >= 1).ok_or_else(|| Usage(format!("`{p}` in --choices is not a choice number (1, 2, ...)"))))
+                .collect::<Result<_, _>>()?,
+        ),
+    };
+    if picks.is_some() && o.auto.is_some() {
+        return Err(Usage("use --choices or --auto, not both".into()));
+    }
+    let scenario = match load(path)? {
+        Ok(s) => Arc::new(s),
+        Err(code) => return Ok(code),
+    };
+    let mut session = Session::start(scenario.clone(), mode, seed);
+    let mut out = Transcript { text: !json, mode };
+    out.header(&scenario, mode);
+
+    let result = match (&picks, o.auto.as_deref()) {
+        (Some(picks), None) => {
+            let mut result = Ok(());
+            for &pick in picks {
+                if session.is_ended() {
+                    result = Err(Usage(format!("the conversation ended before pick {pick}: too many choices")));
+                    break;
+                }
+                let view = session.view();
+                out.view(&view);
+                let Some(choice) = view.choices.get(pick - 1) else {
+                    result = Err(Usage(format!("choice {pick} is not offered at turn {} (1 to {})", view.turn + 1, view.choices.len())));
+                    break;
+                };
+                out.say(&format!("> {pick}\nYou: {}\n", choice.text));
+                out.step(&session.choose(&choice.id).map_err(|e| Usage(e.to_string()))?);
+            }
+            result
+        }
+        (None, Some(auto)) => {
+            let path = match auto {
+                "best" | "worst" => {
+                    let a = analyze(&scenario);
+                    let p = if auto == "best" { a.best } else { a.worst };
+                    Some(p.ok_or_else(|| Usage("the scenario has no ending that can be reached".into()))?)
+                }
+                "random" => None,
+                other => return Err(Usage(format!("unknown --auto `{other}`; use best, worst or random"))),
+            };
+            let mut rng = Rng::new(seed);
+            // A cyclic scenario could go round forever at random; a bound keeps
+            // the command finite.
+            for turn in 0..10_000 {
+                if session.is_ended() {
+                    break;
+                }
+                let view = session.view();
+                out.view(&view);
+                let order = session.order();
+                let index = match &path {
+                    Some(p) => p.steps[turn].1,
+                    None => order[rng.below(order.len())],
+                };
+                let pick = order.iter().position(|&i| i == index).unwrap_or(0);
+                out.say(&format!("> {}\nYou: {}\n", pick + 1, view.choices[pick].text));
+                out.step(&session.choose(&view.choices[pick].id).map_err(|e| Usage(e.to_string()))?);
+            }
+            Ok(())
+        }
+        (None, None) => interactive(&mut session, &mut out),
+        (Some(_), Some(_)) => unreachable!(),
+    };
+    result?;
+    if session.is_ended() {
+        out.view(&session.view());
+        out.debrief(&session);
+    } else {
+        out.say("(the conversation has not ended)\n");
+    }
+    if json {
+        let debrief = session.debrief().ok();
+        let ending = debrief.as_ref().map(|d| json!({ "id": d.ending.id, "outcome": d.ending.outcome, "title": d.ending.title }));
+        let value = json!({
+            "scenario": scenario.meta.id,
+            "mode": mode,
+            "seed": seed,
+            "ending": ending,
+            "trust": session.state().trust,
+            "turns": session.turns(),
+            "save": session.save(),
+            "debrief": debrief,
+        });
+        println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn interactive(session: &mut Session, out: &mut Transcript) -> Result<(), Usage> {
+    let stdin = std::io::stdin();
+    let mut lines = stdin.lock().lines();
+    while !session.is_ended() {
+        let view = session.view();
+        out.view(&view);
+        let undo = if view.can_undo { ", u to undo" } else { "" };
+        print!("pick 1 to {}{undo}, q to quit: ", view.choices.len());
+        std::io::stdout().flush().ok();
+        let Some(Ok(line)) = lines.next() else { return Ok(()) };
+        match line.trim() {
+            "q" => return Ok(()),
+            "u" => match session.undo() {
+                Ok(()) => println!("(took back the last choice)\n"),
+                Err(e) => println!("({e})\n"),
+            },
+            n => match n.parse::<usize>().ok().and_then(|n| view.choices.get(n.wrapping_sub(1))) {
+                Some(c) => out.step(&session.choose(&c.id).map_err(|e| Usage(e.to_string()))?),
+                None => println!("(type a number from 1 to {})\n", view.choices.len()),
+            },
+        }
+    }
+    Ok(())
+}
+
+/// Prints the conversation as text; silent in JSON mode.
+struct Transcript {
+    text: bool,
+    mode: Mode,
+}
+
+impl Transcript {
+    fn say(&mut self, s: &str) {
+        if self.text {
+            print!("{s}");
+        }
+    }
+
+    fn header(&mut self, sc: &Scenario, mode: Mode) {
+        let mode = if mode == Mode::Practice { "practice" } else { "assessment" };
+        self.say(&format!("{} ({mode})\n{}\n\n", sc.meta.title, sc.meta.summary));
+    }
+
+    fn view(&mut self, v: &View) {
+        if let Some(say) = &v.say {
+            self.say(&format!("{}: {}\n", v.peer, say.trim()));
+        }
+        if let Some(cue) = &v.cue {
+            self.say(&format!("  ({cue})\n"));
+        }
+        let filled = (v.trust.value as usize).div_ceil(5);
+        self.say(&format!("  Trust [{}{}] {}/{} {}, mood: {}\n", "#".repeat(filled), ".".repeat(20 - filled), v.trust.value, v.trust.max, v.trust.band_label(), v.mood_label));
+        for (i, c) in v.choices.iter().enumerate() {
+            self.say(&format!("  {}. {}\n", i + 1, c.text));
+        }
+    }
+
+    fn step(&mut self, step: &attunement::Step) {
+        let Some(t) = &step.explanation else {
+            self.say("\n");
+            return;
+        };
+        self.say(&format!("  You used {} ({}): trust {} -> {}\n", t.skill_label, if t.kind == Kind::Skill { "builds trust" } else { "roadblock" }, t.trust_before, t.trust_after));
+        self.say(&format!("    {:+} base effect for this peer\n", t.base));
+        for m in &t.modifiers {
+            self.say(&format!("    {:+} {}\n", m.amount, m.text));
+        }
+        if let Some(f) = &t.feedback {
+            self.say(&format!("  Feedback: {}\n", f.trim()));
+        }
+        self.say("\n");
+    }
+
+    fn debrief(&mut self, session: &Session) {
+        let Ok(d) = session.debrief() else { return };
+        self.say(&format!("\n== Ending: {} ({}) ==\n{}\n\n", d.ending.title, d.ending.outcome.id(), d.text.trim()));
+        self.say(&format!("Debrief ({})\n", if self.mode == Mode::Practice { "practice" } else { "assessment" }));
+        self.say(&format!("  Trust over time: {}\n", d.trust_over_time.iter().map(i32::to_string).collect::<Vec<_>>().join(" ")));
+        self.say("  Skills used:\n");
+        for s in &d.skills {
+            self.say(&format!("    {:<36} x{}  net {:+}\n", s.label, s.count, s.net));
+        }
+        let ratio = d.miti.reflection_to_question.map_or("no questions".to_string(), |r| format!("{r:.2}"));
+        let share = d.miti.complex_share.map_or("no reflections".to_string(), |s| format!("{:.0}%", s * 100.0));
+        self.say(&format!("  MITI: reflection-to-question ratio {ratio} (fair 1, good 2); complex reflections {share} (fair 40%, good 50%)\n"));
+        if self.mode == Mode::Assessment {
+            self.say("  Your responses:\n");
+            for t in &d.turns {
+                self.say(&format!("    {}. {} ({}: {} -> {})\n", t.number, t.text, t.skill_label, t.trust_before, t.trust_after));
+            }
+        }
+        self.say("  Key moments:\n");
+        for m in &d.key_moments {
+            self.say(&format!("    turn {} ({:+}): {}\n", m.turn, m.change, m.text));
+            if let Some(f) = &m.feedback {
+                self.say(&format!("      {}\n", f.trim()));
+            }
+        }
+        if let Some(b) = &d.best_path {
+            self.say(&format!("  Best path: trust {} ending in \"{}\"; yours: trust {}", b.best_trust, b.best_ending.title, b.learner_trust));
+            match b.left_best_path_at {
+                Some(t) => self.say(&format!(", leaving the best path at turn {t}\n")),
+                None => self.say(", on the best path throughout\n"),
+            }
+        }
+    }
+}
+
+trait BandLabel {
+    fn band_label(&self) -> &'static str;
+}
+
+impl BandLabel for attunement::engine::session::TrustView {
+    fn band_label(&self) -> &'static str {
+        self.band.label()
+    }
+}
+
+fn cmd_analyze(o: &Options, json: bool) -> Result<ExitCode, Usage> {
+    let path = one_file(o)?;
+    let sc = match load(path)? {
+        Ok(s) => s,
+        Err(code) => return Ok(code),
+    };
+    let a = analyze(&sc);
+    if json {
+        let nodes: Vec<_> = sc.nodes.iter().zip(&a.nodes).map(|(n, r)| json!({ "id": n.id, "reachable": r.is_some(), "trust": r })).collect();
+        let endings: Vec<_> = sc.endings.iter().zip(&a.endings).map(|(e, r)| json!({ "id": e.id, "outcome": e.outcome, "reachable": r.is_some(), "trust": r })).collect();
+        let value = json!({
+            "scenario": sc.meta.id,
+            "states": a.states,
+            "complete": a.complete,
+            "nodes": nodes,
+            "endings": endings,
+            "best": a.best.as_ref().map(|p| path_json(&sc, p)),
+            "worst": a.worst.as_ref().map(|p| path_json(&sc, p)),
+        });
+        println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+    } else {
+        print_analysis(&sc, &a);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn path_json(sc: &Scenario, p: &Path) -> serde_json::Value {
+    let e = &sc.endings[p.ending];
+    let steps: Vec<_> = p.steps.iter().map(|&(n, c)| json!({ "node": sc.nodes[n].id, "choice": sc.nodes[n].choices[c].id, "text": sc.nodes[n].choices[c].text, "skill": sc.nodes[n].choices[c].skill })).collect();
+    json!({ "trust": p.trust, "ending": { "id": e.id, "outcome": e.outcome }, "turns": p.steps.len(), "steps": steps })
+}
+
+fn print_analysis(sc: &Scenario, a: &Analysis) {
+    let reached = a.nodes.iter().filter(|r| r.is_some()).count();
+    println!("{}: {} states explored{}", sc.meta.id, a.states, if a.complete { "" } else { " (stopped: too many states)" });
+    println!("nodes: {reached} of {} reachable", sc.nodes.len());
+    let width = sc.nodes.iter().map(|n| n.id.len()).chain(sc.endings.iter().map(|e| e.id.len())).max().unwrap_or(0);
+    for (n, r) in sc.nodes.iter().zip(&a.nodes) {
+        match r {
+            Some(r) => println!("  {:<width$}  trust {:>3} to {:>3}", n.id, r.min, r.max),
+            None => println!("  {:<width$}  unreachable", n.id),
+        }
+    }
+    println!("endings:");
+    for (e, r) in sc.endings.iter().zip(&a.endings) {
+        match r {
+            Some(r) => println!("  {:<width$}  trust {:>3} to {:>3}  {}", e.id, r.min, r.max, e.outcome.id()),
+            None => println!("  {:<width$}  unreachable        {}", e.id, e.outcome.id()),
+        }
+    }
+    for (name, p) in [("best", &a.best), ("worst", &a.worst)] {
+        let Some(p) = p else { continue };
+        let e = &sc.endings[p.ending];
+        println!("{name} path: final trust {}, ending `{}` ({}), {} turns", p.trust, e.id, e.outcome.id(), p.steps.len());
+        for (i, &(n, c)) in p.steps.iter().enumerate() {
+            let ch = &sc.nodes[n].choices[c];
+            println!("  {:>2}. [{}] {} ({})", i + 1, sc.nodes[n].id, ch.text, ch.skill);
+        }
+    }
+}
+
+fn cmd_graph(o: &Options) -> Result<ExitCode, Usage> {
+    let path = one_file(o)?;
+    let sc = match load(path)? {
+        Ok(s) => s,
+        Err(code) => return Ok(code),
+    };
+    let colour = |k: Kind| if k == Kind::Skill { "#1b7f3b" } else { "#b3261e" };
+    let target = |t: Target| match t {
+        Target::Node(n) => sc.nodes[n].id.clone(),
+        Target::Ending(e) => sc.endings[e].id.clone(),
+    };
+    let quote = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"");
+    let mut out = String::new();
+    match o.format.as_deref().unwrap_or("dot") {
+        "dot" => {
+            out.push_str(&format!("digraph \"{}\" {{\n  rankdir=TB;\n  node [shape=box, style=rounded, fontname=\"sans-serif\"];\n", quote(&sc.meta.id)));
+            for n in &sc.nodes {
+                out.push_str(&format!("  \"{}\";\n", quote(&n.id)));
+                if let Some(g) = n.gate {
+                    out.push_str(&format!("  \"{}\" -> \"{}\" [style=dashed, label=\"trust < {}\"];\n", quote(&n.id), quote(&sc.nodes[g.otherwise].id), g.trust));
+                }
+            }
+            for e in &sc.endings {
+                out.push_str(&format!("  \"{}\" [shape=doubleoctagon, label=\"{}\\n({})\"];\n", quote(&e.id), quote(&e.id), e.outcome.id()));
+            }
+            for n in &sc.nodes {
+                for c in &n.choices {
+                    out.push_str(&format!("  \"{}\" -> \"{}\" [label=\"{}\", color=\"{}\", fontcolor=\"{}\"];\n", quote(&n.id), quote(&target(c.next)), c.skill, colour(c.skill.kind()), colour(c.skill.kind())));
+                }
+            }
+            out.push_str("}\n");
+        }
+        "mermaid" => {
+            // Mermaid ids must be plain; use positions and show the real ids as labels.
+            let id = |t: Target| match t {
+                Target::Node(n) => format!("n{n}"),
+                Target::Ending(e) => format!("e{e}"),
+            };
+            out.push_str("flowchart TD\n");
+            for (i, n) in sc.nodes.iter().enumerate() {
+                out.push_str(&format!("  n{i}[\"{}\"]\n", n.id.replace('"', "#quot;")));
+            }
+            for (i, e) in sc.endings.iter().enumerate() {
+                out.push_str(&format!("  e{i}([\"{} ({})\"])\n", e.id.replace('"', "#quot;"), e.outcome.id()));
+            }
+            let mut styles = Vec::new();
+            let mut edge = 0;
+            for (i, n) in sc.nodes.iter().enumerate() {
+                if let Some(g) = n.gate {
+                    out.push_str(&format!("  n{i} -.->|\"trust < {}\"| n{}\n", g.trust, g.otherwise));
+                    edge += 1;
+                }
+                for c in &n.choices {
+                    out.push_str(&format!("  n{i} -->|{}| {}\n", c.skill, id(c.next)));
+                    styles.push(format!("  linkStyle {edge} stroke:{}\n", colour(c.skill.kind())));
+                    edge += 1;
+                }
+            }
+            out.extend(styles);
+        }
+        other => return Err(Usage(format!("unknown graph format `{other}`; use dot or mermaid"))),
+    }
+    print!("{out}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_compile(o: &Options) -> Result<ExitCode, Usage> {
+    let path = one_file(o)?;
+    let text = match read(path)? {
+        Ok(t) => t,
+        Err(d) => {
+            eprint!("{}", Source::new(path, "").render(&d));
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let json = match attunement::scenario::compile(&text, Format::from_path(path)) {
+        Ok(json) => json,
+        Err(diagnostics) => {
+            let source = Source::new(path, &text);
+            for d in &diagnostics {
+                eprint!("{}", source.render(d));
+            }
+            return Ok(ExitCode::from(1));
+        }
+    };
+    match &o.output {
+        Some(out) => std::fs::write(out, json + "\n").map_err(|e| Usage(format!("cannot write `{out}`: {}", e.to_string().to_lowercase())))?,
+        None => println!("{json}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,357 @@
+//! Resolves the authoring shapes into the checked model.
+//!
+//! Ids become indices, flags become bits, defaults are filled in, and every
+//! local problem (a range, a duplicate, a dangling reference) becomes a
+//! diagnostic. Problems that need the whole graph (reachability, soft-locks)
+//! are left to `validate`, which runs only when lowering found no error.
+
+use super::syntax::{ChoiceSyntax, ConditionSyntax, ScenarioFile};
+use super::value::Spanned;
+use super::*;
+use crate::diagnostic::{Diagnostic, Span, did_you_mean};
+use crate::hash::Fnv;
+
+/// Where things are in the source, for the whole-graph checks.
+#[derive(Default)]
+pub struct Spans {
+    pub file: Span,
+    pub nodes: Vec<Span>,
+    /// For each node, for each choice: the choice itself and its `when`.
+    pub choices: Vec<Vec<(Span, Option<Span>)>>,
+    pub endings: Vec<Span>,
+}
+
+const DEFAULT_FLOOR: i64 = 10;
+const DEFAULT_ACUTE: i64 = 60;
+
+/// Lowers a scenario file; `None` when any error was found.
+pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario, Spans)> {
+    let errors_before = out.iter().filter(|d| d.is_error()).count();
+    let mut cx = Lower { out, flags: Vec::new(), ids: Vec::new() };
+
+    let id = &file.id;
+    if id.value.is_empty() || id.value.len() > 64 || !id.value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+        cx.out.push(
+            Diagnostic::error("E017", id.span, format!("invalid scenario id `{}`", id.value))
+                .hint("use 1 to 64 lowercase letters, digits and dashes, such as `first-meeting`"),
+        );
+    }
+    let minutes = cx.range(&file.minutes, 1, 240, "estimated minutes");
+    let trust = cx.range(&file.peer.trust, 0, 100, "starting trust");
+    let distress = file.peer.distress.as_ref().map_or(0, |d| cx.range(d, 0, 100, "starting distress"));
+
+    let mut profile = Skill::ALL.map(Skill::default_effect);
+    for (i, (skill, effect)) in file.profile.iter().flat_map(|p| &p.0).enumerate() {
+        if file.profile.as_ref().unwrap().0[..i].iter().any(|(s, _)| s.value == skill.value) {
+            cx.out.push(Diagnostic::error("E005", skill.span, format!("duplicate skill `{}` in profile", skill.value)));
+        }
+        profile[skill.value.index()] = cx.range(effect, -50, 50, "trust effect");
+    }
+
+    let thresholds = file.thresholds.as_ref();
+    let floor_span = thresholds.and_then(|t| t.floor.as_ref()).map(|f| f.span);
+    let floor = thresholds.and_then(|t| t.floor.as_ref()).map_or(DEFAULT_FLOOR as i32, |f| cx.range(f, 0, 100, "disengagement floor"));
+    let acute = thresholds.and_then(|t| t.acute.as_ref()).map_or(DEFAULT_ACUTE as i32, |a| cx.range(a, 0, 100, "acute distress level"));
+    if trust < floor {
+        cx.out.push(
+            Diagnostic::error("E013", floor_span.unwrap_or(file.peer.trust.span), format!("starting trust {trust} is below the disengagement floor {floor}"))
+                .hint("the peer would leave before saying a word: lower the floor or raise the starting trust"),
+        );
+    }
+    let gates: Vec<(String, i32)> = thresholds
+        .and_then(|t| t.gates.as_ref())
+        .map(|g| g.0.iter().map(|(name, level)| (name.value.clone(), cx.range(level, 0, 100, "disclosure gate"))).collect())
+        .unwrap_or_default();
+
+    // Nodes and endings share one namespace, so that `next` is unambiguous.
+    for n in &file.node {
+        cx.declare(&n.id, true);
+    }
+    for e in &file.ending {
+        cx.declare(&e.id, false);
+    }
+    let node_count = file.node.len();
+    if node_count == 0 {
+        cx.out.push(Diagnostic::error("E019", Span::new(0, 1), "scenario has no nodes").hint("add a `[[node]]` with what the peer says first"));
+    }
+    let disengaged = file.ending.iter().position(|e| e.outcome.value == Outcome::Disengaged);
+    if disengaged.is_none() {
+        cx.out.push(
+            Diagnostic::error("E014", Span::new(0, 1), "scenario has no ending with outcome `disengaged`")
+                .hint("add an `[[ending]]` with `outcome = \"disengaged\"`: it is where the talk ends when trust falls below the floor"),
+        );
+    }
+    let start = match &file.start {
+        Some(s) => cx.node(s),
+        None => Some(0),
+    };
+
+    // Nodes that some condition asks about get a "visited" flag each.
+    let visited_ids: Vec<&Spanned<String>> = file.node.iter().flat_map(|n| &n.choice).filter_map(|c| c.when.as_ref()).flat_map(|w| w.visited.iter().chain(&w.not_visited)).collect();
+    let mut visit_flags = vec![None; node_count];
+    for v in visited_ids {
+        if let Some(n) = cx.node(v) {
+            if visit_flags[n].is_none() {
+                visit_flags[n] = Some(cx.flag(&Spanned::new(format!("visited:{}", v.value), v.span)));
+            }
+        }
+    }
+
+    let mut spans = Spans { file: file.span, ..Spans::default() };
+    let mut nodes = Vec::with_capacity(node_count);
+    for (ni, n) in file.node.iter().enumerate() {
+        let gate = match (&n.gate, &n.otherwise) {
+            (Some(g), Some(o)) => {
+                let level = gates.iter().find(|(name, _)| *name == g.value).map(|&(_, level)| level);
+                if level.is_none() {
+                    let d = Diagnostic::error("E004", g.span, format!("unknown gate `{}`", g.value));
+                    cx.out.push(match did_you_mean(&g.value, gates.iter().map(|(n, _)| n.as_str())) {
+                        Some(m) => d.hint(format!("did you mean `{m}`?")),
+                        None => d.hint("declare it under `[thresholds.gates]`, such as `story = 50`"),
+                    });
+                }
+                let otherwise = cx.node(o);
+                if otherwise == Some(ni) {
+                    cx.out.push(Diagnostic::error("E021", o.span, format!("node `{}` sends itself back to itself when its gate is closed", n.id.value)).hint("point `otherwise` at a node where the peer holds back"));
+                }
+                level.zip(otherwise).map(|(trust, otherwise)| Gate { trust, otherwise })
+            }
+            (Some(g), None) => {
+                cx.out.push(Diagnostic::error("E003", g.span, format!("missing field `otherwise` in node `{}`", n.id.value)).hint("a gated node needs a node to go to when trust is below the gate"));
+                None
+            }
+            (None, Some(o)) => {
+                cx.out.push(Diagnostic::error("E021", o.span, format!("`otherwise` without `gate` in node `{}`", n.id.value)).hint("add `gate = \"NAME\"` or remove `otherwise`"));
+                None
+            }
+            (None, None) => None,
+        };
+        if n.choice.len() > MAX_CHOICES {
+            cx.out.push(Diagnostic::error("E018", n.id.span, format!("node `{}` has {} choices", n.id.value, n.choice.len())).hint(format!("a node may offer at most {MAX_CHOICES} choices")));
+        }
+        let mut choices = Vec::with_capacity(n.choice.len());
+        let mut choice_spans = Vec::new();
+        for (ci, c) in n.choice.iter().enumerate() {
+            if let Some(id) = &c.id
+                && n.choice[..ci].iter().any(|o| o.id.as_ref().is_some_and(|o| o.value == id.value))
+            {
+                cx.out.push(Diagnostic::error("E005", id.span, format!("duplicate choice id `{}` in node `{}`", id.value, n.id.value)));
+            }
+            choice_spans.push((c.span, c.when.as_ref().map(|w| w.span)));
+            if let Some(choice) = cx.choice(c, ci) {
+                choices.push(choice);
+            }
+        }
+        spans.nodes.push(n.id.span);
+        spans.choices.push(choice_spans);
+        nodes.push(Node {
+            id: n.id.value.clone(),
+            say: n.say.clone(),
+            cue: n.cue.clone(),
+            disclosure: n.disclosure.unwrap_or(false),
+            gate,
+            distress: n.distress.as_ref().map_or(0, |d| cx.range(d, -100, 100, "distress change")),
+            choices,
+            visit_flag: visit_flags[ni],
+        });
+    }
+    let endings = file
+        .ending
+        .iter()
+        .map(|e| {
+            spans.endings.push(e.id.span);
+            Ending { id: e.id.value.clone(), outcome: e.outcome.value, title: e.title.clone(), say: e.say.clone(), text: e.text.clone() }
+        })
+        .collect();
+    if cx.flags.len() > MAX_FLAGS {
+        cx.out.push(Diagnostic::error("E022", cx.flags[MAX_FLAGS].1, format!("too many flags: {} (visited-conditions count too)", cx.flags.len())).hint(format!("a scenario may use at most {MAX_FLAGS} flags")));
+    }
+    let flags = cx.flags.iter().map(|(name, _)| name.clone()).collect();
+
+    if out.iter().filter(|d| d.is_error()).count() > errors_before {
+        return None;
+    }
+    let mut scenario = Scenario {
+        meta: Meta {
+            id: id.value.clone(),
+            title: file.title.clone(),
+            language: file.language.clone().unwrap_or_else(|| "en".into()),
+            summary: file.summary.clone(),
+            objectives: file.objectives.clone(),
+            minutes: minutes as u32,
+            content_notes: file.content_notes.clone(),
+        },
+        peer: Peer { name: file.peer.name.clone(), pronouns: file.peer.pronouns.clone(), background: file.peer.background.clone(), trust, distress },
+        profile,
+        floor,
+        acute,
+        start: start?,
+        nodes,
+        endings,
+        disengaged: disengaged?,
+        flags,
+        hash: 0,
+        best: None,
+    };
+    scenario.hash = content_hash(&scenario);
+    Some((scenario, spans))
+}
+
+struct Lower<'a> {
+    out: &'a mut Vec<Diagnostic>,
+    /// Flag names with the span of their first mention.
+    flags: Vec<(String, Span)>,
+    /// Node and ending ids, nodes first, in file order.
+    ids: Vec<(String, bool)>,
+}
+
+impl Lower<'_> {
+    fn range(&mut self, n: &Spanned<i64>, min: i64, max: i64, what: &str) -> i32 {
+        if n.value < min || n.value > max {
+            self.out.push(Diagnostic::error("E013", n.span, format!("{what} {} is out of range", n.value)).hint(format!("use a value from {min} to {max}")));
+            return n.value.clamp(min, max) as i32;
+        }
+        n.value as i32
+    }
+
+    fn declare(&mut self, id: &Spanned<String>, is_node: bool) {
+        if self.ids.iter().any(|(i, _)| *i == id.value) {
+            self.out.push(Diagnostic::error("E005", id.span, format!("duplicate id `{}`", id.value)).hint("nodes and endings share one set of ids; rename one of them"));
+        } else if id.value.is_empty() {
+            self.out.push(Diagnostic::error("E017", id.span, "empty id").hint("give every node and ending a short id, such as `opening`"));
+        }
+        self.ids.push((id.value.clone(), is_node));
+    }
+
+    /// Node and ending ids with a flag saying which is which.
+    fn target(&mut self, id: &Spanned<String>) -> Option<Target> {
+        let nodes = self.node_count();
+        match self.ids.iter().position(|(i, _)| *i == id.value) {
+            Some(i) if i < nodes => Some(Target::Node(i)),
+            Some(i) => Some(Target::Ending(i - nodes)),
+            None => {
+                self.unknown("node or ending", id, true);
+                None
+            }
+        }
+    }
+
+    fn node(&mut self, id: &Spanned<String>) -> Option<usize> {
+        let nodes = self.node_count();
+        match self.ids[..nodes].iter().position(|(i, _)| *i == id.value) {
+            Some(i) => Some(i),
+            None => {
+                self.unknown("node", id, false);
+                None
+            }
+        }
+    }
+
+    fn node_count(&self) -> usize {
+        // Nodes are declared first, endings after them.
+        self.ids.iter().take_while(|(_, is_node)| *is_node).count()
+    }
+
+    fn unknown(&mut self, what: &str, id: &Spanned<String>, endings_too: bool) {
+        let nodes = self.node_count();
+        let pool = if endings_too { &self.ids[..] } else { &self.ids[..nodes] };
+        let d = Diagnostic::error("E004", id.span, format!("unknown {} `{}`", if what == "node or ending" { "node" } else { what }, id.value));
+        self.out.push(match did_you_mean(&id.value, pool.iter().map(|(i, _)| i.as_str())) {
+            Some(m) => d.hint(format!("did you mean `{m}`?")),
+            None if endings_too => d.hint("`next` names a node or an ending of this scenario"),
+            None => d.hint("name a node of this scenario"),
+        });
+    }
+
+    fn flag(&mut self, name: &Spanned<String>) -> u8 {
+        match self.flags.iter().position(|(f, _)| *f == name.value) {
+            Some(i) => i as u8,
+            None => {
+                self.flags.push((name.value.clone(), name.span));
+                (self.flags.len() - 1).min(MAX_FLAGS - 1) as u8
+            }
+        }
+    }
+
+    fn bits(&mut self, names: &[Spanned<String>]) -> u64 {
+        names.iter().fold(0, |bits, n| bits | 1 << self.flag(n))
+    }
+
+    /// The "visited" flags of known nodes; unknown ones were reported already.
+    fn visit_bits(&mut self, names: &[Spanned<String>]) -> u64 {
+        let nodes = self.node_count();
+        names
+            .iter()
+            .filter(|n| self.ids[..nodes].iter().any(|(i, _)| *i == n.value))
+            .map(|n| Spanned::new(format!("visited:{}", n.value), n.span))
+            .collect::<Vec<_>>()
+            .iter()
+            .fold(0, |bits, n| bits | 1 << self.flag(n))
+    }
+
+    fn choice(&mut self, c: &ChoiceSyntax, index: usize) -> Option<Choice> {
+        let next = self.target(&c.next);
+        let when = c.when.as_ref().map(|w| self.condition(w)).unwrap_or_default();
+        Some(Choice {
+            id: c.id.as_ref().map_or_else(|| format!("c{}", index + 1), |i| i.value.clone()),
+            text: c.text.clone(),
+            skill: c.skill.value,
+            trust: c.trust.as_ref().map(|t| self.range(t, -50, 50, "trust effect")),
+            feedback: c.feedback.clone(),
+            next: next?,
+            when,
+            set: self.bits(&c.set),
+            clear: self.bits(&c.clear),
+            distress: c.distress.as_ref().map_or(0, |d| self.range(d, -100, 100, "distress change")),
+            fingerprint: (crate::hash::fnv(c.text.as_bytes()) % 36) as u8,
+        })
+    }
+
+    fn condition(&mut self, w: &ConditionSyntax) -> Condition {
+        let trust_min = w.trust_min.as_ref().map(|t| self.range(t, 0, 100, "trust_min"));
+        let trust_max = w.trust_max.as_ref().map(|t| self.range(t, 0, 100, "trust_max"));
+        if let (Some(min), Some(max)) = (trust_min, trust_max)
+            && min > max
+        {
+            self.out.push(Diagnostic::error("E011", w.span, format!("condition never holds: trust_min {min} is above trust_max {max}")).hint("swap the two values"));
+        }
+        let all = self.bits(&w.flags) | self.visit_bits(&w.visited);
+        let none = self.bits(&w.not_flags) | self.visit_bits(&w.not_visited);
+        if all & none != 0 {
+            self.out.push(Diagnostic::error("E011", w.span, "condition never holds: a flag is both required and excluded").hint("remove it from one of the two lists"));
+        }
+        Condition { trust_min, trust_max, all, none }
+    }
+}
+
+/// Hashes everything that changes how play goes; wording does not count, so
+/// fixing a typo in feedback keeps learners' saves valid.
+fn content_hash(s: &Scenario) -> u64 {
+    let mut h = Fnv::default();
+    h.str(&s.meta.id).int(s.peer.trust.into()).int(s.peer.distress.into()).int(s.floor.into()).int(s.acute.into()).int(s.start as i64).int(s.disengaged as i64);
+    for p in s.profile {
+        h.int(p.into());
+    }
+    let target = |h: &mut Fnv, t: Target| {
+        h.int(match t {
+            Target::Node(n) => n as i64,
+            Target::Ending(e) => -1 - e as i64,
+        });
+    };
+    for n in &s.nodes {
+        h.str(&n.id).int(n.disclosure.into()).int(n.distress.into()).int(n.visit_flag.map_or(-1, i64::from));
+        if let Some(g) = n.gate {
+            h.int(g.trust.into()).int(g.otherwise as i64);
+        }
+        for c in &n.choices {
+            h.str(&c.id).int(c.skill.index() as i64).int(c.trust.map_or(i64::MIN, i64::from)).int(c.distress.into());
+            h.int(c.set as i64).int(c.clear as i64).int(c.when.all as i64).int(c.when.none as i64);
+            h.int(c.when.trust_min.map_or(-1, i64::from)).int(c.when.trust_max.map_or(-1, i64::from));
+            target(&mut h, c.next);
+        }
+    }
+    for e in &s.endings {
+        h.str(&e.id).str(e.outcome.id());
+    }
+    h.finish()
+}

@@ -1,0 +1,230 @@
+//! The checked scenario: the only form of a scenario the engine accepts.
+//!
+//! Source text (TOML or JSON) is parsed into a spanned value tree
+//! ([`value`]), read into the authoring shapes ([`syntax`]), resolved into
+//! this model with ids turned into indices ([`lower`]), and checked as a
+//! whole with the help of the state-space analysis ([`validate`]). A
+//! [`Scenario`] exists only when no error was found, so the engine never
+//! meets a dangling id, an out-of-range threshold or an unknown skill.
+
+pub mod lower;
+pub mod syntax;
+pub mod validate;
+pub mod value;
+
+use serde::Serialize;
+
+use crate::analysis::Path;
+use crate::diagnostic::Diagnostic;
+use crate::skill::Skill;
+pub use syntax::Outcome;
+
+/// Trust and distress are levels from 0 to this.
+pub const MAX_LEVEL: i32 = 100;
+/// Flags, including the implicit "visited" flags, fit one `u64` of state.
+pub const MAX_FLAGS: usize = 64;
+/// A choice's position is one base-36 digit in a save.
+pub const MAX_CHOICES: usize = 36;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Meta {
+    pub id: String,
+    pub title: String,
+    pub language: String,
+    pub summary: String,
+    pub objectives: Vec<String>,
+    pub minutes: u32,
+    pub content_notes: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Peer {
+    pub name: String,
+    pub pronouns: Option<String>,
+    pub background: Option<String>,
+    pub trust: i32,
+    pub distress: i32,
+}
+
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    pub meta: Meta,
+    pub peer: Peer,
+    /// Trust effect of each skill for this peer, indexed by [`Skill::index`].
+    pub profile: [i32; Skill::ALL.len()],
+    pub floor: i32,
+    pub acute: i32,
+    pub start: usize,
+    pub nodes: Vec<Node>,
+    pub endings: Vec<Ending>,
+    /// The ending a fall below the floor leads to.
+    pub disengaged: usize,
+    /// Flag names by bit; "visited" flags are named `visited:NODE`.
+    pub flags: Vec<String>,
+    /// A hash of everything that affects play, so a save can tell whether the
+    /// scenario changed under it. Wording of feedback and endings is left out.
+    pub hash: u64,
+    /// The path to the highest final trust, when the analysis was complete.
+    pub best: Option<Path>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Node {
+    pub id: String,
+    pub say: String,
+    pub cue: Option<String>,
+    pub disclosure: bool,
+    pub gate: Option<Gate>,
+    pub distress: i32,
+    pub choices: Vec<Choice>,
+    /// The flag bit set on entering, when some condition asks about visits.
+    pub visit_flag: Option<u8>,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Gate {
+    pub trust: i32,
+    pub otherwise: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct Choice {
+    pub id: String,
+    pub text: String,
+    pub skill: Skill,
+    pub trust: Option<i32>,
+    pub feedback: Option<String>,
+    pub next: Target,
+    pub when: Condition,
+    pub set: u64,
+    pub clear: u64,
+    pub distress: i32,
+    /// A digit derived from the text, so a save can tell that the choice at a
+    /// position is still the one the learner picked.
+    pub fingerprint: u8,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Target {
+    Node(usize),
+    Ending(usize),
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Condition {
+    pub trust_min: Option<i32>,
+    pub trust_max: Option<i32>,
+    /// Bits that must all be set.
+    pub all: u64,
+    /// Bits that must all be clear.
+    pub none: u64,
+}
+
+impl Condition {
+    pub fn holds(&self, trust: i32, flags: u64) -> bool {
+        self.trust_min.is_none_or(|m| trust >= m) && self.trust_max.is_none_or(|m| trust <= m) && flags & self.all == self.all && flags & self.none == 0
+    }
+
+    pub fn is_always(&self) -> bool {
+        *self == Condition::default()
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Ending {
+    pub id: String,
+    pub outcome: Outcome,
+    pub title: String,
+    pub say: Option<String>,
+    pub text: String,
+}
+
+/// The source format of a scenario.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Toml,
+    Json,
+}
+
+impl Format {
+    /// JSON for `.json` files, TOML for everything else.
+    pub fn from_path(path: &str) -> Format {
+        if path.to_ascii_lowercase().ends_with(".json") { Format::Json } else { Format::Toml }
+    }
+}
+
+/// The result of checking a scenario: the scenario when there is no error,
+/// and every diagnostic (errors and warnings) in source order.
+pub struct Report {
+    pub scenario: Option<Scenario>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Report {
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.is_error())
+    }
+}
+
+/// Parses, lowers and validates a scenario from its source text.
+pub fn check(text: &str, format: Format) -> Report {
+    match parse_tree(text, format) {
+        Ok(tree) => check_tree(&tree),
+        Err(diagnostics) => Report { scenario: None, diagnostics },
+    }
+}
+
+/// Checks a scenario and writes it as compact JSON, the form the browser loads
+/// without a TOML parser.
+pub fn compile(text: &str, format: Format) -> Result<String, Vec<Diagnostic>> {
+    let tree = parse_tree(text, format)?;
+    let report = check_tree(&tree);
+    match report.scenario {
+        Some(_) => Ok(tree.to_json().to_string()),
+        None => Err(report.diagnostics),
+    }
+}
+
+fn parse_tree(text: &str, format: Format) -> Result<value::Spanned<value::Value>, Vec<Diagnostic>> {
+    match format {
+        #[cfg(feature = "toml")]
+        Format::Toml => value::parse_toml(text),
+        #[cfg(not(feature = "toml"))]
+        Format::Toml => Err(vec![crate::diagnostic::Diagnostic::error(
+            "E001",
+            crate::diagnostic::Span::default(),
+            "this build reads JSON scenarios only",
+        )
+        .hint("compile the scenario to JSON with `attunement compile`")]),
+        Format::Json => value::parse_json(text),
+    }
+}
+
+fn check_tree(tree: &value::Spanned<value::Value>) -> Report {
+    let mut cx = syntax::Cx::default();
+    let file = <syntax::ScenarioFile as syntax::Syntax>::lower(tree, &mut cx);
+    let mut diagnostics = cx.diagnostics;
+    let Some(file) = file else {
+        diagnostics.sort_by_key(|d| d.span.start);
+        return Report { scenario: None, diagnostics };
+    };
+    let lowered = lower::lower(&file, &mut diagnostics);
+    let scenario = lowered.and_then(|(mut scenario, spans)| {
+        validate::validate(&mut scenario, &spans, &mut diagnostics);
+        (!diagnostics.iter().any(Diagnostic::is_error)).then_some(scenario)
+    });
+    diagnostics.sort_by_key(|d| (d.span.start, d.severity));
+    Report { scenario, diagnostics }
+}
+
+impl Scenario {
+    /// Checks a scenario and returns it, or its errors.
+    pub fn parse(text: &str, format: Format) -> Result<Scenario, Vec<Diagnostic>> {
+        let report = check(text, format);
+        report.scenario.ok_or(report.diagnostics)
+    }
+
+    pub fn node(&self, id: &str) -> Option<usize> {
+        self.nodes.iter().position(|n| n.id == id)
+    }
+}

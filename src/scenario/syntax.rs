@@ -1,0 +1,455 @@
+//! The authoring format: the shape of a scenario file, declared once.
+//!
+//! Each `syntax!` block below declares a struct, and from the same declaration
+//! the macro derives both its lowering from a spanned [`Value`] tree and its
+//! JSON Schema, so the schema an editor validates against cannot drift from
+//! what the loader accepts. Lowering never stops at the first problem: every
+//! field of every table is visited, and each type error, missing field and
+//! unknown key becomes a diagnostic.
+
+use serde_json::{Map, Value as Json, json};
+
+use super::value::{Spanned, Value};
+use crate::diagnostic::{Diagnostic, Span, did_you_mean};
+use crate::skill::Skill;
+
+/// Collects diagnostics while lowering.
+#[derive(Default)]
+pub struct Cx {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A type that can be read from a spanned value and described in JSON Schema.
+pub trait Syntax: Sized {
+    /// The value to use when the key is absent, or `None` when it is required.
+    fn absent() -> Option<Self> {
+        None
+    }
+    fn lower(v: &Spanned<Value>, cx: &mut Cx) -> Option<Self>;
+    fn schema() -> Json;
+}
+
+impl Cx {
+    fn mismatch(&mut self, expected: &str, v: &Spanned<Value>) {
+        self.diagnostics.push(Diagnostic::error("E002", v.span, format!("expected {expected}, found {}", v.value.kind())));
+    }
+
+    fn table<'v>(&mut self, v: &'v Spanned<Value>, what: &str, fields: &[&str]) -> Option<&'v [(Spanned<String>, Spanned<Value>)]> {
+        let Value::Table(entries) = &v.value else {
+            self.mismatch(&format!("a table ({what})"), v);
+            return None;
+        };
+        for (i, (key, _)) in entries.iter().enumerate() {
+            if entries[..i].iter().any(|(k, _)| k.value == key.value) {
+                self.diagnostics.push(Diagnostic::error("E005", key.span, format!("duplicate key `{}` in {what}", key.value)));
+            } else if !fields.contains(&key.value.as_str()) {
+                let mut d = Diagnostic::error("E007", key.span, format!("unknown field `{}` in {what}", key.value));
+                d = match did_you_mean(&key.value, fields.iter().copied()) {
+                    Some(m) => d.hint(format!("did you mean `{m}`?")),
+                    None => d.hint(format!("{what} fields are: {}", fields.join(", "))),
+                };
+                self.diagnostics.push(d);
+            }
+        }
+        Some(entries)
+    }
+
+    fn field<T: Syntax>(&mut self, table: &Spanned<Value>, entries: &[(Spanned<String>, Spanned<Value>)], key: &str, what: &str) -> Option<T> {
+        match entries.iter().find(|(k, _)| k.value == key) {
+            Some((_, v)) => T::lower(v, self),
+            None => T::absent().or_else(|| {
+                let at = Span::new(table.span.start as usize, table.span.start as usize + 1);
+                self.diagnostics.push(Diagnostic::error("E003", at, format!("missing field `{key}` in {what}")));
+                None
+            }),
+        }
+    }
+}
+
+fn doc(lines: &[&str]) -> String {
+    lines.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ").trim().to_string()
+}
+
+macro_rules! syntax {
+    (
+        $(#[doc = $doc:literal])*
+        pub struct $name:ident as $what:literal {
+            $( $(#[doc = $fdoc:literal])* pub $field:ident : $ty:ty, )*
+        }
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Clone, Debug)]
+        pub struct $name {
+            /// Where the whole table is, for diagnostics about it.
+            pub span: Span,
+            $( $(#[doc = $fdoc])* pub $field: $ty, )*
+        }
+
+        impl $name {
+            pub const FIELDS: &'static [&'static str] = &[$(stringify!($field)),*];
+        }
+
+        impl Syntax for $name {
+            fn lower(v: &Spanned<Value>, cx: &mut Cx) -> Option<Self> {
+                let entries = cx.table(v, $what, Self::FIELDS)?;
+                $( let $field = cx.field::<$ty>(v, entries, stringify!($field), $what); )*
+                Some($name { span: v.span, $( $field: $field?, )* })
+            }
+
+            fn schema() -> Json {
+                let mut properties = Map::new();
+                let mut required = Vec::new();
+                $(
+                    let mut s = <$ty as Syntax>::schema();
+                    s["description"] = Json::String(doc(&[$($fdoc),*]));
+                    properties.insert(stringify!($field).to_string(), s);
+                    if <$ty as Syntax>::absent().is_none() {
+                        required.push(stringify!($field));
+                    }
+                )*
+                json!({
+                    "type": "object",
+                    "description": doc(&[$($doc),*]),
+                    "properties": properties,
+                    "required": required,
+                    "additionalProperties": false,
+                })
+            }
+        }
+    };
+}
+
+syntax! {
+    /// A scenario: who the peer is, what they say, and how the conversation can go.
+    pub struct ScenarioFile as "scenario" {
+        /// Stable id: lowercase letters, digits and dashes; the file name without its extension.
+        pub id: Spanned<String>,
+        /// Title shown in the scenario library.
+        pub title: String,
+        /// BCP 47 language tag of the text, such as `en`; defaults to `en`.
+        pub language: Option<String>,
+        /// One or two sentences for the library page.
+        pub summary: String,
+        /// What the learner should be able to do afterwards.
+        pub objectives: Vec<String>,
+        /// Estimated minutes to play.
+        pub minutes: Spanned<i64>,
+        /// Content notes shown before the scenario starts, with a way to skip; empty when none.
+        pub content_notes: Vec<String>,
+        /// Id of the first node; defaults to the first node in the file.
+        pub start: Option<Spanned<String>>,
+        /// The simulated peer.
+        pub peer: PeerSyntax,
+        /// This peer's trust effect for each skill id, overriding the defaults.
+        pub profile: Option<Profile>,
+        /// The disengagement floor, acute distress level and disclosure gates.
+        pub thresholds: Option<ThresholdsSyntax>,
+        /// The conversation's nodes: what the peer says and the learner's choices.
+        pub node: Vec<NodeSyntax>,
+        /// How the conversation can end.
+        pub ending: Vec<EndingSyntax>,
+    }
+}
+
+syntax! {
+    /// The simulated peer.
+    pub struct PeerSyntax as "peer" {
+        /// The peer's name.
+        pub name: String,
+        /// Pronouns, such as `she/her`.
+        pub pronouns: Option<String>,
+        /// Background for the learner, shown before the conversation.
+        pub background: Option<String>,
+        /// Starting trust, 0 to 100.
+        pub trust: Spanned<i64>,
+        /// Starting distress, 0 to 100; defaults to 0.
+        pub distress: Option<Spanned<i64>>,
+    }
+}
+
+syntax! {
+    /// Trust thresholds.
+    pub struct ThresholdsSyntax as "thresholds" {
+        /// Trust below this after a choice ends the conversation in the disengaged ending; defaults to 10.
+        pub floor: Option<Spanned<i64>>,
+        /// Distress at or above this is acute; defaults to 60.
+        pub acute: Option<Spanned<i64>>,
+        /// Named disclosure gates: the trust a gated node needs.
+        pub gates: Option<Entries>,
+    }
+}
+
+syntax! {
+    /// One moment of the conversation: the peer speaks, the learner responds.
+    pub struct NodeSyntax as "node" {
+        /// Unique id of the node.
+        pub id: Spanned<String>,
+        /// What the peer says.
+        pub say: String,
+        /// A non-verbal cue, such as `looks at the floor`.
+        pub cue: Option<String>,
+        /// True when the peer discloses something here; validation right after is worth more.
+        pub disclosure: Option<bool>,
+        /// Name of a disclosure gate: entering needs at least that much trust.
+        pub gate: Option<Spanned<String>>,
+        /// Where the peer goes instead when the gate's trust is not reached.
+        pub otherwise: Option<Spanned<String>>,
+        /// Change of the peer's distress on entering this node.
+        pub distress: Option<Spanned<i64>>,
+        /// The learner's choices.
+        pub choice: Vec<ChoiceSyntax>,
+    }
+}
+
+syntax! {
+    /// One response the learner can pick.
+    pub struct ChoiceSyntax as "choice" {
+        /// Unique id within the node; defaults to `c1`, `c2`, ... by position.
+        pub id: Option<Spanned<String>>,
+        /// What the learner sees.
+        pub text: String,
+        /// The skill or roadblock this response is.
+        pub skill: Spanned<Skill>,
+        /// Trust effect for this choice alone, overriding the peer's profile.
+        pub trust: Option<Spanned<i64>>,
+        /// Why this response helps or hurts, shown after choosing (practice) or in the debrief.
+        pub feedback: Option<String>,
+        /// The node or ending that follows.
+        pub next: Spanned<String>,
+        /// Conditions under which this choice is offered.
+        pub when: Option<ConditionSyntax>,
+        /// Flags to set.
+        pub set: Vec<Spanned<String>>,
+        /// Flags to clear.
+        pub clear: Vec<Spanned<String>>,
+        /// Change of the peer's distress.
+        pub distress: Option<Spanned<i64>>,
+    }
+}
+
+syntax! {
+    /// Conditions on a choice; all must hold.
+    pub struct ConditionSyntax as "condition" {
+        /// Offered only when trust is at least this.
+        pub trust_min: Option<Spanned<i64>>,
+        /// Offered only when trust is at most this.
+        pub trust_max: Option<Spanned<i64>>,
+        /// Flags that must be set.
+        pub flags: Vec<Spanned<String>>,
+        /// Flags that must not be set.
+        pub not_flags: Vec<Spanned<String>>,
+        /// Nodes that must have been visited.
+        pub visited: Vec<Spanned<String>>,
+        /// Nodes that must not have been visited.
+        pub not_visited: Vec<Spanned<String>>,
+    }
+}
+
+syntax! {
+    /// How the conversation ends, and what the debrief says about it.
+    pub struct EndingSyntax as "ending" {
+        /// Unique id of the ending (shared with node ids).
+        pub id: Spanned<String>,
+        /// The kind of outcome.
+        pub outcome: Spanned<Outcome>,
+        /// A short title, such as `Sam agrees to come back`.
+        pub title: String,
+        /// The peer's last words.
+        pub say: Option<String>,
+        /// The debrief's account of this ending.
+        pub text: String,
+    }
+}
+
+/// The kind of outcome an ending is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Breakthrough,
+    Connected,
+    Unresolved,
+    Disengaged,
+    Referred,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 5] = [Outcome::Breakthrough, Outcome::Connected, Outcome::Unresolved, Outcome::Disengaged, Outcome::Referred];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Outcome::Breakthrough => "breakthrough",
+            Outcome::Connected => "connected",
+            Outcome::Unresolved => "unresolved",
+            Outcome::Disengaged => "disengaged",
+            Outcome::Referred => "referred",
+        }
+    }
+}
+
+/// Reads a string naming one of a fixed set, with a "did you mean" on a typo.
+fn lower_name<T: Copy>(v: &Spanned<Value>, cx: &mut Cx, all: &[T], id: fn(T) -> &'static str, code: &'static str, what: &str) -> Option<T> {
+    let name = String::lower(v, cx)?;
+    if let Some(&t) = all.iter().find(|&&t| id(t) == name) {
+        return Some(t);
+    }
+    let names = || all.iter().map(|&t| id(t));
+    let d = Diagnostic::error(code, v.span, format!("unknown {what} `{name}`"));
+    cx.diagnostics.push(match did_you_mean(&name, names()) {
+        Some(m) => d.hint(format!("did you mean `{m}`?")),
+        None => d.hint(format!("{what}s are: {}", names().collect::<Vec<_>>().join(", "))),
+    });
+    None
+}
+
+impl Syntax for Outcome {
+    fn lower(v: &Spanned<Value>, cx: &mut Cx) -> Option<Self> {
+        lower_name(v, cx, &Outcome::ALL, Outcome::id, "E016", "outcome")
+    }
+    fn schema() -> Json {
+        json!({ "enum": Outcome::ALL.map(Outcome::id) })
+    }
+}
+
+impl Syntax for Skill {
+    fn lower(v: &Spanned<Value>, cx: &mut Cx) -> Option<Self> {
+        lower_name(v, cx, &Skill::ALL, Skill::id, "E006", "skill")
+    }
+    fn schema() -> Json {
+        json!({ "enum": Skill::ALL.map(Skill::id) })
+    }
+}
+
+/// A peer profile: a table from skill id to trust effect.
+#[derive(Clone, Debug)]
+pub struct Profile(pub Vec<(Spanned<Skill>, Spanned<i64>)>);
+
+impl Syntax for Profile {
+    fn lower(v: &Spanned<Value>, cx: &mut Cx) -> Option<Self> {
+        let Value::Table(entries) = &v.value else {
+            cx.mismatch("a table (profile)", v);
+            return None;
+        };
+        let mut out = Vec::new();
+        for (key, value) in entries {
+            let skill = Skill::lower(&Spanned::new(Value::Str(key.value.clone()), key.span), cx);
+            if let (Some(skill), Some(n)) = (skill, i64::lower(value, cx)) {
+                out.push((Spanned::new(skill, key.span), Spanned::new(n, value.span)));
+            }
+        }
+        Some(Profile(out))
+    }
+    fn schema() -> Json {
+        let properties: Map<String, Json> = Skill::ALL.iter().map(|s| (s.id().to_string(), json!({ "type": "integer", "minimum": -50, "maximum": 50, "description": s.label() }))).collect();
+        json!({ "type": "object", "properties": properties, "additionalProperties": false })
+    }
+}
+
+/// A table from names to integers, such as the disclosure gates.
+#[derive(Clone, Debug)]
+pub struct Entries(pub Vec<(Spanned<String>, Spanned<i64>)>);
+
+impl Syntax for Entries {
+    fn lower(v: &Spanned<Value>, cx: &mut Cx) -> Option<Self> {
+        let Value::Table(entries) = &v.value else {
+            cx.mismatch("a table", v);
+            return None;
+        };
+        Some(Entries(entries.iter().filter_map(|(k, v)| Some((k.clone(), Spanned::new(i64::lower(v, cx)?, v.span)))).collect()))
+    }
+    fn schema() -> Json {
+        json!({ "type": "object", "additionalProperties": { "type": "integer", "minimum": 0, "maximum": 100 } })
+    }
+}
+
+impl Syntax for String {
+    fn lower(v: &Spanned<Value>, cx: &mut Cx) -> Option<Self> {
+        match &v.value {
+            Value::Str(s) => Some(s.clone()),
+            _ => {
+                cx.mismatch("a string", v);
+                None
+            }
+        }
+    }
+    fn schema() -> Json {
+        json!({ "type": "string" })
+    }
+}
+
+impl Syntax for i64 {
+    fn lower(v: &Spanned<Value>, cx: &mut Cx) -> Option<Self> {
+        match v.value {
+            Value::Int(n) => Some(n),
+            _ => {
+                cx.mismatch("an integer", v);
+                None
+            }
+        }
+    }
+    fn schema() -> Json {
+        json!({ "type": "integer" })
+    }
+}
+
+impl Syntax for bool {
+    fn lower(v: &Spanned<Value>, cx: &mut Cx) -> Option<Self> {
+        match v.value {
+            Value::Bool(b) => Some(b),
+            _ => {
+                cx.mismatch("a boolean", v);
+                None
+            }
+        }
+    }
+    fn schema() -> Json {
+        json!({ "type": "boolean" })
+    }
+}
+
+impl<T: Syntax> Syntax for Spanned<T> {
+    fn lower(v: &Spanned<Value>, cx: &mut Cx) -> Option<Self> {
+        T::lower(v, cx).map(|t| Spanned::new(t, v.span))
+    }
+    fn schema() -> Json {
+        T::schema()
+    }
+}
+
+impl<T: Syntax> Syntax for Option<T> {
+    fn absent() -> Option<Self> {
+        Some(None)
+    }
+    fn lower(v: &Spanned<Value>, cx: &mut Cx) -> Option<Self> {
+        T::lower(v, cx).map(Some)
+    }
+    fn schema() -> Json {
+        T::schema()
+    }
+}
+
+impl<T: Syntax> Syntax for Vec<T> {
+    fn absent() -> Option<Self> {
+        Some(Vec::new())
+    }
+    fn lower(v: &Spanned<Value>, cx: &mut Cx) -> Option<Self> {
+        let Value::Array(items) = &v.value else {
+            cx.mismatch("an array", v);
+            return None;
+        };
+        // Lower every item, so that each one's errors are reported, then drop
+        // the list if any failed.
+        let lowered: Vec<Option<T>> = items.iter().map(|item| T::lower(item, cx)).collect();
+        lowered.into_iter().collect()
+    }
+    fn schema() -> Json {
+        json!({ "type": "array", "items": T::schema() })
+    }
+}
+
+/// The JSON Schema (draft 2020-12) of the scenario format.
+pub fn schema() -> Json {
+    let mut s = ScenarioFile::schema();
+    s["$schema"] = json!("https://json-schema.org/draft/2020-12/schema");
+    s["title"] = json!("Attunement scenario");
+    s
+}

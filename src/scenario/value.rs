@@ -1,0 +1,351 @@
+//! A spanned value tree, the common ground of the TOML and JSON front ends.
+//!
+//! Both formats lower into [`Value`], where every value and every key keeps
+//! the byte span it came from. Lowering to the scenario model then works on
+//! one tree and reports every type error at once, with a position, in either
+//! format. TOML parsing is the `toml` crate's, behind the `toml` feature so
+//! that the learner's wasm build can leave it out; JSON parsing is a small
+//! recursive-descent parser here, because no small JSON crate keeps spans.
+
+use crate::diagnostic::{Diagnostic, Span};
+
+/// A value with the span it came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, span: Span) -> Spanned<T> {
+        Spanned { value, span }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Str(String),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Array(Vec<Spanned<Value>>),
+    /// Entries in source order (TOML tables come back sorted by key).
+    Table(Vec<(Spanned<String>, Spanned<Value>)>),
+    /// A TOML date or time: valid TOML, never valid in a scenario.
+    Datetime,
+    /// JSON `null`.
+    Null,
+}
+
+impl Value {
+    /// The name used in "expected a string, found an integer".
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Value::Str(_) => "a string",
+            Value::Int(_) => "an integer",
+            Value::Float(_) => "a float",
+            Value::Bool(_) => "a boolean",
+            Value::Array(_) => "an array",
+            Value::Table(_) => "a table",
+            Value::Datetime => "a date",
+            Value::Null => "null",
+        }
+    }
+}
+
+impl Spanned<Value> {
+    /// The tree as plain JSON, spans dropped: how `attunement compile` turns
+    /// TOML into the JSON the browser loads.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match &self.value {
+            Value::Str(s) => J::String(s.clone()),
+            Value::Int(n) => J::from(*n),
+            Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+            Value::Bool(b) => J::Bool(*b),
+            Value::Array(items) => J::Array(items.iter().map(Spanned::to_json).collect()),
+            Value::Table(entries) => J::Object(entries.iter().map(|(k, v)| (k.value.clone(), v.to_json())).collect()),
+            Value::Datetime | Value::Null => J::Null,
+        }
+    }
+}
+
+/// Parses TOML into a spanned tree, or returns every syntax error found.
+#[cfg(feature = "toml")]
+pub fn parse_toml(text: &str) -> Result<Spanned<Value>, Vec<Diagnostic>> {
+    let (table, errors) = toml::de::DeTable::parse_recoverable(text);
+    if !errors.is_empty() {
+        return Err(errors
+            .into_iter()
+            .map(|e| {
+                let span = e.span().map_or(Span::default(), |r| Span::new(r.start, r.end));
+                let message = e.message().trim().trim_end_matches('.').to_string();
+                Diagnostic::error("E001", span, format!("invalid TOML: {}", message.lines().next().unwrap_or("")))
+            })
+            .collect());
+    }
+    let span = table.span();
+    Ok(Spanned::new(from_toml_table(table.get_ref()), Span::new(span.start, span.end)))
+}
+
+#[cfg(feature = "toml")]
+fn from_toml_table(table: &toml::de::DeTable<'_>) -> Value {
+    let mut entries: Vec<_> = table
+        .iter()
+        .map(|(k, v)| {
+            let ks = k.span();
+            (Spanned::new(k.get_ref().to_string(), Span::new(ks.start, ks.end)), from_toml(v))
+        })
+        .collect();
+    entries.sort_by_key(|(k, _)| k.span.start);
+    Value::Table(entries)
+}
+
+#[cfg(feature = "toml")]
+fn from_toml(v: &toml::Spanned<toml::de::DeValue<'_>>) -> Spanned<Value> {
+    use toml::de::DeValue;
+    let r = v.span();
+    let value = match v.get_ref() {
+        DeValue::String(s) => Value::Str(s.to_string()),
+        DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
+            Ok(n) => Value::Int(n),
+            Err(_) => Value::Float(f64::INFINITY),
+        },
+        DeValue::Float(f) => Value::Float(f.as_str().parse().unwrap_or(f64::NAN)),
+        DeValue::Boolean(b) => Value::Bool(*b),
+        DeValue::Datetime(_) => Value::Datetime,
+        DeValue::Array(a) => Value::Array(a.iter().map(from_toml).collect()),
+        DeValue::Table(t) => from_toml_table(t),
+    };
+    Spanned::new(value, Span::new(r.start, r.end))
+}
+
+/// Parses JSON into a spanned tree. JSON has no recovery worth the name, so a
+/// syntax error is reported alone, at the first byte that does not fit.
+pub fn parse_json(text: &str) -> Result<Spanned<Value>, Vec<Diagnostic>> {
+    let mut p = Json { text: text.as_bytes(), at: 0, depth: 0 };
+    let result = p.value().and_then(|v| {
+        p.ws();
+        if p.at < p.text.len() { Err(p.error("unexpected characters after the document")) } else { Ok(v) }
+    });
+    result.map_err(|d| vec![d])
+}
+
+struct Json<'a> {
+    text: &'a [u8],
+    at: usize,
+    depth: usize,
+}
+
+/// Deeper nesting than any scenario needs is refused, so hostile input cannot
+/// overflow the stack.
+const MAX_DEPTH: usize = 64;
+
+impl Json<'_> {
+    fn error(&self, message: &str) -> Diagnostic {
+        let end = (self.at + 1).min(self.text.len());
+        Diagnostic::error("E001", Span::new(self.at, end), format!("invalid JSON: {message}"))
+    }
+
+    fn ws(&mut self) {
+        while self.at < self.text.len() && matches!(self.text[self.at], b' ' | b'\t' | b'\n' | b'\r') {
+            self.at += 1;
+        }
+    }
+
+    fn eat(&mut self, byte: u8) -> bool {
+        self.ws();
+        if self.text.get(self.at) == Some(&byte) {
+            self.at += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn value(&mut self) -> Result<Spanned<Value>, Diagnostic> {
+        self.ws();
+        let start = self.at;
+        let value = match self.text.get(self.at) {
+            None => return Err(self.error("unexpected end of input")),
+            Some(b'{') => self.nested(|p| p.object())?,
+            Some(b'[') => self.nested(|p| p.array())?,
+            Some(b'"') => Value::Str(self.string()?),
+            Some(b't') => self.word("true", Value::Bool(true))?,
+            Some(b'f') => self.word("false", Value::Bool(false))?,
+            Some(b'n') => self.word("null", Value::Null)?,
+            Some(b'-' | b'0'..=b'9') => self.number()?,
+            Some(_) => return Err(self.error("expected a value")),
+        };
+        Ok(Spanned::new(value, Span::new(start, self.at)))
+    }
+
+    fn nested(&mut self, f: impl FnOnce(&mut Self) -> Result<Value, Diagnostic>) -> Result<Value, Diagnostic> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.error("nested too deeply"));
+        }
+        let v = f(self);
+        self.depth -= 1;
+        v
+    }
+
+    fn word(&mut self, word: &str, value: Value) -> Result<Value, Diagnostic> {
+        if self.text[self.at..].starts_with(word.as_bytes()) {
+            self.at += word.len();
+            Ok(value)
+        } else {
+            Err(self.error("expected a value"))
+        }
+    }
+
+    fn object(&mut self) -> Result<Value, Diagnostic> {
+        self.at += 1;
+        let mut entries = Vec::new();
+        if self.eat(b'}') {
+            return Ok(Value::Table(entries));
+        }
+        loop {
+            self.ws();
+            let start = self.at;
+            if self.text.get(self.at) != Some(&b'"') {
+                return Err(self.error("expected a key in double quotes"));
+            }
+            let key = Spanned::new(self.string()?, Span::new(start, self.at));
+            if !self.eat(b':') {
+                return Err(self.error("expected `:` after the key"));
+            }
+            let value = self.value()?;
+            entries.push((key, value));
+            if self.eat(b'}') {
+                return Ok(Value::Table(entries));
+            }
+            if !self.eat(b',') {
+                return Err(self.error("expected `,` or `}`"));
+            }
+        }
+    }
+
+    fn array(&mut self) -> Result<Value, Diagnostic> {
+        self.at += 1;
+        let mut items = Vec::new();
+        if self.eat(b']') {
+            return Ok(Value::Array(items));
+        }
+        loop {
+            items.push(self.value()?);
+            if self.eat(b']') {
+                return Ok(Value::Array(items));
+            }
+            if !self.eat(b',') {
+                return Err(self.error("expected `,` or `]`"));
+            }
+        }
+    }
+
+    fn string(&mut self) -> Result<String, Diagnostic> {
+        self.at += 1;
+        let mut out = String::new();
+        loop {
+            let rest = &self.text[self.at..];
+            let plain = rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(rest.len());
+            // The input came from a &str and we stop only at ASCII bytes, so
+            // this slice is valid UTF-8.
+            out.push_str(std::str::from_utf8(&rest[..plain]).unwrap_or_default());
+            self.at += plain;
+            match self.text.get(self.at) {
+                None => return Err(self.error("unterminated string")),
+                Some(b'"') => {
+                    self.at += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.at += 1;
+                    let c = match self.text.get(self.at) {
+                        Some(b'"') => '"',
+                        Some(b'\\') => '\\',
+                        Some(b'/') => '/',
+                        Some(b'b') => '\u{8}',
+                        Some(b'f') => '\u{c}',
+                        Some(b'n') => '\n',
+                        Some(b'r') => '\r',
+                        Some(b't') => '\t',
+                        Some(b'u') => {
+                            let hi = self.hex4()?;
+                            if (0xD800..0xDC00).contains(&hi) && self.text[self.at + 1..].starts_with(b"\\u") {
+                                self.at += 2;
+                                let lo = self.hex4()?;
+                                char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo.wrapping_sub(0xDC00) & 0x3FF)).unwrap_or('\u{FFFD}')
+                            } else {
+                                char::from_u32(hi).unwrap_or('\u{FFFD}')
+                            }
+                        }
+                        _ => return Err(self.error("invalid escape in string")),
+                    };
+                    out.push(c);
+                    self.at += 1;
+                }
+                Some(_) => return Err(self.error("control character in string")),
+            }
+        }
+    }
+
+    /// Reads the four hex digits after `\u`, leaving `at` on the last one.
+    fn hex4(&mut self) -> Result<u32, Diagnostic> {
+        let digits = self.text.get(self.at + 1..self.at + 5).ok_or_else(|| self.error("unterminated escape"))?;
+        let s = std::str::from_utf8(digits).map_err(|_| self.error("invalid unicode escape"))?;
+        let n = u32::from_str_radix(s, 16).map_err(|_| self.error("invalid unicode escape"))?;
+        self.at += 4;
+        Ok(n)
+    }
+
+    fn number(&mut self) -> Result<Value, Diagnostic> {
+        let start = self.at;
+        while self.at < self.text.len() && matches!(self.text[self.at], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
+            self.at += 1;
+        }
+        let s = std::str::from_utf8(&self.text[start..self.at]).unwrap_or_default();
+        if let Ok(n) = s.parse::<i64>() {
+            return Ok(Value::Int(n));
+        }
+        match s.parse::<f64>() {
+            Ok(f) => Ok(Value::Float(f)),
+            Err(_) => {
+                self.at = start;
+                Err(self.error("invalid number"))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_keeps_spans_of_keys_and_values() {
+        let v = parse_json(r#"{"a": [1, "x\n"], "b": true}"#).unwrap();
+        let Value::Table(entries) = v.value else { panic!() };
+        assert_eq!(entries[0].0.span, Span::new(1, 4));
+        assert_eq!(entries[0].1.span, Span::new(6, 16));
+        assert_eq!(entries[1].1.value, Value::Bool(true));
+    }
+
+    #[test]
+    fn json_errors_point_at_the_problem() {
+        let e = parse_json("{\"a\": 1,, }").unwrap_err();
+        assert_eq!(e[0].message, "invalid JSON: expected a key in double quotes");
+        assert_eq!(e[0].span.start, 8);
+        assert!(parse_json(&"[".repeat(10_000)).is_err());
+        assert!(parse_json("\"\\ud800\"").is_ok());
+    }
+
+    #[cfg(feature = "toml")]
+    #[test]
+    fn toml_tables_keep_source_order_and_spans() {
+        let v = parse_toml("b = 1\na = \"x\"\n").unwrap();
+        let Value::Table(entries) = v.value else { panic!() };
+        assert_eq!(entries[0].0.value, "b");
+        assert_eq!(entries[1].1.span, Span::new(10, 13));
+    }
+}
