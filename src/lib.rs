@@ -11,6 +11,8 @@ pub mod analysis;
 pub mod debrief;
 pub mod diagnostic;
 pub mod engine;
+#[doc(hidden)]
+pub mod generate;
 pub mod hash;
 pub mod scenario;
 pub mod skill;

@@ -21,6 +21,8 @@ pub struct Spans {
     pub endings: Vec<Span>,
 }
 
+/// Two base-36 digits.
+const FINGERPRINTS: u64 = 36 * 36;
 const DEFAULT_FLOOR: i64 = 10;
 const DEFAULT_ACUTE: i64 = 60;
 
@@ -292,8 +294,10 @@ impl Lower<'_> {
     fn choice(&mut self, c: &ChoiceSyntax, index: usize) -> Option<Choice> {
         let next = self.target(&c.next);
         let when = c.when.as_ref().map(|w| self.condition(w)).unwrap_or_default();
+        let id = c.id.as_ref().map_or_else(|| format!("c{}", index + 1), |i| i.value.clone());
         Some(Choice {
-            id: c.id.as_ref().map_or_else(|| format!("c{}", index + 1), |i| i.value.clone()),
+            fingerprint: (crate::hash::fnv(id.as_bytes()) % FINGERPRINTS) as u16,
+            id,
             text: c.text.clone(),
             skill: c.skill.value,
             trust: c.trust.as_ref().map(|t| self.range(t, -50, 50, "trust effect")),
@@ -303,7 +307,6 @@ impl Lower<'_> {
             set: self.bits(&c.set),
             clear: self.bits(&c.clear),
             distress: c.distress.as_ref().map_or(0, |d| self.range(d, -100, 100, "distress change")),
-            fingerprint: (crate::hash::fnv(c.text.as_bytes()) % 36) as u8,
         })
     }
 

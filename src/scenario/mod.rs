@@ -99,9 +99,9 @@ pub struct Choice {
     pub set: u64,
     pub clear: u64,
     pub distress: i32,
-    /// A digit derived from the text, so a save can tell that the choice at a
-    /// position is still the one the learner picked.
-    pub fingerprint: u8,
+    /// Two base-36 digits derived from the id, so a save can tell that the
+    /// choice at a position is still the one the learner picked.
+    pub fingerprint: u16,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

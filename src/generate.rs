@@ -1,0 +1,139 @@
+//! Deterministic generated scenarios, for benchmarks and property tests.
+//!
+//! A generated scenario is valid by construction: a "spine" of trust-building
+//! first choices runs from the first node to the best ending, so every node,
+//! every ending and every conditioned choice is met on the spine (trust never
+//! falls along it, and the flags that conditions ask for are set on it). Side
+//! choices add roadblocks, detours, distress and, when asked for, back edges.
+//! The same seed and shape always give the same text.
+
+use std::fmt::Write;
+
+use crate::hash::Rng;
+use crate::skill::{Kind, Skill};
+
+#[derive(Clone, Copy, Debug)]
+pub struct Shape {
+    pub nodes: usize,
+    /// Choices per node, at most; at least 2 (the spine and a roadblock).
+    pub max_choices: usize,
+    /// Side choices may lead back to earlier nodes.
+    pub cycles: bool,
+    /// How many flags the spine sets and side choices require (at most 32).
+    pub flags: usize,
+    /// Every seventh node is behind a disclosure gate.
+    pub gates: bool,
+    /// Side choices change distress.
+    pub distress: bool,
+}
+
+impl Shape {
+    pub fn new(nodes: usize) -> Shape {
+        Shape { nodes, max_choices: 3, cycles: false, flags: 0, gates: false, distress: false }
+    }
+}
+
+const SPINE: [Skill; 7] = [Skill::Reflection, Skill::ComplexReflection, Skill::Validation, Skill::Affirmation, Skill::Summary, Skill::Presence, Skill::Collaboration];
+const START_TRUST: i32 = 40;
+
+/// A scenario in TOML.
+pub fn scenario(seed: u64, shape: &Shape) -> String {
+    let n = shape.nodes.max(1);
+    let flags = shape.flags.min(32);
+    let mut rng = Rng::new(seed);
+    let mut s = String::with_capacity(n * 600);
+    let _ = write!(
+        s,
+        "id = \"generated-{seed}\"\ntitle = \"Generated\"\nsummary = \"A generated scenario.\"\nminutes = 10\n\n\
+         [peer]\nname = \"Gen\"\ntrust = {START_TRUST}\ndistress = 40\n\n\
+         [thresholds]\nfloor = 20\nacute = 60\n[thresholds.gates]\nstory = {START_TRUST}\n\n"
+    );
+    // Flag k is set by the spine choice of node `flag_at(k)`.
+    let flag_at = |k: usize| 1 + k * (n / (flags + 1)).max(1);
+    for i in 0..n {
+        let _ = write!(s, "[[node]]\nid = \"n{i}\"\nsay = \"Line {i} of the peer, with some words to read.\"\n");
+        if shape.gates && i > 0 && i % 7 == 0 && i + 1 < n {
+            let _ = write!(s, "gate = \"story\"\notherwise = \"n{}\"\n", i + 1);
+        }
+        let next = if i + 1 < n { format!("n{}", i + 1) } else { "best".to_string() };
+        let skill = SPINE[rng.below(SPINE.len())];
+        let sets: Vec<String> = (0..flags).filter(|&k| flag_at(k) == i).map(|k| format!("\"f{k}\"")).collect();
+        choice(&mut s, "spine", skill, &next, None, &format!("set = [{}]\n", sets.join(", ")));
+        // A roadblock at every decision point; at the first node, one that
+        // ends the talk at once, so the disengaged ending is reachable.
+        let roadblock = Skill::ALL[9 + rng.below(9)];
+        if i == 0 {
+            choice(&mut s, "leave", roadblock, &next, None, "trust = -50\n");
+        } else {
+            let target = side_target(&mut rng, i, n, shape);
+            choice(&mut s, "block", roadblock, &target, None, &distress(&mut rng, shape));
+        }
+        if i + 1 == n {
+            choice(&mut s, "ok", Skill::OpenQuestion, "ok", None, "");
+            choice(&mut s, "meh", Skill::Advice, "meh", None, "");
+            continue;
+        }
+        let extra = rng.below(shape.max_choices.max(2) - 1);
+        for c in 0..extra {
+            let skill = Skill::ALL[rng.below(Skill::ALL.len())];
+            let target = side_target(&mut rng, i, n, shape);
+            // Conditions only ask for what the spine guarantees.
+            let set_before: Vec<usize> = (0..flags).filter(|&k| flag_at(k) < i).collect();
+            let when = match rng.below(4) {
+                0 if !set_before.is_empty() => Some(format!("{{ flags = [\"f{}\"] }}", set_before[rng.below(set_before.len())])),
+                1 => Some(format!("{{ trust_min = {} }}", START_TRUST - rng.below(10) as i32)),
+                _ => None,
+            };
+            let extra = distress(&mut rng, shape);
+            choice(&mut s, &format!("x{c}"), skill, &target, when.as_deref(), &extra);
+        }
+    }
+    for (id, outcome) in [("best", "breakthrough"), ("ok", "connected"), ("meh", "unresolved"), ("left", "disengaged")] {
+        let _ = write!(s, "[[ending]]\nid = \"{id}\"\noutcome = \"{outcome}\"\ntitle = \"Ending {id}\"\ntext = \"How it ended.\"\n\n");
+    }
+    s
+}
+
+fn choice(s: &mut String, id: &str, skill: Skill, next: &str, when: Option<&str>, extra: &str) {
+    let kind = if skill.kind() == Kind::Skill { "builds trust" } else { "costs trust" };
+    let _ = write!(s, "[[node.choice]]\nid = \"{id}\"\ntext = \"A response that is {}.\"\nskill = \"{}\"\nfeedback = \"This {kind}: {}.\"\nnext = \"{next}\"\n{extra}", skill.label(), skill.id(), skill.why().replace('"', "'"));
+    if let Some(w) = when {
+        let _ = writeln!(s, "when = {w}");
+    }
+    s.push('\n');
+}
+
+fn side_target(rng: &mut Rng, i: usize, n: usize, shape: &Shape) -> String {
+    match rng.below(10) {
+        0 => ["ok", "meh"][rng.below(2)].to_string(),
+        1 | 2 if shape.cycles => format!("n{}", i.saturating_sub(rng.below(5))),
+        _ => format!("n{}", (i + 1 + rng.below(3)).min(n - 1)),
+    }
+}
+
+fn distress(rng: &mut Rng, shape: &Shape) -> String {
+    if shape.distress && rng.below(3) == 0 { format!("distress = {}\n", [-10, 10, 20][rng.below(3)]) } else { String::new() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{Format, check};
+
+    #[test]
+    fn generated_scenarios_check_clean() {
+        for seed in 0..40 {
+            let shape = Shape { nodes: 2 + seed as usize % 30, max_choices: 4, cycles: seed % 2 == 0, flags: seed as usize % 5, gates: seed % 3 == 0, distress: seed % 4 == 0 };
+            let text = scenario(seed, &shape);
+            let report = check(&text, Format::Toml);
+            assert!(report.diagnostics.is_empty(), "seed {seed} {shape:?}: {:?}", report.diagnostics);
+        }
+    }
+
+    #[test]
+    fn generation_is_deterministic() {
+        let shape = Shape::new(50);
+        assert_eq!(scenario(3, &shape), scenario(3, &shape));
+        assert_ne!(scenario(3, &shape), scenario(4, &shape));
+    }
+}

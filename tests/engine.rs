@@ -1,0 +1,318 @@
+//! Engine behaviour through the public API: the empathy model, sessions,
+//! modes, undo, saves and the debrief, on small scenarios written inline.
+
+use std::sync::Arc;
+
+use attunement::engine::session::{Band, Mood};
+use attunement::engine::trust::Reason;
+use attunement::scenario::{Format, Outcome};
+use attunement::{Mode, PlayError, SaveError, Scenario, Session};
+
+const TINY: &str = include_str!("fixtures/tiny.toml");
+
+fn load(text: &str) -> Arc<Scenario> {
+    match Scenario::parse(text, Format::Toml) {
+        Ok(s) => Arc::new(s),
+        Err(d) => panic!("scenario has errors: {d:#?}"),
+    }
+}
+
+/// A loop scenario: one node whose choices all come back to it, so a test can
+/// use any skill any number of times. `extra` goes into `[peer]`.
+fn looping(trust: i32, distress: i32, disclosure: bool) -> Arc<Scenario> {
+    let mut s = format!(
+        "id = \"loop\"\ntitle = \"Loop\"\nsummary = \"s\"\nminutes = 5\n[peer]\nname = \"P\"\ntrust = {trust}\ndistress = {distress}\n\
+         [thresholds]\nfloor = 5\n[[node]]\nid = \"talk\"\nsay = \"...\"\ndisclosure = {disclosure}\n"
+    );
+    for skill in attunement::Skill::ALL {
+        s += &format!("[[node.choice]]\nid = \"{0}\"\ntext = \"{0}\"\nskill = \"{0}\"\nfeedback = \"f\"\nnext = \"talk\"\n", skill.id());
+    }
+    s += "[[node.choice]]\nid = \"bye\"\ntext = \"bye\"\nskill = \"summary\"\nfeedback = \"f\"\nnext = \"done\"\n";
+    s += "[[ending]]\nid = \"done\"\noutcome = \"connected\"\ntitle = \"Done\"\ntext = \"t\"\n";
+    s += "[[ending]]\nid = \"gone\"\noutcome = \"disengaged\"\ntitle = \"Gone\"\ntext = \"t\"\n";
+    load(&s)
+}
+
+fn changes(session: &mut Session, picks: &[&str]) -> Vec<(i32, Vec<Reason>)> {
+    picks
+        .iter()
+        .map(|p| {
+            let t = session.choose(p).unwrap().explanation.unwrap();
+            (t.trust_after - t.trust_before, t.modifiers.iter().map(|m| m.reason).collect())
+        })
+        .collect()
+}
+
+#[test]
+fn calm_peer_gets_the_profile_effects() {
+    let mut s = Session::start(looping(50, 0, false), Mode::Practice, 1);
+    let got = changes(&mut s, &["reflection", "advice", "judgement", "complex_reflection"]);
+    assert_eq!(got, vec![(5, vec![]), (-6, vec![]), (-12, vec![]), (8, vec![])]);
+}
+
+#[test]
+fn acute_distress_amplifies_roadblocks_and_rewards_reflection() {
+    let mut s = Session::start(looping(50, 80, false), Mode::Practice, 1);
+    let got = changes(&mut s, &["advice", "reassurance", "lecturing", "reflection", "presence", "judgement"]);
+    assert_eq!(
+        got,
+        vec![
+            (-12, vec![Reason::DistressAmplifiesRoadblock]),
+            (-12, vec![Reason::DistressAmplifiesRoadblock]),
+            (-16, vec![Reason::DistressAmplifiesRoadblock]),
+            (8, vec![Reason::DistressRewardsPresence]),
+            (6, vec![Reason::DistressRewardsPresence]),
+            // Judgement is not among the roadblocks distress amplifies.
+            (-12, vec![]),
+        ]
+    );
+}
+
+#[test]
+fn repeated_reflections_wear_thin() {
+    let mut s = Session::start(looping(20, 0, false), Mode::Practice, 1);
+    let got = changes(&mut s, &["reflection", "reflection", "reflection", "reflection", "complex_reflection", "reflection"]);
+    let deltas: Vec<i32> = got.iter().map(|g| g.0).collect();
+    assert_eq!(deltas, vec![5, 5, 2, 0, 8, 5]);
+    assert_eq!(got[2].1, vec![Reason::Parroting]);
+}
+
+#[test]
+fn stacked_questions_become_an_interrogation() {
+    let mut s = Session::start(looping(50, 0, false), Mode::Practice, 1);
+    let got = changes(&mut s, &["open_question", "open_question", "closed_question", "open_question", "reflection", "open_question"]);
+    let deltas: Vec<i32> = got.iter().map(|g| g.0).collect();
+    assert_eq!(deltas, vec![4, 4, -5, 0, 5, 4]);
+    assert_eq!(got[2].1, vec![Reason::Interrogation]);
+}
+
+#[test]
+fn validation_right_after_a_disclosure_is_worth_more() {
+    let mut s = Session::start(looping(50, 0, true), Mode::Practice, 1);
+    assert_eq!(changes(&mut s, &["validation"]), vec![(9, vec![Reason::AfterDisclosure])]);
+    let mut s = Session::start(looping(50, 0, false), Mode::Practice, 1);
+    assert_eq!(changes(&mut s, &["validation"]), vec![(6, vec![])]);
+}
+
+#[test]
+fn trust_is_bounded_and_the_floor_ends_the_talk() {
+    let mut s = Session::start(looping(96, 0, false), Mode::Practice, 1);
+    let t = s.choose("complex_reflection").unwrap().explanation.unwrap();
+    assert_eq!((t.trust_before, t.trust_after, t.total), (96, 100, 8));
+
+    let mut s = Session::start(looping(16, 0, false), Mode::Practice, 1);
+    let step = s.choose("judgement").unwrap();
+    assert!(step.ended);
+    let view = s.view();
+    assert_eq!(view.ending.as_ref().map(|e| e.outcome), Some(Outcome::Disengaged));
+    assert_eq!(view.trust.value, 4);
+    assert!(view.choices.is_empty());
+    assert_eq!(s.choose("reflection").unwrap_err(), PlayError::Ended);
+}
+
+#[test]
+fn a_closed_gate_sends_the_peer_elsewhere() {
+    let sc = load(TINY);
+    // Reassurance at acute distress: 30 - 12 = 18, below the gate of 35.
+    let mut s = Session::start(sc.clone(), Mode::Practice, 1);
+    s.choose("reassure").unwrap();
+    assert_eq!(s.view().node.as_deref(), Some("guarded"));
+    let mut s = Session::start(sc, Mode::Practice, 1);
+    s.choose("reflect").unwrap();
+    assert_eq!(s.view().node.as_deref(), Some("story"));
+}
+
+#[test]
+fn the_view_shows_text_not_skills_and_describes_trust_in_words() {
+    let s = Session::start(load(TINY), Mode::Practice, 1);
+    let v = s.view();
+    assert_eq!(v.say.as_deref(), Some("I don't really know why I'm here."));
+    assert_eq!(v.cue.as_deref(), Some("looks at the door"));
+    assert_eq!(v.trust.text, "trust 30 of 100, guarded");
+    assert_eq!(v.trust.band, Band::Guarded);
+    assert_eq!(v.mood, Mood::Overwhelmed);
+    let mut ids: Vec<&str> = v.choices.iter().map(|c| c.id.as_str()).collect();
+    ids.sort();
+    assert_eq!(ids, ["lecture", "reassure", "reflect"]);
+    let json = serde_json::to_string(&v).unwrap();
+    assert!(!json.contains("reflection") && !json.contains("skill"), "the view must not give the skill away: {json}");
+}
+
+#[test]
+fn the_seed_decides_the_order_of_choices_and_nothing_else() {
+    let sc = load(TINY);
+    let orders: std::collections::BTreeSet<Vec<String>> = (0..20).map(|seed| Session::start(sc.clone(), Mode::Practice, seed).view().choices.into_iter().map(|c| c.id).collect()).collect();
+    assert!(orders.len() > 1, "20 seeds gave one order");
+    let a = Session::start(sc.clone(), Mode::Practice, 5).view().choices.into_iter().map(|c| c.id).collect::<Vec<_>>();
+    let b = Session::start(sc, Mode::Practice, 5).view().choices.into_iter().map(|c| c.id).collect::<Vec<_>>();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn the_same_scenario_seed_and_choices_give_the_same_session_byte_for_byte() {
+    let run = || {
+        let mut s = Session::start(load(TINY), Mode::Practice, 9);
+        s.choose("reflect").unwrap();
+        s.choose("c1").unwrap();
+        serde_json::to_string(&s.debrief().unwrap()).unwrap() + &s.save()
+    };
+    assert_eq!(run(), run());
+}
+
+#[test]
+fn choosing_what_is_not_offered_is_a_clear_error() {
+    let mut s = Session::start(load(TINY), Mode::Practice, 1);
+    let e = s.choose("nope").unwrap_err();
+    assert_eq!(e.to_string(), "choice `nope` is not offered now");
+    assert_eq!(s.view().turn, 0);
+    assert_eq!(s.debrief().unwrap_err().to_string(), "the conversation has not ended yet");
+}
+
+#[test]
+fn practice_explains_and_undoes_assessment_does_neither() {
+    let sc = load(TINY);
+    let mut p = Session::start(sc.clone(), Mode::Practice, 1);
+    assert_eq!(p.undo().unwrap_err(), PlayError::NothingToUndo);
+    let before = serde_json::to_string(&p.view()).unwrap();
+    let t = p.choose("reflect").unwrap().explanation.expect("practice explains");
+    assert_eq!(t.feedback.as_deref(), Some("Reflection of feeling: naming the doubt shows you heard it."));
+    assert!(p.view().can_undo);
+    p.undo().unwrap();
+    assert_eq!(serde_json::to_string(&p.view()).unwrap(), before);
+
+    let mut a = Session::start(sc, Mode::Assessment, 1);
+    let step = a.choose("reflect").unwrap();
+    assert!(step.explanation.is_none());
+    assert!(!a.view().can_undo);
+    assert_eq!(a.undo().unwrap_err().to_string(), "undo is not available in assessment mode");
+    a.choose("c1").unwrap();
+    let d = a.debrief().unwrap();
+    assert_eq!(d.turns[0].feedback.as_deref(), Some("Reflection of feeling: naming the doubt shows you heard it."));
+}
+
+#[test]
+fn the_debrief_explains_the_session() {
+    let mut s = Session::start(load(TINY), Mode::Practice, 1);
+    s.choose("reflect").unwrap();
+    s.choose("c2").unwrap();
+    let d = s.debrief().unwrap();
+    assert_eq!(d.ending.id, "closed");
+    assert_eq!(d.trust_over_time, vec![30, 38, 26]);
+    assert_eq!(d.skills.iter().map(|u| (u.skill.id(), u.count, u.net)).collect::<Vec<_>>(), vec![("reflection", 1, 8), ("advice", 1, -12)]);
+    assert_eq!(d.miti.reflections, 1);
+    assert_eq!(d.miti.complex_share, Some(0.0));
+    assert_eq!(d.key_moments.iter().map(|m| m.change).collect::<Vec<_>>(), vec![8, -12]);
+    let best = d.best_path.unwrap();
+    assert_eq!((best.best_trust, best.best_ending.id.as_str(), best.learner_trust, best.left_best_path_at), (47, "opened", 26, Some(2)));
+}
+
+#[test]
+fn miti_ratios_follow_the_proficiency_guides() {
+    let mut s = Session::start(looping(50, 0, false), Mode::Practice, 1);
+    for p in ["reflection", "complex_reflection", "open_question", "complex_reflection", "bye"] {
+        s.choose(p).unwrap();
+    }
+    let m = s.debrief().unwrap().miti;
+    // The summary counts as a complex reflection: 4 reflections, 3 complex.
+    assert_eq!((m.reflections, m.complex_reflections, m.questions), (4, 3, 1));
+    assert_eq!(m.reflection_to_question, Some(4.0));
+    assert_eq!(m.complex_share, Some(0.75));
+}
+
+#[test]
+fn saves_restore_exactly() {
+    let sc = load(TINY);
+    let mut s = Session::start(sc.clone(), Mode::Assessment, 42);
+    s.choose("reflect").unwrap();
+    let save = s.save();
+    assert!(save.starts_with("A1.tiny."), "{save}");
+    let r = Session::restore(sc, &save).unwrap();
+    assert!(r.notice.is_none());
+    assert_eq!(r.session.mode(), Mode::Assessment);
+    assert_eq!(r.session.seed(), 42);
+    assert_eq!(serde_json::to_string(&r.session.view()).unwrap(), serde_json::to_string(&s.view()).unwrap());
+    assert_eq!(r.session.save(), save);
+}
+
+#[test]
+fn a_hundred_turns_fit_in_scorm_suspend_data() {
+    let sc = looping(50, 0, false);
+    let mut s = Session::start(sc.clone(), Mode::Practice, u64::MAX);
+    for i in 0..100 {
+        s.choose(["reflection", "open_question", "validation", "presence"][i % 4]).unwrap();
+    }
+    let save = s.save();
+    assert!(save.len() <= 4096, "{} characters", save.len());
+    assert!(save.len() < 400, "{} characters", save.len());
+    let r = Session::restore(sc, &save).unwrap();
+    assert_eq!(r.session.turns().len(), 100);
+}
+
+#[test]
+fn corrupted_saves_are_errors_not_panics() {
+    let sc = load(TINY);
+    let mut s = Session::start(sc.clone(), Mode::Practice, 3);
+    s.choose("reflect").unwrap();
+    let save = s.save();
+    let corrupt = |text: &str| Session::restore(sc.clone(), text).unwrap_err();
+    assert_eq!(corrupt("").to_string(), "the save is corrupted: it is not a save string");
+    assert_eq!(corrupt("{\"json\": true}").to_string(), "the save is corrupted: it is not a save string");
+    assert_eq!(corrupt(&save.replacen("A1", "A9", 1)).to_string(), "save format `A9` is not supported by this version");
+    let flipped: String = save.chars().enumerate().map(|(i, c)| if i == save.len() - 12 { if c == '0' { '1' } else { '0' } } else { c }).collect();
+    assert_eq!(corrupt(&flipped), SaveError::Corrupt("its checksum does not match"));
+    // Every truncation and every single-character change is refused or
+    // restores a valid session; none panics.
+    for i in 0..save.len() {
+        let _ = Session::restore(sc.clone(), &save[..i]);
+        for c in ['x', '.', '0', 'é'] {
+            let mut t = save.clone();
+            t.replace_range(i..i + 1, &c.to_string());
+            let _ = Session::restore(sc.clone(), &t);
+        }
+    }
+}
+
+#[test]
+fn a_save_from_another_scenario_is_refused() {
+    let mut s = Session::start(looping(50, 0, false), Mode::Practice, 3);
+    s.choose("reflection").unwrap();
+    let e = Session::restore(load(TINY), &s.save()).unwrap_err();
+    assert_eq!(e.to_string(), "the save belongs to scenario `loop`, not `tiny`");
+}
+
+#[test]
+fn a_changed_scenario_replays_what_still_fits_and_says_where_it_stopped() {
+    let sc = load(TINY);
+    let mut s = Session::start(sc.clone(), Mode::Practice, 3);
+    s.choose("reflect").unwrap();
+    s.choose("c1").unwrap();
+    let save = s.save();
+
+    // Wording only: the content hash is the same, so this is not a change.
+    let reworded = load(&TINY.replace("Ari stayed guarded.", "Ari kept it in.").replace("That sounds really hard", "That sounds hard"));
+    assert!(Session::restore(reworded, &save).unwrap().notice.is_none());
+
+    // A new first choice shifts positions, but fingerprints find the picks.
+    let shifted = load(&TINY.replace(
+        "[[node.choice]]\nid = \"reflect\"",
+        "[[node.choice]]\nid = \"new\"\ntext = \"A new opening response.\"\nskill = \"open_question\"\nfeedback = \"f\"\nnext = \"story\"\n\n[[node.choice]]\nid = \"reflect\"",
+    ));
+    let r = Session::restore(shifted, &save).unwrap();
+    assert_eq!(r.notice.as_deref(), Some("the scenario has changed since this save, but all 2 choices still fit"));
+    assert_eq!(r.session.turns().len(), 2);
+
+    // The validation at `story` became a different choice: replay stops there.
+    let changed = load(&TINY.replace("text = \"That sounds really hard", "id = \"validate\"\ntext = \"That sounds really hard"));
+    let r = Session::restore(changed, &save).unwrap();
+    assert_eq!(r.notice.as_deref(), Some("the scenario has changed since this save: replayed 1 of 2 choices and stopped at node `story`"));
+    assert_eq!(r.session.view().node.as_deref(), Some("story"));
+}
+
+#[test]
+fn json_and_toml_load_the_same_scenario() {
+    let json = attunement::scenario::compile(TINY, Format::Toml).unwrap();
+    let from_json = Scenario::parse(&json, Format::Json).unwrap();
+    let from_toml = load(TINY);
+    assert_eq!(from_json.hash, from_toml.hash);
+    assert_eq!(from_json.best, from_toml.best);
+}
