@@ -9,13 +9,14 @@
 //! (highest and lowest final trust), and what validation needs: which choices
 //! are ever offered and where every choice can be locked at once.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::Serialize;
 
 use crate::engine::{State, step};
 use crate::scenario::Scenario;
+use crate::skill::Kind;
 
 /// The search gives up past this many states and says so.
 pub const MAX_STATES: usize = 4_000_000;
@@ -68,26 +69,23 @@ pub fn analyze_with_limit(scenario: &Scenario, limit: usize) -> Analysis {
         best: None,
         worst: None,
     };
-    // Each state with the state and choice it was first reached by.
-    let mut states: Vec<(State, u32, u8)> = Vec::new();
-    let mut seen: HashMap<State, (), BuildHasherDefault<Fx>> = HashMap::default();
+    // The state graph, in breadth-first order: `edges[first[i]..first[i + 1]]`
+    // are the (target, choice) pairs leaving state `i`.
+    let mut states: Vec<State> = Vec::new();
+    let mut first: Vec<u32> = Vec::new();
+    let mut edges: Vec<(u32, u8)> = Vec::new();
+    let mut index: HashMap<State, u32, BuildHasherDefault<Fx>> = HashMap::default();
     let start = State::start(scenario);
-    seen.insert(start, ());
-    states.push((start, u32::MAX, 0));
-    let (mut best, mut worst): (Option<(u32, i32)>, Option<(u32, i32)>) = (None, None);
+    index.insert(start, 0);
+    states.push(start);
 
     let mut at = 0;
     while at < states.len() {
-        let state = states[at].0;
+        first.push(edges.len() as u32);
+        let state = states[at];
         let trust = i32::from(state.trust);
         if let Some(e) = state.ending() {
             widen(&mut a.endings[e], trust);
-            if best.is_none_or(|(_, t)| trust > t) {
-                best = Some((at as u32, trust));
-            }
-            if worst.is_none_or(|(_, t)| trust < t) {
-                worst = Some((at as u32, trust));
-            }
         } else if let Some(node) = state.node() {
             widen(&mut a.nodes[node], trust);
             let mut any = false;
@@ -95,9 +93,12 @@ pub fn analyze_with_limit(scenario: &Scenario, limit: usize) -> Analysis {
                 any = true;
                 a.offered[node][i] = true;
                 let (next, _) = step(scenario, &state, i);
-                if seen.insert(next, ()).is_none() {
-                    states.push((next, at as u32, i as u8));
+                let fresh = states.len() as u32;
+                let target = *index.entry(next).or_insert(fresh);
+                if target == fresh {
+                    states.push(next);
                 }
+                edges.push((target, i as u8));
             }
             if !any && !scenario.nodes[node].choices.is_empty() && a.softlocks[node].is_none() {
                 a.softlocks[node] = Some(state);
@@ -109,21 +110,71 @@ pub fn analyze_with_limit(scenario: &Scenario, limit: usize) -> Analysis {
         }
         at += 1;
     }
+    first.resize(states.len() + 1, edges.len() as u32);
     a.states = states.len();
-    let path = |(mut at, trust): (u32, i32)| {
-        let ending = states[at as usize].0.ending().unwrap_or(0);
+    let graph = Graph { scenario, states: &states, first: &first, edges: &edges };
+    // Ties in final trust (trust is capped) go to the path with the fewest
+    // roadblocks for the best path, and the fewest trust-building responses
+    // for the worst, so neither shows a response that contradicts its name.
+    a.best = graph.path(Kind::Roadblock, |t, best| t > best);
+    a.worst = graph.path(Kind::Skill, |t, worst| t < worst);
+    a
+}
+
+struct Graph<'a> {
+    scenario: &'a Scenario,
+    states: &'a [State],
+    first: &'a [u32],
+    edges: &'a [(u32, u8)],
+}
+
+impl Graph<'_> {
+    /// The path to the ending state whose trust `better` prefers, among paths
+    /// that use the fewest responses of kind `avoid` (a 0-1 breadth-first search).
+    fn path(&self, avoid: Kind, better: impl Fn(i32, i32) -> bool) -> Option<Path> {
+        let n = self.states.len();
+        let mut cost = vec![u32::MAX; n];
+        let mut parent = vec![(u32::MAX, 0u8); n];
+        let mut queue = VecDeque::from([0u32]);
+        cost[0] = 0;
+        while let Some(at) = queue.pop_front() {
+            let at = at as usize;
+            let Some(node) = self.states[at].node() else { continue };
+            for &(to, choice) in &self.edges[self.first[at] as usize..self.first[at + 1] as usize] {
+                let w = u32::from(self.scenario.nodes[node].choices[choice as usize].skill.kind() == avoid);
+                let c = cost[at] + w;
+                if c < cost[to as usize] {
+                    cost[to as usize] = c;
+                    parent[to as usize] = (at as u32, choice);
+                    if w == 0 { queue.push_front(to) } else { queue.push_back(to) }
+                }
+            }
+        }
+        let mut pick: Option<usize> = None;
+        for (i, s) in self.states.iter().enumerate() {
+            if s.ending().is_none() || cost[i] == u32::MAX {
+                continue;
+            }
+            let t = i32::from(s.trust);
+            pick = match pick {
+                Some(p) => {
+                    let pt = i32::from(self.states[p].trust);
+                    if better(t, pt) || (t == pt && cost[i] < cost[p]) { Some(i) } else { Some(p) }
+                }
+                None => Some(i),
+            };
+        }
+        let end = pick?;
         let mut steps = Vec::new();
-        while states[at as usize].1 != u32::MAX {
-            let (_, parent, choice) = states[at as usize];
-            steps.push((states[parent as usize].0.node().unwrap_or(0), choice as usize));
-            at = parent;
+        let mut at = end;
+        while parent[at].0 != u32::MAX {
+            let (from, choice) = parent[at];
+            steps.push((self.states[from as usize].node().unwrap_or(0), choice as usize));
+            at = from as usize;
         }
         steps.reverse();
-        Path { steps, ending, trust }
-    };
-    a.best = best.map(path);
-    a.worst = worst.map(path);
-    a
+        Some(Path { steps, ending: self.states[end].ending().unwrap_or(0), trust: i32::from(self.states[end].trust) })
+    }
 }
 
 fn widen(range: &mut Option<Range>, trust: i32) {

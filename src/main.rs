@@ -120,11 +120,15 @@ fn run(args: &[String]) -> Result<ExitCode, Usage> {
     }
 }
 
-fn read(path: &str) -> Result<Result<String, Diagnostic>, Usage> {
+/// Reads a file as text. A file that is not UTF-8 comes back as a diagnostic
+/// with the text decoded lossily, so the bad byte can still be shown.
+fn read(path: &str) -> Result<Result<String, (Diagnostic, String)>, Usage> {
     let bytes = std::fs::read(path).map_err(|e| Usage(format!("cannot read `{path}`: {}", e.to_string().to_lowercase())))?;
     Ok(String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
-        Diagnostic::error("E001", Span::new(at, at + 1), "the file is not valid UTF-8 text").hint("save the file as UTF-8")
+        let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+        // Lossy decoding keeps everything before the bad byte as it was.
+        (Diagnostic::error("E001", Span::new(at, at + 1), "the file is not valid UTF-8 text").hint("save the file as UTF-8"), text)
     }))
 }
 
@@ -140,8 +144,8 @@ fn one_file(o: &Options) -> Result<&str, Usage> {
 fn load(path: &str) -> Result<Result<Scenario, ExitCode>, Usage> {
     let text = match read(path)? {
         Ok(t) => t,
-        Err(d) => {
-            eprint!("{}", Source::new(path, "").render(&d));
+        Err((d, text)) => {
+            eprint!("{}", Source::new(path, &text).render(&d));
             return Ok(Err(ExitCode::from(1)));
         }
     };
@@ -165,7 +169,7 @@ fn cmd_check(o: &Options, json: bool) -> Result<ExitCode, Usage> {
                 let d = check(&text, Format::from_path(path)).diagnostics;
                 (text, d)
             }
-            Err(d) => (String::new(), vec![d]),
+            Err((d, text)) => (text, vec![d]),
         };
         let source = Source::new(path, &text);
         for d in &diagnostics {
@@ -345,7 +349,7 @@ impl Transcript {
         if let Some(cue) = &v.cue {
             self.say(&format!("  ({cue})\n"));
         }
-        let filled = (v.trust.value as usize).div_ceil(5);
+        let filled = v.trust.value as usize / 5;
         self.say(&format!("  Trust [{}{}] {}/{} {}, mood: {}\n", "#".repeat(filled), ".".repeat(20 - filled), v.trust.value, v.trust.max, v.trust.band_label(), v.mood_label));
         for (i, c) in v.choices.iter().enumerate() {
             self.say(&format!("  {}. {}\n", i + 1, c.text));
@@ -377,9 +381,9 @@ impl Transcript {
         for s in &d.skills {
             self.say(&format!("    {:<36} x{}  net {:+}\n", s.label, s.count, s.net));
         }
-        let ratio = d.miti.reflection_to_question.map_or("no questions".to_string(), |r| format!("{r:.2}"));
-        let share = d.miti.complex_share.map_or("no reflections".to_string(), |s| format!("{:.0}%", s * 100.0));
-        self.say(&format!("  MITI: reflection-to-question ratio {ratio} (fair 1, good 2); complex reflections {share} (fair 40%, good 50%)\n"));
+        let ratio = d.miti.reflection_to_question.map_or("n/a, no questions asked".to_string(), |r| format!("{r:.2}"));
+        let share = d.miti.complex_share.map_or("n/a, no reflections".to_string(), |s| format!("{:.0}%", s * 100.0));
+        self.say(&format!("  MITI: reflections per question {ratio} (fair 1, good 2); complex reflections {share} (fair 40%, good 50%)\n"));
         if self.mode == Mode::Assessment {
             self.say("  Your responses:\n");
             for t in &d.turns {
@@ -466,7 +470,7 @@ fn print_analysis(sc: &Scenario, a: &Analysis) {
     for (name, p) in [("best", &a.best), ("worst", &a.worst)] {
         let Some(p) = p else { continue };
         let e = &sc.endings[p.ending];
-        println!("{name} path: final trust {}, ending `{}` ({}), {} turns", p.trust, e.id, e.outcome.id(), p.steps.len());
+        println!("{name} path: final trust {}, ending `{}` ({}), {} turn{}", p.trust, e.id, e.outcome.id(), p.steps.len(), plural(p.steps.len()));
         for (i, &(n, c)) in p.steps.iter().enumerate() {
             let ch = &sc.nodes[n].choices[c];
             println!("  {:>2}. [{}] {} ({})", i + 1, sc.nodes[n].id, ch.text, ch.skill);
@@ -544,8 +548,8 @@ fn cmd_compile(o: &Options) -> Result<ExitCode, Usage> {
     let path = one_file(o)?;
     let text = match read(path)? {
         Ok(t) => t,
-        Err(d) => {
-            eprint!("{}", Source::new(path, "").render(&d));
+        Err((d, text)) => {
+            eprint!("{}", Source::new(path, &text).render(&d));
             return Ok(ExitCode::from(1));
         }
     };

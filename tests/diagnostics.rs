@@ -205,7 +205,7 @@ fn several_problems_in_one_file_are_all_reported() {
     assert_eq!(
         headlines,
         [
-            ":9:9: error[E002]: expected an integer, found a string",
+            ":9:9: error[E002]: expected an integer for `trust`, found a string",
             ":17:9: error[E006]: unknown skill `reflecton`",
             ":18:1: error[E007]: unknown field `feedbak` in choice",
         ],
@@ -226,7 +226,7 @@ fn check_as_json_gives_counts_and_positions() {
     assert_eq!(d["file"], rel);
     assert_eq!(d["code"], "E004");
     assert_eq!(d["severity"], "error");
-    assert_eq!(d["message"], "unknown node `stayd`");
+    assert_eq!(d["message"], "unknown node or ending `stayd`");
     assert_eq!(d["hints"][0], "did you mean `stayed`?");
     // The same position the text output gives, and the end of the span.
     let text = String::from_utf8(attunement(&["check", rel]).stdout).expect("stdout is UTF-8");

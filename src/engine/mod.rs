@@ -88,35 +88,35 @@ pub fn step(scenario: &Scenario, state: &State, index: usize) -> (State, Effect)
         (next.last, next.repeats) = (None, 0);
     }
     next.questions = if trust::is_question(choice.skill) { (state.questions + 1).min(5) } else { 0 };
-    let target = if effect.after < scenario.floor { Target::Ending(scenario.disengaged) } else { choice.next };
+    let target = match scenario.disengaged {
+        Some(e) if effect.after < scenario.floor => Target::Ending(e),
+        _ => choice.next,
+    };
     (enter(scenario, next, target), effect)
 }
 
 /// Moves to a target, following disclosure gates that the trust does not open.
-fn enter(scenario: &Scenario, mut state: State, mut target: Target) -> State {
-    // Validation refuses gate cycles, but a bound keeps this total anyway.
-    for _ in 0..=scenario.nodes.len() {
-        match target {
-            Target::Ending(e) => {
-                state.place = Place::Ending(e as u32);
-                return state;
-            }
-            Target::Node(n) => {
-                let node = &scenario.nodes[n];
-                match node.gate {
-                    Some(g) if i32::from(state.trust) < g.trust => target = Target::Node(g.otherwise),
-                    _ => {
-                        state.place = Place::Node(n as u32);
-                        state.distress = (i32::from(state.distress) + node.distress).clamp(0, MAX_LEVEL) as u8;
-                        if let Some(bit) = node.visit_flag {
-                            state.flags |= 1 << bit;
-                        }
-                        return state;
-                    }
-                }
-            }
+fn enter(scenario: &Scenario, mut state: State, target: Target) -> State {
+    let mut n = match target {
+        Target::Ending(e) => {
+            state.place = Place::Ending(e as u32);
+            return state;
+        }
+        Target::Node(n) => n,
+    };
+    // Validation refuses cycles of closed gates; the bound keeps even an
+    // unvalidated scenario from looping here.
+    for _ in 0..scenario.nodes.len() {
+        match scenario.nodes[n].gate {
+            Some(g) if i32::from(state.trust) < g.trust => n = g.otherwise,
+            _ => break,
         }
     }
-    state.place = Place::Ending(scenario.disengaged as u32);
+    let node = &scenario.nodes[n];
+    state.place = Place::Node(n as u32);
+    state.distress = (i32::from(state.distress) + node.distress).clamp(0, MAX_LEVEL) as u8;
+    if let Some(bit) = node.visit_flag {
+        state.flags |= 1 << bit;
+    }
     state
 }

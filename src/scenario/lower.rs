@@ -26,9 +26,9 @@ const FINGERPRINTS: u64 = 36 * 36;
 const DEFAULT_FLOOR: i64 = 10;
 const DEFAULT_ACUTE: i64 = 60;
 
-/// Lowers a scenario file; `None` when any error was found.
+/// Lowers a scenario file; `None` when any error was found, here or while
+/// reading the file, so that validation never reports the echo of a typo.
 pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario, Spans)> {
-    let errors_before = out.iter().filter(|d| d.is_error()).count();
     let mut cx = Lower { out, flags: Vec::new(), ids: Vec::new() };
 
     let id = &file.id;
@@ -77,10 +77,12 @@ pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario
         cx.out.push(Diagnostic::error("E019", Span::new(0, 1), "scenario has no nodes").hint("add a `[[node]]` with what the peer says first"));
     }
     let disengaged = file.ending.iter().position(|e| e.outcome.value == Outcome::Disengaged);
-    if disengaged.is_none() {
+    if file.ending.is_empty() {
+        cx.out.push(Diagnostic::error("E014", Span::new(0, 1), "scenario has no endings").hint("add an `[[ending]]` for each way the conversation can end"));
+    } else if disengaged.is_none() && floor > 0 {
         cx.out.push(
-            Diagnostic::error("E014", Span::new(0, 1), "scenario has no ending with outcome `disengaged`")
-                .hint("add an `[[ending]]` with `outcome = \"disengaged\"`: it is where the talk ends when trust falls below the floor"),
+            Diagnostic::error("E014", floor_span.unwrap_or(Span::new(0, 1)), "scenario has no ending with outcome `disengaged`")
+                .hint(format!("add an `[[ending]]` with `outcome = \"disengaged\"`: it is where the talk ends when trust falls below the floor of {floor}")),
         );
     }
     let start = match &file.start {
@@ -166,11 +168,11 @@ pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario
         })
         .collect();
     if cx.flags.len() > MAX_FLAGS {
-        cx.out.push(Diagnostic::error("E022", cx.flags[MAX_FLAGS].1, format!("too many flags: {} (visited-conditions count too)", cx.flags.len())).hint(format!("a scenario may use at most {MAX_FLAGS} flags")));
+        cx.out.push(Diagnostic::error("E022", cx.flags[MAX_FLAGS].1, format!("scenario uses {} flags, more than {MAX_FLAGS}", cx.flags.len())).hint("each flag counts once, and so does each node named in `visited` or `not_visited`"));
     }
     let flags = cx.flags.iter().map(|(name, _)| name.clone()).collect();
 
-    if out.iter().filter(|d| d.is_error()).count() > errors_before {
+    if out.iter().any(Diagnostic::is_error) {
         return None;
     }
     let mut scenario = Scenario {
@@ -190,7 +192,7 @@ pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario
         start: start?,
         nodes,
         endings,
-        disengaged: disengaged?,
+        disengaged,
         flags,
         hash: 0,
         best: None,
@@ -257,7 +259,7 @@ impl Lower<'_> {
     fn unknown(&mut self, what: &str, id: &Spanned<String>, endings_too: bool) {
         let nodes = self.node_count();
         let pool = if endings_too { &self.ids[..] } else { &self.ids[..nodes] };
-        let d = Diagnostic::error("E004", id.span, format!("unknown {} `{}`", if what == "node or ending" { "node" } else { what }, id.value));
+        let d = Diagnostic::error("E004", id.span, format!("unknown {what} `{}`", id.value));
         self.out.push(match did_you_mean(&id.value, pool.iter().map(|(i, _)| i.as_str())) {
             Some(m) => d.hint(format!("did you mean `{m}`?")),
             None if endings_too => d.hint("`next` names a node or an ending of this scenario"),
@@ -321,7 +323,10 @@ impl Lower<'_> {
         let all = self.bits(&w.flags) | self.visit_bits(&w.visited);
         let none = self.bits(&w.not_flags) | self.visit_bits(&w.not_visited);
         if all & none != 0 {
-            self.out.push(Diagnostic::error("E011", w.span, "condition never holds: a flag is both required and excluded").hint("remove it from one of the two lists"));
+            let both = (all & none).trailing_zeros() as usize;
+            let name = self.flags[both].0.trim_start_matches("visited:").to_string();
+            let (a, b) = if self.flags[both].0.starts_with("visited:") { ("visited", "not_visited") } else { ("flags", "not_flags") };
+            self.out.push(Diagnostic::error("E011", w.span, format!("condition never holds: `{name}` is in both `{a}` and `{b}`")).hint("remove it from one of the two lists"));
         }
         Condition { trust_min, trust_max, all, none }
     }
@@ -331,7 +336,7 @@ impl Lower<'_> {
 /// fixing a typo in feedback keeps learners' saves valid.
 fn content_hash(s: &Scenario) -> u64 {
     let mut h = Fnv::default();
-    h.str(&s.meta.id).int(s.peer.trust.into()).int(s.peer.distress.into()).int(s.floor.into()).int(s.acute.into()).int(s.start as i64).int(s.disengaged as i64);
+    h.str(&s.meta.id).int(s.peer.trust.into()).int(s.peer.distress.into()).int(s.floor.into()).int(s.acute.into()).int(s.start as i64).int(s.disengaged.map_or(-1, |d| d as i64));
     for p in s.profile {
         h.int(p.into());
     }

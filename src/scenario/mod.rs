@@ -57,8 +57,9 @@ pub struct Scenario {
     pub start: usize,
     pub nodes: Vec<Node>,
     pub endings: Vec<Ending>,
-    /// The ending a fall below the floor leads to.
-    pub disengaged: usize,
+    /// The ending a fall below the floor leads to; absent only when the
+    /// floor is 0, since trust cannot fall below that.
+    pub disengaged: Option<usize>,
     /// Flag names by bit; "visited" flags are named `visited:NODE`.
     pub flags: Vec<String>,
     /// A hash of everything that affects play, so a save can tell whether the

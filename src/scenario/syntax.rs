@@ -17,6 +17,8 @@ use crate::skill::Skill;
 #[derive(Default)]
 pub struct Cx {
     pub diagnostics: Vec<Diagnostic>,
+    /// The key whose value is being read, for "expected X for `key`".
+    key: Option<&'static str>,
 }
 
 /// A type that can be read from a spanned value and described in JSON Schema.
@@ -31,7 +33,8 @@ pub trait Syntax: Sized {
 
 impl Cx {
     fn mismatch(&mut self, expected: &str, v: &Spanned<Value>) {
-        self.diagnostics.push(Diagnostic::error("E002", v.span, format!("expected {expected}, found {}", v.value.kind())));
+        let key = self.key.map(|k| format!(" for `{k}`")).unwrap_or_default();
+        self.diagnostics.push(Diagnostic::error("E002", v.span, format!("expected {expected}{key}, found {}", v.value.kind())));
     }
 
     fn table<'v>(&mut self, v: &'v Spanned<Value>, what: &str, fields: &[&str]) -> Option<&'v [(Spanned<String>, Spanned<Value>)]> {
@@ -54,12 +57,22 @@ impl Cx {
         Some(entries)
     }
 
-    fn field<T: Syntax>(&mut self, table: &Spanned<Value>, entries: &[(Spanned<String>, Spanned<Value>)], key: &str, what: &str) -> Option<T> {
+    fn field<T: Syntax>(&mut self, table: &Spanned<Value>, entries: &[(Spanned<String>, Spanned<Value>)], key: &'static str, what: &str) -> Option<T> {
         match entries.iter().find(|(k, _)| k.value == key) {
-            Some((_, v)) => T::lower(v, self),
+            Some((_, v)) => {
+                let outer = self.key.replace(key);
+                let value = T::lower(v, self);
+                self.key = outer;
+                value
+            }
             None => T::absent().or_else(|| {
-                let at = Span::new(table.span.start as usize, table.span.start as usize + 1);
-                self.diagnostics.push(Diagnostic::error("E003", at, format!("missing field `{key}` in {what}")));
+                // Name the table by its id when it has one: "in node `opening`".
+                let named = entries.iter().find_map(|(k, v)| match &v.value {
+                    Value::Str(id) if k.value == "id" => Some(format!("{what} `{id}`")),
+                    _ => None,
+                });
+                let d = Diagnostic::error("E003", table.span, format!("missing field `{key}` in {}", named.unwrap_or_else(|| what.to_string())));
+                self.diagnostics.push(d.hint(format!("add `{key} = ...`")));
                 None
             }),
         }

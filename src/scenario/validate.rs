@@ -13,7 +13,11 @@ use crate::diagnostic::{Diagnostic, Span, did_you_mean};
 use crate::skill::Kind;
 
 pub fn validate(sc: &mut Scenario, spans: &Spans, out: &mut Vec<Diagnostic>) {
-    structure(sc, spans, out);
+    if !structure(sc, spans, out) {
+        // A gate cycle or a flag that is never set would only echo as
+        // unreachable nodes and choices never offered.
+        return;
+    }
     let a = analyze(sc);
     if !a.complete {
         out.push(
@@ -32,7 +36,11 @@ pub fn validate(sc: &mut Scenario, spans: &Spans, out: &mut Vec<Diagnostic>) {
                 let (span, when) = spans.choices[n][c];
                 out.push(
                     Diagnostic::error("E011", when.unwrap_or(span), format!("condition never holds: choice `{}` of node `{}` is never offered", choice.id, node.id))
-                        .hint(format!("trust at node `{}` ranges from {} to {}", node.id, range.min, range.max)),
+                        .hint(if range.min == range.max {
+                            format!("trust at node `{}` is always {}", node.id, range.min)
+                        } else {
+                            format!("trust at node `{}` ranges from {} to {}", node.id, range.min, range.max)
+                        }),
                 );
             }
         }
@@ -47,8 +55,8 @@ pub fn validate(sc: &mut Scenario, spans: &Spans, out: &mut Vec<Diagnostic>) {
     }
     for (e, ending) in sc.endings.iter().enumerate() {
         if a.endings[e].is_none() {
-            let hint = if e == sc.disengaged {
-                format!("trust never falls below the floor of {}; if that is intended, lower the floor to 0 and remove this ending", sc.floor)
+            let hint = if Some(e) == sc.disengaged {
+                format!("no path makes trust fall below the floor of {}: let some roadblock cost more, raise the floor, or set `floor = 0` and remove this ending", sc.floor)
             } else {
                 "no choice leads here, or only when trust or flags never allow it".to_string()
             };
@@ -60,7 +68,9 @@ pub fn validate(sc: &mut Scenario, spans: &Spans, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn structure(sc: &Scenario, spans: &Spans, out: &mut Vec<Diagnostic>) {
+/// Checks what needs no analysis; false when the analysis would mislead.
+fn structure(sc: &Scenario, spans: &Spans, out: &mut Vec<Diagnostic>) -> bool {
+    let mut analyzable = true;
     let set: u64 = sc.nodes.iter().flat_map(|n| &n.choices).fold(0, |bits, c| bits | c.set);
     let visits: u64 = sc.nodes.iter().filter_map(|n| n.visit_flag).fold(0, |bits, b| bits | 1 << b);
     let set_names = || (0..sc.flags.len()).filter(move |b| set & 1 << b != 0).map(|b| sc.flags[b].as_str());
@@ -70,22 +80,24 @@ fn structure(sc: &Scenario, spans: &Spans, out: &mut Vec<Diagnostic>) {
         }
         if let Some(g) = node.gate {
             // Follow the chain of closed gates; coming back here is a cycle.
-            let mut at = g.otherwise;
-            for _ in 0..sc.nodes.len() {
-                if at == n {
-                    out.push(Diagnostic::error("E021", spans.nodes[n], format!("the gates starting at node `{}` lead back to it", node.id)).hint("end the chain of `otherwise` nodes at a node without a gate"));
-                    break;
-                }
-                match sc.nodes[at].gate {
-                    Some(next) => at = next.otherwise,
-                    None => break,
-                }
+            let mut chain = vec![n, g.otherwise];
+            while let Some(next) = sc.nodes[*chain.last().unwrap_or(&n)].gate.filter(|_| chain.len() <= sc.nodes.len()) {
+                chain.push(next.otherwise);
+            }
+            // The chain comes back to this node; report each cycle once, at
+            // its first node in the file.
+            let cycle = chain.iter().skip(1).position(|&c| c == n).map(|i| &chain[..=i + 1]);
+            if let Some(cycle) = cycle.filter(|c| c.iter().all(|&m| m >= n)) {
+                analyzable = false;
+                let names: Vec<String> = cycle.iter().map(|&m| format!("`{}`", sc.nodes[m].id)).collect();
+                out.push(Diagnostic::error("E021", spans.nodes[n], format!("closed gates lead round in a circle: {}", names.join(" -> "))).hint("end the chain of `otherwise` nodes at a node without a gate"));
             }
         }
         for (c, choice) in node.choices.iter().enumerate() {
             let (span, when) = spans.choices[n][c];
             let missing = choice.when.all & !set & !visits;
             for b in (0..sc.flags.len()).filter(|b| missing & 1 << b != 0) {
+                analyzable = false;
                 let d = Diagnostic::error("E011", when.unwrap_or(span), format!("condition never holds: flag `{}` is never set", sc.flags[b]));
                 out.push(match did_you_mean(&sc.flags[b], set_names()) {
                     Some(m) => d.hint(format!("did you mean `{m}`?")),
@@ -105,4 +117,5 @@ fn structure(sc: &Scenario, spans: &Spans, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+    analyzable
 }

@@ -220,8 +220,14 @@ impl Json<'_> {
             if self.eat(b'}') {
                 return Ok(Value::Table(entries));
             }
+            self.ws();
+            let comma = self.at;
             if !self.eat(b',') {
                 return Err(self.error("expected `,` or `}`"));
+            }
+            if self.eat(b'}') {
+                self.at = comma;
+                return Err(self.error("trailing comma before `}`"));
             }
         }
     }
@@ -237,8 +243,14 @@ impl Json<'_> {
             if self.eat(b']') {
                 return Ok(Value::Array(items));
             }
+            self.ws();
+            let comma = self.at;
             if !self.eat(b',') {
                 return Err(self.error("expected `,` or `]`"));
+            }
+            if self.eat(b']') {
+                self.at = comma;
+                return Err(self.error("trailing comma before `]`"));
             }
         }
     }
