@@ -38,6 +38,20 @@ options:
 
 struct Usage(String);
 
+/// `print!` that ignores a closed pipe (`attunement analyze x | head`)
+/// instead of panicking.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args) {
@@ -109,11 +123,11 @@ fn run(args: &[String]) -> Result<ExitCode, Usage> {
         "graph" => cmd_graph(&o),
         "compile" => cmd_compile(&o),
         "schema" => {
-            println!("{}", serde_json::to_string_pretty(&attunement::scenario::syntax::schema()).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&attunement::scenario::syntax::schema()).unwrap_or_default());
             Ok(ExitCode::SUCCESS)
         }
         "help" | "--help" | "-h" => {
-            print!("{USAGE}");
+            out!("{USAGE}");
             Ok(ExitCode::SUCCESS)
         }
         other => Err(Usage(format!("unknown command `{other}`"))),
@@ -179,11 +193,11 @@ fn cmd_check(o: &Options, json: bool) -> Result<ExitCode, Usage> {
         }
     }
     if json {
-        println!("{}", json!({ "errors": errors, "warnings": warnings, "diagnostics": located }));
+        outln!("{}", json!({ "errors": errors, "warnings": warnings, "diagnostics": located }));
     } else {
-        print!("{out}");
+        out!("{out}");
         let files = o.files.len();
-        println!("{} file{} checked: {errors} error{}, {warnings} warning{}", files, plural(files), plural(errors), plural(warnings));
+        outln!("{} file{} checked: {errors} error{}, {warnings} warning{}", files, plural(files), plural(errors), plural(warnings));
     }
     Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
@@ -294,7 +308,7 @@ fn cmd_play(o: &Options, json: bool) -> Result<ExitCode, Usage> {
             "save": session.save(),
             "debrief": debrief,
         });
-        println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+        outln!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -306,18 +320,18 @@ fn interactive(session: &mut Session, out: &mut Transcript) -> Result<(), Usage>
         let view = session.view();
         out.view(&view);
         let undo = if view.can_undo { ", u to undo" } else { "" };
-        print!("pick 1 to {}{undo}, q to quit: ", view.choices.len());
+        out!("pick 1 to {}{undo}, q to quit: ", view.choices.len());
         std::io::stdout().flush().ok();
         let Some(Ok(line)) = lines.next() else { return Ok(()) };
         match line.trim() {
             "q" => return Ok(()),
             "u" => match session.undo() {
-                Ok(()) => println!("(took back the last choice)\n"),
-                Err(e) => println!("({e})\n"),
+                Ok(()) => outln!("(took back the last choice)\n"),
+                Err(e) => outln!("({e})\n"),
             },
             n => match n.parse::<usize>().ok().and_then(|n| view.choices.get(n.wrapping_sub(1))) {
                 Some(c) => out.step(&session.choose(&c.id).map_err(|e| Usage(e.to_string()))?),
-                None => println!("(type a number from 1 to {})\n", view.choices.len()),
+                None => outln!("(type a number from 1 to {})\n", view.choices.len()),
             },
         }
     }
@@ -333,7 +347,7 @@ struct Transcript {
 impl Transcript {
     fn say(&mut self, s: &str) {
         if self.text {
-            print!("{s}");
+            out!("{s}");
         }
     }
 
@@ -436,7 +450,7 @@ fn cmd_analyze(o: &Options, json: bool) -> Result<ExitCode, Usage> {
             "best": a.best.as_ref().map(|p| path_json(&sc, p)),
             "worst": a.worst.as_ref().map(|p| path_json(&sc, p)),
         });
-        println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+        outln!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
     } else {
         print_analysis(&sc, &a);
     }
@@ -451,29 +465,29 @@ fn path_json(sc: &Scenario, p: &Path) -> serde_json::Value {
 
 fn print_analysis(sc: &Scenario, a: &Analysis) {
     let reached = a.nodes.iter().filter(|r| r.is_some()).count();
-    println!("{}: {} states explored{}", sc.meta.id, a.states, if a.complete { "" } else { " (stopped: too many states)" });
-    println!("nodes: {reached} of {} reachable", sc.nodes.len());
+    outln!("{}: {} states explored{}", sc.meta.id, a.states, if a.complete { "" } else { " (stopped: too many states)" });
+    outln!("nodes: {reached} of {} reachable", sc.nodes.len());
     let width = sc.nodes.iter().map(|n| n.id.len()).chain(sc.endings.iter().map(|e| e.id.len())).max().unwrap_or(0);
     for (n, r) in sc.nodes.iter().zip(&a.nodes) {
         match r {
-            Some(r) => println!("  {:<width$}  trust {:>3} to {:>3}", n.id, r.min, r.max),
-            None => println!("  {:<width$}  unreachable", n.id),
+            Some(r) => outln!("  {:<width$}  trust {:>3} to {:>3}", n.id, r.min, r.max),
+            None => outln!("  {:<width$}  unreachable", n.id),
         }
     }
-    println!("endings:");
+    outln!("endings:");
     for (e, r) in sc.endings.iter().zip(&a.endings) {
         match r {
-            Some(r) => println!("  {:<width$}  trust {:>3} to {:>3}  {}", e.id, r.min, r.max, e.outcome.id()),
-            None => println!("  {:<width$}  unreachable        {}", e.id, e.outcome.id()),
+            Some(r) => outln!("  {:<width$}  trust {:>3} to {:>3}  {}", e.id, r.min, r.max, e.outcome.id()),
+            None => outln!("  {:<width$}  unreachable        {}", e.id, e.outcome.id()),
         }
     }
     for (name, p) in [("best", &a.best), ("worst", &a.worst)] {
         let Some(p) = p else { continue };
         let e = &sc.endings[p.ending];
-        println!("{name} path: final trust {}, ending `{}` ({}), {} turn{}", p.trust, e.id, e.outcome.id(), p.steps.len(), plural(p.steps.len()));
+        outln!("{name} path: final trust {}, ending `{}` ({}), {} turn{}", p.trust, e.id, e.outcome.id(), p.steps.len(), plural(p.steps.len()));
         for (i, &(n, c)) in p.steps.iter().enumerate() {
             let ch = &sc.nodes[n].choices[c];
-            println!("  {:>2}. [{}] {} ({})", i + 1, sc.nodes[n].id, ch.text, ch.skill);
+            outln!("  {:>2}. [{}] {} ({})", i + 1, sc.nodes[n].id, ch.text, ch.skill);
         }
     }
 }
@@ -540,7 +554,7 @@ fn cmd_graph(o: &Options) -> Result<ExitCode, Usage> {
         }
         other => return Err(Usage(format!("unknown graph format `{other}`; use dot or mermaid"))),
     }
-    print!("{out}");
+    out!("{out}");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -565,7 +579,7 @@ fn cmd_compile(o: &Options) -> Result<ExitCode, Usage> {
     };
     match &o.output {
         Some(out) => std::fs::write(out, json + "\n").map_err(|e| Usage(format!("cannot write `{out}`: {}", e.to_string().to_lowercase())))?,
-        None => println!("{json}"),
+        None => outln!("{json}"),
     }
     Ok(ExitCode::SUCCESS)
 }
