@@ -53,11 +53,14 @@ pub struct Analysis {
     pub worst: Option<Path>,
 }
 
+/// The whole analysis, best and worst paths included.
 pub fn analyze(scenario: &Scenario) -> Analysis {
-    analyze_with_limit(scenario, MAX_STATES)
+    explore(scenario, MAX_STATES, true)
 }
 
-pub fn analyze_with_limit(scenario: &Scenario, limit: usize) -> Analysis {
+/// Explores up to `limit` states; the worst path, which validation does not
+/// need, is searched for only when asked.
+pub fn explore(scenario: &Scenario, limit: usize, worst: bool) -> Analysis {
     let n = scenario.nodes.len();
     let mut a = Analysis {
         states: 0,
@@ -117,7 +120,9 @@ pub fn analyze_with_limit(scenario: &Scenario, limit: usize) -> Analysis {
     // roadblocks for the best path, and the fewest trust-building responses
     // for the worst, so neither shows a response that contradicts its name.
     a.best = graph.path(Kind::Roadblock, |t, best| t > best);
-    a.worst = graph.path(Kind::Skill, |t, worst| t < worst);
+    if worst {
+        a.worst = graph.path(Kind::Skill, |t, worst| t < worst);
+    }
     a
 }
 

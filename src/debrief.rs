@@ -136,7 +136,7 @@ impl Session {
 
         let best_path = sc.best.as_ref().map(|best| {
             let e = &sc.endings[best.ending];
-            let left = turns.iter().zip(best.steps.iter().map(Some).chain(std::iter::repeat(None))).position(|(t, step)| step.is_none_or(|&(n, c)| sc.nodes[n].id != t.node || c != t.index));
+            let left = turns.iter().zip(best.steps.iter().map(Some).chain(std::iter::repeat(None))).position(|(t, step)| step.is_none_or(|&(n, c)| n != t.node_index || c != t.index));
             let left = left.or((turns.len() < best.steps.len()).then_some(turns.len()));
             Comparison {
                 best_trust: best.trust,

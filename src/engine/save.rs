@@ -56,7 +56,7 @@ impl Session {
         };
         let mut picks = String::with_capacity(self.turns().len() * 3);
         for t in self.turns() {
-            let fingerprint = sc.nodes[sc.node(&t.node).unwrap_or(0)].choices[t.index].fingerprint as usize;
+            let fingerprint = sc.nodes[t.node_index].choices[t.index].fingerprint as usize;
             for digit in [t.index, fingerprint / 36, fingerprint % 36] {
                 picks.push(DIGITS[digit] as char);
             }

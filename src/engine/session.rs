@@ -194,7 +194,9 @@ pub struct Turn {
     /// What the peer had said.
     pub peer_said: String,
     pub choice: String,
-    /// Position of the choice in the node, as authored; saves use it.
+    /// Positions of the node and of the choice in it, as authored; saves use them.
+    #[serde(skip)]
+    pub node_index: usize,
     #[serde(skip)]
     pub index: usize,
     pub text: String,
@@ -345,6 +347,7 @@ impl Session {
             node: node.id.clone(),
             peer_said: node.say.clone(),
             choice: choice.id.clone(),
+            node_index: n,
             index,
             text: choice.text.clone(),
             skill: choice.skill,

@@ -5,6 +5,8 @@
 //! diagnostic. Problems that need the whole graph (reachability, soft-locks)
 //! are left to `validate`, which runs only when lowering found no error.
 
+use std::collections::HashMap;
+
 use super::syntax::{ChoiceSyntax, ConditionSyntax, ScenarioFile};
 use super::value::Spanned;
 use super::*;
@@ -29,7 +31,7 @@ const DEFAULT_ACUTE: i64 = 60;
 /// Lowers a scenario file; `None` when any error was found, here or while
 /// reading the file, so that validation never reports the echo of a typo.
 pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario, Spans)> {
-    let mut cx = Lower { out, flags: Vec::new(), ids: Vec::new() };
+    let mut cx = Lower { out, flags: Vec::new(), names: Vec::new(), ids: HashMap::new(), nodes: 0 };
 
     let id = &file.id;
     if id.value.is_empty() || id.value.len() > 64 || !id.value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
@@ -205,8 +207,13 @@ struct Lower<'a> {
     out: &'a mut Vec<Diagnostic>,
     /// Flag names with the span of their first mention.
     flags: Vec<(String, Span)>,
-    /// Node and ending ids, nodes first, in file order.
-    ids: Vec<(String, bool)>,
+    /// Node and ending ids in file order, nodes first (duplicates included,
+    /// so that positions match the file's lists).
+    names: Vec<String>,
+    /// Each id's first position in `names`.
+    ids: HashMap<String, usize>,
+    /// How many of `names` are nodes.
+    nodes: usize,
 }
 
 impl Lower<'_> {
@@ -219,20 +226,20 @@ impl Lower<'_> {
     }
 
     fn declare(&mut self, id: &Spanned<String>, is_node: bool) {
-        if self.ids.iter().any(|(i, _)| *i == id.value) {
+        if self.ids.contains_key(&id.value) {
             self.out.push(Diagnostic::error("E005", id.span, format!("duplicate id `{}`", id.value)).hint("nodes and endings share one set of ids; rename one of them"));
         } else if id.value.is_empty() {
             self.out.push(Diagnostic::error("E017", id.span, "empty id").hint("give every node and ending a short id, such as `opening`"));
         }
-        self.ids.push((id.value.clone(), is_node));
+        self.ids.entry(id.value.clone()).or_insert(self.names.len());
+        self.names.push(id.value.clone());
+        self.nodes += usize::from(is_node);
     }
 
-    /// Node and ending ids with a flag saying which is which.
     fn target(&mut self, id: &Spanned<String>) -> Option<Target> {
-        let nodes = self.node_count();
-        match self.ids.iter().position(|(i, _)| *i == id.value) {
-            Some(i) if i < nodes => Some(Target::Node(i)),
-            Some(i) => Some(Target::Ending(i - nodes)),
+        match self.ids.get(&id.value) {
+            Some(&i) if i < self.nodes => Some(Target::Node(i)),
+            Some(&i) => Some(Target::Ending(i - self.nodes)),
             None => {
                 self.unknown("node or ending", id, true);
                 None
@@ -241,26 +248,19 @@ impl Lower<'_> {
     }
 
     fn node(&mut self, id: &Spanned<String>) -> Option<usize> {
-        let nodes = self.node_count();
-        match self.ids[..nodes].iter().position(|(i, _)| *i == id.value) {
-            Some(i) => Some(i),
-            None => {
+        match self.ids.get(&id.value) {
+            Some(&i) if i < self.nodes => Some(i),
+            _ => {
                 self.unknown("node", id, false);
                 None
             }
         }
     }
 
-    fn node_count(&self) -> usize {
-        // Nodes are declared first, endings after them.
-        self.ids.iter().take_while(|(_, is_node)| *is_node).count()
-    }
-
     fn unknown(&mut self, what: &str, id: &Spanned<String>, endings_too: bool) {
-        let nodes = self.node_count();
-        let pool = if endings_too { &self.ids[..] } else { &self.ids[..nodes] };
+        let pool = if endings_too { &self.names[..] } else { &self.names[..self.nodes] };
         let d = Diagnostic::error("E004", id.span, format!("unknown {what} `{}`", id.value));
-        self.out.push(match did_you_mean(&id.value, pool.iter().map(|(i, _)| i.as_str())) {
+        self.out.push(match did_you_mean(&id.value, pool.iter().map(String::as_str)) {
             Some(m) => d.hint(format!("did you mean `{m}`?")),
             None if endings_too => d.hint("`next` names a node or an ending of this scenario"),
             None => d.hint("name a node of this scenario"),
@@ -283,10 +283,9 @@ impl Lower<'_> {
 
     /// The "visited" flags of known nodes; unknown ones were reported already.
     fn visit_bits(&mut self, names: &[Spanned<String>]) -> u64 {
-        let nodes = self.node_count();
         names
             .iter()
-            .filter(|n| self.ids[..nodes].iter().any(|(i, _)| *i == n.value))
+            .filter(|n| self.ids.get(&n.value).is_some_and(|&i| i < self.nodes))
             .map(|n| Spanned::new(format!("visited:{}", n.value), n.span))
             .collect::<Vec<_>>()
             .iter()

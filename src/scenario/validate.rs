@@ -8,7 +8,7 @@
 
 use super::lower::Spans;
 use super::Scenario;
-use crate::analysis::analyze;
+use crate::analysis::{MAX_STATES, explore};
 use crate::diagnostic::{Diagnostic, Span, did_you_mean};
 use crate::skill::Kind;
 
@@ -18,7 +18,7 @@ pub fn validate(sc: &mut Scenario, spans: &Spans, out: &mut Vec<Diagnostic>) {
         // unreachable nodes and choices never offered.
         return;
     }
-    let a = analyze(sc);
+    let a = explore(sc, MAX_STATES, false);
     if !a.complete {
         out.push(
             Diagnostic::warning("W004", Span::new(0, 1), format!("analysis stopped after {} states; reachability was not checked", a.states))
