@@ -96,10 +96,10 @@ pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario
     let visited_ids: Vec<&Spanned<String>> = file.node.iter().flat_map(|n| &n.choice).filter_map(|c| c.when.as_ref()).flat_map(|w| w.visited.iter().chain(&w.not_visited)).collect();
     let mut visit_flags = vec![None; node_count];
     for v in visited_ids {
-        if let Some(n) = cx.node(v) {
-            if visit_flags[n].is_none() {
-                visit_flags[n] = Some(cx.flag(&Spanned::new(format!("visited:{}", v.value), v.span)));
-            }
+        if let Some(n) = cx.node(v)
+            && visit_flags[n].is_none()
+        {
+            visit_flags[n] = Some(cx.flag(&Spanned::new(format!("visited:{}", v.value), v.span)));
         }
     }
 
