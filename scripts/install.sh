@@ -15,12 +15,13 @@
 # install must come through one of those, never a downloaded binary.
 #
 # To add a tool: write `install_<tool>`, add it to INSTALL_TOOLS, and name it
-# in the `install` calls of the scripts that need it. Expected next:
-# wasm-bindgen (cargo install wasm-bindgen-cli at the version in Cargo.lock),
-# wasm-opt, node packages (npm ci) and chromium (apt-get).
+# in the `install` calls of the scripts that need it.
 
 # All tools, in the order they are installed when none is named.
-INSTALL_TOOLS=(wasm-target clippy)
+INSTALL_TOOLS=(wasm-target clippy wasm-bindgen node-packages chromium)
+
+# Where project-local tools go; never committed.
+TOOLS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.tools"
 
 # The wasm target for the engine and the browser binding.
 install_wasm_target() {
@@ -42,6 +43,54 @@ install_clippy() {
     _install_say "adding the rust component clippy"
     _install_need rustup "clippy is added with rustup"
     rustup component add clippy
+}
+
+# wasm-bindgen-cli (wasm-bindgen, wasm-bindgen-test-runner) into .tools/, at
+# exactly the version of the wasm-bindgen crate in Cargo.lock: the two must
+# match. Without --locked: its lockfile names a crate newer than the registry.
+install_wasm_bindgen() {
+    local want have=""
+    want="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)"
+    if [[ -z "$want" ]]; then
+        echo "install: no wasm-bindgen in Cargo.lock" >&2
+        return 1
+    fi
+    if [[ -x "$TOOLS_DIR/bin/wasm-bindgen" ]]; then
+        have="$("$TOOLS_DIR/bin/wasm-bindgen" --version | awk '{ print $2 }')"
+    fi
+    if [[ "$have" != "$want" || ! -x "$TOOLS_DIR/bin/wasm-bindgen-test-runner" ]]; then
+        _install_say "building wasm-bindgen-cli $want into .tools/ (a few minutes, once)"
+        cargo install --quiet wasm-bindgen-cli --version "=$want" --root "$TOOLS_DIR"
+    fi
+    export PATH="$TOOLS_DIR/bin:$PATH"
+}
+
+# The npm packages of package-lock.json: wasm-opt (binaryen), Playwright's
+# driver, axe-core. Reinstalled when the lockfile is newer than node_modules.
+install_node_packages() {
+    _install_need npm "install Node.js 20 and npm"
+    local stamp=node_modules/.package-lock.json
+    if [[ -f "$stamp" && "$stamp" -nt package-lock.json ]]; then
+        return 0
+    fi
+    _install_say "installing the npm packages of package-lock.json"
+    npm ci --no-audit --no-fund --loglevel=error
+}
+
+# Debian's Chromium and ChromeDriver for the browser tests (a test tool's own
+# browser download cannot reach its host from these machines).
+install_chromium() {
+    if [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]]; then
+        return 0
+    fi
+    _install_need apt-get "the browser tests need Debian's chromium and chromium-driver"
+    local sudo=""
+    if [[ "$(id -u)" != 0 ]]; then
+        sudo="sudo"
+    fi
+    _install_say "installing chromium and chromium-driver with apt-get"
+    $sudo apt-get update -qq
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null
 }
 
 # Installs the named tools, or every tool when none is named.

@@ -85,6 +85,63 @@ pub struct Comparison {
     pub left_best_path_at: Option<usize>,
 }
 
+impl Debrief {
+    /// The conversation and its debrief as Markdown, for the learner to keep.
+    /// Scenario text is quoted as it is; it is the learner's own record.
+    pub fn markdown(&self) -> String {
+        let mut out = format!("# {}: transcript and debrief\n\n", self.title);
+        let mode = if self.mode == Mode::Practice { "practice" } else { "assessment" };
+        out += &format!("Mode: {mode}. Ending: **{}** ({}). Final trust: {} of {} ({}).\n\n", self.ending.title, self.ending.outcome.id(), self.trust.value, self.trust.max, self.trust.band.label());
+        out += "## Conversation\n\n";
+        for t in &self.turns {
+            out += &format!("**Peer:** {}\n\n", t.peer_said.trim().replace('\n', "  \n"));
+            out += &format!("**You:** {}\n\n", t.text.trim());
+            let sign = if t.trust_after >= t.trust_before { "+" } else { "" };
+            out += &format!("> {} ({}): trust {} → {} ({sign}{})", t.skill_label, if t.kind == Kind::Skill { "builds trust" } else { "roadblock" }, t.trust_before, t.trust_after, t.trust_after - t.trust_before);
+            for m in &t.modifiers {
+                out += &format!("; {:+} because {}", m.amount, m.text);
+            }
+            out += "\n";
+            if let Some(f) = &t.feedback {
+                out += &format!(">\n> {}\n", f.trim());
+            }
+            out += "\n";
+        }
+        if let Some(say) = &self.say {
+            out += &format!("**Peer:** {}\n\n", say.trim());
+        }
+        out += &format!("## Ending: {}\n\n{}\n\n", self.ending.title, self.text.trim());
+        out += "## Debrief\n\n";
+        out += &format!("Trust over time: {}\n\n", self.trust_over_time.iter().map(i32::to_string).collect::<Vec<_>>().join(" → "));
+        out += "| response | times | net trust |\n| --- | --- | --- |\n";
+        for s in &self.skills {
+            out += &format!("| {} | {} | {:+} |\n", s.label, s.count, s.net);
+        }
+        let ratio = self.miti.reflection_to_question.map_or("n/a (no questions)".to_string(), |r| format!("{r:.2}"));
+        let share = self.miti.complex_share.map_or("n/a (no reflections)".to_string(), |s| format!("{:.0}%", s * 100.0));
+        out += &format!("\nReflections per question: {ratio} (MITI: fair 1, good 2). Complex reflections: {share} (fair 40%, good 50%).\n\n");
+        if !self.key_moments.is_empty() {
+            out += "### Key moments\n\n";
+            for m in &self.key_moments {
+                out += &format!("- Turn {} ({:+}): \"{}\"", m.turn, m.change, m.text.trim());
+                if let Some(f) = &m.feedback {
+                    out += &format!(" {}", f.trim());
+                }
+                out += "\n";
+            }
+            out += "\n";
+        }
+        if let Some(b) = &self.best_path {
+            out += &format!("### Compared with the best path\n\nThe best path reaches trust {} and the ending \"{}\"; you reached {}.", b.best_trust, b.best_ending.title, b.learner_trust);
+            match b.left_best_path_at {
+                Some(t) => out += &format!(" You left it at turn {t}.\n"),
+                None => out += " You followed it throughout.\n",
+            }
+        }
+        out
+    }
+}
+
 impl Session {
     pub fn debrief(&self) -> Result<Debrief, PlayError> {
         let sc = self.scenario();

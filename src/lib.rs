@@ -16,6 +16,8 @@ pub mod generate;
 pub mod hash;
 pub mod scenario;
 pub mod skill;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
 pub use analysis::{Analysis, analyze};
 pub use debrief::Debrief;

@@ -26,6 +26,7 @@ commands:
   analyze FILE             explore every state: reachability, trust ranges, best and worst paths
   graph FILE               draw the scenario (--format dot|mermaid)
   compile FILE [-o OUT]    write the scenario as JSON, for the browser
+  library DIR -o OUT       compile every scenario in DIR into OUT, with an index.json
   schema                   print the JSON Schema of the scenario format
 
 options:
@@ -122,6 +123,7 @@ fn run(args: &[String]) -> Result<ExitCode, Usage> {
         "analyze" => cmd_analyze(&o, json),
         "graph" => cmd_graph(&o),
         "compile" => cmd_compile(&o),
+        "library" => cmd_library(&o),
         "schema" => {
             outln!("{}", serde_json::to_string_pretty(&attunement::scenario::syntax::schema()).unwrap_or_default());
             Ok(ExitCode::SUCCESS)
@@ -581,5 +583,68 @@ fn cmd_compile(o: &Options) -> Result<ExitCode, Usage> {
         Some(out) => std::fs::write(out, json + "\n").map_err(|e| Usage(format!("cannot write `{out}`: {}", e.to_string().to_lowercase())))?,
         None => outln!("{json}"),
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Compiles a folder of scenarios for the browser: `OUT/ID.json` for each,
+/// a copy of each source (for authors' previews), and `OUT/index.json`
+/// listing them for the library page. A scenario's file name must be its id.
+fn cmd_library(o: &Options) -> Result<ExitCode, Usage> {
+    let dir = one_file(o)?;
+    let out = o.output.as_deref().ok_or_else(|| Usage("usage: library DIR -o OUT".into()))?;
+    let io = |what: &str, path: &std::path::Path, e: std::io::Error| Usage(format!("cannot {what} `{}`: {}", path.display(), e.to_string().to_lowercase()));
+    let mut paths: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| io("read", std::path::Path::new(dir), e))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("toml" | "json")))
+        .collect();
+    paths.sort();
+    let out = std::path::Path::new(out);
+    std::fs::create_dir_all(out).map_err(|e| io("create", out, e))?;
+    let (mut index, mut failed) = (Vec::new(), false);
+    for path in &paths {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| io("read", path, e))?;
+        let format = Format::from_path(&name);
+        let report = check(&text, format);
+        let source = Source::new(&name, &text);
+        for d in &report.diagnostics {
+            eprint!("{}", source.render(d));
+        }
+        let Some(sc) = report.scenario else {
+            failed = true;
+            continue;
+        };
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        if stem != sc.meta.id {
+            eprintln!("{name}: error: the file name must be the scenario's id: rename it to `{}.{}`", sc.meta.id, path.extension().and_then(|e| e.to_str()).unwrap_or("toml"));
+            failed = true;
+            continue;
+        }
+        let json = attunement::scenario::compile(&text, format).map_err(|_| Usage(format!("`{name}` checked but did not compile")))?;
+        let target = out.join(format!("{}.json", sc.meta.id));
+        std::fs::write(&target, json + "\n").map_err(|e| io("write", &target, e))?;
+        if format == Format::Toml {
+            let copy = out.join(format!("{}.toml", sc.meta.id));
+            std::fs::write(&copy, &text).map_err(|e| io("write", &copy, e))?;
+        }
+        index.push(json!({
+            "id": sc.meta.id,
+            "title": sc.meta.title,
+            "summary": sc.meta.summary,
+            "language": sc.meta.language,
+            "minutes": sc.meta.minutes,
+            "content_notes": sc.meta.content_notes,
+            "peer": sc.peer.name,
+            "src": format!("{}.json", sc.meta.id),
+        }));
+    }
+    if failed {
+        return Ok(ExitCode::from(1));
+    }
+    let target = out.join("index.json");
+    let text = serde_json::to_string_pretty(&json!({ "scenarios": index })).unwrap_or_default();
+    std::fs::write(&target, text + "\n").map_err(|e| io("write", &target, e))?;
+    eprintln!("library: {} scenario{} compiled into {}", index.len(), plural(index.len()), out.display());
     Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Builds what the browser loads into www/ (all of it generated, none committed):
+#
+#   www/pkg/         the learner's engine: reads compiled JSON only
+#   www/pkg-author/  the authors' engine: reads TOML too, loaded only for a
+#                    `.toml` src, so learners never download the TOML parser
+#   www/scenarios/   every scenario in scenarios/, compiled to JSON, with its
+#                    TOML source and an index.json for the library page
+#
+#   bash scripts/build-web.sh
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# shellcheck source=scripts/install.sh
+source scripts/install.sh
+install wasm-target wasm-bindgen node-packages
+
+WASM_OPT=node_modules/.bin/wasm-opt
+# The features rustc emits for wasm32; wasm-opt must be told of each.
+WASM_FEATURES=(--enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int
+    --enable-mutable-globals --enable-multivalue --enable-reference-types)
+
+# build OUT_DIR [cargo options...]
+build() {
+    local out="$1"
+    shift
+    echo "build-web: $out" >&2
+    cargo build --quiet --lib --target wasm32-unknown-unknown --profile web "$@"
+    rm -rf "$out"
+    wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name attunement \
+        target/wasm32-unknown-unknown/web/attunement.wasm
+    "$WASM_OPT" -Oz "${WASM_FEATURES[@]}" -o "$out/attunement_bg.wasm" "$out/attunement_bg.wasm"
+}
+
+build www/pkg --no-default-features
+build www/pkg-author
+
+rm -rf www/scenarios
+cargo run --quiet --release --bin attunement -- library scenarios -o www/scenarios

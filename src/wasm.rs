@@ -1,0 +1,174 @@
+//! The browser binding: the only module that names `wasm_bindgen` or `js_sys`.
+//!
+//! A thin layer over the engine for the `<attunement-sim>` element. It loads a
+//! scenario from its text, starts or restores a session, and hands the engine's
+//! view, step and debrief to JavaScript as plain objects; every error becomes a
+//! JS `Error` carrying the engine's message. JavaScript holds no game logic: it
+//! renders what comes back and reports the learner's pick.
+//!
+//! A panic cannot unwind on `wasm32-unknown-unknown`, so the instance traps and
+//! is unusable afterwards. `install_panic_hook` hands the panic message to a JS
+//! callback first, so the widget can show an error panel instead of freezing.
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::engine::session::{Mode, Session};
+use crate::scenario::{Format, Scenario, check};
+use crate::diagnostic::Source;
+
+thread_local! {
+    static PANIC_CALLBACK: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
+}
+
+/// Calls `callback(message)` when the engine panics, before the instance traps.
+#[wasm_bindgen(js_name = installPanicHook)]
+pub fn install_panic_hook(callback: js_sys::Function) {
+    PANIC_CALLBACK.with(|c| *c.borrow_mut() = Some(callback));
+    std::panic::set_hook(Box::new(|info| {
+        let message = info.to_string();
+        PANIC_CALLBACK.with(|c| {
+            if let Some(f) = c.borrow().as_ref() {
+                let _ = f.call1(&JsValue::NULL, &JsValue::from_str(&message));
+            }
+        });
+    }));
+}
+
+/// Panics on purpose, so tests can check that a panic reaches the learner as
+/// an error panel, not a blank widget.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = panicForTests)]
+pub fn panic_for_tests() {
+    panic!("a deliberate panic, for testing the error panel");
+}
+
+/// The crate version, for bug reports.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// Whether this build reads TOML (the authors' build) or only JSON.
+#[wasm_bindgen(js_name = readsToml)]
+pub fn reads_toml() -> bool {
+    cfg!(feature = "toml")
+}
+
+/// A checked scenario, ready to play.
+#[wasm_bindgen]
+pub struct Simulator {
+    scenario: Arc<Scenario>,
+}
+
+#[wasm_bindgen]
+impl Simulator {
+    /// Checks a scenario. `name` is the file name used in diagnostics; its
+    /// extension picks the format (`.json`, else TOML). On errors, the JS
+    /// `Error`'s message lists every diagnostic with file:line:col.
+    #[wasm_bindgen(constructor)]
+    pub fn new(text: &str, name: &str) -> Result<Simulator, JsError> {
+        let report = check(text, Format::from_path(name));
+        match report.scenario {
+            Some(scenario) => Ok(Simulator { scenario: Arc::new(scenario) }),
+            None => {
+                let source = Source::new(name, text);
+                let rendered: Vec<String> = report.errors().map(|d| source.render(d)).collect();
+                Err(JsError::new(&format!("{name} has {} error{}:\n{}", rendered.len(), if rendered.len() == 1 { "" } else { "s" }, rendered.join(""))))
+            }
+        }
+    }
+
+    /// The scenario's metadata and peer, for the library page and the intro.
+    pub fn info(&self) -> Result<JsValue, JsError> {
+        #[derive(Serialize)]
+        struct Info<'a> {
+            #[serde(flatten)]
+            meta: &'a crate::scenario::Meta,
+            peer: &'a crate::scenario::Peer,
+            hash: String,
+        }
+        let sc = &*self.scenario;
+        to_js(&Info { meta: &sc.meta, peer: &sc.peer, hash: format!("{:016x}", sc.hash) })
+    }
+
+    /// Starts a session in `practice` or `assessment` mode.
+    pub fn start(&self, mode: &str, seed: u32) -> Result<Play, JsError> {
+        let mode = Mode::from_id(mode).ok_or_else(|| JsError::new(&format!("unknown mode `{mode}`; use practice or assessment")))?;
+        Ok(Play { session: Session::start(self.scenario.clone(), mode, seed.into()), notice: None })
+    }
+
+    /// Restores a session from a save string. A changed scenario is replayed
+    /// as far as it fits, with a notice; a corrupt or foreign save is an error.
+    pub fn restore(&self, save: &str) -> Result<Play, JsError> {
+        let restored = Session::restore(self.scenario.clone(), save).map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(Play { session: restored.session, notice: restored.notice })
+    }
+}
+
+/// A learner's session.
+#[wasm_bindgen]
+pub struct Play {
+    session: Session,
+    notice: Option<String>,
+}
+
+#[wasm_bindgen]
+impl Play {
+    /// What the learner sees now: the peer's line and cue, mood, trust, choices.
+    pub fn view(&self) -> Result<JsValue, JsError> {
+        to_js(&self.session.view())
+    }
+
+    /// Picks the offered choice with this id; returns `{ ended, explanation }`,
+    /// the explanation only in practice mode.
+    pub fn choose(&mut self, id: &str) -> Result<JsValue, JsError> {
+        let step = self.session.choose(id).map_err(|e| JsError::new(&e.to_string()))?;
+        to_js(&step)
+    }
+
+    /// Takes back the last choice (practice mode only).
+    pub fn undo(&mut self) -> Result<(), JsError> {
+        self.session.undo().map_err(|e| JsError::new(&e.to_string()))
+    }
+
+    /// The turns so far, each fully explained (for rebuilding a transcript after
+    /// a reload; in assessment mode the widget shows only the text).
+    pub fn turns(&self) -> Result<JsValue, JsError> {
+        to_js(self.session.turns())
+    }
+
+    pub fn save(&self) -> String {
+        self.session.save()
+    }
+
+    /// Set after a restore into a changed scenario: where the replay stopped.
+    pub fn notice(&self) -> Option<String> {
+        self.notice.clone()
+    }
+
+    pub fn mode(&self) -> String {
+        match self.session.mode() {
+            Mode::Practice => "practice".into(),
+            Mode::Assessment => "assessment".into(),
+        }
+    }
+
+    /// The debrief, once the conversation has ended.
+    pub fn debrief(&self) -> Result<JsValue, JsError> {
+        to_js(&self.session.debrief().map_err(|e| JsError::new(&e.to_string()))?)
+    }
+
+    /// The whole conversation and its debrief as Markdown, for download.
+    pub fn markdown(&self) -> Result<String, JsError> {
+        Ok(self.session.debrief().map_err(|e| JsError::new(&e.to_string()))?.markdown())
+    }
+}
+
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    value.serialize(&serializer).map_err(|e| JsError::new(&e.to_string()))
+}
