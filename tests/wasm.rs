@@ -1,0 +1,130 @@
+//! The browser binding, tested where it runs: in a JavaScript engine, through
+//! `wasm-bindgen-test` (`scripts/test.sh` runs it in Node). Checks the shapes
+//! JavaScript receives and that every failure arrives as a JS `Error` with the
+//! engine's message.
+
+#![cfg(target_arch = "wasm32")]
+
+use attunement::wasm::{Simulator, reads_toml};
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const TINY: &str = include_str!("fixtures/tiny.toml");
+/// The same scenario as JSON, which both builds read (`tests/engine.rs`
+/// keeps it in step with the TOML).
+const TINY_JSON: &str = include_str!("fixtures/tiny.json");
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &key.into()).unwrap_or_else(|_| panic!("no `{key}` in {v:?}"))
+}
+
+fn keys(v: &JsValue) -> Vec<String> {
+    let mut keys: Vec<String> = Object::keys(v.unchecked_ref::<Object>()).iter().filter_map(|k| k.as_string()).collect();
+    keys.sort();
+    keys
+}
+
+/// The message of a JS `Error`, failing the test if it is anything else.
+fn error_message(e: impl Into<JsValue>) -> String {
+    let e: JsValue = e.into();
+    let error = e.dyn_ref::<js_sys::Error>().unwrap_or_else(|| panic!("not a JS Error: {e:?}"));
+    String::from(error.message())
+}
+
+fn tiny() -> Simulator {
+    Simulator::new(TINY_JSON, "tiny.json").map_err(JsValue::from).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn info_carries_the_library_fields() {
+    let info = tiny().info().map_err(JsValue::from).unwrap();
+    assert_eq!(get(&info, "id").as_string().as_deref(), Some("tiny"));
+    assert_eq!(get(&info, "minutes").as_f64(), Some(2.0));
+    assert_eq!(get(&get(&info, "peer"), "name").as_string().as_deref(), Some("Ari"));
+    assert!(Array::is_array(&get(&info, "content_notes")));
+}
+
+#[wasm_bindgen_test]
+fn the_view_is_a_plain_object_without_skills() {
+    let play = tiny().start("practice", 1).map_err(JsValue::from).unwrap();
+    let view = play.view().map_err(JsValue::from).unwrap();
+    assert_eq!(keys(&view), ["can_undo", "choices", "cue", "ending", "mode", "mood", "mood_label", "node", "peer", "say", "scenario", "trust", "turn"]);
+    assert!(get(&view, "ending").is_null());
+    assert_eq!(get(&view, "mode").as_string().as_deref(), Some("practice"));
+    let trust = get(&view, "trust");
+    assert_eq!(get(&trust, "value").as_f64(), Some(30.0));
+    assert_eq!(get(&trust, "text").as_string().as_deref(), Some("trust 30 of 100, guarded"));
+    let choices: Array = get(&view, "choices").dyn_into().unwrap();
+    assert_eq!(choices.length(), 3);
+    for c in choices.iter() {
+        assert_eq!(keys(&c), ["id", "text"], "a choice must not carry its skill");
+    }
+}
+
+#[wasm_bindgen_test]
+fn choosing_explains_in_practice_and_not_in_assessment() {
+    let sim = tiny();
+    let mut play = sim.start("practice", 1).map_err(JsValue::from).unwrap();
+    let step = play.choose("reflect").map_err(JsValue::from).unwrap();
+    assert_eq!(get(&step, "ended").as_bool(), Some(false));
+    let turn = get(&step, "explanation");
+    assert_eq!(get(&turn, "skill").as_string().as_deref(), Some("reflection"));
+    assert_eq!(get(&turn, "trust_before").as_f64(), Some(30.0));
+    assert_eq!(get(&turn, "trust_after").as_f64(), Some(38.0));
+    let modifiers: Array = get(&turn, "modifiers").dyn_into().unwrap();
+    assert_eq!(get(&modifiers.get(0), "reason").as_string().as_deref(), Some("distress_rewards_presence"));
+    play.undo().map_err(JsValue::from).unwrap();
+    assert_eq!(get(&play.view().map_err(JsValue::from).unwrap(), "turn").as_f64(), Some(0.0));
+
+    let mut play = sim.start("assessment", 1).map_err(JsValue::from).unwrap();
+    let step = play.choose("reflect").map_err(JsValue::from).unwrap();
+    assert!(get(&step, "explanation").is_null());
+    assert_eq!(error_message(play.undo().unwrap_err()), "undo is not available in assessment mode");
+}
+
+#[wasm_bindgen_test]
+fn errors_arrive_as_js_errors_with_the_engine_message() {
+    let sim = tiny();
+    assert_eq!(error_message(sim.start("exam", 1).err().unwrap()), "unknown mode `exam`; use practice or assessment");
+    let mut play = sim.start("practice", 1).map_err(JsValue::from).unwrap();
+    assert_eq!(error_message(play.choose("nope").unwrap_err()), "choice `nope` is not offered now");
+    assert_eq!(error_message(play.debrief().unwrap_err()), "the conversation has not ended yet");
+    assert_eq!(error_message(sim.restore("A1.tiny.0000000000000000.p1..deadbeef").err().unwrap()), "the save is corrupted: its checksum does not match");
+
+    let broken = TINY_JSON.replacen("\"next\": \"story\"", "\"next\": \"stroy\"", 1);
+    let message = error_message(Simulator::new(&broken, "tiny.json").err().unwrap());
+    assert!(message.starts_with("tiny.json has 1 error:\ntiny.json:"), "{message}");
+    assert!(message.contains(": error[E004]: unknown node or ending `stroy`"), "{message}");
+    assert!(message.contains("hint: did you mean `story`?"), "{message}");
+}
+
+#[wasm_bindgen_test]
+fn toml_loads_only_in_the_authors_build() {
+    let loaded = Simulator::new(TINY, "tiny.toml");
+    if reads_toml() {
+        assert!(loaded.is_ok());
+    } else {
+        let message = error_message(loaded.err().unwrap());
+        assert!(message.contains("this build reads JSON scenarios only"), "{message}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn save_restore_and_debrief_cross_the_boundary() {
+    let sim = tiny();
+    let mut play = sim.start("assessment", 7).map_err(JsValue::from).unwrap();
+    play.choose("reflect").map_err(JsValue::from).unwrap();
+    let restored = sim.restore(&play.save()).map_err(JsValue::from).unwrap();
+    assert_eq!(restored.save(), play.save());
+    assert_eq!(restored.mode(), "assessment");
+    assert!(restored.notice().is_none());
+    play.choose("c1").map_err(JsValue::from).unwrap();
+    let debrief = play.debrief().map_err(JsValue::from).unwrap();
+    assert_eq!(get(&get(&debrief, "ending"), "outcome").as_string().as_deref(), Some("breakthrough"));
+    let over_time: Array = get(&debrief, "trust_over_time").dyn_into().unwrap();
+    assert_eq!(over_time.to_vec().iter().map(|v| v.as_f64().unwrap()).collect::<Vec<_>>(), vec![30.0, 38.0, 47.0]);
+    let md = play.markdown().map_err(JsValue::from).unwrap();
+    assert!(md.starts_with("# Tiny: transcript and debrief"), "{md}");
+    assert!(md.contains("**You:** It sounds like you're not sure this will help."), "{md}");
+}
