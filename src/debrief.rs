@@ -117,8 +117,8 @@ impl Debrief {
         for s in &self.skills {
             out += &format!("| {} | {} | {:+} |\n", s.label, s.count, s.net);
         }
-        let ratio = self.miti.reflection_to_question.map_or("n/a (no questions)".to_string(), |r| format!("{r:.2}"));
-        let share = self.miti.complex_share.map_or("n/a (no reflections)".to_string(), |s| format!("{:.0}%", s * 100.0));
+        let ratio = self.miti.reflection_to_question.map_or("n/a (no questions)".to_string(), hundredths);
+        let share = self.miti.complex_share.map_or("n/a (no reflections)".to_string(), |s| format!("{}%", (s * 100.0).round() as i64));
         out += &format!("\nReflections per question: {ratio} (MITI: fair 1, good 2). Complex reflections: {share} (fair 40%, good 50%).\n\n");
         if !self.key_moments.is_empty() {
             out += "### Key moments\n\n";
@@ -142,6 +142,13 @@ impl Debrief {
     }
 }
 
+/// `1.5` as "1.50", without the float formatter (a large part of the
+/// learner's download for two decimals).
+fn hundredths(x: f64) -> String {
+    let h = (x * 100.0).round() as i64;
+    format!("{}.{:02}", h / 100, h % 100)
+}
+
 impl Session {
     pub fn debrief(&self) -> Result<Debrief, PlayError> {
         let sc = self.scenario();
@@ -149,17 +156,15 @@ impl Session {
         let turns = self.turns().to_vec();
         let final_trust = i32::from(self.state().trust);
 
-        let mut skills: Vec<SkillUse> = Vec::new();
-        for t in &turns {
-            match skills.iter_mut().find(|s| s.skill == t.skill) {
-                Some(s) => {
-                    s.count += 1;
-                    s.net += t.trust_after - t.trust_before;
-                }
-                None => skills.push(SkillUse { skill: t.skill, label: t.skill_label, kind: t.kind, count: 1, net: t.trust_after - t.trust_before }),
-            }
-        }
-        skills.sort_by_key(|s| s.skill);
+        // In taxonomy order; no sort, which keeps the learner's download small.
+        let skills: Vec<SkillUse> = Skill::ALL
+            .into_iter()
+            .filter_map(|skill| {
+                let used: Vec<&Turn> = turns.iter().filter(|t| t.skill == skill).collect();
+                let net = used.iter().map(|t| t.trust_after - t.trust_before).sum();
+                (!used.is_empty()).then(|| SkillUse { skill, label: skill.label(), kind: skill.kind(), count: used.len(), net })
+            })
+            .collect();
 
         let count = |m: Miti| turns.iter().filter(|t| t.skill.miti() == m).count();
         let (simple, complex, questions) = (count(Miti::SimpleReflection), count(Miti::ComplexReflection), count(Miti::Question));
@@ -182,14 +187,27 @@ impl Session {
             complex_share_level: level(share, 0.4, 0.5),
         };
 
-        // The three largest gains and the three largest drops, in turn order.
-        let moment = |t: &Turn| Moment { turn: t.number, change: t.trust_after - t.trust_before, text: t.text.clone(), skill: t.skill, feedback: t.feedback.clone() };
-        let mut gains: Vec<&Turn> = turns.iter().filter(|t| t.trust_after > t.trust_before).collect();
-        gains.sort_by_key(|t| (-(t.trust_after - t.trust_before), t.number));
-        let mut drops: Vec<&Turn> = turns.iter().filter(|t| t.trust_after < t.trust_before).collect();
-        drops.sort_by_key(|t| (t.trust_after - t.trust_before, t.number));
-        let mut key_moments: Vec<Moment> = gains.into_iter().take(3).chain(drops.into_iter().take(3)).map(moment).collect();
-        key_moments.sort_by_key(|m| m.turn);
+        // The three largest gains and the three largest drops (the earlier on
+        // a tie), then shown in turn order.
+        let change = |t: &Turn| t.trust_after - t.trust_before;
+        let mut key = vec![false; turns.len()];
+        for sign in [1, -1] {
+            for _ in 0..3 {
+                let pick = (0..turns.len()).filter(|&i| !key[i] && sign * change(&turns[i]) > 0).fold(None, |best: Option<usize>, i| match best {
+                    Some(b) if sign * change(&turns[b]) >= sign * change(&turns[i]) => Some(b),
+                    _ => Some(i),
+                });
+                if let Some(i) = pick {
+                    key[i] = true;
+                }
+            }
+        }
+        let key_moments: Vec<Moment> = turns
+            .iter()
+            .zip(&key)
+            .filter(|(_, k)| **k)
+            .map(|(t, _)| Moment { turn: t.number, change: change(t), text: t.text.clone(), skill: t.skill, feedback: t.feedback.clone() })
+            .collect();
 
         let best_path = sc.best.as_ref().map(|best| {
             let e = &sc.endings[best.ending];

@@ -121,8 +121,10 @@ impl<'a> Source<'a> {
         };
         let mut out = format!("{}:{}:{}: {}[{}]: {}\n", self.name, line, col, severity, d.code, d.message);
         let start = self.line_starts[line - 1];
-        let end = self.text[start..].find('\n').map_or(self.text.len(), |i| start + i);
-        let text = self.text[start..end].trim_end_matches('\r');
+        // `get` rather than indexing: line starts are always char boundaries,
+        // and this keeps the panicking slice path out of the wasm build.
+        let rest = self.text.get(start..).unwrap_or_default();
+        let text = rest.split('\n').next().unwrap_or_default().trim_end_matches('\r');
         let gutter = " ".repeat(line.to_string().len());
         let (end_line, end_col) = self.line_col(d.span.end);
         let width = if end_line == line { end_col.saturating_sub(col).max(1) } else { text.chars().count().saturating_sub(col - 1).max(1) };
@@ -141,7 +143,7 @@ pub fn did_you_mean<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str
     candidates
         .into_iter()
         .map(|c| (edit_distance(word, c), c))
-        .filter(|&(d, c)| d <= limit || (c.len() > 3 && (c.contains(word) && word.len() >= 4 || word.contains(c))))
+        .filter(|&(d, c)| d <= limit || (c.len() > 3 && (c.starts_with(word) && word.len() >= 4 || word.starts_with(c))))
         .min_by_key(|&(d, _)| d)
         .map(|(_, c)| c)
 }

@@ -91,7 +91,7 @@ impl Session {
             Some('a') => Mode::Assessment,
             _ => return Err(SaveError::Corrupt("its mode is unknown")),
         };
-        let seed = u64::from_str_radix(&mode_seed[1..], 36).map_err(|_| SaveError::Corrupt("its seed is not a number"))?;
+        let seed = u64::from_str_radix(mode_seed.get(1..).unwrap_or_default(), 36).map_err(|_| SaveError::Corrupt("its seed is not a number"))?;
         let digits: Option<Vec<usize>> = picks.bytes().map(|b| DIGITS.iter().position(|&d| d == b)).collect();
         let digits = digits.filter(|d| d.len() % 3 == 0).ok_or(SaveError::Corrupt("its choices are unreadable"))?;
 

@@ -206,7 +206,7 @@ fn check_tree(tree: &value::Spanned<value::Value>) -> Report {
     let file = <syntax::ScenarioFile as syntax::Syntax>::lower(tree, &mut cx);
     let mut diagnostics = cx.diagnostics;
     let Some(file) = file else {
-        diagnostics.sort_by_key(|d| d.span.start);
+        sort(&mut diagnostics);
         return Report { scenario: None, diagnostics };
     };
     let lowered = lower::lower(&file, &mut diagnostics);
@@ -214,8 +214,29 @@ fn check_tree(tree: &value::Spanned<value::Value>) -> Report {
         validate::validate(&mut scenario, &spans, &mut diagnostics);
         (!diagnostics.iter().any(Diagnostic::is_error)).then_some(scenario)
     });
-    diagnostics.sort_by_key(|d| (d.span.start, d.severity));
+    sort(&mut diagnostics);
     Report { scenario, diagnostics }
+}
+
+/// Puts diagnostics in source order, errors first at one place: a small
+/// stable merge sort, because the standard library's sorts add kilobytes to
+/// the learner's download for every type they sort.
+fn sort(diagnostics: &mut Vec<Diagnostic>) {
+    if diagnostics.len() < 2 {
+        return;
+    }
+    let mut right = diagnostics.split_off(diagnostics.len() / 2);
+    sort(diagnostics);
+    sort(&mut right);
+    let key = |d: &Diagnostic| (d.span.start, d.severity);
+    let mut merged = Vec::with_capacity(diagnostics.len() + right.len());
+    let (mut left, mut right) = (std::mem::take(diagnostics).into_iter().peekable(), right.into_iter().peekable());
+    while let (Some(l), Some(r)) = (left.peek(), right.peek()) {
+        let next = if key(r) < key(l) { right.next() } else { left.next() };
+        merged.extend(next);
+    }
+    merged.extend(left.chain(right));
+    *diagnostics = merged;
 }
 
 impl Scenario {

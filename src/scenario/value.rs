@@ -26,7 +26,9 @@ impl<T> Spanned<T> {
 pub enum Value {
     Str(String),
     Int(i64),
-    Float(f64),
+    /// A float: valid TOML and JSON, but no scenario field takes one, so its
+    /// value is not kept (and the learner's build carries no float parser).
+    Float,
     Bool(bool),
     Array(Vec<Spanned<Value>>),
     /// Entries in source order (TOML tables come back sorted by key).
@@ -43,7 +45,7 @@ impl Value {
         match self {
             Value::Str(_) => "a string",
             Value::Int(_) => "an integer",
-            Value::Float(_) => "a float",
+            Value::Float => "a float",
             Value::Bool(_) => "a boolean",
             Value::Array(_) => "an array",
             Value::Table(_) => "a table",
@@ -61,11 +63,11 @@ impl Spanned<Value> {
         match &self.value {
             Value::Str(s) => J::String(s.clone()),
             Value::Int(n) => J::from(*n),
-            Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
             Value::Bool(b) => J::Bool(*b),
             Value::Array(items) => J::Array(items.iter().map(Spanned::to_json).collect()),
             Value::Table(entries) => J::Object(entries.iter().map(|(k, v)| (k.value.clone(), v.to_json())).collect()),
-            Value::Datetime | Value::Null => J::Null,
+            // A checked scenario has none of these.
+            Value::Float | Value::Datetime | Value::Null => J::Null,
         }
     }
 }
@@ -109,9 +111,9 @@ fn from_toml(v: &toml::Spanned<toml::de::DeValue<'_>>) -> Spanned<Value> {
         DeValue::String(s) => Value::Str(s.to_string()),
         DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
             Ok(n) => Value::Int(n),
-            Err(_) => Value::Float(f64::INFINITY),
+            Err(_) => Value::Float,
         },
-        DeValue::Float(f) => Value::Float(f.as_str().parse().unwrap_or(f64::NAN)),
+        DeValue::Float(_) => Value::Float,
         DeValue::Boolean(b) => Value::Bool(*b),
         DeValue::Datetime(_) => Value::Datetime,
         DeValue::Array(a) => Value::Array(a.iter().map(from_toml).collect()),
@@ -311,22 +313,43 @@ impl Json<'_> {
         Ok(n)
     }
 
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, by hand.
     fn number(&mut self) -> Result<Value, Diagnostic> {
         let start = self.at;
-        while self.at < self.text.len() && matches!(self.text[self.at], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
-            self.at += 1;
+        let digits = |p: &mut Self| {
+            let from = p.at;
+            while p.text.get(p.at).is_some_and(u8::is_ascii_digit) {
+                p.at += 1;
+            }
+            p.at > from
+        };
+        self.at += usize::from(self.text[self.at] == b'-');
+        let leading_zero = self.text.get(self.at) == Some(&b'0');
+        let ok = digits(self) && !(leading_zero && self.at - start > 1 + usize::from(self.text[start] == b'-'));
+        let mut float = false;
+        let ok = ok && {
+            let mut ok = true;
+            if self.text.get(self.at) == Some(&b'.') {
+                self.at += 1;
+                float = true;
+                ok &= digits(self);
+            }
+            if matches!(self.text.get(self.at), Some(b'e' | b'E')) {
+                self.at += 1;
+                float = true;
+                if matches!(self.text.get(self.at), Some(b'+' | b'-')) {
+                    self.at += 1;
+                }
+                ok &= digits(self);
+            }
+            ok
+        };
+        if !ok {
+            self.at = start;
+            return Err(self.error("invalid number"));
         }
         let s = std::str::from_utf8(&self.text[start..self.at]).unwrap_or_default();
-        if let Ok(n) = s.parse::<i64>() {
-            return Ok(Value::Int(n));
-        }
-        match s.parse::<f64>() {
-            Ok(f) => Ok(Value::Float(f)),
-            Err(_) => {
-                self.at = start;
-                Err(self.error("invalid number"))
-            }
-        }
+        Ok(if float { Value::Float } else { s.parse().map_or(Value::Float, Value::Int) })
     }
 }
 
@@ -350,6 +373,12 @@ mod tests {
         assert_eq!(e[0].span.start, 8);
         assert!(parse_json(&"[".repeat(10_000)).is_err());
         assert!(parse_json("\"\\ud800\"").is_ok());
+        for (text, value) in [("-12", Value::Int(-12)), ("0", Value::Int(0)), ("1.5e3", Value::Float), ("99999999999999999999", Value::Float)] {
+            assert_eq!(parse_json(text).unwrap().value, value, "{text}");
+        }
+        for bad in ["01", "-", "1.", "1e", "+1", "--1"] {
+            assert!(parse_json(bad).is_err(), "{bad}");
+        }
     }
 
     #[cfg(feature = "toml")]

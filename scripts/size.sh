@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Prints the gzipped bytes of everything a learner downloads to play, and
+# fails if they pass the budget. Run after scripts/build-web.sh.
+#
+#   bash scripts/size.sh
+#
+# The learner's set is the embed page and what it loads: the page, its
+# module, the widget and the modules it imports, the stylesheet, and the
+# learner engine (wasm-bindgen's JS and the wasm). The scenario is listed
+# apart (it varies), and so is the authors' engine (learners never load it).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+BUDGET=$((100 * 1024))
+
+if [[ ! -f www/pkg/attunement_bg.wasm ]]; then
+    echo "size: www/pkg is missing; run bash scripts/build-web.sh first" >&2
+    exit 2
+fi
+
+gz() {
+    gzip -9 -c "$1" | wc -c
+}
+
+# The widget's own modules: attunement-sim.js and whatever it imports from www/.
+widget_modules() {
+    local queue=(www/attunement-sim.js www/embed.js) seen=() file dep
+    while ((${#queue[@]})); do
+        file="${queue[0]}"
+        queue=("${queue[@]:1}")
+        [[ -f "$file" ]] || continue
+        [[ " ${seen[*]-} " == *" $file "* ]] && continue
+        seen+=("$file")
+        while read -r dep; do
+            [[ "$dep" == ./pkg/* || "$dep" == ./pkg-author/* ]] && continue
+            queue+=("$(dirname "$file")/${dep#./}")
+        done < <(grep -oE "(from|import\\() *['\"]\\./[^'\"]+['\"]" "$file" | grep -oE "\\./[^'\"]+")
+    done
+    printf '%s\n' "${seen[@]}"
+}
+
+mapfile -t files < <({ echo www/embed.html; widget_modules; echo www/attunement.css; echo www/pkg/attunement.js; echo www/pkg/attunement_bg.wasm; } | awk '!seen[$0]++')
+
+total=0
+printf '%-36s %10s %10s\n' "learner download" "bytes" "gzipped"
+for f in "${files[@]}"; do
+    [[ -f "$f" ]] || { echo "size: $f is missing" >&2; exit 2; }
+    bytes=$(wc -c <"$f")
+    zipped=$(gz "$f")
+    total=$((total + zipped))
+    printf '%-36s %10d %10d\n' "${f#www/}" "$bytes" "$zipped"
+done
+printf '%-36s %10s %10d  (budget %d, %d%%)\n' "total" "" "$total" "$BUDGET" $((100 * total / BUDGET))
+echo
+printf '%-36s %10s %10s\n' "listed apart" "bytes" "gzipped"
+for f in www/scenarios/*.json www/pkg-author/attunement_bg.wasm; do
+    [[ -f "$f" && "$f" != */index.json ]] || continue
+    printf '%-36s %10d %10d\n' "${f#www/}" "$(wc -c <"$f")" "$(gz "$f")"
+done
+
+if ((total > BUDGET)); then
+    echo "size: the learner download is over budget" >&2
+    exit 1
+fi
