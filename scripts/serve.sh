@@ -1,59 +1,29 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and opens the default scenario.
+# Installs what is missing, builds the widget, and serves www/ with the
+# default scenario open.
 #
-#   bash scripts/serve.sh            serve www/ at http://127.0.0.1:8080/
+#   bash scripts/serve.sh            http://127.0.0.1:8080/?scenario=first-meeting
 #   PORT=9000 bash scripts/serve.sh  on another port
 #
-# When www/index.html exists, the browser widget is built and www/ is served
-# on the loopback address only. Until then (the widget is issue 3), the
-# default scenario is played in the terminal instead.
+# Serves on the loopback address only. python3's http.server maps .wasm to
+# application/wasm, as browsers require for streaming compilation.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-# shellcheck source=scripts/install.sh
-source scripts/install.sh
-
 PORT="${PORT:-8080}"
-SCENARIO="scenarios/first-meeting.toml"
+DEFAULT=first-meeting
 
-main() {
-    install wasm-target
-    echo "serve: building the attunement CLI" >&2
-    cargo build --release --bin attunement
-    if [[ ! -f "$SCENARIO" ]]; then
-        echo "serve: the default scenario $SCENARIO is missing" >&2
-        exit 1
-    fi
-    cargo run --release --quiet --bin attunement -- check "$SCENARIO"
-    if [[ -f www/index.html ]]; then
-        build_web
-        serve_web
-    else
-        play_in_terminal
-    fi
-}
+bash scripts/build-web.sh
+if [[ ! -f "www/scenarios/$DEFAULT.json" ]]; then
+    echo "serve: the default scenario scenarios/$DEFAULT.toml did not build" >&2
+    exit 1
+fi
+cat >&2 <<EOF2
 
-# Builds what the browser loads into www/. Issue 3 fills this in: the release
-# wasm build, wasm-bindgen --target web into www/pkg, then wasm-opt -Oz.
-build_web() {
-    :
-}
+serve: the default scenario: http://127.0.0.1:$PORT/?scenario=$DEFAULT
+serve: the scenario library: http://127.0.0.1:$PORT/
+serve: just the widget, for iframes: http://127.0.0.1:$PORT/embed.html?scenario=$DEFAULT
+serve: Ctrl-C stops the server.
 
-# python3's http.server maps .wasm to application/wasm, as browsers require
-# for streaming compilation.
-serve_web() {
-    echo "serve: open http://127.0.0.1:$PORT/ (Ctrl-C to stop)" >&2
-    exec python3 -m http.server --bind 127.0.0.1 --directory www "$PORT"
-}
-
-play_in_terminal() {
-    cat >&2 <<EOF
-serve: the web widget arrives with issue 3 (www/index.html is not there yet),
-serve: so here is the default scenario in the terminal instead.
-serve: type a choice's number and Enter; u takes back a choice, q quits.
-
-EOF
-    exec cargo run --release --quiet --bin attunement -- play "$SCENARIO"
-}
-
-main "$@"
+EOF2
+exec python3 -m http.server --bind 127.0.0.1 --directory www "$PORT"

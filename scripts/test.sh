@@ -3,12 +3,14 @@
 #
 #   bash scripts/test.sh
 #
-# In order: the engine builds for wasm32 with and without the TOML parser,
-# every scenario in scenarios/ checks with no error and no warning, clippy
-# finds nothing, and every `cargo test` target passes
-# (unit, integration and property tests, and a smoke run of the benchmarks).
-# Any failure stops the run with a non-zero exit. `cargo test` runs last on
-# purpose: CI reads its closing summary lines, so nothing follows them.
+# In order: every scenario in scenarios/ checks with no error and no
+# warning, clippy finds nothing, the browser build succeeds and stays within
+# its size budget, the binding's tests pass in Node (wasm-bindgen-test, both
+# engine builds), every `cargo test` target passes (unit, integration and
+# property tests, and a smoke run of the benchmarks), and the browser tests
+# pass in headless Chromium (node --test tests/e2e/). Any failure stops the
+# run with a non-zero exit. The test runners come last, so their closing
+# summary lines end the output, where CI reads them.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -17,7 +19,7 @@ CLIPPY="${CLIPPY:-1}"
 
 # shellcheck source=scripts/install.sh
 source scripts/install.sh
-install wasm-target
+install wasm-target wasm-bindgen node-packages chromium
 if [[ "$CLIPPY" == 1 ]]; then
     install clippy
 fi
@@ -47,19 +49,27 @@ check_scenarios() {
     fi
 }
 
-step "building the engine for wasm32-unknown-unknown"
-cargo build --lib --target wasm32-unknown-unknown
-
-step "building the learner's engine for wasm32-unknown-unknown (no TOML parser)"
-cargo build --lib --target wasm32-unknown-unknown --no-default-features
-
 step "checking every scenario in scenarios/"
 check_scenarios
 
 if [[ "$CLIPPY" == 1 ]]; then
-    step "clippy, with warnings as errors"
+    step "clippy, with warnings as errors (native, and the wasm binding)"
     cargo clippy --all-targets -- -D warnings
+    cargo clippy --lib --tests --target wasm32-unknown-unknown --no-default-features -- -D warnings
 fi
+
+step "building the browser widget's engines and scenario library"
+bash scripts/build-web.sh
+
+step "the learner's download against its budget"
+bash scripts/size.sh
+
+# wasm-bindgen-test-runner takes no --quiet, so these run without it.
+step "the browser binding's tests, in Node (authors' engine, then learners')"
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+cargo test --target wasm32-unknown-unknown --test wasm
+cargo test --target wasm32-unknown-unknown --test wasm --no-default-features
+unset CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER
 
 # `cargo test --all-targets`, in two runs: the benchmarks run in test mode
 # (a quick smoke run that prints its tables) first, so that the unit,
@@ -69,3 +79,6 @@ cargo test --bench '*'
 
 step "cargo test --lib --bins --tests --examples"
 cargo test --lib --bins --tests --examples
+
+step "browser tests in headless Chromium (node --test tests/e2e/)"
+node --test tests/e2e/

@@ -143,6 +143,15 @@ fn every_code_in_the_source_has_a_bad_file() {
     assert!(missing.is_empty(), "no file in tests/bad for {missing:?}");
 }
 
+#[test]
+fn every_code_in_the_source_is_documented() {
+    let docs = std::fs::read_to_string(root().join("docs/diagnostics.md")).expect("docs/diagnostics.md exists");
+    let mut codes = Vec::new();
+    collect_codes(&root().join("src"), &mut codes);
+    let missing: Vec<_> = codes.iter().filter(|c| !docs.contains(&format!("| {c} |"))).collect();
+    assert!(missing.is_empty(), "docs/diagnostics.md does not describe {missing:?}");
+}
+
 /// Codes such as `"E004"` written as string literals in the source.
 fn collect_codes(dir: &Path, codes: &mut Vec<String>) {
     for entry in std::fs::read_dir(dir).expect("src is readable") {
