@@ -191,8 +191,9 @@ pub struct Turn {
     /// 1-based.
     pub number: usize,
     pub node: String,
-    /// What the peer had said.
+    /// What the peer had said, and the non-verbal cue that went with it.
     pub peer_said: String,
+    pub peer_cue: Option<String>,
     pub choice: String,
     /// Positions of the node and of the choice in it, as authored; saves use them.
     #[serde(skip)]
@@ -346,6 +347,7 @@ impl Session {
             number: self.turns.len() + 1,
             node: node.id.clone(),
             peer_said: node.say.clone(),
+            peer_cue: node.cue.clone(),
             choice: choice.id.clone(),
             node_index: n,
             index,
