@@ -1,0 +1,469 @@
+// Shared set-up for the browser tests (node:test + playwright-core + Debian's
+// Chromium): one browser and one static server per test file, a fresh
+// browser context (so a fresh localStorage) per page, and a watch on every
+// page for console errors, uncaught exceptions, dialogs and CSP violations,
+// any of which fails the test. Locators go through roles and accessible names,
+// as docs/widget-contract.md fixes them. Expected values come from the engine
+// itself, through the CLI (`attunement play --auto best|worst --format json`).
+//
+// Nothing here measures time: waits poll for a state (`eventually`), with a
+// generous limit that only turns a hang into a readable failure.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import { REPO, WWW, FIXTURES, startServer } from './server.mjs';
+
+export { REPO, WWW, FIXTURES };
+
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+];
+export const SCREENSHOTS = path.join(REPO, 'test-results', 'screenshots');
+export const DEFAULT_SCENARIO = 'scenarios/first-meeting.toml';
+export const STORAGE_KEY = 'attunement:first-meeting:practice';
+
+// ---------------------------------------------------------------- set-up
+
+/// Fails early, with the command to run, when www/ has not been built.
+export function assertBuilt() {
+    const needed = [
+        'attunement-sim.js',
+        'attunement.css',
+        'embed.html',
+        'index.html',
+        'pkg/attunement.js',
+        'pkg/attunement_bg.wasm',
+        'pkg-author/attunement.js',
+        'scenarios/index.json',
+        'scenarios/first-meeting.json',
+    ];
+    const missing = needed.filter(file => !existsSync(path.join(WWW, file)));
+    assert.deepEqual(missing, [], `www/ is incomplete (missing ${missing.join(', ')}): run \`bash scripts/build-web.sh\` first`);
+}
+
+/// Starts the server and the browser for one test file. Call from `before`,
+/// and `env.close()` from `after`.
+export async function startEnv() {
+    assertBuilt();
+    const server = await startServer();
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    return {
+        url: server.url,
+        browser,
+        async close() {
+            await browser.close();
+            await server.close();
+        },
+    };
+}
+
+// ---------------------------------------------------------------- the engine, through the CLI
+
+const cliCache = new Map();
+
+/// Runs the attunement CLI (release build, as scripts/build-web.sh builds it)
+/// and returns its standard output.
+export function cli(...args) {
+    const key = JSON.stringify(args);
+    if (!cliCache.has(key)) {
+        const out = execFileSync('cargo', ['run', '--quiet', '--release', '--bin', 'attunement', '--', ...args], {
+            cwd: REPO,
+            encoding: 'utf8',
+            maxBuffer: 64 << 20,
+            stdio: ['ignore', 'pipe', 'inherit'],
+        });
+        cliCache.set(key, out);
+    }
+    return cliCache.get(key);
+}
+
+/// The engine's own play-through: `{ turns: [{ choice, text, trust_before, trust_after, … }], ending, trust, … }`.
+export function enginePlay({ auto, seed = 1, mode = 'practice', scenario = DEFAULT_SCENARIO }) {
+    return JSON.parse(cli('play', scenario, '--auto', auto, '--format', 'json', '--seed', String(seed), '--mode', mode));
+}
+
+/// Compiles a fixture scenario (tests/e2e/fixtures/NAME.toml) to JSON beside it.
+export function compileFixture(name) {
+    const toml = path.join(FIXTURES, `${name}.toml`);
+    const json = path.join(FIXTURES, `${name}.json`);
+    cli('compile', toml, '-o', json);
+    return JSON.parse(readFileSync(json, 'utf8'));
+}
+
+// ---------------------------------------------------------------- pages
+
+/// Opens `urlPath` in a fresh context and watches it. Options: viewport,
+/// colorScheme, reducedMotion, and `allow`: regular expressions for console
+/// errors this test expects (the browser's own report of a failed fetch,
+/// say). `init(page)` runs before the first navigation (to seed
+/// localStorage, for example).
+export async function openPage(env, urlPath, options = {}) {
+    const {
+        viewport = { width: 1280, height: 900 },
+        colorScheme = 'light',
+        reducedMotion = 'no-preference',
+        allow = [],
+        init,
+    } = options;
+    const context = await env.browser.newContext({ viewport, colorScheme, reducedMotion, acceptDownloads: true });
+    const page = await context.newPage();
+    const problems = { errors: [], csp: [], dialogs: [], allow };
+    page.on('console', message => {
+        if (message.type() === 'error') {
+            const where = message.location()?.url ? ` (${message.location().url}:${message.location().lineNumber})` : '';
+            problems.errors.push(`console.error: ${message.text()}${where}`);
+        }
+    });
+    page.on('pageerror', error => problems.errors.push(`uncaught exception: ${error.message}`));
+    page.on('dialog', dialog => {
+        problems.dialogs.push(`${dialog.type()}(${JSON.stringify(dialog.message())})`);
+        dialog.dismiss().catch(() => {});
+    });
+    await page.exposeFunction('__attunementTestCsp', report => problems.csp.push(report));
+    await page.addInitScript(() => {
+        window.addEventListener(
+            'securitypolicyviolation',
+            event => {
+                window.__attunementTestCsp(
+                    `${event.effectiveDirective} blocked ${event.blockedURI || '(inline)'}` +
+                        ` at ${event.sourceFile || '?'}:${event.lineNumber}:${event.columnNumber}` +
+                        (event.sample ? ` sample ${JSON.stringify(event.sample)}` : ''),
+                );
+            },
+            true,
+        );
+    });
+    if (init) await init(page);
+    const response = await page.goto(env.url + urlPath);
+    assert.equal(response?.status(), 200, `GET ${urlPath} answered ${response?.status()}`);
+    return {
+        page,
+        context,
+        response,
+        problems,
+        /// Fails on any console error (except those allowed), uncaught
+        /// exception, dialog or CSP violation seen so far.
+        assertClean() {
+            const errors = problems.errors.filter(text => !problems.allow.some(re => re.test(text)));
+            const all = [
+                ...errors,
+                ...problems.csp.map(text => `CSP violation: ${text}`),
+                ...problems.dialogs.map(text => `dialog opened: ${text}`),
+            ];
+            assert.deepEqual(all, [], `the page reported problems:\n  ${all.join('\n  ')}`);
+        },
+        async close() {
+            this.assertClean();
+            await context.close();
+        },
+    };
+}
+
+/// The widget's parts, through roles and accessible names (docs/widget-contract.md).
+export function ui(page) {
+    const log = page.getByRole('log', { name: 'Conversation' });
+    const choices = page.getByRole('group', { name: /response/i });
+    const debrief = page.getByRole('region', { name: /Debrief/ });
+    const alert = page.getByRole('alert');
+    return {
+        widget: page.locator('attunement-sim'),
+        title: page.locator('attunement-sim').getByRole('heading', { level: 2 }).first(),
+        log,
+        messages: log.locator('.att-msg'),
+        peerMessages: log.locator('.att-msg[data-speaker="peer"]'),
+        learnerMessages: log.locator('.att-msg[data-speaker="learner"]'),
+        meter: page.getByRole('meter', { name: /Trust/ }),
+        choices,
+        choiceButtons: choices.getByRole('button'),
+        feedback: page.getByRole('region', { name: 'Feedback', exact: true }),
+        undo: page.getByRole('button', { name: 'Try a different response', exact: true }),
+        debrief,
+        download: debrief.getByRole('button', { name: 'Download transcript', exact: true }),
+        restart: debrief.getByRole('button', { name: 'Restart', exact: true }),
+        alert,
+        alertRestart: alert.getByRole('button', { name: 'Restart', exact: true }),
+        status: page.getByRole('status'),
+        continueButton: page.getByRole('button', { name: 'Continue', exact: true }),
+        skipButton: page.getByRole('button', { name: 'Skip this scenario', exact: true }),
+        startButton: page.getByRole('button', { name: 'Start', exact: true }),
+        help: page.locator('attunement-sim').getByRole('link', { name: 'Get help now' })
+            .or(page.locator('attunement-sim').getByRole('button', { name: 'Get help now' })),
+    };
+}
+
+// ---------------------------------------------------------------- waiting and asserting
+
+/// Retries `check` (which throws on failure) until it passes; rethrows its
+/// last error after `timeout` ms. A hang guard, not a timing assertion.
+export async function eventually(check, { timeout = 15_000, interval = 50 } = {}) {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+        try {
+            return await check();
+        } catch (error) {
+            if (Date.now() > deadline) throw error;
+        }
+        await new Promise(resolve => setTimeout(resolve, interval));
+    }
+}
+
+/// Waits until the widget's h2 shows `title` (it reads a placeholder while loading).
+export async function expectTitle(page, title) {
+    await eventually(async () => {
+        const text = ((await ui(page).title.textContent({ timeout: 1000 })) ?? '').trim();
+        assert.equal(text, title, 'the widget\'s h2 shows the scenario title');
+    });
+}
+
+/// Waits until the element is visible; fails with `what` in the message.
+export async function visible(locator, what) {
+    try {
+        await locator.first().waitFor({ state: 'visible', timeout: 15_000 });
+    } catch (error) {
+        throw new assert.AssertionError({ message: `${what} never became visible: ${error.message.split('\n')[0]}` });
+    }
+}
+
+export async function meterState(page) {
+    const meter = ui(page).meter;
+    return {
+        now: await meter.getAttribute('aria-valuenow'),
+        min: await meter.getAttribute('aria-valuemin'),
+        max: await meter.getAttribute('aria-valuemax'),
+        text: await meter.getAttribute('aria-valuetext'),
+    };
+}
+
+/// Waits until the meter shows `trust` (a number), and checks its other attributes.
+export async function expectTrust(page, trust, when) {
+    await eventually(async () => {
+        const state = await meterState(page);
+        assert.equal(state.now, String(trust), `${when}: meter aria-valuenow is ${state.now}, the engine says ${trust}`);
+        assert.equal(state.min, '0', `${when}: meter aria-valuemin`);
+        assert.equal(state.max, '100', `${when}: meter aria-valuemax`);
+        assert.match(state.text ?? '', new RegExp(`^trust ${trust} of 100, \\S`), `${when}: meter aria-valuetext`);
+    });
+}
+
+/// The engine's view of the widget's own save: the save in localStorage,
+/// restored by a second Simulator on the page's engine module. Lets a test
+/// compare what the widget shows with what the engine says, field by field.
+export async function engineViewOfSave(page, { key = STORAGE_KEY, src = '/scenarios/first-meeting.json' } = {}) {
+    return page.evaluate(
+        async ([key, src]) => {
+            const engine = await import('/pkg/attunement.js');
+            await engine.default();
+            const sim = new engine.Simulator(await (await fetch(src)).text(), src.split('/').pop());
+            const play = sim.restore(localStorage.getItem(key));
+            const view = play.view();
+            play.free();
+            sim.free();
+            return view;
+        },
+        [key, src],
+    );
+}
+
+/// Checks the meter's words, the persona's mood and the choices against
+/// the engine's view of the widget's save.
+export async function expectViewMatchesEngine(page, when) {
+    const w = ui(page);
+    const view = await engineViewOfSave(page);
+    const meter = await meterState(page);
+    assert.equal(meter.now, String(view.trust.value), `${when}: meter aria-valuenow against the engine's view`);
+    assert.equal(meter.text, view.trust.text, `${when}: meter aria-valuetext against the engine's view`);
+    const persona = w.widget.locator('[data-mood]');
+    assert.equal(await persona.count(), 1, `${when}: one persona element with data-mood`);
+    assert.equal(await persona.getAttribute('data-mood'), view.mood, `${when}: the persona's data-mood against the engine's view`);
+    assert.ok(
+        (await persona.textContent()).includes(view.mood_label),
+        `${when}: the persona shows the mood in words ("${view.mood_label}")`,
+    );
+    if (!view.ending) {
+        const shown = await choiceTexts(page);
+        const expected = view.choices.map((c, i) => `${i + 1}. ${c.text.replace(/\s+/g, ' ').trim()}`);
+        assert.deepEqual(shown, expected, `${when}: the choices, in the engine's order`);
+    }
+    return view;
+}
+
+/// The visible choices, as their text content with whitespace collapsed.
+export async function choiceTexts(page) {
+    return ui(page).choiceButtons.evaluateAll(buttons => buttons.map(b => b.textContent.replace(/\s+/g, ' ').trim()));
+}
+
+// Page functions cannot share helpers (and the CSP forbids eval), so the
+// "deepest focused element" walk is repeated inline where it is needed.
+
+/// A short description of the focused element, for failure messages.
+export async function describeFocus(page) {
+    return page.evaluate(() => {
+        let el = document.activeElement;
+        while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
+        if (!el || el === document.body) return 'the body (nothing focused)';
+        const name = el.getAttribute('aria-label') || el.textContent.replace(/\s+/g, ' ').trim().slice(0, 60);
+        return `<${el.localName}${el.getAttribute('role') ? ` role="${el.getAttribute('role')}"` : ''}> "${name}"`;
+    });
+}
+
+/// Whether focus is on `locator`'s element (or, with `within`, inside it).
+export async function hasFocus(locator, { within = false } = {}) {
+    return locator.evaluate((el, within) => {
+        let active = document.activeElement;
+        while (active && active.shadowRoot && active.shadowRoot.activeElement) active = active.shadowRoot.activeElement;
+        return within ? el === active || el.contains(active) : el === active;
+    }, within);
+}
+
+/// Presses Tab until `locator` has focus (keyboard only); fails after `max` presses.
+export async function tabTo(page, locator, what, max = 80) {
+    await visible(locator, what);
+    for (let i = 0; i <= max; i++) {
+        if (await hasFocus(locator)) return;
+        await page.keyboard.press('Tab');
+    }
+    assert.fail(`could not reach ${what} with Tab in ${max} presses; focus is on ${await describeFocus(page)}`);
+}
+
+/// Gets past the intro with the keyboard: Tab to "Continue" (content note)
+/// or "Start", then Enter. Resolves once the choices are shown.
+export async function startByKeyboard(page) {
+    const { continueButton, startButton, choices } = ui(page);
+    const button = continueButton.or(startButton);
+    await visible(button, 'the intro\'s "Continue" or "Start" button');
+    await tabTo(page, button.first(), 'the intro\'s "Continue" or "Start" button');
+    await page.keyboard.press('Enter');
+    await visible(choices, 'the choices group (role=group, name contains "response")');
+}
+
+/// Gets past the intro with a click (for tests that are not about the keyboard).
+export async function start(page) {
+    const { continueButton, startButton, choices } = ui(page);
+    const button = continueButton.or(startButton).first();
+    await visible(button.or(choices), 'the intro\'s "Continue" or "Start" button, or the choices');
+    if (await button.isVisible()) await button.click();
+    await visible(choices, 'the choices group (role=group, name contains "response")');
+}
+
+/// Finds the offered choice whose text is `text`; returns its 1-based
+/// number and its button, after checking the button's accessible name is
+/// "N. text" as the contract says.
+export async function findChoice(page, text) {
+    const { choices, choiceButtons } = ui(page);
+    const wanted = text.replace(/\s+/g, ' ').trim();
+    const texts = await eventually(async () => {
+        const texts = await choiceTexts(page);
+        assert.ok(
+            texts.some(t => t.endsWith(wanted)),
+            `the choice ${JSON.stringify(wanted)} is not offered; the buttons are:\n  ${texts.join('\n  ')}`,
+        );
+        return texts;
+    });
+    const number = texts.findIndex(t => t.endsWith(wanted)) + 1;
+    const button = choices.getByRole('button', { name: `${number}. ${wanted}`, exact: true });
+    assert.equal(
+        await button.count(),
+        1,
+        `choice ${number} should be a button named ${JSON.stringify(`${number}. ${wanted}`)}; the buttons read:\n  ${texts.join('\n  ')}`,
+    );
+    assert.equal(await choiceButtons.nth(number - 1).evaluate(el => el.localName), 'button');
+    return { number, button };
+}
+
+/// Makes the choice whose text is `text`: by its digit key, by Tab and
+/// Enter, or (for tests not about the keyboard) by a click.
+export async function choose(page, text, via = 'digit') {
+    const { number, button } = await findChoice(page, text);
+    const before = await ui(page).learnerMessages.count();
+    if (via === 'digit') {
+        assert.ok(number <= 9, `choice ${number} has no digit key`);
+        const inTextField = await page.evaluate(() => {
+            let el = document.activeElement;
+            while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
+            return !!el && (el.isContentEditable || ['input', 'textarea', 'select'].includes(el.localName));
+        });
+        assert.ok(!inTextField, 'focus is in a text field, where digit keys type');
+        await page.keyboard.press(String(number));
+    } else if (via === 'tab') {
+        await tabTo(page, button, `choice ${number} (${JSON.stringify(text)})`);
+        await page.keyboard.press('Enter');
+    } else {
+        await button.click();
+    }
+    await eventually(async () => {
+        const after = await ui(page).learnerMessages.count();
+        assert.equal(after, before + 1, `after choosing ${JSON.stringify(text)} (${via}), the log should gain one learner message`);
+    });
+    const last = await ui(page).learnerMessages.last().textContent();
+    assert.ok(
+        last.replace(/\s+/g, ' ').includes(text.replace(/\s+/g, ' ').trim()),
+        `the newest learner message should be the choice made; it reads ${JSON.stringify(last)}`,
+    );
+    return number;
+}
+
+/// Plays `turns` (the engine's, from enginePlay) and checks the meter after each.
+export async function playTurns(page, turns, { via = 'digit', feedback = false } = {}) {
+    for (const turn of turns) {
+        await choose(page, turn.text, via);
+        await expectTrust(page, turn.trust_after, `after turn ${turn.number} (${turn.choice})`);
+        if (feedback) {
+            await eventually(async () => {
+                const text = (await ui(page).feedback.textContent()) ?? '';
+                assert.ok(
+                    text.includes(`trust ${turn.trust_before} → ${turn.trust_after}`),
+                    `after turn ${turn.number}, the Feedback section should say "trust ${turn.trust_before} → ${turn.trust_after}"; it reads ${JSON.stringify(text.replace(/\s+/g, ' '))}`,
+                );
+                assert.ok(
+                    text.toLowerCase().includes(turn.skill_label.toLowerCase()),
+                    `the Feedback section should name the skill "${turn.skill_label}"`,
+                );
+            });
+        }
+    }
+}
+
+// ---------------------------------------------------------------- axe, layout, screenshots
+
+/// Runs axe-core on the page and fails with a readable list of violations.
+export async function expectNoAxeViolations(page, when) {
+    const results = await new AxeBuilder({ page }).analyze();
+    const lines = results.violations.map(v => {
+        const nodes = v.nodes
+            .slice(0, 5)
+            .map(n => `      at ${n.target.join(' ')}: ${n.failureSummary?.replace(/\s+/g, ' ')}`)
+            .join('\n');
+        return `  ${v.id} (${v.impact}): ${v.help} [${v.nodes.length} element(s)]\n      ${v.helpUrl}\n${nodes}`;
+    });
+    assert.equal(results.violations.length, 0, `axe-core found violations ${when}:\n${lines.join('\n')}`);
+}
+
+/// Asserts the page does not scroll sideways.
+export async function expectNoHorizontalScroll(page, when) {
+    const sizes = await page.evaluate(() => ({
+        scrollWidth: document.documentElement.scrollWidth,
+        bodyScrollWidth: document.body.scrollWidth,
+        clientWidth: document.documentElement.clientWidth,
+    }));
+    assert.ok(
+        sizes.scrollWidth <= sizes.clientWidth && sizes.bodyScrollWidth <= sizes.clientWidth,
+        `${when}: the page scrolls sideways (scrollWidth ${sizes.scrollWidth}, body ${sizes.bodyScrollWidth}, viewport ${sizes.clientWidth})`,
+    );
+}
+
+export async function screenshot(page, name) {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
