@@ -55,7 +55,7 @@ check_scenarios
 if [[ "$CLIPPY" == 1 ]]; then
     step "clippy, with warnings as errors (native, and the wasm binding)"
     cargo clippy --all-targets -- -D warnings
-    cargo clippy --lib --tests --target wasm32-unknown-unknown --no-default-features -- -D warnings
+    cargo clippy --lib --test wasm --target wasm32-unknown-unknown --no-default-features -- -D warnings
 fi
 
 step "building the browser widget's engines and scenario library"
