@@ -1,6 +1,7 @@
 // attunement-sim.js: the <attunement-sim> custom element, the whole learner-facing widget.
 // It owns the intro (content note, skip), the conversation (transcript, persona, trust meter,
-// choices, practice feedback, undo), the debrief, saves in localStorage and the error panel.
+// choices, practice feedback, undo), the debrief, saves in localStorage, the error panel, and
+// (with the `watch` attribute, for authors' previews) reloading the scenario when its file changes.
 // It holds no game logic: the engine (pkg/ or pkg-author/) decides, this only renders its views.
 // Scenario text is always set as text (textContent or text nodes), never parsed as markup.
 // The DOM it builds is fixed by docs/widget-contract.md; classes are prefixed `att-`.
@@ -122,11 +123,32 @@ class AttunementSim extends HTMLElement {
     widgets.add(this);
     document.addEventListener('keydown', this._onKey ||= e => this._key(e));
     if (!this._booted) { this._booted = true; this._boot(); }
+    if (this.hasAttribute('watch')) this._timer ||= setInterval(() => this._poll(), 1000);
   }
 
   disconnectedCallback() {
     widgets.delete(this);
     document.removeEventListener('keydown', this._onKey);
+    clearInterval(this._timer);
+    this._timer = null;
+  }
+
+  // With `watch`: reload when the scenario's text changes. The save replays what still fits,
+  // so an author keeps their place; an error shows in the panel until the file is fixed.
+  async _poll() {
+    if (this._polling || !this._url) return;
+    this._polling = true;
+    try {
+      const r = await fetch(this._url, { cache: 'no-store' });
+      const text = r.ok ? await r.text() : null;
+      if (text !== null && text !== this._text && !this._dead) {
+        // Carry the session across the reload, even with no-save, and across a broken
+        // version of the file: the last good session waits until the file is fixed.
+        try { this._carry = this._p?.save() ?? this._carry ?? null; } catch { /* keep the last one */ }
+        this._boot();
+      }
+    } catch { /* the server may be restarting: try again next time */ }
+    this._polling = false;
   }
 
   attributeChangedCallback(_, before, after) {
@@ -148,7 +170,7 @@ class AttunementSim extends HTMLElement {
       if (!src) throw new Error('no scenario: set the src attribute to the URL of a scenario');
       const mode = this.getAttribute('mode') || 'practice';
       if (mode !== 'practice' && mode !== 'assessment') throw new Error(`unknown mode "${mode}": use practice or assessment`);
-      const url = new URL(src, document.baseURI);
+      const url = (this._url = new URL(src, document.baseURI));
       const [m, text] = await Promise.all([
         engine(/\.toml$/i.test(url.pathname) ? 'pkg-author' : 'pkg'),
         fetch(url).then(r => {
@@ -157,6 +179,7 @@ class AttunementSim extends HTMLElement {
         }),
       ]);
       if (token !== this._token) return;
+      this._text = text;
       this._m = m;
       this._mode = mode;
       this._sim = new m.Simulator(text, decodeURIComponent(url.pathname.split('/').pop()) || 'scenario.json');
@@ -166,7 +189,7 @@ class AttunementSim extends HTMLElement {
       this._modeTag.textContent = mode === 'practice' ? 'Practice' : 'Assessment';
       this._modeTag.hidden = false;
       let play = null;
-      const saved = this._store('get');
+      const saved = this._carry || this._store('get');
       if (saved) {
         try {
           play = this._sim.restore(saved);
@@ -180,6 +203,7 @@ class AttunementSim extends HTMLElement {
       }
       if (play) this._play(play, false);
       else this._intro();
+      this._carry = null;
     } catch (e) {
       if (token === this._token) this._fail(e);
     }

@@ -54,10 +54,11 @@ export function assertBuilt() {
 }
 
 /// Starts the server and the browser for one test file. Call from `before`,
-/// and `env.close()` from `after`.
-export async function startEnv() {
+/// and `env.close()` from `after`. `mounts` adds folders to the server
+/// (such as an author's folder at /author).
+export async function startEnv({ mounts = {} } = {}) {
     assertBuilt();
-    const server = await startServer();
+    const server = await startServer({ mounts });
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     return {
         url: server.url,

@@ -1,0 +1,142 @@
+// A small static file server for development, previews and the browser
+// tests: www/ at /, plus optional mounts (such as an author's scenario folder
+// at /author/), on 127.0.0.1 only.
+//
+// Every response carries the strict Content-Security-Policy the widget
+// promises to work under, and no-store, so a previewed scenario is always
+// read fresh. Paths are resolved inside their root and refused if they
+// would leave it (also through a symlink). No dependencies.
+//
+//   node scripts/server.mjs [--port N] [--mount /author=DIR]...
+
+import http from 'node:http';
+import { createReadStream } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const REPO = path.resolve(here, '..');
+export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
+
+export const MIME = {
+    '.html': 'text/html; charset=utf-8',
+    '.js': 'text/javascript; charset=utf-8',
+    '.mjs': 'text/javascript; charset=utf-8',
+    '.json': 'application/json; charset=utf-8',
+    '.wasm': 'application/wasm',
+    '.css': 'text/css; charset=utf-8',
+    '.svg': 'image/svg+xml',
+    '.toml': 'text/plain; charset=utf-8',
+    '.md': 'text/markdown; charset=utf-8',
+    '.txt': 'text/plain; charset=utf-8',
+    '.png': 'image/png',
+};
+
+/// Maps a URL path to a file inside www or a mount, or null when the path is
+/// malformed or would leave its root.
+async function resolveFile(urlPath, www, mounts) {
+    let decoded;
+    try {
+        decoded = decodeURIComponent(urlPath);
+    } catch {
+        return null;
+    }
+    if (decoded.includes('\0') || decoded.includes('\\')) return null;
+    let root = www;
+    let rest = decoded;
+    for (const [prefix, dir] of mounts) {
+        if (decoded === prefix || decoded.startsWith(prefix + '/')) {
+            root = dir;
+            rest = decoded.slice(prefix.length) || '/';
+            break;
+        }
+    }
+    const candidate = path.resolve(root, '.' + path.posix.normalize('/' + rest));
+    if (!inside(candidate, root)) return null;
+    let file = candidate;
+    try {
+        if ((await stat(file)).isDirectory()) file = path.join(file, 'index.html');
+        const real = await realpath(file);
+        if (!inside(real, await realpath(root))) return null;
+        if (!(await stat(real)).isFile()) return null;
+        return real;
+    } catch {
+        return null;
+    }
+}
+
+function inside(file, root) {
+    return file === root || file.startsWith(root + path.sep);
+}
+
+/// Starts the server on 127.0.0.1 (a free port unless one is given).
+/// `mounts` maps URL prefixes such as '/author' to folders. Resolves to
+/// `{ url, port, close() }`; `url` ends without a slash.
+export function startServer({ www = path.join(REPO, 'www'), mounts = {}, port = 0 } = {}) {
+    const root = path.resolve(www);
+    // Longest prefix first, so /a/b wins over /a.
+    const table = Object.entries(mounts)
+        .map(([prefix, dir]) => ['/' + prefix.replace(/^\/+|\/+$/g, ''), path.resolve(dir)])
+        .sort((a, b) => b[0].length - a[0].length);
+    const server = http.createServer(async (req, res) => {
+        res.setHeader('Content-Security-Policy', CSP);
+        res.setHeader('X-Content-Type-Options', 'nosniff');
+        res.setHeader('Cache-Control', 'no-store');
+        if (req.method !== 'GET' && req.method !== 'HEAD') {
+            res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' });
+            res.end('method not allowed\n');
+            return;
+        }
+        const urlPath = new URL(req.url, 'http://localhost').pathname;
+        const file = await resolveFile(urlPath, root, table);
+        if (!file) {
+            res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+            res.end('not found\n');
+            return;
+        }
+        const type = MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+        const { size } = await stat(file);
+        res.writeHead(200, { 'Content-Type': type, 'Content-Length': size });
+        if (req.method === 'HEAD') {
+            res.end();
+            return;
+        }
+        createReadStream(file)
+            .on('error', () => res.destroy())
+            .pipe(res);
+    });
+    return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => {
+            const { port } = server.address();
+            resolve({
+                url: `http://127.0.0.1:${port}`,
+                port,
+                close: () =>
+                    new Promise(done => {
+                        server.closeAllConnections?.();
+                        server.close(() => done());
+                    }),
+            });
+        });
+    });
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+    const args = process.argv.slice(2);
+    const mounts = {};
+    let port = 0;
+    for (let i = 0; i < args.length; i++) {
+        if (args[i] === '--port') port = Number(args[++i]);
+        else if (args[i] === '--mount') {
+            const [prefix, dir] = args[++i].split('=');
+            mounts[prefix] = dir;
+        } else {
+            console.error(`server: unknown argument ${args[i]}`);
+            process.exit(2);
+        }
+    }
+    const { url } = await startServer({ mounts, port });
+    console.log(`serving www/ at ${url}/`);
+}
