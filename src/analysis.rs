@@ -43,6 +43,9 @@ pub struct Analysis {
     pub complete: bool,
     /// Trust on arrival at each node, `None` when it cannot be reached.
     pub nodes: Vec<Option<Range>>,
+    /// Distress on arrival at each node: where it reaches the acute level,
+    /// the engine's acute-distress modifiers apply.
+    pub distress: Vec<Option<Range>>,
     /// Final trust at each ending, `None` when it cannot be reached.
     pub endings: Vec<Option<Range>>,
     /// For each node, whether each choice is offered in some reachable state.
@@ -66,6 +69,7 @@ pub fn explore(scenario: &Scenario, limit: usize, worst: bool) -> Analysis {
         states: 0,
         complete: true,
         nodes: vec![None; n],
+        distress: vec![None; n],
         endings: vec![None; scenario.endings.len()],
         offered: scenario.nodes.iter().map(|node| vec![false; node.choices.len()]).collect(),
         softlocks: vec![None; n],
@@ -91,6 +95,7 @@ pub fn explore(scenario: &Scenario, limit: usize, worst: bool) -> Analysis {
             widen(&mut a.endings[e], trust);
         } else if let Some(node) = state.node() {
             widen(&mut a.nodes[node], trust);
+            widen(&mut a.distress[node], i32::from(state.distress));
             let mut any = false;
             for i in state.offered(scenario) {
                 any = true;

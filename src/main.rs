@@ -32,7 +32,7 @@ commands:
 options:
   --format text|json       output format (graph: dot|mermaid)
   --mode practice|assessment
-  --choices 2,1,3          play these picks (1-based, as listed)
+  --choices 2,1,3          play these picks: numbers as listed, or choice ids
   --auto best|worst|random play automatically
   --seed N                 the order of choices, and --auto random
 ";
@@ -218,15 +218,12 @@ fn cmd_play(o: &Options, json: bool) -> Result<ExitCode, Usage> {
         None => 1,
         Some(s) => s.parse().map_err(|_| Usage(format!("seed `{s}` is not a whole number")))?,
     };
-    let picks: Option<Vec<usize>> = match &o.choices {
-        None => None,
-        Some(c) => Some(
-            c.split(',')
-                .filter(|p| !p.trim().is_empty())
-                .map(|p| p.trim().parse::<usize>().ok().filter(|&n| n >= 1).ok_or_else(|| Usage(format!("`{p}` in --choices is not a choice number (1, 2, ...)"))))
-                .collect::<Result<_, _>>()?,
-        ),
-    };
+    // A pick is a number as listed (1-based; the order follows the seed) or a
+    // choice id, which does not depend on the seed.
+    let picks: Option<Vec<&str>> = o.choices.as_ref().map(|c| c.split(',').map(str::trim).filter(|p| !p.is_empty()).collect());
+    if let Some(bad) = picks.iter().flatten().find(|p| p.parse::<usize>().is_ok_and(|n| n == 0)) {
+        return Err(Usage(format!("`{bad}` in --choices is not a choice: numbers start at 1")));
+    }
     if picks.is_some() && o.auto.is_some() {
         return Err(Usage("use --choices or --auto, not both".into()));
     }
@@ -243,16 +240,21 @@ fn cmd_play(o: &Options, json: bool) -> Result<ExitCode, Usage> {
             let mut result = Ok(());
             for &pick in picks {
                 if session.is_ended() {
-                    result = Err(Usage(format!("the conversation ended before pick {pick}: too many choices")));
+                    result = Err(Usage(format!("the conversation ended before pick `{pick}`: too many choices")));
                     break;
                 }
                 let view = session.view();
                 out.view(&view);
-                let Some(choice) = view.choices.get(pick - 1) else {
-                    result = Err(Usage(format!("choice {pick} is not offered at turn {} (1 to {})", view.turn + 1, view.choices.len())));
+                let found = match pick.parse::<usize>() {
+                    Ok(n) => view.choices.get(n - 1).map(|c| (n, c)),
+                    Err(_) => view.choices.iter().enumerate().find(|(_, c)| c.id == pick).map(|(i, c)| (i + 1, c)),
+                };
+                let Some((number, choice)) = found else {
+                    let ids: Vec<&str> = view.choices.iter().map(|c| c.id.as_str()).collect();
+                    result = Err(Usage(format!("choice `{pick}` is not offered at turn {} (1 to {}, or one of {})", view.turn + 1, view.choices.len(), ids.join(", "))));
                     break;
                 };
-                out.say(&format!("> {pick}\nYou: {}\n", choice.text));
+                out.say(&format!("> {number}\nYou: {}\n", choice.text));
                 out.step(&session.choose(&choice.id).map_err(|e| Usage(e.to_string()))?);
             }
             result
@@ -441,7 +443,7 @@ fn cmd_analyze(o: &Options, json: bool) -> Result<ExitCode, Usage> {
     };
     let a = analyze(&sc);
     if json {
-        let nodes: Vec<_> = sc.nodes.iter().zip(&a.nodes).map(|(n, r)| json!({ "id": n.id, "reachable": r.is_some(), "trust": r })).collect();
+        let nodes: Vec<_> = sc.nodes.iter().zip(&a.nodes).zip(&a.distress).map(|((n, r), d)| json!({ "id": n.id, "reachable": r.is_some(), "trust": r, "distress": d })).collect();
         let endings: Vec<_> = sc.endings.iter().zip(&a.endings).map(|(e, r)| json!({ "id": e.id, "outcome": e.outcome, "reachable": r.is_some(), "trust": r })).collect();
         let value = json!({
             "scenario": sc.meta.id,
@@ -470,10 +472,13 @@ fn print_analysis(sc: &Scenario, a: &Analysis) {
     outln!("{}: {} states explored{}", sc.meta.id, a.states, if a.complete { "" } else { " (stopped: too many states)" });
     outln!("nodes: {reached} of {} reachable", sc.nodes.len());
     let width = sc.nodes.iter().map(|n| n.id.len()).chain(sc.endings.iter().map(|e| e.id.len())).max().unwrap_or(0);
-    for (n, r) in sc.nodes.iter().zip(&a.nodes) {
-        match r {
-            Some(r) => outln!("  {:<width$}  trust {:>3} to {:>3}", n.id, r.min, r.max),
-            None => outln!("  {:<width$}  unreachable", n.id),
+    for ((n, r), d) in sc.nodes.iter().zip(&a.nodes).zip(&a.distress) {
+        match (r, d) {
+            (Some(r), Some(d)) => {
+                let acute = if d.max >= sc.acute { if d.min >= sc.acute { "  acute" } else { "  sometimes acute" } } else { "" };
+                outln!("  {:<width$}  trust {:>3} to {:>3}  distress {:>3} to {:>3}{acute}", n.id, r.min, r.max, d.min, d.max)
+            }
+            _ => outln!("  {:<width$}  unreachable", n.id),
         }
     }
     outln!("endings:");
