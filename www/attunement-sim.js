@@ -113,6 +113,21 @@ function chart(values) {
   return svg;
 }
 
+// Events: every one is a bubbling, composed CustomEvent named `attunement-<type>` whose
+// detail starts with { version, type, scenario: { id, title, hash }, mode, attempt }.
+// docs/embedding.md documents them; lms/*.js report them to course sites.
+const EVENT_VERSION = 1;
+const PASSING = ['breakthrough', 'connected', 'referred'];
+
+function uuid() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const x = [...b].map(v => v.toString(16).padStart(2, '0')).join('');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
+
 const LEVELS = { good: 'Good', fair: 'Fair', below_fair: 'Below fair', not_applicable: 'Not enough to say' };
 
 class AttunementSim extends HTMLElement {
@@ -188,21 +203,28 @@ class AttunementSim extends HTMLElement {
       this._heading.prepend(this._title);
       this._modeTag.textContent = mode === 'practice' ? 'Practice' : 'Assessment';
       this._modeTag.hidden = false;
-      let play = null;
+      // Course-site reporting (xAPI, SCORM) attaches before any save is read: SCORM keeps
+      // the save in the LMS instead of localStorage.
+      await (this._lms ||= this._attachLms());
+      if (token !== this._token) return;
+      let shown = false;
       const saved = this._carry || this._store('get');
       if (saved) {
         try {
-          play = this._sim.restore(saved);
+          const play = this._sim.restore(saved);
           const notice = play.notice();
           if (notice) this._notice(`The scenario has changed since your last visit, so your progress was replayed as far as it still fits: ${notice}`);
+          this._attempt = this._loadAttempt() || this._newAttempt();
+          this._play(play, false);
+          this._emit('resume', { turn: play.view().turn, notice: notice || null });
         } catch (e) {
           this._store('remove');
           this._notice(`Your saved progress could not be restored (${message(e)}). Starting afresh.`);
-          play = this._sim.start(mode, this._seed());
+          this._begin(false);
         }
+        shown = true;
       }
-      if (play) this._play(play, false);
-      else this._intro();
+      if (!shown) this._intro();
       this._carry = null;
     } catch (e) {
       if (token === this._token) this._fail(e);
@@ -248,15 +270,24 @@ class AttunementSim extends HTMLElement {
     return /^\d+$/.test(seed) ? Number(seed) >>> 0 : crypto.getRandomValues(new Uint32Array(1))[0];
   }
 
-  // localStorage may be missing or refuse (private modes, sandboxed frames): then no save.
-  _store(op) {
+  // The save (and its attempt) go to `this.store` when a reporter sets one (SCORM keeps
+  // them in the LMS), else to localStorage. Storage may be missing or refuse (private
+  // modes, sandboxed frames): then progress simply is not kept.
+  _store(op, value) {
     if (this.hasAttribute('no-save') || !this._info) return null;
     const key = `attunement:${this._info.id}:${this._mode}`;
+    const store = this.store || localStorage;
     try {
-      if (op === 'get') return localStorage.getItem(key);
-      if (op === 'remove') return localStorage.removeItem(key);
-      localStorage.setItem(key, this._p.save());
-    } catch { /* progress simply is not kept */ }
+      switch (op) {
+        case 'get': return store.getItem(key);
+        case 'get-attempt': return store.getItem(`${key}:attempt`);
+        case 'set-attempt': return store.setItem(`${key}:attempt`, value);
+        case 'remove':
+          store.removeItem(`${key}:attempt`);
+          return store.removeItem(key);
+        default: return store.setItem(key, this._p.save());
+      }
+    } catch { /* not kept */ }
     return null;
   }
 
@@ -277,7 +308,7 @@ class AttunementSim extends HTMLElement {
 
   _intro() {
     const i = this._info, notes = i.content_notes || [], id = this._uid;
-    const begin = () => this._guard(() => this._play(this._sim.start(this._mode, this._seed()), true));
+    const begin = () => this._guard(() => this._begin(true));
     const practice = this._mode === 'practice';
     const actions = notes.length
       ? [button('Continue', begin, 'att-primary'), button('Skip this scenario', () => this._skip())]
@@ -306,8 +337,46 @@ class AttunementSim extends HTMLElement {
         : h('div', { class: 'att-actions' }, actions)));
   }
 
+  // A new attempt: a fresh session, a new attempt id (xAPI registration), a start event.
+  _begin(focus) {
+    const old = this._p;
+    this._attempt = this._newAttempt();
+    this._play(this._sim.start(this._mode, this._seed()), focus);
+    this._store('set');
+    if (old && old !== this._p) try { old.free(); } catch { /* nothing to free */ }
+    this._emit('start', {});
+  }
+
+  _newAttempt() {
+    const attempt = { id: uuid(), started: new Date().toISOString() };
+    this._store('set-attempt', JSON.stringify(attempt));
+    return attempt;
+  }
+
+  _loadAttempt() {
+    try {
+      const a = JSON.parse(this._store('get-attempt') || 'null');
+      return a && typeof a.id === 'string' ? a : null;
+    } catch { return null; }
+  }
+
+  _emit(type, extra) {
+    const i = this._info;
+    const detail = { version: EVENT_VERSION, type, scenario: { id: i.id, title: i.title, hash: i.hash }, mode: this._mode, attempt: this._attempt?.id ?? null, started: this._attempt?.started ?? null, ...extra };
+    this.dispatchEvent(new CustomEvent(`attunement-${type}`, { bubbles: true, composed: true, detail }));
+  }
+
+  // Loads the reporters the host asked for: `scorm` (the SCORM runtime of a package) and
+  // `xapi-endpoint` (a learning record store). Each module's attach(element) returns when ready.
+  _attachLms() {
+    const wanted = [];
+    if (this.hasAttribute('scorm')) wanted.push('./lms/scorm.js');
+    if (this.getAttribute('xapi-endpoint')) wanted.push('./lms/xapi.js');
+    return Promise.all(wanted.map(path => import(new URL(path, import.meta.url).href).then(m => m.attach(this))));
+  }
+
   _skip() {
-    this.dispatchEvent(new CustomEvent('attunement-skip', { bubbles: true, composed: true, detail: { scenario: this._info.id } }));
+    this._emit('skip', {});
     const back = button('Show the scenario again', () => this._intro());
     this._body.replaceChildren(h('div', { class: 'att-skipped' },
       h('p', { role: 'status', text: 'You skipped this scenario. Choosing what you take on is part of looking after yourself.' }), back));
@@ -423,6 +492,19 @@ class AttunementSim extends HTMLElement {
       this._peer(view.say, view.cue);
       if (step.explanation) this._explain(step.explanation, view.can_undo);
       this._update(view, true, true);
+      // Reporters get the full turn in both modes: the course site is not the learner.
+      const turns = this._p.turns(), t = turns[turns.length - 1];
+      this._emit('choice', {
+        turn: t.number, node: t.node, choice: { id: t.choice, text: t.text }, skill: t.skill, kind: t.kind,
+        trust_before: t.trust_before, trust_after: t.trust_after, ended: step.ended, save: this._p.save(),
+      });
+      if (step.ended) {
+        const d = this._p.debrief(), trust = d.trust.value;
+        this._emit('complete', {
+          ending: d.ending, trust, turns: d.turns.length, passed: PASSING.includes(d.ending.outcome),
+          score: { raw: trust, min: 0, max: 100, scaled: trust / 100 }, save: this._p.save(),
+        });
+      }
     });
     this._busy = false;
   }
@@ -593,9 +675,7 @@ class AttunementSim extends HTMLElement {
     this._guard(() => {
       this._store('remove');
       this._notices.replaceChildren();
-      const old = this._p;
-      this._play(this._sim.start(this._mode, this._seed()), true);
-      try { old.free(); } catch { /* nothing to free */ }
+      this._begin(true);
     });
   }
 
