@@ -35,5 +35,10 @@ build() {
 build www/pkg --no-default-features
 build www/pkg-author
 
+# A scenario with errors is left out (with its diagnostics printed), so one
+# author's broken draft does not stop everyone's build or preview;
+# scripts/test.sh checks every scenario separately and fails on any error.
 rm -rf www/scenarios
-cargo run --quiet --release --bin attunement -- library scenarios -o www/scenarios
+if ! cargo run --quiet --release --bin attunement -- library scenarios -o www/scenarios; then
+    echo "build-web: scenarios with errors were left out of www/scenarios (see above)" >&2
+fi

@@ -27,6 +27,7 @@ commands:
   graph FILE               draw the scenario (--format dot|mermaid)
   compile FILE [-o OUT]    write the scenario as JSON, for the browser
   library DIR -o OUT       compile every scenario in DIR into OUT, with an index.json
+  scorm FILE -o OUT.zip    build a SCORM package for a course site (assessment unless --mode)
   schema                   print the JSON Schema of the scenario format
 
 options:
@@ -35,6 +36,7 @@ options:
   --choices 2,1,3          play these picks: numbers as listed, or choice ids
   --auto best|worst|random play automatically
   --seed N                 the order of choices, and --auto random
+  --version 1.2|2004       the SCORM edition of a package (default 1.2)
 ";
 
 struct Usage(String);
@@ -76,6 +78,7 @@ struct Options {
     auto: Option<String>,
     seed: Option<String>,
     output: Option<String>,
+    version: Option<String>,
 }
 
 fn parse(args: &[String]) -> Result<Options, Usage> {
@@ -93,6 +96,7 @@ fn parse(args: &[String]) -> Result<Options, Usage> {
             "--auto" => &mut o.auto,
             "--seed" => &mut o.seed,
             "-o" | "--output" => &mut o.output,
+            "--version" => &mut o.version,
             "-h" | "--help" => return Err(Usage("usage: see below".into())),
             _ if name.starts_with('-') && name.len() > 1 => return Err(Usage(format!("unknown option `{name}`"))),
             _ => {
@@ -124,6 +128,7 @@ fn run(args: &[String]) -> Result<ExitCode, Usage> {
         "graph" => cmd_graph(&o),
         "compile" => cmd_compile(&o),
         "library" => cmd_library(&o),
+        "scorm" => cmd_scorm(&o),
         "schema" => {
             outln!("{}", serde_json::to_string_pretty(&attunement::scenario::syntax::schema()).unwrap_or_default());
             Ok(ExitCode::SUCCESS)
@@ -334,7 +339,10 @@ fn interactive(session: &mut Session, out: &mut Transcript) -> Result<(), Usage>
                 Err(e) => outln!("({e})\n"),
             },
             n => match n.parse::<usize>().ok().and_then(|n| view.choices.get(n.wrapping_sub(1))) {
-                Some(c) => out.step(&session.choose(&c.id).map_err(|e| Usage(e.to_string()))?),
+                Some(c) => {
+                    out.say(&format!("You: {}\n", c.text));
+                    out.step(&session.choose(&c.id).map_err(|e| Usage(e.to_string()))?)
+                }
                 None => outln!("(type a number from 1 to {})\n", view.choices.len()),
             },
         }
@@ -593,7 +601,8 @@ fn cmd_compile(o: &Options) -> Result<ExitCode, Usage> {
 
 /// Compiles a folder of scenarios for the browser: `OUT/ID.json` for each,
 /// a copy of each source (for authors' previews), and `OUT/index.json`
-/// listing them for the library page. A scenario's file name must be its id.
+/// listing them for the library page. A scenario's file name must be its id;
+/// one with errors is left out, and the exit code is then 1.
 fn cmd_library(o: &Options) -> Result<ExitCode, Usage> {
     let dir = one_file(o)?;
     let out = o.output.as_deref().ok_or_else(|| Usage("usage: library DIR -o OUT".into()))?;
@@ -644,12 +653,50 @@ fn cmd_library(o: &Options) -> Result<ExitCode, Usage> {
             "src": format!("{}.json", sc.meta.id),
         }));
     }
-    if failed {
-        return Ok(ExitCode::from(1));
-    }
+    // The index lists the scenarios that compiled; the exit code still says
+    // that some did not.
     let target = out.join("index.json");
     let text = serde_json::to_string_pretty(&json!({ "scenarios": index })).unwrap_or_default();
     std::fs::write(&target, text + "\n").map_err(|e| io("write", &target, e))?;
     eprintln!("library: {} scenario{} compiled into {}", index.len(), plural(index.len()), out.display());
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// Builds a SCORM package: the scenario (checked, then compiled to JSON), the learner's widget
+/// from www/ (its engine built by scripts/build-web.sh) and the manifest, in one zip.
+/// `ATTUNEMENT_WWW` names another www/ folder. The mode defaults to assessment.
+fn cmd_scorm(o: &Options) -> Result<ExitCode, Usage> {
+    use attunement::scorm::{self, Version};
+    let path = one_file(o)?;
+    let out = o.output.as_deref().ok_or_else(|| Usage("usage: scorm FILE -o PACKAGE.zip [--version 1.2|2004]".into()))?;
+    let version = match o.version.as_deref() {
+        None => Version::Scorm12,
+        Some(v) => Version::from_id(v).ok_or_else(|| Usage(format!("unknown SCORM version `{v}`; use 1.2 or 2004")))?,
+    };
+    let mode = match o.mode.as_deref() {
+        None => Mode::Assessment,
+        Some(m) => Mode::from_id(m).ok_or_else(|| Usage(format!("unknown mode `{m}`; use practice or assessment")))?,
+    };
+    let scenario = match load(path)? {
+        Ok(s) => s,
+        Err(code) => return Ok(code),
+    };
+    let Ok(text) = read(path)? else { return Ok(ExitCode::from(1)) };
+    let json = attunement::scenario::compile(&text, Format::from_path(path)).map_err(|_| Usage(format!("`{path}` checked but did not compile")))?;
+    let www = std::env::var_os("ATTUNEMENT_WWW").map_or_else(|| std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/www")), std::path::PathBuf::from);
+    let mut widget = Vec::new();
+    for name in scorm::WIDGET_FILES {
+        let file = www.join(name);
+        match std::fs::read(&file) {
+            Ok(bytes) => widget.push((name, bytes)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && name.starts_with("pkg/") => {
+                return Err(Usage(format!("`{}` is missing: build the widget first with `bash scripts/build-web.sh`", file.display())));
+            }
+            Err(e) => return Err(Usage(format!("cannot read `{}`: {}", file.display(), e.to_string().to_lowercase()))),
+        }
+    }
+    let zip = scorm::package(&scenario, &json, mode, version, &widget);
+    std::fs::write(out, &zip).map_err(|e| Usage(format!("cannot write `{out}`: {}", e.to_string().to_lowercase())))?;
+    eprintln!("scorm: wrote {out} (SCORM {}, scenario `{}`, {} KB)", version.id(), scenario.meta.id, zip.len().div_ceil(1024));
     Ok(ExitCode::SUCCESS)
 }

@@ -288,8 +288,9 @@ fn a_changed_scenario_replays_what_still_fits_and_says_where_it_stopped() {
     s.choose("c1").unwrap();
     let save = s.save();
 
-    // Wording only: the content hash is the same, so this is not a change.
-    let reworded = load(&TINY.replace("Ari stayed guarded.", "Ari kept it in.").replace("That sounds really hard", "That sounds hard"));
+    // Wording only (an ending, and a choice known by its id): the content
+    // hash is the same, so this is not a change.
+    let reworded = load(&TINY.replace("Ari stayed guarded.", "Ari kept it in.").replace("It sounds like you're not sure", "Sounds like you're not sure"));
     assert!(Session::restore(reworded, &save).unwrap().notice.is_none());
 
     // A new first choice shifts positions, but fingerprints find the picks.
@@ -301,11 +302,26 @@ fn a_changed_scenario_replays_what_still_fits_and_says_where_it_stopped() {
     assert_eq!(r.notice.as_deref(), Some("the scenario has changed since this save, but all 2 choices still fit"));
     assert_eq!(r.session.turns().len(), 2);
 
-    // The validation at `story` became a different choice: replay stops there.
-    let changed = load(&TINY.replace("text = \"That sounds really hard", "id = \"validate\"\ntext = \"That sounds really hard"));
+    // The choices at `story` have no ids, so they are known by their text:
+    // reworded, the validation cannot be told from a new choice, and replay
+    // stops there rather than guess.
+    let changed = load(&TINY.replace("That sounds really hard", "That sounds hard"));
     let r = Session::restore(changed, &save).unwrap();
     assert_eq!(r.notice.as_deref(), Some("the scenario has changed since this save: replayed 1 of 2 choices and stopped at node `story`"));
     assert_eq!(r.session.view().node.as_deref(), Some("story"));
+
+    // And reordering unnamed choices keeps each pick with its own text.
+    let reordered = TINY.replace(
+        "[[node.choice]]\ntext = \"That sounds really hard to carry alone.\"\nskill = \"validation\"\nfeedback = \"Validation: it tells Ari the feeling makes sense.\"\nnext = \"opened\"\n\n",
+        "",
+    );
+    let reordered = reordered.replace(
+        "[[node]]\nid = \"guarded\"",
+        "[[node.choice]]\ntext = \"That sounds really hard to carry alone.\"\nskill = \"validation\"\nfeedback = \"Validation: it tells Ari the feeling makes sense.\"\nnext = \"opened\"\n\n[[node]]\nid = \"guarded\"",
+    );
+    assert_ne!(reordered, TINY);
+    let r = Session::restore(load(&reordered), &save).unwrap();
+    assert_eq!(r.session.turns()[1].text, "That sounds really hard to carry alone.");
 }
 
 #[test]

@@ -30,7 +30,8 @@ fn schema_describes_every_field_and_requires_exactly_the_required_ones() {
         assert_eq!(node["required"], serde_json::json!(required));
         assert_eq!(node["additionalProperties"], false);
     };
-    check(&s, ScenarioFile::FIELDS, &["id", "title", "summary", "minutes", "peer"]);
+    let top: Vec<&str> = ScenarioFile::FIELDS.iter().copied().chain(["$schema"]).collect();
+    check(&s, &top, &["id", "title", "summary", "minutes", "peer"]);
     check(&s["properties"]["peer"], PeerSyntax::FIELDS, &["name", "trust"]);
     check(&s["properties"]["thresholds"], ThresholdsSyntax::FIELDS, &[]);
     let node = &s["properties"]["node"]["items"];

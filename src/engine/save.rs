@@ -2,7 +2,7 @@
 //!
 //! A save records the scenario id, its content hash, the mode, the seed and
 //! each pick as three base-36 digits: the choice's authored position and two
-//! of a fingerprint of its id. Restoring replays the picks through the engine,
+//! of a fingerprint of its id (or of its text, when it has no id). Restoring replays the picks through the engine,
 //! so a save can never describe a state the engine would not reach. A
 //! checksum catches corruption; a changed scenario is replayed as far as its
 //! choices still exist, and the learner is told where it stopped.

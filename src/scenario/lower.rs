@@ -296,8 +296,11 @@ impl Lower<'_> {
         let next = self.target(&c.next);
         let when = c.when.as_ref().map(|w| self.condition(w)).unwrap_or_default();
         let id = c.id.as_ref().map_or_else(|| format!("c{}", index + 1), |i| i.value.clone());
+        // A save recognises a choice by its id; a choice without one is known by
+        // its text, since its default id only says where it stands.
+        let known_by = if c.id.is_some() { &id } else { &c.text };
         Some(Choice {
-            fingerprint: (crate::hash::fnv(id.as_bytes()) % FINGERPRINTS) as u16,
+            fingerprint: (crate::hash::fnv(known_by.as_bytes()) % FINGERPRINTS) as u16,
             id,
             text: c.text.clone(),
             skill: c.skill.value,
@@ -351,7 +354,7 @@ fn content_hash(s: &Scenario) -> u64 {
             h.int(g.trust.into()).int(g.otherwise as i64);
         }
         for c in &n.choices {
-            h.str(&c.id).int(c.skill.index() as i64).int(c.trust.map_or(i64::MIN, i64::from)).int(c.distress.into());
+            h.str(&c.id).int(c.fingerprint.into()).int(c.skill.index() as i64).int(c.trust.map_or(i64::MIN, i64::from)).int(c.distress.into());
             h.int(c.set as i64).int(c.clear as i64).int(c.when.all as i64).int(c.when.none as i64);
             h.int(c.when.trust_min.map_or(-1, i64::from)).int(c.when.trust_max.map_or(-1, i64::from));
             target(&mut h, c.next);

@@ -43,6 +43,10 @@ impl Cx {
             return None;
         };
         for (i, (key, _)) in entries.iter().enumerate() {
+            // Editors read `$schema`; the scenario ignores it.
+            if key.value == "$schema" {
+                continue;
+            }
             if entries[..i].iter().any(|(k, _)| k.value == key.value) {
                 self.diagnostics.push(Diagnostic::error("E005", key.span, format!("duplicate key `{}` in {what}", key.value)));
             } else if !fields.contains(&key.value.as_str()) {
@@ -463,6 +467,7 @@ impl<T: Syntax> Syntax for Vec<T> {
 pub fn schema() -> Json {
     let mut s = ScenarioFile::schema();
     s["$schema"] = json!("https://json-schema.org/draft/2020-12/schema");
+    s["properties"]["$schema"] = json!({ "type": "string", "description": "The address of this schema, for editors; ignored by Attunement." });
     s["title"] = json!("Attunement scenario");
     s
 }

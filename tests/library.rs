@@ -1,0 +1,202 @@
+//! The scenario library meets the bar of issue 4, scenario by scenario and as
+//! a whole: clean checks, length, endings, a gated disclosure, feedback that
+//! names its skill, the best and worst paths, golden transcripts, and every
+//! skill and roadblock at least three times across the library.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use attunement::analysis::analyze;
+use attunement::hash::Rng;
+use attunement::scenario::{Format, Outcome, check};
+use attunement::skill::Kind;
+use attunement::{Mode, Scenario, Session, Skill};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every scenario in `scenarios/`, with its path and text.
+fn library() -> Vec<(PathBuf, String, Scenario)> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(root().join("scenarios"))
+        .expect("scenarios/ is readable")
+        .map(|e| e.expect("scenarios/ is readable").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    paths.sort();
+    assert!(paths.len() >= 5, "the library needs at least five scenarios, has {}", paths.len());
+    paths
+        .into_iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).expect("scenarios are UTF-8");
+            let report = check(&text, Format::Toml);
+            assert!(report.diagnostics.is_empty(), "{}: {:?}", path.display(), report.diagnostics);
+            let scenario = report.scenario.expect("no errors");
+            (path, text, scenario)
+        })
+        .collect()
+}
+
+/// Outcomes from best to worst: a referral to help counts as a best ending
+/// where connecting to help is the point.
+fn rank(o: Outcome) -> u8 {
+    match o {
+        Outcome::Breakthrough | Outcome::Referred => 4,
+        Outcome::Connected => 3,
+        Outcome::Unresolved => 2,
+        Outcome::Disengaged => 1,
+    }
+}
+
+fn decision_points(sc: &Scenario, steps: &[(usize, usize)]) -> usize {
+    steps.iter().filter(|&&(n, _)| sc.nodes[n].choices.len() >= 2).count()
+}
+
+#[test]
+fn each_scenario_meets_the_library_bar() {
+    for (path, _, sc) in library() {
+        let name = path.display().to_string();
+        assert_eq!(path.file_stem().and_then(|s| s.to_str()), Some(sc.meta.id.as_str()), "{name}: the file name is the id");
+        assert!((8..=15).contains(&sc.meta.minutes), "{name}: plays {} minutes, not 8 to 15", sc.meta.minutes);
+        assert!(sc.endings.len() >= 3, "{name}: {} endings", sc.endings.len());
+        assert!(sc.disengaged.is_some(), "{name}: no disengaged ending");
+        assert!(sc.nodes.iter().any(|n| n.gate.is_some() && n.disclosure), "{name}: no disclosure behind a trust gate");
+
+        let a = analyze(&sc);
+        assert!(a.complete, "{name}: the analysis did not finish");
+        let best = a.best.expect("a best path");
+        let top = sc.endings.iter().map(|e| rank(e.outcome)).max().unwrap_or(0);
+        let ending = &sc.endings[best.ending];
+        assert_eq!(rank(ending.outcome), top, "{name}: the best path ends in `{}` ({:?}), not the best ending", ending.id, ending.outcome);
+        assert!(decision_points(&sc, &best.steps) >= 12, "{name}: the best path has {} decision points", decision_points(&sc, &best.steps));
+        let worst = a.worst.expect("a worst path");
+        assert_eq!(sc.endings[worst.ending].outcome, Outcome::Disengaged, "{name}: the worst path does not end in disengagement");
+    }
+}
+
+/// A typical learner: picks a trust-building response most of the time, a
+/// roadblock now and then. Half or more of such sessions reach 12 decisions.
+#[test]
+fn a_typical_path_has_at_least_twelve_decision_points() {
+    for (path, _, sc) in library() {
+        let sc = Arc::new(sc);
+        let mut lengths: Vec<usize> = (0..60)
+            .map(|seed| {
+                let mut rng = Rng::new(seed);
+                let mut s = Session::start(sc.clone(), Mode::Practice, seed);
+                let mut decisions = 0;
+                while !s.is_ended() && s.turns().len() < 200 {
+                    let node = &sc.nodes[s.state().node().expect("at a node")];
+                    let offered = s.order();
+                    decisions += usize::from(offered.len() >= 2);
+                    let kind = if rng.below(10) < 8 { Kind::Skill } else { Kind::Roadblock };
+                    let pool: Vec<usize> = offered.iter().copied().filter(|&i| node.choices[i].skill.kind() == kind).collect();
+                    let pool = if pool.is_empty() { offered } else { pool };
+                    let pick = pool[rng.below(pool.len())];
+                    s.choose(&node.choices[pick].id).expect("offered");
+                }
+                decisions
+            })
+            .collect();
+        lengths.sort();
+        let median = lengths[lengths.len() / 2];
+        assert!(median >= 12, "{}: a typical session has {median} decision points", path.display());
+    }
+}
+
+/// Each skill's names, any of which its feedback may use.
+fn names(skill: Skill) -> &'static [&'static str] {
+    match skill {
+        Skill::Reflection => &["reflection", "reflecting"],
+        Skill::ComplexReflection => &["complex reflection"],
+        Skill::Validation => &["validation", "validating"],
+        Skill::OpenQuestion => &["open question"],
+        Skill::Affirmation => &["affirmation", "affirming"],
+        Skill::Summary => &["summary", "summarising"],
+        Skill::Presence => &["presence", "silence"],
+        Skill::SelfDisclosure => &["self-disclosure"],
+        Skill::Collaboration => &["collaboration", "autonomy"],
+        Skill::Reassurance => &["reassurance", "reassuring"],
+        Skill::Minimising => &["minimising", "silver lining"],
+        Skill::Lecturing => &["lecturing", "logical argument"],
+        Skill::Advice => &["advice", "fixing"],
+        Skill::Judgement => &["judgement", "moralising"],
+        Skill::ClosedQuestion => &["closed question", "interrogat"],
+        Skill::Hijacking => &["hijacking", "self-focus"],
+        Skill::ChangingSubject => &["changing the subject", "withdrawing"],
+        Skill::Ordering => &["ordering", "warning"],
+    }
+}
+
+#[test]
+fn every_choice_has_feedback_that_names_its_skill() {
+    for (path, _, sc) in library() {
+        for node in &sc.nodes {
+            for c in &node.choices {
+                let feedback = c.feedback.as_deref().unwrap_or_default().to_lowercase();
+                assert!(
+                    names(c.skill).iter().any(|n| feedback.contains(n)),
+                    "{}: feedback of choice `{}` in node `{}` does not name {} ({:?})",
+                    path.display(),
+                    c.id,
+                    node.id,
+                    c.skill.label(),
+                    c.feedback
+                );
+                assert!(feedback.len() >= 60, "{}: feedback of `{}` in `{}` is too short to say why", path.display(), c.id, node.id);
+            }
+        }
+    }
+}
+
+#[test]
+fn every_skill_and_roadblock_appears_at_least_three_times_across_the_library() {
+    let library = library();
+    for skill in Skill::ALL {
+        let uses: usize = library.iter().map(|(_, _, sc)| sc.nodes.iter().flat_map(|n| &n.choices).filter(|c| c.skill == skill).count()).sum();
+        assert!(uses >= 3, "{} appears {uses} times across the library", skill.label());
+    }
+}
+
+#[test]
+fn heavy_scenarios_carry_content_notes_and_the_crisis_one_ends_in_a_referral() {
+    let library = library();
+    for id in ["bearing-witness", "after-the-slip", "asking-directly"] {
+        let (_, _, sc) = library.iter().find(|(_, _, sc)| sc.meta.id == id).unwrap_or_else(|| panic!("no scenario `{id}`"));
+        assert!(!sc.meta.content_notes.is_empty(), "{id} has no content note");
+    }
+    let (_, _, crisis) = library.iter().find(|(_, _, sc)| sc.meta.id == "asking-directly").expect("asking-directly");
+    let best = analyze(crisis).best.expect("a best path");
+    assert_eq!(crisis.endings[best.ending].outcome, Outcome::Referred, "the crisis scenario's best path connects the peer to help");
+}
+
+/// A safety net for "no method detail, ever": none of these words appear in
+/// the crisis scenario. A person still reads every line; this catches slips.
+#[test]
+fn the_crisis_scenario_names_no_method() {
+    let library = library();
+    let (_, text, _) = library.iter().find(|(_, _, sc)| sc.meta.id == "asking-directly").expect("asking-directly");
+    let words: Vec<String> = text.to_lowercase().split(|c: char| !c.is_alphanumeric()).map(String::from).collect();
+    let banned = ["overdose", "pills", "tablets", "rope", "noose", "hanging", "hang", "gun", "guns", "firearm", "knife", "razor", "blade", "bridge", "jump", "jumping", "poison", "stockpile", "stockpiling", "ledge", "cliff", "train", "tracks"];
+    let found: Vec<&str> = banned.iter().copied().filter(|b| words.iter().any(|w| w == b)).collect();
+    assert!(found.is_empty(), "asking-directly names {found:?}");
+}
+
+#[test]
+fn each_scenario_has_golden_transcripts_of_its_best_worst_and_a_mixed_path() {
+    for (_, _, sc) in library() {
+        for kind in ["auto-best", "auto-worst", "mixed"] {
+            let golden = root().join("tests/golden").join(format!("{}-{kind}.txt", sc.meta.id));
+            let text = std::fs::read_to_string(&golden).unwrap_or_else(|_| panic!("missing {}", golden.display()));
+            assert!(text.starts_with(&format!("# args: play scenarios/{}.toml", sc.meta.id)), "{} plays another scenario", golden.display());
+            assert!(text.contains("== Ending:"), "{} does not reach an ending", golden.display());
+        }
+    }
+}
+
+#[test]
+fn the_authoring_template_checks_clean() {
+    let text = std::fs::read_to_string(root().join("docs/template.toml")).expect("docs/template.toml exists");
+    let report = check(&text, Format::Toml);
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+}
