@@ -199,6 +199,8 @@ class AttunementSim extends HTMLElement {
       this._mode = mode;
       this._sim = new m.Simulator(text, decodeURIComponent(url.pathname.split('/').pop()) || 'scenario.json');
       this._info = this._sim.info();
+      // The scenario's language, for screen readers' pronunciation and hyphenation.
+      if (this._info.language) this.setAttribute('lang', this._info.language);
       this._title.textContent = this._info.title;
       this._heading.prepend(this._title);
       this._modeTag.textContent = mode === 'practice' ? 'Practice' : 'Assessment';
