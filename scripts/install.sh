@@ -18,7 +18,7 @@
 # in the `install` calls of the scripts that need it.
 
 # All tools, in the order they are installed when none is named.
-INSTALL_TOOLS=(wasm-target clippy wasm-bindgen node-packages chromium)
+INSTALL_TOOLS=(wasm-target clippy wasm-bindgen node-packages chromium lrs)
 
 # Where project-local tools go; never committed.
 TOOLS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.tools"
@@ -91,6 +91,21 @@ install_chromium() {
     _install_say "installing chromium and chromium-driver with apt-get"
     $sudo apt-get update -qq
     $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null
+}
+
+# Ralph (the PyPI package ralph-malph), a real learning record store for the
+# xAPI browser tests, in a virtual environment at .tools/lrs; scripts/lrs.py
+# starts it. `requests` is named because the `lrs` extra leaves it out.
+install_lrs() {
+    local venv="$TOOLS_DIR/lrs" want="5.1.0"
+    if [[ -x "$venv/bin/python" ]] &&
+        [[ "$("$venv/bin/python" -c 'import importlib.metadata as m, requests, uvicorn, fastapi, ralph.backends.data.fs; print(m.version("ralph-malph"))' 2>/dev/null)" == "$want" ]]; then
+        return 0
+    fi
+    _install_need python3 "the learning record store for the xAPI tests needs Python 3 with venv"
+    _install_say "installing ralph-malph $want (a learning record store) into .tools/lrs"
+    python3 -m venv "$venv"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "ralph-malph[cli,lrs]==$want" requests
 }
 
 # Installs the named tools, or every tool when none is named.

@@ -19,7 +19,7 @@ CLIPPY="${CLIPPY:-1}"
 
 # shellcheck source=scripts/install.sh
 source scripts/install.sh
-install wasm-target wasm-bindgen node-packages chromium
+install wasm-target wasm-bindgen node-packages chromium lrs
 if [[ "$CLIPPY" == 1 ]]; then
     install clippy
 fi

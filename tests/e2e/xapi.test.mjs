@@ -1,0 +1,467 @@
+// xAPI reporting against a real learning record store: Ralph (PyPI ralph-malph, filesystem
+// backend), started on 127.0.0.1 by scripts/lrs.py from the virtual environment that
+// `bash scripts/install.sh lrs` makes. The tests play the scenario in Chromium, read the
+// statements back from the store (GET ?registration=…) and from its file (fs_lrs.jsonl, to
+// count every stored copy), stop and restart the store mid-session, and check that nothing
+// leaves the page when no endpoint is configured.
+//
+// The page is served through a small proxy in front of the usual test server that adds
+// `connect-src 'self' <the store's origin>` to the strict CSP: the store is on another
+// origin, as a course site's would be, and the widget's own CSP would block it.
+//
+// Expected statement ids are recomputed here with Node's SHA-1 (UUID v5 of
+// `${attempt}:${verb}:${turn}` in the namespace docs/xapi.md gives), not with the widget's code.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { CSP } from './server.mjs';
+import { REPO, enginePlay, eventually, openPage, playTurns, start, startEnv, ui, visible } from './helpers.mjs';
+
+const PYTHON = path.join(REPO, '.tools', 'lrs', 'bin', 'python');
+const LAUNCHER = path.join(REPO, 'scripts', 'lrs.py');
+const USER = 'learner';
+const PASSWORD = 'secret123';
+const AUTH = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
+const ACTOR = 'mailto:learner@example.org';
+const NAMESPACE = 'a69ae3e6-091b-4ea5-8c86-0feef5c7851f';
+const VERB = name => `http://adlnet.gov/expapi/verbs/${name}`;
+const EXT = name => `https://attunement.invalid/xapi/extensions/${name}`;
+const ACTIVITY = 'https://attunement.invalid/scenarios/first-meeting';
+const QUEUE = 'attunement-xapi:queue:';
+const PASSING = ['breakthrough', 'connected', 'referred'];
+// The browser's own report of a request to a stopped store, or of a status the widget
+// expects (401 with wrong credentials, 409 for a statement the store already has).
+const REFUSED = /Failed to load resource: net::ERR_CONNECTION_REFUSED/;
+
+let env, proxy, lrs, dataDir;
+
+before(async () => {
+    assert.ok(existsSync(PYTHON), `no learning record store at .tools/lrs: run \`bash scripts/install.sh lrs\` first`);
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'attunement-lrs-'));
+    env = await startEnv();
+    proxy = await startCspProxy(env.url, () => (lrs ? `http://127.0.0.1:${lrs.port}` : ''));
+    lrs = await startLrs({ port: 0 });
+});
+
+after(async () => {
+    await lrs?.stop();
+    await proxy?.close();
+    await env?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+// ---------------------------------------------------------------- the tests
+
+test('a whole attempt arrives in the store: verbs, ids, registration, extensions, score', async () => {
+    const mode = 'practice';
+    const play = enginePlay({ auto: 'worst', seed: 1, mode });
+    const passed = PASSING.includes(play.ending.outcome);
+    assert.equal(passed, false, 'the worst path of first-meeting should fail (so this test sees "failed")');
+    const p = await openXapiPage({ mode, seed: 1 });
+    const { page } = p;
+    await start(page);
+    await playTurns(page, play.turns);
+    await visible(ui(page).debrief, 'the debrief');
+    const attempt = await attemptOf(page, mode);
+
+    const n = play.turns.length;
+    const statements = await eventually(async () => {
+        const got = await lrsStatements(attempt);
+        assert.equal(got.length, n + 4, `the store should hold initialized, ${n} answered, completed, failed, terminated; it holds ${describe(got)}`);
+        return got;
+    });
+    const expected = [
+        ['initialized', 0],
+        ...play.turns.map(t => ['answered', t.number]),
+        ['completed', n],
+        ['failed', n],
+        ['terminated', n],
+    ];
+    assertStatementSet(statements, attempt, expected);
+
+    for (const s of statements) {
+        assert.equal(s.actor.mbox, ACTOR, 'the actor is the configured learner');
+        assert.equal(s.context.registration, attempt, 'context.registration is the attempt id');
+        assert.equal(s.context.extensions[EXT('attempt')], attempt);
+        assert.equal(s.context.extensions[EXT('mode')], mode);
+    }
+    const byId = new Map(statements.map(s => [s.id, s]));
+    for (const turn of play.turns) {
+        const s = byId.get(statementId(attempt, 'answered', turn.number));
+        assert.equal(s.verb.id, VERB('answered'));
+        assert.equal(s.object.id, `${ACTIVITY}/nodes/${turn.node}`, `turn ${turn.number}: the object is the node's interaction`);
+        assert.deepEqual(s.context.contextActivities.parent.map(a => a.id), [ACTIVITY]);
+        assert.equal(s.result.response, turn.choice, `turn ${turn.number}: result.response is the choice id`);
+        const x = s.result.extensions;
+        assert.equal(x[EXT('skill')], turn.skill, `turn ${turn.number}: the skill code`);
+        assert.equal(x[EXT('skill-kind')], turn.kind);
+        assert.equal(x[EXT('trust-before')], turn.trust_before, `turn ${turn.number}: trust before`);
+        assert.equal(x[EXT('trust-after')], turn.trust_after, `turn ${turn.number}: trust after`);
+        assert.equal(x[EXT('choice-text')], turn.text, `turn ${turn.number}: the choice text`);
+        assert.equal(x[EXT('turn')], turn.number);
+    }
+    for (const verb of ['completed', 'failed']) {
+        const s = byId.get(statementId(attempt, verb, n));
+        assert.equal(s.object.id, ACTIVITY, `${verb}: the object is the scenario`);
+        assert.equal(s.object.definition.type, 'http://adlnet.gov/expapi/activities/simulation');
+        assert.deepEqual(s.result.score, { scaled: play.trust / 100, raw: play.trust, min: 0, max: 100 }, `${verb}: the score`);
+        assert.equal(s.result.success, false, `${verb}: success`);
+        assert.equal(s.result.completion, true, `${verb}: completion`);
+        assert.match(s.result.duration, /^PT(\d+H)?(\d+M)?\d+(\.\d+)?S$/, `${verb}: an ISO 8601 duration`);
+        assert.equal(s.result.extensions[EXT('ending')], play.ending.id);
+        assert.equal(s.result.extensions[EXT('outcome')], play.ending.outcome);
+    }
+    assert.match(byId.get(statementId(attempt, 'terminated', n)).result.duration, /^PT/);
+    assertStoredOnce(statements.map(s => s.id));
+    assert.deepEqual(await queued(page), [], 'the outbox is empty once the store has everything');
+    await p.close();
+});
+
+test('a store that goes away loses nothing; a reload resends without duplicates', async () => {
+    const mode = 'assessment';
+    const play = enginePlay({ auto: 'best', seed: 2, mode });
+    assert.ok(PASSING.includes(play.ending.outcome), 'the best path of first-meeting should pass');
+    assert.ok(play.turns.length >= 6, 'the best path has enough turns for this test');
+    const p = await openXapiPage({ mode, seed: 2 }, { allow: [REFUSED, /status of 409/] });
+    const { page } = p;
+    const sent = [];
+    page.on('request', r => {
+        if (r.method() === 'POST' && r.url().startsWith(lrs.endpoint)) sent.push(JSON.parse(r.postData()));
+    });
+    await start(page);
+    await playTurns(page, play.turns.slice(0, 2));
+    const attempt = await attemptOf(page, mode);
+    await eventually(async () => assert.equal((await lrsStatements(attempt)).length, 3, 'initialized and two answered, live'));
+
+    // The store goes away; the learner plays on and sees nothing of it.
+    await lrs.stop();
+    await playTurns(page, play.turns.slice(2, 4));
+    assert.equal(await ui(page).alert.count(), 0, 'no alert while the store is down');
+    assert.equal(await ui(page).status.filter({ hasText: /record|xAPI|store/i }).count(), 0, 'no notice about the store');
+    assert.deepEqual(await queued(page), ids(attempt, [['answered', 3], ['answered', 4]]).sort(), 'the two new answers wait in the outbox');
+
+    // A reload while the store is down: the resume adds its own statement; nothing is dropped.
+    await page.reload();
+    await visible(ui(page).choices, 'the choices, after the reload');
+    assert.equal(await ui(page).learnerMessages.count(), 4, 'the conversation resumes at turn 4');
+    const waiting = ids(attempt, [['answered', 3], ['answered', 4], ['initialized', 4]]).sort();
+    await eventually(async () => assert.deepEqual(await queued(page), waiting, 'the outbox after the reload'));
+
+    // The store comes back: the retries deliver the queue with no action from the learner.
+    lrs = await startLrs({ port: lrs.port });
+    await eventually(async () => assert.deepEqual(await queued(page), [], 'the outbox drains once the store is back'), { timeout: 30_000 });
+    assert.equal((await lrsStatements(attempt)).length, 6);
+
+    await playTurns(page, play.turns.slice(4));
+    await visible(ui(page).debrief, 'the debrief');
+    const n = play.turns.length;
+    const expected = [
+        ['initialized', 0],
+        ...play.turns.map(t => ['answered', t.number]),
+        ['initialized', 4],
+        ['completed', n],
+        ['passed', n],
+        ['terminated', n],
+    ];
+    const statements = await eventually(async () => {
+        const got = await lrsStatements(attempt);
+        assert.equal(got.length, expected.length, `every statement once; the store holds ${describe(got)}`);
+        return got;
+    });
+    assertStatementSet(statements, attempt, expected);
+    assert.equal(statements.find(s => s.id === statementId(attempt, 'initialized', 4)).context.extensions[EXT('turn')], 4);
+    const passedStatement = statements.find(s => s.id === statementId(attempt, 'passed', n));
+    assert.deepEqual(passedStatement.result.score, { scaled: play.trust / 100, raw: play.trust, min: 0, max: 100 });
+    assert.equal(passedStatement.result.success, true);
+    assertStoredOnce(statements.map(s => s.id));
+    await eventually(async () => assert.deepEqual(await queued(page), []));
+
+    // An acknowledgement lost on the way back: the page resends statements the store already
+    // has, one unchanged (Ralph answers 204) and one that differs (409). Both count as
+    // delivered, and the store still holds one copy of each, the original.
+    const again = sent.find(s => s.id === statementId(attempt, 'answered', 5));
+    const altered = structuredClone(sent.find(s => s.id === statementId(attempt, 'answered', 6)));
+    assert.ok(again && altered, 'the page sent answered 5 and 6');
+    const originalText = altered.result.extensions[EXT('choice-text')];
+    altered.result.extensions[EXT('choice-text')] = 'changed on the way';
+    await page.evaluate(
+        ([prefix, items]) => items.forEach((s, i) => localStorage.setItem(prefix + s.id, JSON.stringify({ queued: Date.now(), order: i, statement: s }))),
+        [QUEUE + lrs.endpoint, [again, altered]],
+    );
+    const before = sent.length;
+    await page.reload();
+    await visible(ui(page).debrief, 'the debrief, after the reload');
+    await eventually(async () => assert.deepEqual(await queued(page), [], 'the resent statements leave the outbox'));
+    assert.deepEqual(sent.slice(before).map(s => s.id), [again.id, altered.id], 'after reloading a finished attempt only the two resends go out');
+    const final = await lrsStatements(attempt);
+    assert.equal(final.length, expected.length, 'no duplicates after the resend');
+    assert.equal(final.find(s => s.id === altered.id).result.extensions[EXT('choice-text')], originalText, 'the store keeps the original');
+    assertStoredOnce(final.map(s => s.id));
+    await p.close();
+});
+
+test('wrong credentials keep the statements queued; the right ones deliver them', async () => {
+    const mode = 'practice';
+    const play = enginePlay({ auto: 'best', seed: 3, mode });
+    const bad = `Basic ${Buffer.from(`${USER}:wrong-password`).toString('base64')}`;
+    const warnings = [];
+    const p = await openXapiPage({ mode, seed: 3, auth: bad }, {
+        allow: [/status of 401/],
+        init: page => page.on('console', m => m.type() === 'warning' && warnings.push(m.text())),
+    });
+    const { page } = p;
+    const refused = page.waitForResponse(r => r.url().startsWith(lrs.endpoint) && r.status() === 401);
+    await start(page);
+    await playTurns(page, play.turns.slice(0, 1));
+    await refused;
+    const attempt = await attemptOf(page, mode);
+    assert.deepEqual(await queued(page), ids(attempt, [['initialized', 0], ['answered', 1]]).sort(), 'refused statements stay in the outbox');
+    assert.deepEqual(await lrsStatements(attempt), [], 'the store has nothing for this attempt');
+    await eventually(async () =>
+        assert.equal(warnings.filter(w => w.includes('refused the credentials')).length, 1, `one warning about the credentials; warnings: ${JSON.stringify(warnings)}`));
+
+    // The host fixes the credentials: the same browser sends the queue with the new ones.
+    await page.goto(`${proxy.url}/fixtures/xapi-host.html?${query({ mode, seed: 3 })}`);
+    await visible(ui(page).choices, 'the choices, after the fix');
+    const statements = await eventually(async () => {
+        const got = await lrsStatements(attempt);
+        assert.equal(got.length, 3, `initialized, answered 1, initialized (resume); the store holds ${describe(got)}`);
+        return got;
+    });
+    assertStatementSet(statements, attempt, [['initialized', 0], ['answered', 1], ['initialized', 1]]);
+    await eventually(async () => assert.deepEqual(await queued(page), []));
+    await p.close();
+});
+
+test('without an actor: one console warning, nothing recorded or sent, and play goes on', async () => {
+    const mode = 'practice';
+    const play = enginePlay({ auto: 'worst', seed: 4, mode });
+    const warnings = [];
+    const toStore = [];
+    const p = await openXapiPage({ mode, seed: 4, actor: null }, {
+        init: page => {
+            page.on('console', m => m.type() === 'warning' && warnings.push(m.text()));
+            page.on('request', r => r.url().startsWith(lrs.endpoint) && toStore.push(r.url()));
+        },
+    });
+    const { page } = p;
+    await start(page);
+    await playTurns(page, play.turns);
+    await visible(ui(page).debrief, 'the debrief');
+    assert.deepEqual(
+        warnings.filter(w => w.includes('xapi')),
+        ['attunement xapi: no statements are recorded: xapi-actor is missing (an xAPI Agent as JSON, or a mailto: address)'],
+        'exactly one warning, saying what is missing',
+    );
+    assert.deepEqual(await queued(page), [], 'nothing queued');
+    assert.deepEqual(toStore, [], 'no request to the store');
+    await p.close();
+});
+
+test('with no xapi-endpoint, no request leaves the page\'s origin', async () => {
+    const mode = 'practice';
+    const play = enginePlay({ auto: 'worst', seed: 5, mode });
+    const requests = [];
+    // Actor and credentials are there, only the endpoint is missing; the page's CSP would let a
+    // request to the store through, so a leak would show here rather than as a CSP violation.
+    const p = await openXapiPage({ mode, seed: 5, endpoint: null }, { init: page => page.on('request', r => requests.push(r.url())) });
+    const { page } = p;
+    await start(page);
+    await playTurns(page, play.turns);
+    await visible(ui(page).debrief, 'the debrief');
+    await page.reload();
+    await visible(ui(page).debrief, 'the debrief, after a reload');
+    const origin = new URL(proxy.url).origin;
+    assert.ok(requests.length > 0, 'the page made its own requests');
+    assert.deepEqual(requests.filter(url => new URL(url).origin !== origin), [], 'requests to other origins');
+    assert.deepEqual(requests.filter(url => url.includes('/lms/')), [], 'no reporter module is even loaded');
+    assert.deepEqual(await page.evaluate(() => Object.keys(localStorage).filter(k => k.startsWith('attunement-xapi:'))), [], 'no xAPI keys in localStorage');
+    await p.close();
+});
+
+test('cmi5-style launch: a one-time fetch token, the LMS\'s registration and activity id', async () => {
+    const mode = 'practice';
+    const play = enginePlay({ auto: 'best', seed: 6, mode });
+    const registration = crypto.randomUUID();
+    const activityId = 'https://lms.example/courses/7/units/attunement';
+    const launch = `${query({ mode, seed: 6, auth: null })}&${new URLSearchParams({ fetch: '/cmi5/fetch?launch=42', registration, activityId })}`;
+    proxy.fetchCalls = 0;
+    const p = await openPage({ ...env, url: proxy.url }, `/fixtures/xapi-host.html?${launch}`);
+    const { page } = p;
+    await start(page);
+    await playTurns(page, play.turns.slice(0, 2));
+    await page.reload();
+    await visible(ui(page).choices, 'the choices, after the reload');
+    await playTurns(page, play.turns.slice(2, 3));
+    const attempt = await attemptOf(page, mode);
+    const statements = await eventually(async () => {
+        const got = await lrsStatements(registration);
+        assert.equal(got.length, 5, `the store holds ${describe(got)}`);
+        return got;
+    });
+    const expected = [['initialized', 0], ['answered', 1], ['answered', 2], ['initialized', 2], ['answered', 3]];
+    assert.deepEqual(statements.map(s => s.id).sort(), ids(attempt, expected).sort(), 'ids still come from the attempt');
+    for (const s of statements) {
+        assert.equal(s.context.registration, registration, 'context.registration is the launch\'s registration');
+        assert.equal(s.context.extensions[EXT('attempt')], attempt, 'the attempt id travels as an extension');
+        assert.ok(s.object.id === activityId || s.object.id.startsWith(`${activityId}/nodes/`), `object ${s.object.id} is the launch's activity or one of its nodes`);
+    }
+    assert.equal(proxy.fetchCalls, 1, 'the one-time fetch URL is used once, across the reload');
+    await eventually(async () => assert.deepEqual(await queued(page), []));
+    await p.close();
+});
+
+// ---------------------------------------------------------------- pages
+
+function query({ mode, seed, auth = AUTH, actor = ACTOR, endpoint = lrs.endpoint }) {
+    const q = new URLSearchParams({ src: '/scenarios/first-meeting.json', mode, seed: String(seed) });
+    if (endpoint) q.set('endpoint', endpoint);
+    if (auth) q.set('xapi-auth', auth);
+    if (actor) q.set('actor', actor);
+    return q.toString();
+}
+
+function openXapiPage(params, options = {}) {
+    return openPage({ ...env, url: proxy.url }, `/fixtures/xapi-host.html?${query(params)}`, options);
+}
+
+async function attemptOf(page, mode) {
+    const attempt = await page.evaluate(key => JSON.parse(localStorage.getItem(key) || 'null')?.id, `attunement:first-meeting:${mode}:attempt`);
+    assert.match(attempt ?? '', /^[0-9a-f-]{36}$/, 'the widget keeps its attempt id with the save');
+    return attempt;
+}
+
+/// Ids of the statements waiting in the page's outbox for the store, sorted.
+async function queued(page) {
+    const prefix = QUEUE + lrs.endpoint;
+    return page.evaluate(prefix => Object.keys(localStorage).filter(k => k.startsWith(prefix)).map(k => k.slice(prefix.length)).sort(), prefix);
+}
+
+// ---------------------------------------------------------------- statements
+
+/// UUID v5 (SHA-1) of `${attempt}:${verb}:${turn}`, as docs/xapi.md defines statement ids.
+function statementId(attempt, verb, turn) {
+    const hash = createHash('sha1').update(Buffer.from(NAMESPACE.replace(/-/g, ''), 'hex')).update(`${attempt}:${verb}:${turn}`).digest();
+    const b = hash.subarray(0, 16);
+    b[6] = (b[6] & 0x0f) | 0x50;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    const x = b.toString('hex');
+    return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
+
+function ids(attempt, pairs) {
+    return pairs.map(([verb, turn]) => statementId(attempt, verb, turn));
+}
+
+/// The statements are exactly `expected` ([verb, turn] pairs), by id, each once, all in this registration.
+function assertStatementSet(statements, attempt, expected) {
+    const got = statements.map(s => s.id);
+    assert.equal(new Set(got).size, got.length, `statement ids are unique: ${describe(statements)}`);
+    const want = new Map(expected.map(([verb, turn]) => [statementId(attempt, verb, turn), `${verb}:${turn}`]));
+    assert.deepEqual(
+        statements.map(s => want.get(s.id) ?? `unexpected ${s.verb.id.split('/').pop()} ${s.id}`).sort(),
+        [...want.values()].sort(),
+        'the statements in the store, by (verb, turn)',
+    );
+    for (const s of statements) {
+        assert.equal(s.verb.id, VERB(want.get(s.id).split(':')[0]), `statement ${want.get(s.id)} has its verb`);
+        assert.equal(s.context.registration, attempt);
+    }
+}
+
+/// Every id is stored exactly once in the store's own file (not only in what a query returns).
+function assertStoredOnce(wanted) {
+    const lines = readFileSync(path.join(dataDir, 'fs_lrs.jsonl'), 'utf8').split('\n').filter(Boolean).map(line => JSON.parse(line).id);
+    for (const id of wanted) assert.equal(lines.filter(x => x === id).length, 1, `statement ${id} is stored exactly once`);
+}
+
+function describe(statements) {
+    return `${statements.length}: [${statements.map(s => s.verb.id.split('/').pop()).join(', ')}]`;
+}
+
+// ---------------------------------------------------------------- the store
+
+async function lrsStatements(registration) {
+    const url = `${lrs.endpoint}statements?${new URLSearchParams({ registration, limit: '500' })}`;
+    const response = await fetch(url, { headers: { Authorization: AUTH, 'X-Experience-API-Version': '1.0.3' } });
+    assert.equal(response.status, 200, `GET ${url} answered ${response.status}: ${await response.clone().text()}`);
+    const body = await response.json();
+    assert.equal(body.more ?? '', '', 'all statements fit in one page');
+    return body.statements;
+}
+
+/// Starts scripts/lrs.py (port 0: a free one) and resolves once it prints its ready line.
+function startLrs({ port }) {
+    const child = spawn(
+        PYTHON,
+        [LAUNCHER, '--port', String(port), '--data-dir', dataDir, '--cors-origin', new URL(proxy.url).origin, '--user', USER, '--password', PASSWORD, '--mbox', 'mailto:lrs-user@example.org'],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '', err = '';
+    const exited = new Promise(resolve => child.once('exit', (code, signal) => resolve({ code, signal })));
+    return new Promise((resolve, reject) => {
+        child.stderr.on('data', chunk => (err += chunk));
+        child.stdout.on('data', chunk => {
+            out += chunk;
+            const m = /lrs: ready at (http:\/\/127\.0\.0\.1:(\d+)\/xAPI\/)/.exec(out);
+            if (m) {
+                resolve({
+                    endpoint: m[1],
+                    port: Number(m[2]),
+                    async stop() {
+                        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+                        const { code, signal } = await exited;
+                        assert.equal(code, 0, `the store should exit cleanly on SIGTERM (code ${code}, signal ${signal}):\n${err}`);
+                    },
+                });
+            }
+        });
+        exited.then(({ code }) => reject(new Error(`scripts/lrs.py exited (${code}) before it was ready:\n${out}${err}`)));
+    });
+}
+
+/// A proxy in front of the test server that widens the CSP's connect-src to the store. It
+/// also plays the LMS's cmi5 fetch URL (POST /cmi5/fetch): an auth token the first time,
+/// an error after that, as cmi5 has it; `fetchCalls` counts the calls.
+function startCspProxy(target, storeOrigin) {
+    const proxy = { fetchCalls: 0 };
+    const server = http.createServer((req, res) => {
+        if (req.method === 'POST' && req.url.startsWith('/cmi5/fetch')) {
+            proxy.fetchCalls++;
+            const body = proxy.fetchCalls === 1
+                ? { 'auth-token': Buffer.from(`${USER}:${PASSWORD}`).toString('base64') }
+                : { 'error-code': '1', 'error-text': 'this fetch URL was already used' };
+            res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+            res.end(JSON.stringify(body));
+            return;
+        }
+        const upstream = http.request(`${target}${req.url}`, { method: req.method, headers: req.headers }, response => {
+            const headers = { ...response.headers, 'content-security-policy': `${CSP}; connect-src 'self' ${storeOrigin()}` };
+            res.writeHead(response.statusCode, headers);
+            response.pipe(res);
+        });
+        upstream.on('error', () => {
+            res.writeHead(502);
+            res.end();
+        });
+        req.pipe(upstream);
+    });
+    return new Promise(resolve => {
+        server.listen(0, '127.0.0.1', () => {
+            Object.assign(proxy, {
+                url: `http://127.0.0.1:${server.address().port}`,
+                close: () => new Promise(done => {
+                    server.closeAllConnections();
+                    server.close(() => done());
+                }),
+            });
+            resolve(proxy);
+        });
+    });
+}
