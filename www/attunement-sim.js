@@ -114,7 +114,7 @@ function chart(values) {
 }
 
 // Events: every one is a bubbling, composed CustomEvent named `attunement-<type>` whose
-// detail starts with { version, type, scenario: { id, title, hash }, mode, attempt }.
+// detail starts with { version, type, scenario: { id, title, hash, language }, mode, attempt }.
 // docs/embedding.md documents them; lms/*.js report them to course sites.
 const EVENT_VERSION = 1;
 const PASSING = ['breakthrough', 'connected', 'referred'];
@@ -364,7 +364,7 @@ class AttunementSim extends HTMLElement {
 
   _emit(type, extra) {
     const i = this._info;
-    const detail = { version: EVENT_VERSION, type, scenario: { id: i.id, title: i.title, hash: i.hash }, mode: this._mode, attempt: this._attempt?.id ?? null, started: this._attempt?.started ?? null, ...extra };
+    const detail = { version: EVENT_VERSION, type, scenario: { id: i.id, title: i.title, hash: i.hash, language: i.language }, mode: this._mode, attempt: this._attempt?.id ?? null, started: this._attempt?.started ?? null, ...extra };
     this.dispatchEvent(new CustomEvent(`attunement-${type}`, { bubbles: true, composed: true, detail }));
   }
 

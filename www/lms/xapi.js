@@ -221,7 +221,7 @@ class Recorder {
     return {
       objectType: 'Activity',
       id: this.config.activity || `${IRI_BASE}scenarios/${encodeURIComponent(d.scenario.id)}`,
-      definition: { type: `${ACTIVITIES}simulation`, name: { und: String(d.scenario.title ?? d.scenario.id) } },
+      definition: { type: `${ACTIVITIES}simulation`, name: { [d.scenario.language || 'und']: String(d.scenario.title ?? d.scenario.id) } },
     };
   }
 
