@@ -1,0 +1,38 @@
+// scorm.js: the page script of scorm.html, the launch page of a SCORM package. Reads the
+// package's scorm.json ({ scenario, mode, scorm }), which `attunement scorm` writes, and puts one
+// <attunement-sim scorm="1.2|2004"> on the page; the element then loads lms/scorm.js, which finds
+// the LMS and reports to it. Outside a package (tests, trying it out) the same settings can come
+// from the query string instead: scorm.html?scenario=ID&mode=assessment&scorm=1.2.
+import './attunement-sim.js';
+
+const main = document.getElementById('main');
+
+async function settings() {
+    const params = new URLSearchParams(location.search);
+    if (params.has('scenario')) {
+        return { scenario: params.get('scenario'), mode: params.get('mode'), scorm: params.get('scorm') };
+    }
+    const response = await fetch(new URL('scorm.json', import.meta.url));
+    if (!response.ok) throw new Error(`could not load scorm.json: HTTP ${response.status}`);
+    return response.json();
+}
+
+function fail(text) {
+    const p = document.createElement('p');
+    p.className = 'att-page-error';
+    p.setAttribute('role', 'alert');
+    p.textContent = text;
+    main.append(p);
+}
+
+try {
+    const { scenario, mode, scorm } = await settings();
+    if (typeof scenario !== 'string' || !/^[A-Za-z0-9_-]+$/.test(scenario)) throw new Error('no scenario id');
+    const element = document.createElement('attunement-sim');
+    element.setAttribute('src', `scenarios/${scenario}.json`);
+    element.setAttribute('mode', mode || 'assessment');
+    element.setAttribute('scorm', scorm === '2004' ? '2004' : scorm === '1.2' ? '1.2' : '');
+    main.append(element);
+} catch (e) {
+    fail(`This course activity could not start (${e.message}). The package may be incomplete: build it again with \`attunement scorm\`.`);
+}
