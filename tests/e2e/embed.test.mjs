@@ -1,0 +1,580 @@
+// Embedding: the iframe embed (embed.html) on a course page of another origin, the host helper
+// (www/embed-host.js), the one-line embed (module script + element), the query parameters that
+// reach the element, and the snippets of docs/embedding.md, run as they are written there.
+//
+// Three origins: the usual test server is the widget's host (www/ at http://127.0.0.1:W); a
+// small server started here is the course site (http://127.0.0.1:C), whose pages allow frames,
+// scripts and fetches from the widget's host in their CSP, as docs/embedding.md tells hosts;
+// a second such server (http://127.0.0.1:S) plays a stranger. Host pages load
+// fixtures/embed-recorder.js, which keeps every message and attunement-* DOM event they see.
+//
+// "Nothing arrived" is shown without a timeout: test code inside the embed frame posts a marker
+// to the parent after the widget's own listeners have run (for a hello, a later listener on the
+// same event; for the height, after four animation frames, past the widget's ResizeObserver
+// and its requestAnimationFrame). One sender and one receiver keep their order, so a message the
+// widget had posted would be in the parent's list before the marker.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { MIME } from './server.mjs';
+import {
+    startEnv, openPage, ui, enginePlay, start, choose, playTurns, visible, eventually, expectTitle,
+    FIXTURES, REPO, STORAGE_KEY,
+} from './helpers.mjs';
+
+const best = enginePlay({ auto: 'best', seed: 1 });
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const HELLO = { source: 'attunement-host', type: 'hello' };
+
+// The public message schema, version 1 (docs/embedding.md). Event messages carry the element's
+// event detail minus `save`; the DOM events carry it with `save` and without `source`.
+const COMMON = ['attempt', 'mode', 'scenario', 'started', 'type', 'version'];
+const FIELDS = {
+    start: [],
+    resume: ['notice', 'turn'],
+    choice: ['choice', 'ended', 'kind', 'node', 'skill', 'trust_after', 'trust_before', 'turn'],
+    complete: ['ending', 'passed', 'score', 'trust', 'turns'],
+    skip: [],
+};
+
+let env, course, stranger, courseEnv;
+before(async () => {
+    env = await startEnv();
+    const csp = () =>
+        "default-src 'self'; " +
+        `script-src 'self' ${env.url} 'wasm-unsafe-eval'; style-src 'self' ${env.url}; ` +
+        `connect-src 'self' ${env.url}; frame-src 'self' ${env.url} ${stranger.url}`;
+    course = await startHost(csp);
+    stranger = await startHost(csp);
+    courseEnv = { ...env, url: course.url };
+    const neighbour = page({ title: 'Another frame', body: '<p>Another frame on the course page.</p>', recorder: false });
+    course.pages.set('/neighbour.html', neighbour);
+    stranger.pages.set('/neighbour.html', neighbour);
+});
+after(async () => {
+    await course?.close();
+    await stranger?.close();
+    await env?.close();
+});
+
+// ---------------------------------------------------------------- the iframe embed
+
+test('embed.html on another origin: embed-host.js sizes the iframe to fit, and start, choice, resume and complete arrive as messages', async () => {
+    const src = `${env.url}/embed.html?scenario=first-meeting&mode=practice&seed=1&parent-origin=${course.url}`;
+    course.pages.set('/course.html', page({ head: script(`${env.url}/embed-host.js`), body: iframe('sim', src) }));
+    const p = await openPage(courseEnv, '/course.html');
+    const { page: host } = p;
+    let frame = await frameOf(host, 'sim');
+    await visible(ui(frame).startButton.or(ui(frame).continueButton), 'the intro inside the iframe');
+    const intro = await expectFits(host, frame, 'the intro');
+
+    await start(frame);
+    const [started] = await messages(host, 'start', 1);
+    expectMessage(started, 'start');
+    await playTurns(frame, best.turns.slice(0, 4), { via: 'click' });
+    const firstChoices = await messages(host, 'choice', 4);
+    firstChoices.forEach((m, i) => expectChoice(m, best.turns[i], started));
+    await expectFits(host, frame, 'after four turns');
+
+    // The learner leaves the course page and comes back: the same attempt resumes.
+    await host.reload();
+    frame = await frameOf(host, 'sim');
+    const [resumed] = await messages(host, 'resume', 1);
+    expectMessage(resumed, 'resume');
+    assert.equal(resumed.attempt, started.attempt, 'the resume message names the attempt that started');
+    assert.equal(resumed.started, started.started, 'the resume message keeps the attempt\'s start time');
+    assert.equal(resumed.turn, 4, 'the resume message gives the number of responses so far');
+    assert.equal(resumed.notice, null, 'an unchanged scenario resumes without a notice');
+    await visible(ui(frame).choiceButtons, 'the choices after the reload');
+    await expectFits(host, frame, 'after the reload');
+
+    await playTurns(frame, best.turns.slice(4), { via: 'click' });
+    const laterChoices = await messages(host, 'choice', best.turns.length - 4);
+    laterChoices.forEach((m, i) => expectChoice(m, best.turns[i + 4], started));
+    const [complete] = await messages(host, 'complete', 1);
+    expectMessage(complete, 'complete');
+    assert.equal(complete.attempt, started.attempt, 'the complete message names the attempt');
+    assert.deepEqual(complete.ending, best.ending, 'the complete message gives the engine\'s ending (id, outcome, title)');
+    assert.equal(complete.trust, best.trust, 'the complete message gives the final trust');
+    assert.equal(complete.turns, best.turns.length, 'the complete message counts the turns');
+    assert.equal(complete.passed, true, `a ${best.ending.outcome} ending passes`);
+    assert.deepEqual(complete.score, { raw: best.trust, min: 0, max: 100, scaled: best.trust / 100 }, 'the complete message\'s score');
+    const debrief = await expectFits(host, frame, 'the debrief');
+    assert.ok(debrief > intro, `the frame grew with the debrief (${intro} px at the intro, ${debrief} px now)`);
+
+    // The helper passes each message on as a DOM event on its iframe, with the message as detail.
+    const got = (await received(host)).map(r => r.data).filter(d => d.source === 'attunement');
+    const events = await host.evaluate(() => window.events);
+    assert.deepEqual(
+        events.map(e => `${e.type} on ${e.target}`),
+        got.map(d => `attunement-${d.type} on sim`),
+        'embed-host.js dispatches one attunement-<type> event on the iframe for each message, in order',
+    );
+    assert.deepEqual(events.map(e => e.detail), got, 'each event\'s detail is its message');
+
+    // Restart makes the content shorter: the frame shrinks with it.
+    await ui(frame).restart.click();
+    const [again] = await messages(host, 'start', 1);
+    expectMessage(again, 'start');
+    assert.notEqual(again.attempt, started.attempt, 'Restart begins a new attempt');
+    const restarted = await expectFits(host, frame, 'after Restart');
+    assert.ok(restarted < debrief, `the frame shrank after Restart (${debrief} px with the debrief, ${restarted} px now)`);
+    await p.close();
+});
+
+test('a message carries the save only when the iframe\'s URL asks for it with include-save', async () => {
+    for (const withSave of [false, true]) {
+        const src = `${env.url}/embed.html?scenario=first-meeting&mode=practice&seed=1&parent-origin=${course.url}${withSave ? '&include-save' : ''}`;
+        course.pages.set('/save.html', page({ body: iframe('sim', src) }));
+        const p = await openPage(courseEnv, '/save.html');
+        const frame = await frameOf(p.page, 'sim');
+        await start(frame);
+        await choose(frame, best.turns[0].text, 'click');
+        const [choice] = await messages(p.page, 'choice', 1);
+        const saved = await frame.evaluate(key => localStorage.getItem(key), STORAGE_KEY);
+        assert.ok(saved, 'the widget saved its progress');
+        if (withSave) {
+            assert.equal(choice.save, saved, 'with include-save, the choice message carries the save string');
+        } else {
+            assert.ok(!('save' in choice), 'without include-save, the choice message has no save field');
+            expectMessage(choice, 'choice');
+        }
+        await p.close();
+    }
+});
+
+for (const [name, query, reaches] of [
+    ['without parent-origin', () => '', false],
+    ['with a parent-origin that is not the parent\'s', () => `&parent-origin=${stranger.url}`, false],
+    ['with the parent\'s origin in a parent-origin list', () => `&parent-origin=${stranger.url},${course.url}/`, true],
+]) {
+    test(`${name}, ${reaches ? 'messages reach the parent, and its hello is answered' : 'no message reaches the parent, and its hello is ignored'}`, async () => {
+        const src = `${env.url}/embed.html?scenario=first-meeting&mode=practice&seed=1${query()}`;
+        course.pages.set('/origin.html', page({ head: script(`${env.url}/embed-host.js`), body: iframe('sim', src) }));
+        const p = await openPage(courseEnv, '/origin.html');
+        const { page: host } = p;
+        const frame = await frameOf(host, 'sim');
+        await reportHellos(frame);
+        await start(frame);
+        await choose(frame, best.turns[0].text, 'click');
+        await mark(host, frame, 'played');
+        await host.evaluate(([origin, hello]) => document.getElementById('sim').contentWindow.postMessage(hello, origin), [env.url, HELLO]);
+        await heard(host, 'parent');
+        const got = (await received(host)).map(r => summary(r.data));
+        if (reaches) {
+            const played = got.indexOf('marker played');
+            assert.ok(played > 0, `messages arrived before the marker: ${got.join(', ')}`);
+            for (const type of ['height', 'start', 'choice']) {
+                assert.ok(got.slice(0, played).includes(type), `a ${type} message arrived: ${got.join(', ')}`);
+            }
+            assert.deepEqual(got.slice(played), ['marker played', 'height', `heard hello from ${course.url} (parent)`], 'the parent\'s hello is answered with the height');
+        } else {
+            assert.deepEqual(got, ['marker played', `heard hello from ${course.url} (parent)`], 'nothing from the widget reaches the parent');
+            assert.deepEqual(await host.evaluate(() => window.events), [], 'embed-host.js had nothing to pass on');
+        }
+        await p.close();
+    });
+}
+
+test('a hello from another frame is ignored, whatever its origin; the parent\'s is answered', async () => {
+    const src = `${env.url}/embed.html?scenario=first-meeting&mode=practice&parent-origin=${course.url}`;
+    course.pages.set('/strangers.html', page({
+        body: iframe('sim', src) +
+            `<iframe id="neighbour" title="Neighbour" src="${course.url}/neighbour.html"></iframe>` +
+            `<iframe id="stranger" title="Stranger" src="${stranger.url}/neighbour.html"></iframe>`,
+    }));
+    const p = await openPage(courseEnv, '/strangers.html');
+    const { page: host } = p;
+    const frame = await frameOf(host, 'sim');
+    await visible(ui(frame).startButton.or(ui(frame).continueButton), 'the intro inside the iframe');
+    await reportHellos(frame);
+    await mark(host, frame, 'settled');
+    for (const [id, origin] of [['neighbour', course.url], ['stranger', stranger.url]]) {
+        const other = await (await host.locator(`iframe#${id}`).elementHandle()).contentFrame();
+        assert.equal(new URL(other.url()).origin, origin, `iframe#${id} is on ${origin}`);
+        // parent.frames[0] is the embed: the first iframe of the course page.
+        await other.evaluate(hello => parent.frames[0].postMessage(hello, '*'), HELLO);
+        await heard(host, 'other', origin);
+    }
+    await host.evaluate(([origin, hello]) => document.getElementById('sim').contentWindow.postMessage(hello, origin), [env.url, HELLO]);
+    await heard(host, 'parent');
+    const got = (await received(host)).map(r => summary(r.data));
+    assert.deepEqual(got.slice(got.indexOf('marker settled')), [
+        'marker settled',
+        `heard hello from ${course.url} (other)`,
+        `heard hello from ${stranger.url} (other)`,
+        'height',
+        `heard hello from ${course.url} (parent)`,
+    ], 'only the parent\'s hello, at an allowed origin, is answered');
+    await p.close();
+});
+
+test('embed-host.js added after the iframe has loaded greets it, and sizes it from the answer', async () => {
+    const src = `${env.url}/embed.html?scenario=first-meeting&mode=practice&parent-origin=${course.url}`;
+    course.pages.set('/late.html', page({ body: iframe('sim', src) }));
+    const p = await openPage(courseEnv, '/late.html');
+    const { page: host } = p;
+    const frame = await frameOf(host, 'sim');
+    await visible(ui(frame).startButton.or(ui(frame).continueButton), 'the intro inside the iframe');
+    await mark(host, frame, 'settled');
+    const before = (await received(host)).map(r => summary(r.data));
+    assert.deepEqual(before.slice(before.indexOf('marker settled')), ['marker settled'], 'the iframe is quiet before the helper comes');
+    await host.evaluate(src => document.head.append(Object.assign(document.createElement('script'), { src })), `${env.url}/embed-host.js`);
+    await expectFits(host, frame, 'once the helper has said hello');
+    const after = (await received(host)).map(r => summary(r.data));
+    assert.deepEqual(after.slice(after.indexOf('marker settled')).slice(0, 2), ['marker settled', 'height'], 'the hello was answered with the height');
+    await p.close();
+});
+
+test('with lti-resize, each height also goes to the parent as Canvas\'s lti.frameResize message', async () => {
+    const src = `${env.url}/embed.html?scenario=first-meeting&mode=practice&parent-origin=${course.url}&lti-resize`;
+    course.pages.set('/canvas.html', page({ body: iframe('sim', src) }));
+    const p = await openPage(courseEnv, '/canvas.html');
+    const frame = await frameOf(p.page, 'sim');
+    await start(frame);
+    await mark(p.page, frame, 'started');
+    const got = (await received(p.page)).map(r => r.data);
+    const heights = got.filter(d => d?.source === 'attunement' && d.type === 'height');
+    assert.ok(heights.length >= 1, 'the parent has height messages');
+    assert.deepEqual(
+        got.filter(d => d?.subject === 'lti.frameResize'),
+        heights.map(d => ({ subject: 'lti.frameResize', height: d.height })),
+        'one lti.frameResize message per height message, with the same height',
+    );
+    await p.close();
+});
+
+// ---------------------------------------------------------------- the one-line embed
+
+test('the one-line embed on a plain page: the element plays and its DOM events fire, with the save', async () => {
+    const p = await openPage(env, '/fixtures/embed-plain.html');
+    const { page: plain } = p;
+    await expectTitle(plain, 'First meeting');
+    await start(plain);
+    await playTurns(plain, best.turns, { via: 'click' });
+    const events = await eventually(async () => {
+        const events = await plain.evaluate(() => window.events);
+        assert.equal(events.filter(e => e.type === 'attunement-complete').length, 1, 'one attunement-complete event');
+        return events;
+    });
+    assert.deepEqual(
+        events.map(e => e.type),
+        ['attunement-start', ...best.turns.map(() => 'attunement-choice'), 'attunement-complete'],
+        'a start event, one choice event per turn, and a complete event, in order',
+    );
+    for (const e of events) assert.equal(e.target, 'sim', `${e.type} is dispatched on the element (and bubbles to the document)`);
+    const [started, ...rest] = events.map(e => e.detail);
+    expectDetail(started, 'start');
+    rest.slice(0, -1).forEach((d, i) => expectChoice(d, best.turns[i], started, { save: true }));
+    const complete = rest.at(-1);
+    expectDetail(complete, 'complete', { save: true });
+    assert.deepEqual(complete.ending, best.ending, 'the complete event gives the ending');
+    assert.deepEqual(complete.score, { raw: best.trust, min: 0, max: 100, scaled: best.trust / 100 }, 'the complete event gives the score');
+    const saved = await plain.evaluate(key => localStorage.getItem(key), STORAGE_KEY);
+    assert.equal(complete.save, saved, 'the complete event\'s save is the one in localStorage');
+    await p.close();
+});
+
+// ---------------------------------------------------------------- query parameters
+
+// The stub keeps the attributes a host can set (not those the element sets on itself, such as class).
+const ATTACH_STUB = `export async function attach(element) {
+    const hosts = /^(src|mode|seed|help-href|help-text|no-save|scorm|xapi-.*)$/;
+    window.attachedWith = Object.fromEntries([...element.attributes].filter(a => hosts.test(a.name)).map(a => [a.name, a.value]));
+}`;
+
+/// Opens embed.html with `query`, the reporter module replaced by a stub that records the
+/// element's attributes at the moment the element attaches it (before it reads any save).
+async function attributesAtAttach(query) {
+    const p = await openPage(env, `/embed.html?${query}`, {
+        init: page => page.route(`${env.url}/lms/xapi.js`, route => route.fulfill({ contentType: 'text/javascript', body: ATTACH_STUB })),
+    });
+    const attributes = await eventually(async () => {
+        const attributes = await p.page.evaluate(() => window.attachedWith ?? null);
+        assert.ok(attributes, 'the element attached its xAPI reporter');
+        return attributes;
+    });
+    await visible(ui(p.page).startButton.or(ui(p.page).continueButton), 'the intro');
+    await p.close();
+    return attributes;
+}
+
+test('embed.html passes its query parameters to the element: the widget\'s own, xapi-*, and cmi5 launch parameters', async () => {
+    const actor = JSON.stringify({ objectType: 'Agent', account: { homePage: 'https://lms.example.edu', name: 'learner-7' } });
+    const cmi5 = new URLSearchParams({
+        scenario: 'first-meeting', mode: 'assessment', seed: '7', 'help-href': 'https://help.example.org/', 'help-text': 'Call the duty line.',
+        endpoint: 'https://lrs.example.edu/xapi/', fetch: 'https://lms.example.edu/cmi5/fetch?k=1', actor,
+        registration: '5b7e0f5c-6a47-4b1e-9d4e-2f0f3b1c9a10', activityId: 'https://courses.example.edu/activities/first-meeting',
+    });
+    assert.deepEqual(await attributesAtAttach(`${cmi5}&no-save`), {
+        src: 'scenarios/first-meeting.json',
+        mode: 'assessment',
+        seed: '7',
+        'help-href': 'https://help.example.org/',
+        'help-text': 'Call the duty line.',
+        'no-save': '',
+        'xapi-endpoint': 'https://lrs.example.edu/xapi/',
+        'xapi-fetch': 'https://lms.example.edu/cmi5/fetch?k=1',
+        'xapi-actor': actor,
+        'xapi-activity': 'https://courses.example.edu/activities/first-meeting',
+        'xapi-registration': '5b7e0f5c-6a47-4b1e-9d4e-2f0f3b1c9a10',
+    }, 'cmi5 launch parameters become xapi-* attributes; the widget\'s own parameters pass as they are');
+
+    const both = new URLSearchParams({
+        scenario: 'first-meeting', endpoint: 'https://cmi5.example.edu/xapi/', 'xapi-endpoint': 'https://lrs.example.org/xapi/',
+        'xapi-auth': 'Basic bGVhcm5lcjpzZWNyZXQxMjM=', 'xapi-actor': 'mailto:learner@example.org', 'xapi-activity': 'https://example.org/a/1',
+    });
+    const attributes = await attributesAtAttach(String(both));
+    assert.equal(attributes['xapi-endpoint'], 'https://lrs.example.org/xapi/', 'an explicit xapi-endpoint wins over cmi5\'s endpoint');
+    assert.equal(attributes['xapi-auth'], 'Basic bGVhcm5lcjpzZWNyZXQxMjM=', 'xapi-auth passes as it is');
+    assert.equal(attributes['xapi-actor'], 'mailto:learner@example.org', 'xapi-actor passes as it is');
+    assert.equal(attributes['xapi-activity'], 'https://example.org/a/1', 'xapi-activity passes as it is');
+    assert.equal(attributes.mode, 'practice', 'the mode defaults to practice');
+});
+
+// ---------------------------------------------------------------- docs/embedding.md
+
+const DOCS = readFileSync(path.join(REPO, 'docs', 'embedding.md'), 'utf8');
+
+/// The code block after `<!-- tested: NAME -->` in docs/embedding.md, with its example
+/// origins replaced by the test's: the widget's host and the course site.
+function snippet(name) {
+    const found = new RegExp(`<!-- tested: ${name} -->\\s*\`\`\`\\w*\\n([\\s\\S]*?)\`\`\``).exec(DOCS);
+    assert.ok(found, `docs/embedding.md has a code block marked <!-- tested: ${name} -->`);
+    return found[1]
+        .replaceAll('https://widgets.example.org/attunement', env.url)
+        .replaceAll('https://widgets.example.org', env.url)
+        .replaceAll('https://courses.example.edu', course.url);
+}
+
+test('docs/embedding.md: the one-line embed works from another origin when the widget\'s host allows CORS', async () => {
+    course.pages.set('/doc-one-line.html', page({ body: snippet('one-line') }));
+    const p = await openPage(courseEnv, '/doc-one-line.html', {
+        // The test server sends no CORS headers; a host serving the widget to other sites must
+        // (docs/embedding.md, "The one-line embed"), so the test adds what it would send.
+        init: page => page.route(`${env.url}/**`, async route => {
+            const response = await route.fetch();
+            await route.fulfill({ response, headers: { ...response.headers(), 'access-control-allow-origin': '*' } });
+        }),
+    });
+    const { page: host } = p;
+    await expectTitle(host, 'First meeting');
+    await start(host);
+    await choose(host, best.turns[0].text, 'click');
+    const events = await eventually(async () => {
+        const events = await host.evaluate(() => window.events);
+        assert.deepEqual(events.map(e => e.type), ['attunement-start', 'attunement-choice'], 'the element\'s events reach the course page');
+        return events;
+    });
+    expectChoice(events[1].detail, best.turns[0], events[0].detail, { save: true });
+    await p.close();
+});
+
+for (const helper of ['helper', 'auto-height']) {
+    test(`docs/embedding.md: the iframe snippet with the ${helper} snippet fits the iframe to its content`, async () => {
+        // The helper snippet is a script element; the auto-height one is script text, served as a file here
+        // (a strict CSP refuses inline scripts).
+        course.pages.set('/doc-auto-height.js', snippet('auto-height'));
+        const head = helper === 'helper' ? snippet('helper') : script('/doc-auto-height.js');
+        course.pages.set(`/doc-${helper}.html`, page({ head, body: snippet('iframe') }));
+        const p = await openPage(courseEnv, `/doc-${helper}.html`);
+        const frame = await frameOf(p.page, '');
+        await visible(ui(frame).startButton.or(ui(frame).continueButton), 'the intro inside the iframe');
+        const intro = await expectFits(p.page, frame, 'the intro', '');
+        await start(frame);
+        await playTurns(frame, best.turns.slice(0, 3), { via: 'click' });
+        const later = await expectFits(p.page, frame, 'after three turns', '');
+        assert.ok(later > intro, `the frame grew with the conversation (${intro} px, then ${later} px)`);
+        await p.close();
+    });
+}
+
+// ---------------------------------------------------------------- helpers
+
+/// A static server for the course site's pages (`pages`: path → HTML or JS) and the
+/// tests/e2e/fixtures/embed-* files, with the CSP `csp()` returns.
+function startHost(csp) {
+    const pages = new Map();
+    const server = http.createServer((req, res) => {
+        const { pathname } = new URL(req.url, 'http://course');
+        let body = pages.get(pathname);
+        const fixture = /^\/((?:embed-[\w-]+|favicon)\.(?:js|css|svg))$/.exec(pathname);
+        if (body === undefined && fixture) body = readFileSync(path.join(FIXTURES, fixture[1]));
+        if (body === undefined) {
+            res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+            res.end('not found\n');
+            return;
+        }
+        const type = MIME[path.extname(pathname)] ?? 'text/html; charset=utf-8';
+        res.writeHead(200, { 'Content-Type': type, 'Content-Security-Policy': csp(), 'Cache-Control': 'no-store' });
+        res.end(body);
+    });
+    return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => resolve({
+            url: `http://127.0.0.1:${server.address().port}`,
+            pages,
+            close: () => new Promise(done => {
+                server.closeAllConnections();
+                server.close(() => done());
+            }),
+        }));
+    });
+}
+
+/// A course page: a heading, `head` (scripts) and `body`, with the recorder unless told not to.
+function page({ title = 'Week 3: a first meeting', head = '', body, recorder = true }) {
+    return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>${title}</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="/embed-parent.css">
+${recorder ? script('/embed-recorder.js') : ''}
+${head}
+</head>
+<body>
+<main>
+<h1>${title}</h1>
+${body}
+</main>
+</body>
+</html>
+`;
+}
+
+const script = src => `<script src="${src}"></script>`;
+const iframe = (id, src) => `<iframe id="${id}" title="Attunement: empathy practice" src="${src.replaceAll('&', '&amp;')}"></iframe>`;
+
+/// The embed's frame, once embed.html has loaded in iframe#id (the first iframe when id is '').
+async function frameOf(host, id) {
+    const element = host.locator(id ? `iframe#${id}` : 'iframe').first();
+    return eventually(async () => {
+        const frame = await (await element.elementHandle({ timeout: 1000 })).contentFrame();
+        assert.ok(frame && new URL(frame.url()).pathname === '/embed.html', `the iframe has loaded embed.html (it shows ${frame?.url()})`);
+        return frame;
+    });
+}
+
+/// What the course page received from iframe#id so far.
+async function received(host, id = 'sim') {
+    return (await host.evaluate(() => window.received)).filter(r => r.frame === id);
+}
+
+/// Waits for `count` messages of `type` from the widget in iframe#sim, and returns them.
+async function messages(host, type, count) {
+    return eventually(async () => {
+        const found = (await received(host)).map(r => r.data).filter(d => d?.source === 'attunement' && d.type === type);
+        assert.equal(found.length, count, `the course page has ${count} "${type}" message(s) (it has ${found.length})`);
+        return found;
+    });
+}
+
+/// Waits until the last height message is the content's height, the iframe shows exactly that
+/// much, and the embed has no vertical scroll bar. Returns the height.
+async function expectFits(host, frame, when, id = 'sim') {
+    return eventually(async () => {
+        const heights = (await received(host, id)).filter(r => r.data?.source === 'attunement' && r.data.type === 'height');
+        assert.ok(heights.length, `${when}: the course page has a height message`);
+        const message = heights.at(-1).data;
+        assert.deepEqual(Object.keys(message).sort(), ['height', 'source', 'type', 'version'], `${when}: the height message's fields`);
+        assert.equal(message.version, 1, `${when}: the height message's version`);
+        assert.ok(Number.isInteger(message.height), `${when}: the height is a whole number of pixels (${message.height})`);
+        const inside = await frame.evaluate(() => ({
+            content: Math.ceil(document.documentElement.getBoundingClientRect().height),
+            scroll: document.documentElement.scrollHeight,
+            client: document.documentElement.clientHeight,
+        }));
+        assert.equal(message.height, inside.content, `${when}: the last height message (${message.height}) is the content's height (${inside.content})`);
+        assert.equal(inside.client, message.height, `${when}: the iframe shows ${inside.client} px of the ${message.height} px reported`);
+        assert.ok(inside.scroll <= inside.client, `${when}: the embed scrolls (scrollHeight ${inside.scroll} > clientHeight ${inside.client})`);
+        return message.height;
+    });
+}
+
+/// Makes the embed frame tell the parent of every hello it receives, after the widget's own
+/// listener has run: `{ marker: 'heard', from, sender: 'parent' | 'other' }`.
+async function reportHellos(frame) {
+    await frame.evaluate(() => addEventListener('message', event => {
+        if (event.data?.source !== 'attunement-host') return;
+        parent.postMessage({ marker: 'heard', from: event.origin, sender: event.source === parent ? 'parent' : 'other' }, '*');
+    }));
+}
+
+async function heard(host, sender, from = null) {
+    await eventually(async () => {
+        const markers = (await received(host)).map(r => r.data).filter(d => d?.marker === 'heard' && d.sender === sender && (!from || d.from === from));
+        assert.equal(markers.length, 1, `the embed heard one hello from ${from ?? 'the'} ${sender}`);
+    });
+}
+
+/// Posts `{ marker: name }` from the embed frame to the parent after four animation frames,
+/// and waits until the parent has it.
+async function mark(host, frame, name) {
+    await frame.evaluate(name => new Promise(resolve => {
+        let frames = 4;
+        const step = () => {
+            if (--frames) return requestAnimationFrame(step);
+            parent.postMessage({ marker: name }, '*');
+            resolve();
+        };
+        requestAnimationFrame(step);
+    }), name);
+    await eventually(async () => {
+        assert.ok((await received(host)).some(r => r.data?.marker === name), `the course page has the marker "${name}"`);
+    });
+}
+
+function summary(data) {
+    if (data?.marker === 'heard') return `heard hello from ${data.from} (${data.sender})`;
+    if (data?.marker) return `marker ${data.marker}`;
+    return data?.source === 'attunement' ? data.type : JSON.stringify(data);
+}
+
+/// Checks a message's envelope and exact fields (schema version 1).
+function expectMessage(message, type) {
+    assert.equal(message.source, 'attunement', `a ${type} message's source`);
+    assert.deepEqual(Object.keys(message).sort(), ['source', ...COMMON, ...FIELDS[type]].sort(), `a ${type} message's fields`);
+    expectCommon(message, type);
+}
+
+/// Checks a DOM event's detail: the message's fields without source, and with save where the
+/// element gives one (choice, complete).
+function expectDetail(detail, type, { save = false } = {}) {
+    assert.deepEqual(Object.keys(detail).sort(), [...COMMON, ...FIELDS[type], ...(save ? ['save'] : [])].sort(), `an attunement-${type} event's fields`);
+    if (save) assert.match(detail.save, /^A\d+\.first-meeting\./, `an attunement-${type} event's save`);
+    expectCommon(detail, type);
+}
+
+function expectCommon(m, type) {
+    assert.equal(m.version, 1, `a ${type} message's version`);
+    assert.equal(m.type, type);
+    assert.deepEqual(Object.keys(m.scenario).sort(), ['hash', 'id', 'language', 'title'], `a ${type} message's scenario fields`);
+    assert.equal(m.scenario.language, 'en', `a ${type} message's scenario language`);
+    assert.equal(m.scenario.id, 'first-meeting');
+    assert.equal(m.scenario.title, 'First meeting');
+    assert.match(m.scenario.hash, /^[0-9a-f]{16}$/, `a ${type} message's scenario hash`);
+    assert.equal(m.mode, 'practice');
+    assert.match(m.attempt, UUID, `a ${type} message's attempt is a UUID`);
+    assert.ok(!Number.isNaN(Date.parse(m.started)) && m.started.endsWith('Z'), `a ${type} message's start time is ISO 8601 (${m.started})`);
+}
+
+/// Checks a choice message (or event detail) against the engine's turn.
+function expectChoice(m, turn, started, { save = false } = {}) {
+    if (save) expectDetail(m, 'choice', { save: true });
+    else expectMessage(m, 'choice');
+    const when = `the choice message of turn ${turn.number}`;
+    assert.equal(m.attempt, started.attempt, `${when}: the attempt`);
+    assert.equal(m.turn, turn.number, `${when}: the turn`);
+    assert.equal(m.node, turn.node, `${when}: the node`);
+    assert.deepEqual(m.choice, { id: turn.choice, text: turn.text }, `${when}: the choice`);
+    assert.equal(m.skill, turn.skill, `${when}: the skill`);
+    assert.equal(m.kind, turn.kind, `${when}: the kind`);
+    assert.equal(m.trust_before, turn.trust_before, `${when}: trust before`);
+    assert.equal(m.trust_after, turn.trust_after, `${when}: trust after`);
+    assert.equal(m.ended, turn.number === best.turns.length, `${when}: ended`);
+}
