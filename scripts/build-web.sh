@@ -29,7 +29,7 @@ build() {
     rm -rf "$out"
     wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name attunement \
         target/wasm32-unknown-unknown/web/attunement.wasm
-    "$WASM_OPT" -Oz "${WASM_FEATURES[@]}" -o "$out/attunement_bg.wasm" "$out/attunement_bg.wasm"
+    "$WASM_OPT" -Oz --converge "${WASM_FEATURES[@]}" -o "$out/attunement_bg.wasm" "$out/attunement_bg.wasm"
 }
 
 build www/pkg --no-default-features

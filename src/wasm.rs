@@ -84,15 +84,32 @@ impl Simulator {
 
     /// The scenario's metadata and peer, for the library page and the intro.
     pub fn info(&self) -> Result<JsValue, JsError> {
+        // Fields spelled out rather than `#[serde(flatten)]`, which costs
+        // kilobytes of wasm for buffering.
         #[derive(Serialize)]
         struct Info<'a> {
-            #[serde(flatten)]
-            meta: &'a crate::scenario::Meta,
+            id: &'a str,
+            title: &'a str,
+            language: &'a str,
+            summary: &'a str,
+            objectives: &'a [String],
+            minutes: u32,
+            content_notes: &'a [String],
             peer: &'a crate::scenario::Peer,
             hash: String,
         }
-        let sc = &*self.scenario;
-        to_js(&Info { meta: &sc.meta, peer: &sc.peer, hash: format!("{:016x}", sc.hash) })
+        let (sc, m) = (&*self.scenario, &self.scenario.meta);
+        to_js(&Info {
+            id: &m.id,
+            title: &m.title,
+            language: &m.language,
+            summary: &m.summary,
+            objectives: &m.objectives,
+            minutes: m.minutes,
+            content_notes: &m.content_notes,
+            peer: &sc.peer,
+            hash: format!("{:016x}", sc.hash),
+        })
     }
 
     /// Starts a session in `practice` or `assessment` mode.
