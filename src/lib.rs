@@ -15,7 +15,6 @@ pub mod engine;
 pub mod generate;
 pub mod hash;
 pub mod scenario;
-#[cfg(not(target_arch = "wasm32"))]
 pub mod scorm;
 pub mod skill;
 #[cfg(target_arch = "wasm32")]
