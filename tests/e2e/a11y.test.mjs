@@ -3,19 +3,13 @@
 // and the dark color scheme; prefers-reduced-motion, prefers-color-scheme
 // and a visible focus are honoured.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-    startEnv, openPage, ui, enginePlay, start, playTurns, visible, expectNoAxeViolations, tabTo,
+    useEnv, openPage, ui, enginePlay, start, playTurns, visible, expectNoAxeViolations, tabTo,
 } from './helpers.mjs';
 
-let env;
-before(async () => {
-    env = await startEnv();
-});
-after(async () => {
-    await env?.close();
-});
+const env = useEnv();
 
 const worst = enginePlay({ auto: 'worst', seed: 1 });
 

@@ -9,6 +9,7 @@
 // Nothing here measures time: waits poll for a state (`eventually`), with a
 // generous limit that only turns a hang into a readable failure.
 
+import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -68,6 +69,16 @@ export async function startEnv({ mounts = {} } = {}) {
             await server.close();
         },
     };
+}
+
+/// Starts the environment before a test file's tests and closes it after
+/// them (node:test hooks). The returned object is filled in by `before`, so
+/// pass it to `openPage` from inside tests.
+export function useEnv(options) {
+    const env = {};
+    before(async () => Object.assign(env, await startEnv(options)));
+    after(async () => env.close?.());
+    return env;
 }
 
 // ---------------------------------------------------------------- the engine, through the CLI

@@ -6,20 +6,14 @@
 // choice by its visible text and presses its digit key, or tabs to it and
 // presses Enter. No mouse is used in this file.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-    startEnv, openPage, ui, enginePlay, startByKeyboard, playTurns, expectTrust,
+    useEnv, openPage, ui, enginePlay, startByKeyboard, playTurns, expectTrust,
     visible, eventually, hasFocus, describeFocus, expectViewMatchesEngine,
 } from './helpers.mjs';
 
-let env;
-before(async () => {
-    env = await startEnv();
-});
-after(async () => {
-    await env?.close();
-});
+const env = useEnv();
 
 const best = enginePlay({ auto: 'best', seed: 1 });
 const worst = enginePlay({ auto: 'worst', seed: 2 });

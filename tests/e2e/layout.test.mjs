@@ -1,19 +1,13 @@
 // Layout at 320 px (no sideways scroll) and screenshots at 320 px and
 // 1280 px, written to test-results/screenshots/ for people to look at.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-    startEnv, openPage, ui, enginePlay, start, playTurns, visible, expectNoHorizontalScroll, screenshot,
+    useEnv, openPage, ui, enginePlay, start, playTurns, visible, expectNoHorizontalScroll, screenshot,
 } from './helpers.mjs';
 
-let env;
-before(async () => {
-    env = await startEnv();
-});
-after(async () => {
-    await env?.close();
-});
+const env = useEnv();
 
 const worst = enginePlay({ auto: 'worst', seed: 1 });
 

@@ -1,22 +1,16 @@
 // The library page (index.html) and the debrief's end actions: the
 // transcript download (Markdown with the learner's choices) and Restart.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-    startEnv, openPage, ui, enginePlay, start, playTurns, visible, eventually, expectTrust,
+    useEnv, openPage, ui, enginePlay, start, playTurns, visible, eventually, expectTrust,
     expectNoAxeViolations, expectTitle, WWW,
 } from './helpers.mjs';
 
-let env;
-before(async () => {
-    env = await startEnv();
-});
-after(async () => {
-    await env?.close();
-});
+const env = useEnv();
 
 const library = JSON.parse(readFileSync(path.join(WWW, 'scenarios', 'index.json'), 'utf8'));
 const firstMeeting = library.scenarios.find(s => s.id === 'first-meeting');

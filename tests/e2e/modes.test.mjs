@@ -1,20 +1,14 @@
 // Practice mode's undo ("Try a different response") and its absence, with
 // all feedback, in assessment mode until the debrief.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-    startEnv, openPage, ui, enginePlay, start, choose, choiceTexts, playTurns, expectTrust,
+    useEnv, openPage, ui, enginePlay, start, choose, choiceTexts, playTurns, expectTrust,
     meterState, visible, eventually,
 } from './helpers.mjs';
 
-let env;
-before(async () => {
-    env = await startEnv();
-});
-after(async () => {
-    await env?.close();
-});
+const env = useEnv();
 
 const best = enginePlay({ auto: 'best', seed: 1 });
 const worst = enginePlay({ auto: 'worst', seed: 1 });

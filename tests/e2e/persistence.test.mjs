@@ -1,20 +1,14 @@
 // Saves: a reload mid-session resumes exactly where the learner was, and a
 // corrupted save gets a notice and a fresh start, never a crash.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-    startEnv, openPage, ui, enginePlay, start, playTurns, choiceTexts, meterState, visible, eventually,
+    useEnv, openPage, ui, enginePlay, start, playTurns, choiceTexts, meterState, visible, eventually,
     STORAGE_KEY,
 } from './helpers.mjs';
 
-let env;
-before(async () => {
-    env = await startEnv();
-});
-after(async () => {
-    await env?.close();
-});
+const env = useEnv();
 
 const best = enginePlay({ auto: 'best', seed: 1 });
 

@@ -2,22 +2,16 @@
 // strict Content-Security-Policy (sent by server.mjs on every response),
 // and the error panel for a broken scenario, a missing one and a panic.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import {
-    startEnv, openPage, ui, enginePlay, start, choose, playTurns, expectTrust, visible, eventually,
+    useEnv, openPage, ui, enginePlay, start, choose, playTurns, expectTrust, visible, eventually,
     compileFixture, expectTitle, REPO,
 } from './helpers.mjs';
 import { CSP } from './server.mjs';
 
-let env;
-before(async () => {
-    env = await startEnv();
-});
-after(async () => {
-    await env?.close();
-});
+const env = useEnv();
 
 const PAYLOAD = '<img src=x onerror=alert(1)>';
 const xss = compileFixture('xss');
