@@ -7,7 +7,7 @@
 //! analysis's best path is kept on the scenario for the debrief.
 
 use super::lower::Spans;
-use super::Scenario;
+use super::{Scenario, Target};
 use crate::analysis::{MAX_STATES, explore};
 use crate::diagnostic::{Diagnostic, Span, did_you_mean};
 use crate::skill::Kind;
@@ -28,7 +28,12 @@ pub fn validate(sc: &mut Scenario, spans: &Spans, out: &mut Vec<Diagnostic>) {
     }
     for (n, node) in sc.nodes.iter().enumerate() {
         let Some(range) = a.nodes[n] else {
-            out.push(Diagnostic::error("E008", spans.nodes[n], format!("node `{}` cannot be reached", node.id)).hint("no choice leads here, or only when trust or flags never allow it"));
+            let led_to = sc.nodes.iter().flat_map(|m| &m.choices).any(|c| c.next == Target::Node(n));
+            let hint = match node.gate {
+                Some(g) if led_to => format!("its gate needs trust {}, and no path arrives here with that much", g.trust),
+                _ => "no choice leads here, or only when trust or flags never allow it".to_string(),
+            };
+            out.push(Diagnostic::error("E008", spans.nodes[n], format!("node `{}` cannot be reached", node.id)).hint(hint));
             continue;
         };
         for (c, choice) in node.choices.iter().enumerate() {
