@@ -1,4 +1,5 @@
-//! The `attunement` command: check, play, analyze, graph and compile scenarios.
+//! The `attunement` command: check, play, analyze, graph, compile and package
+//! scenarios (`library` for the browser, `scorm` for an LMS), and print the schema.
 //!
 //! A thin shell over the library: it reads files, parses arguments and prints.
 //! Exit codes: 0 success, 1 the scenario has errors, 2 usage or I/O problems.
@@ -376,7 +377,7 @@ impl Transcript {
             self.say(&format!("  ({cue})\n"));
         }
         let filled = v.trust.value as usize / 5;
-        self.say(&format!("  Trust [{}{}] {}/{} {}, mood: {}\n", "#".repeat(filled), ".".repeat(20 - filled), v.trust.value, v.trust.max, v.trust.band_label(), v.mood_label));
+        self.say(&format!("  Trust [{}{}] {}/{} {}, mood: {}\n", "#".repeat(filled), ".".repeat(20 - filled), v.trust.value, v.trust.max, v.trust.band.label(), v.mood_label));
         for (i, c) in v.choices.iter().enumerate() {
             self.say(&format!("  {}. {}\n", i + 1, c.text));
         }
@@ -430,16 +431,6 @@ impl Transcript {
                 None => self.say(", on the best path throughout\n"),
             }
         }
-    }
-}
-
-trait BandLabel {
-    fn band_label(&self) -> &'static str;
-}
-
-impl BandLabel for attunement::engine::session::TrustView {
-    fn band_label(&self) -> &'static str {
-        self.band.label()
     }
 }
 

@@ -71,7 +71,6 @@ pub fn package(scenario: &Scenario, json: &str, mode: Mode, version: Version, wi
     let mut files: Vec<(String, Vec<u8>)> = widget.iter().map(|(name, bytes)| (name.to_string(), bytes.clone())).collect();
     files.push((format!("scenarios/{}.json", scenario.meta.id), format!("{}\n", json.trim_end()).into_bytes()));
     files.push((CONFIG.to_string(), format!("{config}\n").into_bytes()));
-    files.sort_by(|a, b| a.0.cmp(&b.0));
     let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
     let manifest = manifest(scenario, version, &names);
     files.push(("imsmanifest.xml".to_string(), manifest.into_bytes()));

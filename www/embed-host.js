@@ -26,7 +26,7 @@
         const data = event.data;
         if (!data || data.source !== 'attunement' || typeof data.type !== 'string') return;
         const iframe = [...document.querySelectorAll('iframe')].find(f => f.contentWindow === event.source);
-        if (!iframe || origin(iframe) !== event.origin) return;
+        if (!iframe || !ours(iframe) || origin(iframe) !== event.origin) return;
         if (data.type === 'height' && Number.isFinite(data.height)) {
             // The message gives the content's height; a border-box iframe also holds its border and padding.
             const s = getComputedStyle(iframe);

@@ -68,9 +68,6 @@ impl Session {
     pub fn restore(scenario: Arc<Scenario>, save: &str) -> Result<Restored, SaveError> {
         let save = save.trim();
         let (body, check) = save.rsplit_once('.').ok_or(SaveError::Corrupt("it is not a save string"))?;
-        if !body.starts_with("A") || body.len() < 3 {
-            return Err(SaveError::Corrupt("it is not a save string"));
-        }
         let version = body.split('.').next().unwrap_or_default();
         if version != VERSION {
             return Err(SaveError::Version(version.chars().take(8).collect()));

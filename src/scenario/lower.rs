@@ -45,8 +45,9 @@ pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario
     let distress = file.peer.distress.as_ref().map_or(0, |d| cx.range(d, 0, 100, "starting distress"));
 
     let mut profile = Skill::ALL.map(Skill::default_effect);
-    for (i, (skill, effect)) in file.profile.iter().flat_map(|p| &p.0).enumerate() {
-        if file.profile.as_ref().unwrap().0[..i].iter().any(|(s, _)| s.value == skill.value) {
+    let entries = file.profile.as_ref().map_or(&[][..], |p| &p.0[..]);
+    for (i, (skill, effect)) in entries.iter().enumerate() {
+        if entries[..i].iter().any(|(s, _)| s.value == skill.value) {
             cx.out.push(Diagnostic::error("E005", skill.span, format!("duplicate skill `{}` in profile", skill.value)));
         }
         profile[skill.value.index()] = cx.range(effect, -50, 50, "trust effect");
@@ -137,11 +138,17 @@ pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario
         }
         let mut choices = Vec::with_capacity(n.choice.len());
         let mut choice_spans = Vec::new();
+        // Compare the ids choices will have, defaults included: an author's
+        // `c2` must not shadow the second choice's default `c2`.
+        let id_of = |i: usize, c: &ChoiceSyntax| c.id.as_ref().map_or_else(|| format!("c{}", i + 1), |id| id.value.clone());
         for (ci, c) in n.choice.iter().enumerate() {
-            if let Some(id) = &c.id
-                && n.choice[..ci].iter().any(|o| o.id.as_ref().is_some_and(|o| o.value == id.value))
-            {
-                cx.out.push(Diagnostic::error("E005", id.span, format!("duplicate choice id `{}` in node `{}`", id.value, n.id.value)));
+            let id = id_of(ci, c);
+            if n.choice[..ci].iter().enumerate().any(|(oi, o)| id_of(oi, o) == id) {
+                let span = c.id.as_ref().map_or(c.span, |i| i.span);
+                cx.out.push(
+                    Diagnostic::error("E005", span, format!("duplicate choice id `{id}` in node `{}`", n.id.value))
+                        .hint("a choice without an id is called `c1`, `c2`, ... by its position; give each choice its own id"),
+                );
             }
             choice_spans.push((c.span, c.when.as_ref().map(|w| w.span)));
             if let Some(choice) = cx.choice(c, ci) {

@@ -371,6 +371,11 @@ impl Syntax for Entries {
             cx.mismatch("a table", v);
             return None;
         };
+        for (i, (key, _)) in entries.iter().enumerate() {
+            if entries[..i].iter().any(|(k, _)| k.value == key.value) {
+                cx.diagnostics.push(Diagnostic::error("E005", key.span, format!("duplicate key `{}`", key.value)));
+            }
+        }
         Some(Entries(entries.iter().filter_map(|(k, v)| Some((k.clone(), Spanned::new(i64::lower(v, cx)?, v.span)))).collect()))
     }
     fn schema() -> Json {

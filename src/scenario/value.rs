@@ -286,12 +286,15 @@ impl Json<'_> {
                         Some(b't') => '\t',
                         Some(b'u') => {
                             let hi = self.hex4()?;
-                            if (0xD800..0xDC00).contains(&hi) && self.text[self.at + 1..].starts_with(b"\\u") {
-                                self.at += 2;
-                                let lo = self.hex4()?;
-                                char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo.wrapping_sub(0xDC00) & 0x3FF)).unwrap_or('\u{FFFD}')
-                            } else {
-                                char::from_u32(hi).unwrap_or('\u{FFFD}')
+                            // A high surrogate pairs only with a low one that follows;
+                            // anything else stands alone, as U+FFFD.
+                            let low = self.text.get(self.at + 1..self.at + 7).filter(|t| t.starts_with(b"\\u")).and_then(|t| hex(&t[2..]));
+                            match low {
+                                Some(lo) if (0xD800..0xDC00).contains(&hi) && (0xDC00..0xE000).contains(&lo) => {
+                                    self.at += 6;
+                                    char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)).unwrap_or('\u{FFFD}')
+                                }
+                                _ => char::from_u32(hi).unwrap_or('\u{FFFD}'),
                             }
                         }
                         _ => return Err(self.error("invalid escape in string")),
@@ -307,8 +310,7 @@ impl Json<'_> {
     /// Reads the four hex digits after `\u`, leaving `at` on the last one.
     fn hex4(&mut self) -> Result<u32, Diagnostic> {
         let digits = self.text.get(self.at + 1..self.at + 5).ok_or_else(|| self.error("unterminated escape"))?;
-        let s = std::str::from_utf8(digits).map_err(|_| self.error("invalid unicode escape"))?;
-        let n = u32::from_str_radix(s, 16).map_err(|_| self.error("invalid unicode escape"))?;
+        let n = hex(digits).ok_or_else(|| self.error("invalid unicode escape"))?;
         self.at += 4;
         Ok(n)
     }
@@ -353,9 +355,25 @@ impl Json<'_> {
     }
 }
 
+/// Four hex digits, and nothing else (`from_str_radix` alone would take a sign).
+fn hex(digits: &[u8]) -> Option<u32> {
+    (digits.len() == 4 && digits.iter().all(u8::is_ascii_hexdigit)).then(|| digits.iter().fold(0, |n, &d| n * 16 + (d as char).to_digit(16).unwrap_or(0)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unicode_escapes_pair_only_real_surrogates() {
+        let s = |t: &str| match parse_json(t).unwrap().value {
+            Value::Str(s) => s,
+            _ => panic!(),
+        };
+        assert_eq!(s(r#""\ud83d\ude00""#), "\u{1F600}");
+        assert_eq!(s(r#""\ud800\u0041""#), "\u{FFFD}A");
+        assert!(parse_json(r#""\u+041""#).is_err());
+    }
 
     #[test]
     fn json_keeps_spans_of_keys_and_values() {
