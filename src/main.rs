@@ -164,6 +164,17 @@ fn one_file(o: &Options) -> Result<&str, Usage> {
 
 /// Loads a scenario, printing its diagnostics to stderr; `Err(1)` on errors.
 fn load(path: &str) -> Result<Result<Scenario, ExitCode>, Usage> {
+    Ok(load_as(path, |text, format| (check(text, format), Some(())))?.map(|(scenario, ())| scenario))
+}
+
+/// Loads a scenario and its compiled JSON, in one check.
+fn load_compiled(path: &str) -> Result<Result<(Scenario, String), ExitCode>, Usage> {
+    load_as(path, attunement::scenario::compile_report)
+}
+
+/// Reads a scenario and runs `run` on its text, printing the diagnostics to
+/// stderr; `Err(1)` when it has errors.
+fn load_as<T>(path: &str, run: impl FnOnce(&str, Format) -> (attunement::Report, Option<T>)) -> Result<Result<(Scenario, T), ExitCode>, Usage> {
     let text = match read(path)? {
         Ok(t) => t,
         Err((d, text)) => {
@@ -171,12 +182,12 @@ fn load(path: &str) -> Result<Result<Scenario, ExitCode>, Usage> {
             return Ok(Err(ExitCode::from(1)));
         }
     };
-    let report = check(&text, Format::from_path(path));
+    let (report, extra) = run(&text, Format::from_path(path));
     let source = Source::new(path, &text);
     for d in &report.diagnostics {
         eprint!("{}", source.render(d));
     }
-    Ok(report.scenario.ok_or(ExitCode::from(1)))
+    Ok(report.scenario.zip(extra).ok_or(ExitCode::from(1)))
 }
 
 fn cmd_check(o: &Options, json: bool) -> Result<ExitCode, Usage> {
@@ -268,8 +279,12 @@ fn cmd_play(o: &Options, json: bool) -> Result<ExitCode, Usage> {
         (None, Some(auto)) => {
             let path = match auto {
                 "best" | "worst" => {
-                    let a = analyze(&scenario);
-                    let p = if auto == "best" { a.best } else { a.worst };
+                    // Checking found the best path already; the worst needs the full analysis.
+                    let p = match (auto, &scenario.best) {
+                        ("best", Some(best)) => Some(best.clone()),
+                        ("best", None) => analyze(&scenario).best,
+                        _ => analyze(&scenario).worst,
+                    };
                     Some(p.ok_or_else(|| Usage("the scenario has no ending that can be reached".into()))?)
                 }
                 "random" => None,
@@ -566,22 +581,9 @@ fn cmd_graph(o: &Options) -> Result<ExitCode, Usage> {
 
 fn cmd_compile(o: &Options) -> Result<ExitCode, Usage> {
     let path = one_file(o)?;
-    let text = match read(path)? {
-        Ok(t) => t,
-        Err((d, text)) => {
-            eprint!("{}", Source::new(path, &text).render(&d));
-            return Ok(ExitCode::from(1));
-        }
-    };
-    let json = match attunement::scenario::compile(&text, Format::from_path(path)) {
-        Ok(json) => json,
-        Err(diagnostics) => {
-            let source = Source::new(path, &text);
-            for d in &diagnostics {
-                eprint!("{}", source.render(d));
-            }
-            return Ok(ExitCode::from(1));
-        }
+    let json = match load_compiled(path)? {
+        Ok((_, json)) => json,
+        Err(code) => return Ok(code),
     };
     match &o.output {
         Some(out) => std::fs::write(out, json + "\n").map_err(|e| Usage(format!("cannot write `{out}`: {}", e.to_string().to_lowercase())))?,
@@ -611,12 +613,12 @@ fn cmd_library(o: &Options) -> Result<ExitCode, Usage> {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| io("read", path, e))?;
         let format = Format::from_path(&name);
-        let report = check(&text, format);
+        let (report, json) = attunement::scenario::compile_report(&text, format);
         let source = Source::new(&name, &text);
         for d in &report.diagnostics {
             eprint!("{}", source.render(d));
         }
-        let Some(sc) = report.scenario else {
+        let (Some(sc), Some(json)) = (report.scenario, json) else {
             failed = true;
             continue;
         };
@@ -626,7 +628,6 @@ fn cmd_library(o: &Options) -> Result<ExitCode, Usage> {
             failed = true;
             continue;
         }
-        let json = attunement::scenario::compile(&text, format).map_err(|_| Usage(format!("`{name}` checked but did not compile")))?;
         let target = out.join(format!("{}.json", sc.meta.id));
         std::fs::write(&target, json + "\n").map_err(|e| io("write", &target, e))?;
         if format == Format::Toml {
@@ -668,12 +669,10 @@ fn cmd_scorm(o: &Options) -> Result<ExitCode, Usage> {
         None => Mode::Assessment,
         Some(m) => Mode::from_id(m).ok_or_else(|| Usage(format!("unknown mode `{m}`; use practice or assessment")))?,
     };
-    let scenario = match load(path)? {
-        Ok(s) => s,
+    let (scenario, json) = match load_compiled(path)? {
+        Ok(loaded) => loaded,
         Err(code) => return Ok(code),
     };
-    let Ok(text) = read(path)? else { return Ok(ExitCode::from(1)) };
-    let json = attunement::scenario::compile(&text, Format::from_path(path)).map_err(|_| Usage(format!("`{path}` checked but did not compile")))?;
     let www = std::env::var_os("ATTUNEMENT_WWW").map_or_else(|| std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/www")), std::path::PathBuf::from);
     let mut widget = Vec::new();
     for name in scorm::WIDGET_FILES {

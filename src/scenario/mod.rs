@@ -179,11 +179,22 @@ pub fn check(text: &str, format: Format) -> Report {
 /// Checks a scenario and writes it as compact JSON, the form the browser loads
 /// without a TOML parser.
 pub fn compile(text: &str, format: Format) -> Result<String, Vec<Diagnostic>> {
-    let tree = parse_tree(text, format)?;
-    let report = check_tree(&tree);
-    match report.scenario {
-        Some(_) => Ok(tree.to_json().to_string()),
-        None => Err(report.diagnostics),
+    match compile_report(text, format) {
+        (_, Some(json)) => Ok(json),
+        (report, None) => Err(report.diagnostics),
+    }
+}
+
+/// Checks a scenario once and, when it has no error, also writes it as JSON:
+/// for callers that need the checked scenario, its warnings and the JSON.
+pub fn compile_report(text: &str, format: Format) -> (Report, Option<String>) {
+    match parse_tree(text, format) {
+        Ok(tree) => {
+            let report = check_tree(&tree);
+            let json = report.scenario.is_some().then(|| tree.to_json().to_string());
+            (report, json)
+        }
+        Err(diagnostics) => (Report { scenario: None, diagnostics }, None),
     }
 }
 
