@@ -287,7 +287,7 @@ class AttunementSim extends HTMLElement {
         case 'remove':
           store.removeItem(`${key}:attempt`);
           return store.removeItem(key);
-        default: return store.setItem(key, this._p.save());
+        default: return store.setItem(key, value ?? this._p.save());
       }
     } catch { /* not kept */ }
     return null;
@@ -488,23 +488,26 @@ class AttunementSim extends HTMLElement {
     this._busy = true;
     this._guard(() => {
       const step = this._p.choose(id);
-      this._store('set');
+      const save = this._p.save();
+      this._store('set', save);
       this._learner(text);
       const view = this._p.view();
       this._peer(view.say, view.cue);
       if (step.explanation) this._explain(step.explanation, view.can_undo);
       this._update(view, true, true);
       // Reporters get the full turn in both modes: the course site is not the learner.
-      const turns = this._p.turns(), t = turns[turns.length - 1];
+      // Practice carries the turn in the step; assessment keeps it back from the learner.
+      const t = step.explanation ?? this._p.turns().at(-1);
       this._emit('choice', {
         turn: t.number, node: t.node, choice: { id: t.choice, text: t.text }, skill: t.skill, kind: t.kind,
-        trust_before: t.trust_before, trust_after: t.trust_after, ended: step.ended, save: this._p.save(),
+        trust_before: t.trust_before, trust_after: t.trust_after, ended: step.ended, save,
       });
       if (step.ended) {
-        const d = this._p.debrief(), trust = d.trust.value;
+        // The debrief _update just showed.
+        const d = this._debriefData, trust = d.trust.value;
         this._emit('complete', {
           ending: d.ending, trust, turns: d.turns.length, passed: PASSING.includes(d.ending.outcome),
-          score: { raw: trust, min: 0, max: 100, scaled: trust / 100 }, save: this._p.save(),
+          score: { raw: trust, min: 0, max: 100, scaled: trust / 100 }, save,
         });
       }
     });
@@ -576,7 +579,7 @@ class AttunementSim extends HTMLElement {
   // ------------------------------------------------------------ debrief
 
   _showDebrief() {
-    const d = this._p.debrief(), id = `${this._uid}-debrief`;
+    const d = (this._debriefData = this._p.debrief()), id = `${this._uid}-debrief`;
     const turns = d.turns;
     const sub = text => h('h4', { text });
     const table = (caption, head, rows) => h('table', { class: 'att-table' },
