@@ -227,7 +227,7 @@ test('wrong credentials keep the statements queued; the right ones deliver them'
         assert.equal(warnings.filter(w => w.includes('refused the credentials')).length, 1, `one warning about the credentials; warnings: ${JSON.stringify(warnings)}`));
 
     // The host fixes the credentials: the same browser sends the queue with the new ones.
-    await page.goto(`${proxy.url}/fixtures/xapi-host.html?${query({ mode, seed: 3 })}`);
+    await page.goto(`${proxy.url}/embed.html?${query({ mode, seed: 3 })}`);
     await visible(ui(page).choices, 'the choices, after the fix');
     const statements = await eventually(async () => {
         const got = await lrsStatements(attempt);
@@ -292,7 +292,7 @@ test('cmi5-style launch: a one-time fetch token, the LMS\'s registration and act
     const activityId = 'https://lms.example/courses/7/units/attunement';
     const launch = `${query({ mode, seed: 6, auth: null })}&${new URLSearchParams({ fetch: '/cmi5/fetch?launch=42', registration, activityId })}`;
     proxy.fetchCalls = 0;
-    const p = await openPage({ ...env, url: proxy.url }, `/fixtures/xapi-host.html?${launch}`);
+    const p = await openPage({ ...env, url: proxy.url }, `/embed.html?${launch}`);
     const { page } = p;
     await start(page);
     await playTurns(page, play.turns.slice(0, 2));
@@ -320,7 +320,7 @@ test('cmi5-style launch: a one-time fetch token, the LMS\'s registration and act
 // ---------------------------------------------------------------- pages
 
 function query({ mode, seed, auth = AUTH, actor = ACTOR, endpoint = lrs.endpoint }) {
-    const q = new URLSearchParams({ src: '/scenarios/first-meeting.json', mode, seed: String(seed) });
+    const q = new URLSearchParams({ scenario: 'first-meeting', mode, seed: String(seed) });
     if (endpoint) q.set('endpoint', endpoint);
     if (auth) q.set('xapi-auth', auth);
     if (actor) q.set('actor', actor);
@@ -328,7 +328,7 @@ function query({ mode, seed, auth = AUTH, actor = ACTOR, endpoint = lrs.endpoint
 }
 
 function openXapiPage(params, options = {}) {
-    return openPage({ ...env, url: proxy.url }, `/fixtures/xapi-host.html?${query(params)}`, options);
+    return openPage({ ...env, url: proxy.url }, `/embed.html?${query(params)}`, options);
 }
 
 async function attemptOf(page, mode) {
