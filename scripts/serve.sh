@@ -5,8 +5,12 @@
 #   bash scripts/serve.sh            http://127.0.0.1:8080/?scenario=first-meeting
 #   PORT=9000 bash scripts/serve.sh  on another port
 #
-# Serves on the loopback address only. python3's http.server maps .wasm to
-# application/wasm, as browsers require for streaming compilation.
+# Serves on the loopback address only, with the project's own server
+# (scripts/server.mjs), as the browser tests do: the strict
+# Content-Security-Policy on every response, so a violation shows in the
+# browser's console during development rather than first on a course site,
+# and .wasm as application/wasm, as browsers require for streaming
+# compilation.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -26,4 +30,4 @@ serve: just the widget, for iframes: http://127.0.0.1:$PORT/embed.html?scenario=
 serve: Ctrl-C stops the server.
 
 EOF2
-exec python3 -m http.server --bind 127.0.0.1 --directory www "$PORT"
+exec node scripts/server.mjs --port "$PORT"

@@ -1,13 +1,18 @@
 // A small static file server for development, previews and the browser
 // tests: www/ at /, plus optional mounts (such as an author's scenario folder
-// at /author/), on 127.0.0.1 only.
+// at /author/) and single files served at a path of their own (such as a
+// site configuration, /attunement.config.json, kept outside www/), on
+// 127.0.0.1 only.
 //
 // Every response carries the strict Content-Security-Policy the widget
-// promises to work under, and no-store, so a previewed scenario is always
-// read fresh. Paths are resolved inside their root and refused if they
-// would leave it (also through a symlink). No dependencies.
+// promises to work under (or the policy a caller passes, for tests that
+// stand for a deployment which allows a record store), and no-store, so a
+// previewed scenario is always read fresh. Paths are resolved inside their
+// root and refused if they would leave it (also through a symlink); a
+// single file is read afresh on every request, and is a 404 while it does
+// not exist. No dependencies.
 //
-//   node scripts/server.mjs [--port N] [--mount /author=DIR]...
+//   node scripts/server.mjs [--port N] [--mount /author=DIR]... [--file /attunement.config.json=FILE]...
 
 import http from 'node:http';
 import { createReadStream } from 'node:fs';
@@ -66,21 +71,32 @@ async function resolveFile(urlPath, www, mounts) {
     }
 }
 
+async function existingFile(file) {
+    try {
+        return (await stat(file)).isFile() ? file : null;
+    } catch {
+        return null;
+    }
+}
+
 function inside(file, root) {
     return file === root || file.startsWith(root + path.sep);
 }
 
 /// Starts the server on 127.0.0.1 (a free port unless one is given).
-/// `mounts` maps URL prefixes such as '/author' to folders. Resolves to
-/// `{ url, port, close() }`; `url` ends without a slash.
-export function startServer({ www = path.join(REPO, 'www'), mounts = {}, port = 0 } = {}) {
+/// `mounts` maps URL prefixes such as '/author' to folders; `files` maps
+/// exact URL paths such as '/attunement.config.json' to files, which win
+/// over www/ and the mounts. `csp` replaces the Content-Security-Policy
+/// header. Resolves to `{ url, port, close() }`; `url` ends without a slash.
+export function startServer({ www = path.join(REPO, 'www'), mounts = {}, files = {}, csp = CSP, port = 0 } = {}) {
     const root = path.resolve(www);
     // Longest prefix first, so /a/b wins over /a.
     const table = Object.entries(mounts)
         .map(([prefix, dir]) => ['/' + prefix.replace(/^\/+|\/+$/g, ''), path.resolve(dir)])
         .sort((a, b) => b[0].length - a[0].length);
+    const single = new Map(Object.entries(files).map(([urlPath, file]) => ['/' + urlPath.replace(/^\/+/, ''), path.resolve(file)]));
     const server = http.createServer(async (req, res) => {
-        res.setHeader('Content-Security-Policy', CSP);
+        res.setHeader('Content-Security-Policy', csp);
         res.setHeader('X-Content-Type-Options', 'nosniff');
         res.setHeader('Cache-Control', 'no-store');
         if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -89,7 +105,7 @@ export function startServer({ www = path.join(REPO, 'www'), mounts = {}, port = 
             return;
         }
         const urlPath = new URL(req.url, 'http://localhost').pathname;
-        const file = await resolveFile(urlPath, root, table);
+        const file = single.has(urlPath) ? await existingFile(single.get(urlPath)) : await resolveFile(urlPath, root, table);
         if (!file) {
             res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
             res.end('not found\n');
@@ -126,17 +142,31 @@ export function startServer({ www = path.join(REPO, 'www'), mounts = {}, port = 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
     const args = process.argv.slice(2);
     const mounts = {};
+    const files = {};
     let port = 0;
+    const usage = text => {
+        console.error(`server: ${text}\nusage: node scripts/server.mjs [--port N] [--mount /PREFIX=DIR]... [--file /PATH=FILE]...`);
+        process.exit(2);
+    };
     for (let i = 0; i < args.length; i++) {
-        if (args[i] === '--port') port = Number(args[++i]);
-        else if (args[i] === '--mount') {
-            const [prefix, dir] = args[++i].split('=');
-            mounts[prefix] = dir;
+        if (args[i] === '--port') {
+            const value = args[++i] ?? '';
+            if (!/^\d+$/.test(value) || Number(value) > 65535) usage(`--port needs a port number from 0 to 65535, not ${JSON.stringify(value)}`);
+            port = Number(value);
+        } else if (args[i] === '--mount' || args[i] === '--file') {
+            const value = args[++i] ?? '';
+            const at = value.indexOf('=');
+            if (at < 1 || at === value.length - 1) usage(`${args[i]} needs /PATH=${args[i] === '--mount' ? 'DIR' : 'FILE'}, not ${JSON.stringify(value)}`);
+            (args[i] === '--mount' ? mounts : files)[value.slice(0, at)] = value.slice(at + 1);
         } else {
-            console.error(`server: unknown argument ${args[i]}`);
-            process.exit(2);
+            usage(`unknown argument ${args[i]}`);
         }
     }
-    const { url } = await startServer({ mounts, port });
-    console.log(`serving www/ at ${url}/`);
+    try {
+        const { url } = await startServer({ mounts, files, port });
+        console.log(`serving www/ at ${url}/`);
+    } catch (error) {
+        console.error(`server: could not listen on 127.0.0.1:${port}: ${error.message}`);
+        process.exit(1);
+    }
 }
