@@ -154,10 +154,11 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
             if (!/^\d+$/.test(value) || Number(value) > 65535) usage(`--port needs a port number from 0 to 65535, not ${JSON.stringify(value)}`);
             port = Number(value);
         } else if (args[i] === '--mount' || args[i] === '--file') {
+            const flag = args[i];
             const value = args[++i] ?? '';
             const at = value.indexOf('=');
-            if (at < 1 || at === value.length - 1) usage(`${args[i]} needs /PATH=${args[i] === '--mount' ? 'DIR' : 'FILE'}, not ${JSON.stringify(value)}`);
-            (args[i] === '--mount' ? mounts : files)[value.slice(0, at)] = value.slice(at + 1);
+            if (at < 1 || at === value.length - 1) usage(`${flag} needs /PATH=${flag === '--mount' ? 'DIR' : 'FILE'}, not ${JSON.stringify(value)}`);
+            (flag === '--mount' ? mounts : files)[value.slice(0, at)] = value.slice(at + 1);
         } else {
             usage(`unknown argument ${args[i]}`);
         }
