@@ -1,29 +1,38 @@
 // embed.js: the page script of embed.html, the bare widget for iframes. It reads the query string
-// (docs/embedding.md lists every parameter) and puts one <attunement-sim> on the page, or says
-// plainly what is missing. In a frame it also talks to the parent window: the page's height, and
-// the element's events, as versioned messages `{ source: "attunement", version, type, … }`.
-// Invariants: a message goes only to a parent origin the host allowed (`parent-origin`, else this
-// page's own origin), never to "*"; a message is heeded only from the parent window at an allowed
-// origin; the save string leaves only with `include-save`.
+// (docs/embedding.md lists every parameter) and the site's settings (site-config.js), and puts
+// one <attunement-sim> on the page, or says plainly what is missing. In a frame it also talks to
+// the parent window: the page's height, and the element's events, as versioned messages
+// `{ source: "attunement", version, type, … }`.
+// Invariants: the address chooses the scenario, the mode and the seed, and how this frame talks
+// to the page that frames it; where help points comes from the site's settings only, and a
+// cmi5 launch reports only to a record store whose origin (and its fetch URL's) the site allows,
+// else it is refused with a notice and nothing is sent. A message goes only to a parent origin the
+// host allowed (`parent-origin`, else this page's own origin), never to "*"; a message is heeded
+// only from the parent window at an allowed origin; the save string leaves only with
+// `include-save`.
 import './attunement-sim.js';
+import { originOf, siteConfig, warnIgnored } from './site-config.js';
 
 const main = document.getElementById('main');
 const params = new URLSearchParams(location.search);
 const id = params.get('scenario') || '';
 
-// Copied onto the element as they are; lms/xapi.js reads the xapi-* ones (docs/xapi.md).
-const PASS = ['seed', 'help-href', 'help-text', 'xapi-endpoint', 'xapi-auth', 'xapi-fetch', 'xapi-actor', 'xapi-activity', 'xapi-registration'];
-// cmi5 launch parameters and the attributes they stand for; an explicit xapi-* one wins.
+// cmi5 launch parameters and the attributes they stand for (lms/xapi.js reads them: docs/xapi.md).
 const CMI5 = { endpoint: 'xapi-endpoint', fetch: 'xapi-fetch', actor: 'xapi-actor', activityId: 'xapi-activity', registration: 'xapi-registration' };
 const EVENTS = ['start', 'resume', 'choice', 'complete', 'skip'];
 
+warnIgnored(params, 'embed.html');
 if (/^[A-Za-z0-9_-]+$/.test(id)) {
+    const config = await siteConfig();
     const element = document.createElement('attunement-sim');
     element.setAttribute('src', `scenarios/${id}.json`);
     element.setAttribute('mode', params.get('mode') || 'practice');
-    for (const [from, to] of Object.entries(CMI5)) if (params.has(from)) element.setAttribute(to, params.get(from));
-    for (const name of PASS) if (params.has(name)) element.setAttribute(name, params.get(name));
+    if (params.has('seed')) element.setAttribute('seed', params.get('seed'));
+    if (config.help.href) element.setAttribute('help-href', config.help.href);
+    if (config.help.text) element.setAttribute('help-text', config.help.text);
     if (params.has('no-save')) element.setAttribute('no-save', '');
+    const refused = params.has('endpoint') ? launch(element, config.xapi.allowedOrigins) : null;
+    if (refused) main.append(notice(refused));
     if (window.parent !== window) talk(element);
     main.append(element);
 } else {
@@ -32,6 +41,30 @@ if (/^[A-Za-z0-9_-]+$/.test(id)) {
     p.setAttribute('role', 'alert');
     p.textContent = 'No scenario to show: this page needs ?scenario=ID, where ID is a scenario of the library, for example ?scenario=first-meeting&mode=practice.';
     main.append(p);
+}
+
+// A cmi5 launch: its parameters become the element's xapi-* attributes when the site allows the
+// record store's origin and, with a fetch URL, that URL's origin too. Returns null when they do,
+// else the origin that is not allowed (or the address that is not a web address), and sets nothing.
+function launch(element, allowed) {
+    for (const name of ['endpoint', 'fetch']) {
+        if (!params.has(name)) continue;
+        const origin = originOf(params.get(name));
+        if (!origin || !allowed.includes(origin)) {
+            console.warn(`attunement: this cmi5 launch is refused, so nothing is reported: its ${name} ${JSON.stringify(params.get(name))} is ${origin ? `on ${origin}, which` : 'not an http(s) address, and'} is not among the record stores the site allows (xapi.allowedOrigins in attunement.config.json)`);
+            return origin || params.get(name);
+        }
+    }
+    for (const [from, to] of Object.entries(CMI5)) if (params.has(from)) element.setAttribute(to, params.get(from));
+    return null;
+}
+
+function notice(where) {
+    const p = document.createElement('p');
+    p.className = 'att-page-notice';
+    p.setAttribute('role', 'alert');
+    p.textContent = `This activity was opened with a request to record your progress at ${where}, which this site does not allow, so nothing you do here is recorded or sent anywhere. You can still practise. If your course expects a record of this activity, tell whoever runs the course.`;
+    return p;
 }
 
 // The allowed parent origins: those of `parent-origin` (repeated, or a list split by commas or

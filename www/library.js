@@ -1,7 +1,10 @@
 // library.js: the page script of index.html. Without ?scenario it lists the library from
 // scenarios/index.json (title, peer, minutes, summary, content notes, practice and assessment
 // links); with ?scenario=ID&mode=… it shows that scenario's <attunement-sim> and a way back.
+// The address chooses the scenario, the mode and the seed only: where "Get help now" points is
+// the site's setting (site-config.js), never a link's.
 import './attunement-sim.js';
+import { siteConfig, warnIgnored } from './site-config.js';
 
 const main = document.getElementById('main');
 const params = new URLSearchParams(location.search);
@@ -18,13 +21,15 @@ function h(tag, props = {}, ...kids) {
     return el;
 }
 
-function player() {
+async function player() {
+    warnIgnored(params, 'index.html');
+    const config = await siteConfig();
     const element = document.createElement('attunement-sim');
     element.setAttribute('src', `scenarios/${id}.json`);
     element.setAttribute('mode', params.get('mode') || 'practice');
-    for (const name of ['seed', 'help-href', 'help-text']) {
-        if (params.has(name)) element.setAttribute(name, params.get(name));
-    }
+    if (params.has('seed')) element.setAttribute('seed', params.get('seed'));
+    if (config.help.href) element.setAttribute('help-href', config.help.href);
+    if (config.help.text) element.setAttribute('help-text', config.help.text);
     // Skipping a scenario (its content note) returns to the library.
     element.addEventListener('attunement-skip', () => location.assign('index.html'));
     main.replaceChildren(

@@ -1,6 +1,7 @@
 // Embedding: the iframe embed (embed.html) on a course page of another origin, the host helper
 // (www/embed-host.js), the one-line embed (module script + element), the query parameters that
-// reach the element, and the snippets of docs/embedding.md, run as they are written there.
+// reach the element (and those that do not: the site configuration, attunement.config.json, is
+// a temporary file here), and the snippets of docs/embedding.md, run as they are written there.
 //
 // Three origins: the usual test server is the widget's host (www/ at http://127.0.0.1:W); a
 // small server started here is the course site (http://127.0.0.1:C), whose pages allow frames,
@@ -16,8 +17,9 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { MIME } from './server.mjs';
 import {
@@ -40,9 +42,14 @@ const FIELDS = {
     skip: [],
 };
 
-let env, course, stranger, courseEnv;
+let env, course, stranger, courseEnv, configDir, configFile;
+/// The widget site's attunement.config.json.
+const siteConfig = value => writeFileSync(configFile, JSON.stringify(value));
 before(async () => {
-    env = await startEnv();
+    configDir = mkdtempSync(path.join(os.tmpdir(), 'attunement-embed-'));
+    configFile = path.join(configDir, 'attunement.config.json');
+    siteConfig({});
+    env = await startEnv({ files: { '/attunement.config.json': configFile } });
     const csp = () =>
         "default-src 'self'; " +
         `script-src 'self' ${env.url} 'wasm-unsafe-eval'; style-src 'self' ${env.url}; ` +
@@ -58,6 +65,7 @@ after(async () => {
     await course?.close();
     await stranger?.close();
     await env?.close();
+    if (configDir) rmSync(configDir, { recursive: true, force: true });
 });
 
 // ---------------------------------------------------------------- the iframe embed
@@ -302,10 +310,14 @@ async function attributesAtAttach(query) {
     return attributes;
 }
 
-test('embed.html passes its query parameters to the element: the widget\'s own, xapi-*, and cmi5 launch parameters', async () => {
+test('embed.html passes the scenario, mode, seed and no-save from its address, the site\'s help resource, and a cmi5 launch the site allows', async () => {
+    siteConfig({
+        help: { href: 'https://help.example.org/', text: 'Call the duty line.' },
+        xapi: { allowedOrigins: ['https://lrs.example.edu', 'https://lms.example.edu'] },
+    });
     const actor = JSON.stringify({ objectType: 'Agent', account: { homePage: 'https://lms.example.edu', name: 'learner-7' } });
     const cmi5 = new URLSearchParams({
-        scenario: 'first-meeting', mode: 'assessment', seed: '7', 'help-href': 'https://help.example.org/', 'help-text': 'Call the duty line.',
+        scenario: 'first-meeting', mode: 'assessment', seed: '7', 'help-href': 'https://phish.example/', 'help-text': 'Call us instead.',
         endpoint: 'https://lrs.example.edu/xapi/', fetch: 'https://lms.example.edu/cmi5/fetch?k=1', actor,
         registration: '5b7e0f5c-6a47-4b1e-9d4e-2f0f3b1c9a10', activityId: 'https://courses.example.edu/activities/first-meeting',
     });
@@ -321,18 +333,21 @@ test('embed.html passes its query parameters to the element: the widget\'s own, 
         'xapi-actor': actor,
         'xapi-activity': 'https://courses.example.edu/activities/first-meeting',
         'xapi-registration': '5b7e0f5c-6a47-4b1e-9d4e-2f0f3b1c9a10',
-    }, 'cmi5 launch parameters become xapi-* attributes; the widget\'s own parameters pass as they are');
+    }, 'cmi5 launch parameters become xapi-* attributes; the help resource is the site\'s, not the address\'s');
 
+    // xapi-* parameters in the address are not attributes of the page's author: they are ignored.
     const both = new URLSearchParams({
-        scenario: 'first-meeting', endpoint: 'https://cmi5.example.edu/xapi/', 'xapi-endpoint': 'https://lrs.example.org/xapi/',
+        scenario: 'first-meeting', endpoint: 'https://lrs.example.edu/xapi/', 'xapi-endpoint': 'https://lrs.example.org/xapi/',
         'xapi-auth': 'Basic bGVhcm5lcjpzZWNyZXQxMjM=', 'xapi-actor': 'mailto:learner@example.org', 'xapi-activity': 'https://example.org/a/1',
     });
-    const attributes = await attributesAtAttach(String(both));
-    assert.equal(attributes['xapi-endpoint'], 'https://lrs.example.org/xapi/', 'an explicit xapi-endpoint wins over cmi5\'s endpoint');
-    assert.equal(attributes['xapi-auth'], 'Basic bGVhcm5lcjpzZWNyZXQxMjM=', 'xapi-auth passes as it is');
-    assert.equal(attributes['xapi-actor'], 'mailto:learner@example.org', 'xapi-actor passes as it is');
-    assert.equal(attributes['xapi-activity'], 'https://example.org/a/1', 'xapi-activity passes as it is');
-    assert.equal(attributes.mode, 'practice', 'the mode defaults to practice');
+    assert.deepEqual(await attributesAtAttach(String(both)), {
+        src: 'scenarios/first-meeting.json',
+        mode: 'practice',
+        'help-href': 'https://help.example.org/',
+        'help-text': 'Call the duty line.',
+        'xapi-endpoint': 'https://lrs.example.edu/xapi/',
+    }, 'only the cmi5 endpoint; the mode defaults to practice');
+    siteConfig({});
 });
 
 // ---------------------------------------------------------------- docs/embedding.md

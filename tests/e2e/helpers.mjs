@@ -56,10 +56,12 @@ export function assertBuilt() {
 
 /// Starts the server and the browser for one test file. Call from `before`,
 /// and `env.close()` from `after`. `mounts` adds folders to the server
-/// (such as an author's folder at /author).
-export async function startEnv({ mounts = {} } = {}) {
+/// (such as an author's folder at /author), `files` single files (such as a
+/// site configuration at /attunement.config.json), and `csp` replaces the
+/// strict policy (for a deployment that allows a record store).
+export async function startEnv({ mounts = {}, files = {}, csp } = {}) {
     assertBuilt();
-    const server = await startServer({ mounts });
+    const server = await startServer({ mounts, files, csp });
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     return {
         url: server.url,

@@ -1,5 +1,8 @@
 // The browser tests' server: scripts/server.mjs with www/ at / and the
-// test-only scenarios and pages of tests/e2e/fixtures/ at /fixtures/.
+// test-only scenarios and pages of tests/e2e/fixtures/ at /fixtures/. A test
+// that needs a site configuration passes `files` (for example
+// { '/attunement.config.json': a temporary file it writes }), which the
+// server reads afresh on every request, so www/ keeps the shipped example.
 //
 //   node tests/e2e/server.mjs        serve on a free port and print the URL
 
@@ -15,8 +18,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const WWW = process.env.ATTUNEMENT_E2E_WWW ? path.resolve(process.env.ATTUNEMENT_E2E_WWW) : path.join(REPO, 'www');
 export const FIXTURES = path.join(here, 'fixtures');
 
-export function startServer({ www = WWW, fixtures = FIXTURES, mounts = {} } = {}) {
-    return start({ www, mounts: { '/fixtures': fixtures, ...mounts } });
+export function startServer({ www = WWW, fixtures = FIXTURES, mounts = {}, files = {}, csp } = {}) {
+    return start({ www, mounts: { '/fixtures': fixtures, ...mounts }, files, csp });
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -3,7 +3,10 @@
 // `bash scripts/install.sh lrs` makes. The tests play the scenario in Chromium, read the
 // statements back from the store (GET ?registration=…) and from its file (fs_lrs.jsonl, to
 // count every stored copy), stop and restart the store mid-session, and check that nothing
-// leaves the page when no endpoint is configured.
+// leaves the page when no endpoint is configured. The pages are opened as an LMS launches them:
+// embed.html with cmi5 launch parameters (the store's endpoint, a one-time fetch URL for the
+// credentials, the actor), which the site allows through its attunement.config.json (a
+// temporary file here).
 //
 // The page is served through a small proxy in front of the usual test server that adds
 // `connect-src 'self' <the store's origin>` to the strict CSP: the store is on another
@@ -16,7 +19,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,22 +42,31 @@ const PASSING = ['breakthrough', 'connected', 'referred'];
 // expects (401 with wrong credentials, 409 for a statement the store already has).
 const REFUSED = /Failed to load resource: net::ERR_CONNECTION_REFUSED/;
 
-let env, proxy, lrs, dataDir;
+let env, proxy, lrs, dataDir, configDir, configFile;
 
 before(async () => {
     assert.ok(existsSync(PYTHON), `no learning record store at .tools/lrs: run \`bash scripts/install.sh lrs\` first`);
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'attunement-lrs-'));
-    env = await startEnv();
+    configDir = mkdtempSync(path.join(os.tmpdir(), 'attunement-site-'));
+    configFile = path.join(configDir, 'attunement.config.json');
+    env = await startEnv({ files: { '/attunement.config.json': configFile } });
     proxy = await startCspProxy(env.url, () => (lrs ? `http://127.0.0.1:${lrs.port}` : ''));
     lrs = await startLrs({ port: 0 });
+    allowStores();
 });
 
 after(async () => {
     await lrs?.stop();
     await proxy?.close();
     await env?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    for (const dir of [dataDir, configDir]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
+
+/// The site's configuration: a cmi5 launch may name these origins (by default the store's, and
+/// the page's own, where the LMS's fetch URL is).
+function allowStores(origins = [new URL(lrs.endpoint).origin, new URL(proxy.url).origin]) {
+    writeFileSync(configFile, JSON.stringify({ xapi: { allowedOrigins: origins } }));
+}
 
 // ---------------------------------------------------------------- the tests
 
@@ -209,9 +221,8 @@ test('a store that goes away loses nothing; a reload resends without duplicates'
 test('wrong credentials keep the statements queued; the right ones deliver them', async () => {
     const mode = 'practice';
     const play = enginePlay({ auto: 'best', seed: 3, mode });
-    const bad = `Basic ${Buffer.from(`${USER}:wrong-password`).toString('base64')}`;
     const warnings = [];
-    const p = await openXapiPage({ mode, seed: 3, auth: bad }, {
+    const p = await openXapiPage({ mode, seed: 3, token: 'wrong' }, {
         allow: [/status of 401/],
         init: page => page.on('console', m => m.type() === 'warning' && warnings.push(m.text())),
     });
@@ -226,7 +237,7 @@ test('wrong credentials keep the statements queued; the right ones deliver them'
     await eventually(async () =>
         assert.equal(warnings.filter(w => w.includes('refused the credentials')).length, 1, `one warning about the credentials; warnings: ${JSON.stringify(warnings)}`));
 
-    // The host fixes the credentials: the same browser sends the queue with the new ones.
+    // The LMS launches again with good credentials: the same browser sends the queue with them.
     await page.goto(`${proxy.url}/embed.html?${query({ mode, seed: 3 })}`);
     await visible(ui(page).choices, 'the choices, after the fix');
     const statements = await eventually(async () => {
@@ -290,8 +301,7 @@ test('cmi5-style launch: a one-time fetch token, the LMS\'s registration and act
     const play = enginePlay({ auto: 'best', seed: 6, mode });
     const registration = crypto.randomUUID();
     const activityId = 'https://lms.example/courses/7/units/attunement';
-    const launch = `${query({ mode, seed: 6, auth: null })}&${new URLSearchParams({ fetch: '/cmi5/fetch?launch=42', registration, activityId })}`;
-    proxy.fetchCalls = 0;
+    const launch = `${query({ mode, seed: 6, token: null })}&${new URLSearchParams({ fetch: '/cmi5/fetch?launch=cmi5-test', registration, activityId })}`;
     const p = await openPage({ ...env, url: proxy.url }, `/embed.html?${launch}`);
     const { page } = p;
     await start(page);
@@ -312,17 +322,63 @@ test('cmi5-style launch: a one-time fetch token, the LMS\'s registration and act
         assert.equal(s.context.extensions[EXT('attempt')], attempt, 'the attempt id travels as an extension');
         assert.ok(s.object.id === activityId || s.object.id.startsWith(`${activityId}/nodes/`), `object ${s.object.id} is the launch's activity or one of its nodes`);
     }
-    assert.equal(proxy.fetchCalls, 1, 'the one-time fetch URL is used once, across the reload');
+    assert.equal(proxy.fetches.filter(id => id === 'cmi5-test').length, 1, 'the one-time fetch URL is used once, across the reload');
     await eventually(async () => assert.deepEqual(await queued(page), []));
     await p.close();
 });
 
+test('a cmi5 launch reports only to a store the site allows; another is refused with a notice', async () => {
+    const mode = 'practice';
+    const play = enginePlay({ auto: 'best', seed: 7, mode });
+    const cases = [
+        // The site allows another store (and the page's own origin, where the fetch URL is).
+        { allowed: ['https://lrs.example.edu', new URL(proxy.url).origin], reports: false },
+        { allowed: undefined, reports: true },
+    ];
+    for (const { allowed, reports } of cases) {
+        allowStores(allowed);
+        const registration = crypto.randomUUID();
+        const toStore = [];
+        const p = await openPage({ ...env, url: proxy.url }, `/embed.html?${query({ mode, seed: 7 })}&registration=${registration}`, {
+            init: page => page.on('request', r => r.url().startsWith(lrs.endpoint) && toStore.push(r.url())),
+        });
+        const { page } = p;
+        const notice = page.getByRole('alert').filter({ hasText: 'does not allow' });
+        await start(page);
+        await playTurns(page, play.turns.slice(0, 2));
+        const attempt = await attemptOf(page, mode);
+        if (reports) {
+            assert.equal(await notice.count(), 0, 'no notice for an allowed store');
+            const statements = await eventually(async () => {
+                const got = await lrsStatements(registration);
+                assert.equal(got.length, 3, `initialized and two answered; the store holds ${describe(got)}`);
+                return got;
+            });
+            assert.deepEqual(statements.map(s => s.id).sort(), ids(attempt, [['initialized', 0], ['answered', 1], ['answered', 2]]).sort());
+        } else {
+            await visible(notice, 'the notice that the launch is refused');
+            assert.match(await notice.textContent(), new RegExp(`record your progress at ${new URL(lrs.endpoint).origin}, which this site does not allow`));
+            await page.reload();
+            await visible(ui(page).choices, 'the choices, after a reload');
+            assert.deepEqual(toStore, [], 'no request reaches the store');
+            assert.deepEqual(await lrsStatements(registration), [], 'the store has nothing of this launch');
+            assert.deepEqual(await queued(page), [], 'nothing is queued for it');
+        }
+        await p.close();
+    }
+    allowStores();
+});
+
 // ---------------------------------------------------------------- pages
 
-function query({ mode, seed, auth = AUTH, actor = ACTOR, endpoint = lrs.endpoint }) {
+let launches = 0;
+
+/// A cmi5 launch of embed.html: the store's endpoint, a one-time fetch URL of its own (with
+/// `token: 'wrong'`, one that hands out a wrong password; with null, none) and the actor.
+function query({ mode, seed, token = 'good', actor = ACTOR, endpoint = lrs.endpoint }) {
     const q = new URLSearchParams({ scenario: 'first-meeting', mode, seed: String(seed) });
     if (endpoint) q.set('endpoint', endpoint);
-    if (auth) q.set('xapi-auth', auth);
+    if (token) q.set('fetch', `/cmi5/fetch?launch=${++launches}${token === 'wrong' ? '&wrong' : ''}`);
     if (actor) q.set('actor', actor);
     return q.toString();
 }
@@ -427,15 +483,20 @@ function startLrs({ port }) {
 }
 
 /// A proxy in front of the test server that widens the CSP's connect-src to the store. It
-/// also plays the LMS's cmi5 fetch URL (POST /cmi5/fetch): an auth token the first time,
-/// an error after that, as cmi5 has it; `fetchCalls` counts the calls.
+/// also plays the LMS's cmi5 fetch URL (POST /cmi5/fetch?launch=ID, with `&wrong` for a wrong
+/// password): an auth token the first time for each ID, an error after that, as cmi5 has it;
+/// `fetches` lists the IDs of every call.
 function startCspProxy(target, storeOrigin) {
-    const proxy = { fetchCalls: 0 };
+    const proxy = { fetches: [] };
     const server = http.createServer((req, res) => {
         if (req.method === 'POST' && req.url.startsWith('/cmi5/fetch')) {
-            proxy.fetchCalls++;
-            const body = proxy.fetchCalls === 1
-                ? { 'auth-token': Buffer.from(`${USER}:${PASSWORD}`).toString('base64') }
+            const url = new URL(req.url, 'http://proxy');
+            const id = url.searchParams.get('launch');
+            const first = !proxy.fetches.includes(id);
+            proxy.fetches.push(id);
+            const password = url.searchParams.has('wrong') ? 'wrong-password' : PASSWORD;
+            const body = first
+                ? { 'auth-token': Buffer.from(`${USER}:${password}`).toString('base64') }
                 : { 'error-code': '1', 'error-text': 'this fetch URL was already used' };
             res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
             res.end(JSON.stringify(body));
