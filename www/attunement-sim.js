@@ -24,6 +24,24 @@ function engine(kind) {
     .catch(e => { delete engines[kind]; throw e; }));
 }
 
+// The reporter modules (lms/*.js), shared by every widget of the page as the engines are. A
+// failed import is forgotten, so that the next try fetches the module again; from the second
+// try on its URL carries `?retry=N`, because a browser may keep a failed module fetch for the
+// life of the page and answer a repeated import of the same URL with the same failure.
+const reporters = {};
+const reporterFailures = {};
+function reporter(path) {
+  const failures = reporterFailures[path] || 0;
+  return (reporters[path] ||= import(new URL(failures ? `${path}?retry=${failures}` : path, import.meta.url).href)
+    .catch(e => {
+      delete reporters[path];
+      reporterFailures[path] = failures + 1;
+      throw e;
+    }));
+}
+// The events a reporter missed while it could not be loaded, kept for it, at most this many.
+const MAX_MISSED = 1000;
+
 function addStyles() {
   const href = new URL('./attunement.css', import.meta.url).href;
   if ([...document.querySelectorAll('link[rel=stylesheet]')].some(l => l.href === href)) return;
@@ -206,8 +224,9 @@ class AttunementSim extends HTMLElement {
       this._modeTag.textContent = mode === 'practice' ? 'Practice' : 'Assessment';
       this._modeTag.hidden = false;
       // Course-site reporting (xAPI, SCORM) attaches before any save is read: SCORM keeps
-      // the save in the LMS instead of localStorage.
-      await (this._lms ||= this._attachLms());
+      // the save in the LMS instead of localStorage. A reporter that cannot be loaded does not
+      // stop the learner: it is tried again at the next event (_emit).
+      await this._attachLms();
       if (token !== this._token) return;
       let shown = false;
       const saved = this._carry || this._store('get');
@@ -362,19 +381,67 @@ class AttunementSim extends HTMLElement {
     } catch { return null; }
   }
 
+  // A learner's event, heard by the host and by the reporters; a reporter not loaded yet keeps
+  // it, and is tried again.
   _emit(type, extra) {
+    const detail = this._dispatch(type, extra);
+    for (const r of this._reporting || []) {
+      if (r.state === 'attached') continue;
+      if (r.missed.length < MAX_MISSED) r.missed.push({ type, detail });
+      if (r.state === 'missing') this._attachOne(r);
+    }
+  }
+
+  _dispatch(type, extra) {
     const i = this._info;
     const detail = { version: EVENT_VERSION, type, scenario: { id: i.id, title: i.title, hash: i.hash, language: i.language }, mode: this._mode, attempt: this._attempt?.id ?? null, started: this._attempt?.started ?? null, ...extra };
     this.dispatchEvent(new CustomEvent(`attunement-${type}`, { bubbles: true, composed: true, detail }));
+    return detail;
   }
 
   // Loads the reporters the host asked for: `scorm` (the SCORM runtime of a package) and
-  // `xapi-endpoint` (a learning record store). Each module's attach(element) returns when ready.
+  // `xapi-endpoint` (a learning record store), once per element. Each module's
+  // attach(element, missed) returns when ready; `missed` are the events it was not there for.
+  // Resolves when every reporter is attached or has failed; never rejects.
   _attachLms() {
-    const wanted = [];
-    if (this.hasAttribute('scorm')) wanted.push('./lms/scorm.js');
-    if (this.getAttribute('xapi-endpoint')) wanted.push('./lms/xapi.js');
-    return Promise.all(wanted.map(path => import(new URL(path, import.meta.url).href).then(m => m.attach(this))));
+    if (!this._reporting) {
+      const wanted = [];
+      if (this.hasAttribute('scorm')) wanted.push('lms/scorm.js');
+      if (this.getAttribute('xapi-endpoint')) wanted.push('lms/xapi.js');
+      this._reporting = wanted.map(path => ({ path, state: 'missing', missed: [], loading: null }));
+    }
+    return Promise.all(this._reporting.map(r => this._attachOne(r)));
+  }
+
+  // One reporter: 'missing' (not loaded, or its import failed), 'loading', 'attached' or
+  // 'broken' (it loaded, but its attach threw: trying again could attach it twice).
+  _attachOne(r) {
+    if (r.state !== 'missing') return r.loading;
+    r.state = 'loading';
+    return (r.loading = (async () => {
+      let m;
+      try {
+        m = await reporter(r.path);
+      } catch (e) {
+        r.state = 'missing';
+        this._reportingError(r.path, `it could not be loaded (${message(e)}); it is tried again at the learner's next step`);
+        return;
+      }
+      r.state = 'attached';
+      try {
+        await m.attach(this, r.missed.splice(0));
+      } catch (e) {
+        r.state = 'broken';
+        this._reportingError(r.path, `it could not start (${message(e)})`);
+      }
+    })());
+  }
+
+  // Tells the host page that reporting is not working: a console warning and an
+  // `attunement-reporting-error` event (docs/embedding.md). The learner sees nothing of it.
+  _reportingError(module, why) {
+    console.warn(`attunement: no reports are sent through ${module} for now: ${why}`);
+    this._dispatch('reporting-error', { module, message: why });
   }
 
   _skip() {

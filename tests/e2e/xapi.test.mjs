@@ -369,6 +369,59 @@ test('a cmi5 launch reports only to a store the site allows; another is refused 
     allowStores();
 });
 
+test('a reporter module that fails to load is tried again at the next step, and the host hears of it', async () => {
+    const mode = 'practice';
+    const play = enginePlay({ auto: 'best', seed: 8, mode });
+    const registration = crypto.randomUUID();
+    const loads = [];
+    const warnings = [];
+    const p = await openPage({ ...env, url: proxy.url }, `/embed.html?${query({ mode, seed: 8 })}&registration=${registration}`, {
+        allow: [/Failed to load resource: the server responded with a status of 500/],
+        init: async page => {
+            page.on('console', m => m.type() === 'warning' && warnings.push(m.text()));
+            // The first request for the reporter fails, as a flaky network or server might.
+            await page.route(/\/lms\/xapi\.js(\?.*)?$/, route => {
+                loads.push(route.request().url());
+                return loads.length === 1
+                    ? route.fulfill({ status: 500, contentType: 'text/plain', body: 'the server had a moment' })
+                    : route.continue();
+            });
+            await page.addInitScript(() => {
+                window.reportingErrors = [];
+                document.addEventListener('attunement-reporting-error', e => window.reportingErrors.push({ target: e.target.localName, detail: e.detail }));
+            });
+        },
+    });
+    const { page } = p;
+    const errors = await eventually(async () => {
+        const got = await page.evaluate(() => window.reportingErrors);
+        assert.equal(got.length, 1, 'one attunement-reporting-error event for the failed load');
+        return got;
+    });
+    assert.equal(errors[0].target, 'attunement-sim', 'the event comes from the element');
+    const { detail } = errors[0];
+    assert.equal(detail.type, 'reporting-error');
+    assert.equal(detail.version, 1);
+    assert.equal(detail.module, 'lms/xapi.js');
+    assert.equal(detail.scenario.id, 'first-meeting');
+    assert.match(detail.message, /^it could not be loaded \(.+\); it is tried again at the learner's next step$/);
+    assert.ok(warnings.some(w => w.startsWith('attunement: no reports are sent through lms/xapi.js for now: it could not be loaded')), `a console warning: ${JSON.stringify(warnings)}`);
+    assert.equal(await ui(page).alert.count(), 0, 'the learner sees no error: the widget plays');
+
+    await start(page);
+    await playTurns(page, play.turns.slice(0, 2));
+    const attempt = await attemptOf(page, mode);
+    const statements = await eventually(async () => {
+        const got = await lrsStatements(registration);
+        assert.equal(got.length, 3, `initialized (from before the module loaded) and two answered; the store holds ${describe(got)}`);
+        return got;
+    });
+    assert.deepEqual(statements.map(s => s.id).sort(), ids(attempt, [['initialized', 0], ['answered', 1], ['answered', 2]]).sort());
+    assert.equal(loads.length, 2, `the module was requested again once, and only once: ${loads.join(', ')}`);
+    assert.equal((await page.evaluate(() => window.reportingErrors)).length, 1, 'no further error once it loaded');
+    await p.close();
+});
+
 // ---------------------------------------------------------------- pages
 
 let launches = 0;

@@ -43,14 +43,19 @@ const warned = new Set();
 let connection; // one LMS session per page, whatever the number of widgets
 
 /// Connects the element to the LMS, if there is one; resolves once its save can be read.
-export async function attach(element) {
+/// `missed` are the events ({ type, detail }) the element dispatched before this module could
+/// be loaded; they are reported first.
+export async function attach(element, missed = []) {
     if (connection === undefined) connection = connect(element.getAttribute('scorm'));
     if (!connection) return;
     const lms = connection;
     element.store = lms.store;
-    element.addEventListener('attunement-start', () => lms.progress());
-    element.addEventListener('attunement-choice', e => { if (!e.detail.ended) lms.progress(); });
-    element.addEventListener('attunement-complete', e => lms.complete(e.detail));
+    const report = (type, detail) => {
+        if (type === 'start' || (type === 'choice' && !detail.ended)) lms.progress();
+        else if (type === 'complete') lms.complete(detail);
+    };
+    for (const { type, detail } of missed) report(type, detail);
+    for (const type of ['start', 'choice', 'complete']) element.addEventListener(`attunement-${type}`, e => report(type, e.detail));
 }
 
 function warn(text) {

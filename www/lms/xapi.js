@@ -26,9 +26,10 @@ const RETRY_FIRST_MS = 1000;
 const RETRY_MAX_MS = 60_000;
 const FORGET_ATTEMPTS_AFTER_MS = 180 * 24 * 3600 * 1000;
 
-/// Called by the element (through `_attachLms`) once, before it reads any save. Returns at
-/// once: no network here.
-export async function attach(element) {
+/// Called by the element (through `_attachLms`) once, before it reads any save, or later when
+/// the module could not be loaded at first; `missed` are the events ({ type, detail }) it
+/// dispatched meanwhile, recorded first. Returns at once: no network here.
+export async function attach(element, missed = []) {
   const config = readConfig(element);
   if (!config.endpoint) return;
   const persistent = !element.hasAttribute('no-save');
@@ -38,14 +39,18 @@ export async function attach(element) {
     console.warn(`attunement xapi: no statements are recorded: ${config.problem}`);
   } else {
     const recorder = new Recorder(config, outbox);
-    for (const type of ['start', 'resume', 'choice', 'complete']) {
+    const types = ['start', 'resume', 'choice', 'complete'];
+    const record = (type, detail) => {
+      try {
+        recorder.record(type, detail);
+      } catch (error) {
+        console.warn(`attunement xapi: could not record the ${type} event: ${error?.message ?? error}`);
+      }
+    };
+    for (const { type, detail } of missed) if (types.includes(type)) record(type, detail);
+    for (const type of types) {
       element.addEventListener(`attunement-${type}`, event => {
-        if (event.target !== element) return;
-        try {
-          recorder.record(type, event.detail);
-        } catch (error) {
-          console.warn(`attunement xapi: could not record the ${type} event: ${error?.message ?? error}`);
-        }
+        if (event.target === element) record(type, event.detail);
       });
     }
   }
