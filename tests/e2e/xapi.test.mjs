@@ -6,7 +6,8 @@
 // leaves the page when no endpoint is configured. The pages are opened as an LMS launches them:
 // embed.html with cmi5 launch parameters (the store's endpoint, a one-time fetch URL for the
 // credentials, the actor), which the site allows through its attunement.config.json (a
-// temporary file here).
+// temporary file here); a few tests use the one-line embed, whose attributes the page author
+// writes (tests/e2e/fixtures/host.html).
 //
 // The page is served through a small proxy in front of the usual test server that adds
 // `connect-src 'self' <the store's origin>` to the strict CSP: the store is on another
@@ -43,6 +44,8 @@ const PASSING = ['breakthrough', 'connected', 'referred'];
 const REFUSED = /Failed to load resource: net::ERR_CONNECTION_REFUSED/;
 
 let env, proxy, lrs, dataDir, configDir, configFile;
+// Origins besides the store's that the pages' CSP lets them connect to (a test's own servers).
+const connectTo = new Set();
 
 before(async () => {
     assert.ok(existsSync(PYTHON), `no learning record store at .tools/lrs: run \`bash scripts/install.sh lrs\` first`);
@@ -50,7 +53,7 @@ before(async () => {
     configDir = mkdtempSync(path.join(os.tmpdir(), 'attunement-site-'));
     configFile = path.join(configDir, 'attunement.config.json');
     env = await startEnv({ files: { '/attunement.config.json': configFile } });
-    proxy = await startCspProxy(env.url, () => (lrs ? `http://127.0.0.1:${lrs.port}` : ''));
+    proxy = await startCspProxy(env.url, () => [lrs ? `http://127.0.0.1:${lrs.port}` : '', ...connectTo].join(' '));
     lrs = await startLrs({ port: 0 });
     allowStores();
 });
@@ -422,6 +425,58 @@ test('a reporter module that fails to load is tried again at the next step, and 
     await p.close();
 });
 
+test('a store that never answers holds nothing up: requests time out, and other tabs\' statements get through', async () => {
+    // The one-line embed, whose author sets a short timeout (xapi-timeout, in seconds), on a
+    // store behind a switch: while it hangs, requests are accepted and never answered.
+    const store = await startSwitch(lrs.endpoint);
+    connectTo.add(store.origin);
+    const attributes = mode => new URLSearchParams({
+        src: '/scenarios/first-meeting.json', mode, seed: '9',
+        'xapi-endpoint': `${store.origin}/xAPI/`, 'xapi-auth': AUTH, 'xapi-actor': ACTOR, 'xapi-timeout': '1',
+    });
+    const warnings = [];
+    const p = await openPage({ ...env, url: proxy.url }, `/fixtures/host.html?${attributes('practice')}`, {
+        allow: [/net::ERR_/],
+        init: page => page.on('console', m => m.type() === 'warning' && warnings.push(m.text())),
+    });
+    const { page, context } = p;
+    const practice = enginePlay({ auto: 'best', seed: 9, mode: 'practice' });
+    await start(page);
+    await playTurns(page, practice.turns.slice(0, 1));
+    await eventually(() => assert.ok(store.held.length >= 1, 'a request reached the hanging store and waits'));
+
+    // A second tab of the same browser, on the same store: it shares the outbox and the lock.
+    const other = await context.newPage();
+    other.on('console', m => m.type() === 'warning' && warnings.push(m.text()));
+    await other.goto(`${proxy.url}/fixtures/host.html?${attributes('assessment')}`);
+    const assessment = enginePlay({ auto: 'best', seed: 9, mode: 'assessment' });
+    await start(other);
+    await playTurns(other, assessment.turns.slice(0, 1));
+
+    // The store answers again; the requests it holds are never answered. Both tabs' statements
+    // arrive all the same.
+    store.answer();
+    const first = await attemptOf(page, 'practice');
+    const second = await attemptOf(other, 'assessment');
+    for (const [attempt, tab] of [[first, 'the first tab'], [second, 'the second tab']]) {
+        const statements = await eventually(async () => {
+            const got = await lrsStatements(attempt);
+            assert.equal(got.length, 2, `${tab}: initialized and answered 1; the store holds ${describe(got)}`);
+            return got;
+        }, { timeout: 60_000 });
+        assert.deepEqual(statements.map(s => s.id).sort(), ids(attempt, [['initialized', 0], ['answered', 1]]).sort(), tab);
+    }
+    await eventually(async () => assert.deepEqual(await queued(page, `${store.origin}/xAPI/`), [], 'the shared outbox is empty'));
+    assert.ok(store.held.length >= 1, 'requests were held unanswered');
+    // Which tab held the lock while the store hung varies; each says it once at most.
+    const abandoned = warnings.filter(w => w === 'attunement xapi: the learning record store did not answer within 1 s; the request was abandoned, and statements stay queued and are retried').length;
+    assert.ok(abandoned >= 1 && abandoned <= 2, `the abandoned requests are reported in the console, once per tab: ${JSON.stringify(warnings)}`);
+    await other.close();
+    await p.close();
+    connectTo.delete(store.origin);
+    await store.close();
+});
+
 // ---------------------------------------------------------------- pages
 
 let launches = 0;
@@ -447,8 +502,8 @@ async function attemptOf(page, mode) {
 }
 
 /// Ids of the statements waiting in the page's outbox for the store, sorted.
-async function queued(page) {
-    const prefix = QUEUE + lrs.endpoint;
+async function queued(page, endpoint = lrs.endpoint) {
+    const prefix = QUEUE + endpoint;
     return page.evaluate(prefix => Object.keys(localStorage).filter(k => k.startsWith(prefix)).map(k => k.slice(prefix.length)).sort(), prefix);
 }
 
@@ -532,6 +587,41 @@ function startLrs({ port }) {
             }
         });
         exited.then(({ code }) => reject(new Error(`scripts/lrs.py exited (${code}) before it was ready:\n${out}${err}`)));
+    });
+}
+
+/// A switch in front of the store (`endpoint`, whose path it keeps): it holds every request it
+/// receives, unanswered, until `answer()`; after that it passes requests to the store. `held`
+/// lists what it holds, which it never answers.
+function startSwitch(endpoint) {
+    const target = new URL(endpoint);
+    const held = [];
+    let answering = false;
+    const server = http.createServer((req, res) => {
+        if (!answering) {
+            held.push(`${req.method} ${req.url}`);
+            return;
+        }
+        const upstream = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: { ...req.headers, host: target.host } }, response => {
+            res.writeHead(response.statusCode, response.headers);
+            response.pipe(res);
+        });
+        upstream.on('error', () => {
+            res.writeHead(502);
+            res.end();
+        });
+        req.pipe(upstream);
+    });
+    return new Promise(resolve => {
+        server.listen(0, '127.0.0.1', () => resolve({
+            origin: `http://127.0.0.1:${server.address().port}`,
+            held,
+            answer() { answering = true; },
+            close: () => new Promise(done => {
+                server.closeAllConnections();
+                server.close(() => done());
+            }),
+        }));
     });
 }
 

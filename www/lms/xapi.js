@@ -13,6 +13,9 @@
 //   verb at the same turn (a practice undo, a second resume) get `:N` appended.
 // - Recording is synchronous inside the element's event, so a statement is queued before the
 //   page can unload; sending never blocks the learner.
+// - No request waits for ever: each is aborted after the timeout (xapi-timeout, 15 s by default)
+//   and counts as failed, so one store that never answers cannot hold the queue, or the Web Lock
+//   that every tab of this origin shares for that store, for the life of the page.
 
 const XAPI_VERSION = '1.0.3';
 const VERBS = 'http://adlnet.gov/expapi/verbs/';
@@ -24,6 +27,9 @@ export const ID_NAMESPACE = 'a69ae3e6-091b-4ea5-8c86-0feef5c7851f';
 const KEY = 'attunement-xapi:';
 const RETRY_FIRST_MS = 1000;
 const RETRY_MAX_MS = 60_000;
+/// How long one request to the store (or to the cmi5 fetch URL) may take before it is aborted.
+export const TIMEOUT_SECONDS = 15;
+const MAX_TIMEOUT_SECONDS = 300;
 const FORGET_ATTEMPTS_AFTER_MS = 180 * 24 * 3600 * 1000;
 
 /// Called by the element (through `_attachLms`) once, before it reads any save, or later when
@@ -60,12 +66,18 @@ export async function attach(element, missed = []) {
 // ---------------------------------------------------------------- configuration
 
 /// Reads the element's xapi-* attributes. Returns { endpoint, auth, fetchUrl, actor,
-/// activity, registration, problem }; `endpoint` is null when there is nothing to talk to.
+/// activity, registration, timeoutMs, problem }; `endpoint` is null when there is nothing to
+/// talk to.
 export function readConfig(element) {
   const get = name => (element.getAttribute(name) ?? '').trim();
-  const config = { endpoint: null, auth: get('xapi-auth') || null, fetchUrl: null, actor: null, activity: null, registration: null, problem: null };
+  const config = { endpoint: null, auth: get('xapi-auth') || null, fetchUrl: null, actor: null, activity: null, registration: null, timeoutMs: TIMEOUT_SECONDS * 1000, problem: null };
   const problems = [];
   if (!get('xapi-endpoint')) return config;
+  if (get('xapi-timeout')) {
+    const seconds = Number(get('xapi-timeout'));
+    if (Number.isFinite(seconds) && seconds > 0 && seconds <= MAX_TIMEOUT_SECONDS) config.timeoutMs = Math.round(seconds * 1000);
+    else console.warn(`attunement xapi: xapi-timeout ${JSON.stringify(get('xapi-timeout'))} is not a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS}, so requests time out after ${TIMEOUT_SECONDS} s`);
+  }
   try {
     const url = new URL(get('xapi-endpoint'), document.baseURI);
     if (!/^https?:$/.test(url.protocol)) throw new Error();
@@ -281,9 +293,10 @@ function outboxFor(config, persistent) {
   const key = `${persistent}|${config.endpoint}`;
   let outbox = outboxes.get(key);
   if (!outbox) outboxes.set(key, (outbox = new Outbox(config.endpoint, persistent ? localStore() : memoryStore())));
-  // The newest configuration's credentials send everything queued for this endpoint.
+  // The newest configuration's credentials (and timeout) send everything queued for this endpoint.
   outbox.auth = config.auth;
   outbox.fetchUrl = config.fetchUrl;
+  outbox.timeoutMs = config.timeoutMs;
   return outbox;
 }
 
@@ -300,6 +313,7 @@ class Outbox {
     this.again = false;
     this.warned = new Set();
     this.order = 0;
+    this.timeoutMs = TIMEOUT_SECONDS * 1000;
     addEventListener('online', () => this.flush());
   }
 
@@ -382,22 +396,34 @@ class Outbox {
   }
 
   /// One POST. 'delivered' (2xx, or 409: that id is already stored), 'rejected' (the store
-  /// says the statement itself is wrong: retrying cannot help) or 'failed' (retry later).
+  /// says the statement itself is wrong: retrying cannot help) or 'failed' (retry later; also
+  /// when the store, or the cmi5 fetch URL, does not answer within the timeout).
   async send(statement) {
-    let response;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
     try {
-      const headers = { 'Content-Type': 'application/json', 'X-Experience-API-Version': XAPI_VERSION };
-      const auth = await this.authorization();
-      if (auth) headers.Authorization = auth;
-      const body = JSON.stringify(statement);
-      // keepalive lets a statement sent as the learner closes the tab still arrive; the
-      // browser refuses it for bodies over 64 KiB, which then go without it.
-      response = await fetch(`${this.endpoint}statements`, {
-        method: 'POST', headers, body, cache: 'no-store', keepalive: body.length < 60_000,
-      });
+      return await this.post(statement, controller.signal);
     } catch {
+      if (controller.signal.aborted && !this.warned.has('timeout')) {
+        this.warned.add('timeout');
+        console.warn(`attunement xapi: the learning record store did not answer within ${this.timeoutMs / 1000} s; the request was abandoned, and statements stay queued and are retried`);
+      }
       return 'failed';
+    } finally {
+      clearTimeout(timer);
     }
+  }
+
+  async post(statement, signal) {
+    const headers = { 'Content-Type': 'application/json', 'X-Experience-API-Version': XAPI_VERSION };
+    const auth = await this.authorization(signal);
+    if (auth) headers.Authorization = auth;
+    const body = JSON.stringify(statement);
+    // keepalive lets a statement sent as the learner closes the tab still arrive; the
+    // browser refuses it for bodies over 64 KiB, which then go without it.
+    const response = await fetch(`${this.endpoint}statements`, {
+      method: 'POST', headers, body, cache: 'no-store', keepalive: body.length < 60_000, signal,
+    });
     if (response.ok || response.status === 409) return 'delivered';
     if ([400, 413, 422].includes(response.status)) {
       const why = await response.text().catch(() => '');
@@ -413,14 +439,14 @@ class Outbox {
 
   /// The Authorization header: xapi-auth, or a cmi5 auth token from xapi-fetch (fetched once
   /// per browser session: the launch's fetch URL may only be used once).
-  async authorization() {
+  async authorization(signal) {
     if (this.auth) return this.auth;
     if (!this.fetchUrl) return null;
     const key = `${KEY}token:${this.fetchUrl}`;
     let token = null;
     try { token = sessionStorage.getItem(key); } catch { /* no session storage */ }
     if (!token) {
-      const response = await fetch(this.fetchUrl, { method: 'POST', cache: 'no-store' });
+      const response = await fetch(this.fetchUrl, { method: 'POST', cache: 'no-store', signal });
       if (!response.ok) throw new Error(`the cmi5 fetch URL answered HTTP ${response.status}`);
       token = (await response.json())['auth-token'];
       if (typeof token !== 'string' || !token) throw new Error('the cmi5 fetch URL gave no auth-token');
