@@ -168,7 +168,7 @@ fn play_table(plan: &Plan, cases: &[Case]) {
         let mut first = true;
         for (walk, session) in [("first", play_first(sc)), ("spine", play_spine(sc))] {
             let (save, text) = measure(plan, || session.save());
-            let (restore, restored) = measure(plan, || Session::restore(sc.clone(), black_box(&text)));
+            let (restore, restored) = measure(plan, || Session::restore(sc.clone(), black_box(&text), Mode::Practice));
             let restored = restored.expect("a fresh save restores");
             assert!(restored.notice.is_none() && restored.session.state() == session.state(), "restore changed the {walk} session");
             let (lead, step_col, avg_col) = if first {
@@ -198,7 +198,7 @@ fn cyclic_save(plan: &Plan, shape: Shape) {
     let sc = Arc::new(Scenario::parse(&text, Format::Toml).expect("a generated scenario checks"));
     let session = play_long(&sc, 100);
     let (save, text) = measure(plan, || session.save());
-    let (restore, restored) = measure(plan, || Session::restore(sc.clone(), black_box(&text)));
+    let (restore, restored) = measure(plan, || Session::restore(sc.clone(), black_box(&text), Mode::Practice));
     let restored = restored.expect("a fresh save restores");
     assert!(restored.session.state() == session.state(), "restore changed the cyclic session");
     println!(

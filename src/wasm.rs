@@ -39,7 +39,9 @@ pub fn install_panic_hook(callback: js_sys::Function) {
 }
 
 /// Panics on purpose, so tests can check that a panic reaches the learner as
-/// an error panel, not a blank widget.
+/// an error panel, not a blank widget. Only in builds with the `test-hooks`
+/// feature (the authors' engine), never in the learner's.
+#[cfg(feature = "test-hooks")]
 #[doc(hidden)]
 #[wasm_bindgen(js_name = panicForTests)]
 pub fn panic_for_tests() {
@@ -118,10 +120,12 @@ impl Simulator {
         Ok(Play { session: Session::start(self.scenario.clone(), mode, seed.into()), notice: None })
     }
 
-    /// Restores a session from a save string. A changed scenario is replayed
-    /// as far as it fits, with a notice; a corrupt or foreign save is an error.
-    pub fn restore(&self, save: &str) -> Result<Play, JsError> {
-        let restored = Session::restore(self.scenario.clone(), save).map_err(|e| JsError::new(&e.to_string()))?;
+    /// Restores a session from a save string into the page's `mode`. A
+    /// changed scenario is replayed as far as it fits, with a notice; a
+    /// corrupt or foreign save, or one made in the other mode, is an error.
+    pub fn restore(&self, save: &str, mode: &str) -> Result<Play, JsError> {
+        let mode = Mode::from_id(mode).ok_or_else(|| JsError::new(&format!("unknown mode `{mode}`; use practice or assessment")))?;
+        let restored = Session::restore(self.scenario.clone(), save, mode).map_err(|e| JsError::new(&e.to_string()))?;
         Ok(Play { session: restored.session, notice: restored.notice })
     }
 }
@@ -168,10 +172,7 @@ impl Play {
     }
 
     pub fn mode(&self) -> String {
-        match self.session.mode() {
-            Mode::Practice => "practice".into(),
-            Mode::Assessment => "assessment".into(),
-        }
+        self.session.mode().id().into()
     }
 
     /// The debrief, once the conversation has ended.

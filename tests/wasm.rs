@@ -90,7 +90,7 @@ fn errors_arrive_as_js_errors_with_the_engine_message() {
     let mut play = sim.start("practice", 1).map_err(JsValue::from).unwrap();
     assert_eq!(error_message(play.choose("nope").unwrap_err()), "choice `nope` is not offered now");
     assert_eq!(error_message(play.debrief().unwrap_err()), "the conversation has not ended yet");
-    assert_eq!(error_message(sim.restore("A1.tiny.0000000000000000.p1..deadbeef").err().unwrap()), "the save is corrupted: its checksum does not match");
+    assert_eq!(error_message(sim.restore("A1.tiny.0000000000000000.p1..deadbeef", "practice").err().unwrap()), "the save is corrupted: its checksum does not match");
 
     let broken = TINY_JSON.replacen("\"next\": \"story\"", "\"next\": \"stroy\"", 1);
     let message = error_message(Simulator::new(&broken, "tiny.json").err().unwrap());
@@ -115,7 +115,8 @@ fn save_restore_and_debrief_cross_the_boundary() {
     let sim = tiny();
     let mut play = sim.start("assessment", 7).map_err(JsValue::from).unwrap();
     play.choose("reflect").map_err(JsValue::from).unwrap();
-    let restored = sim.restore(&play.save()).map_err(JsValue::from).unwrap();
+    assert_eq!(error_message(sim.restore(&play.save(), "practice").err().unwrap()), "the save was made in assessment mode, not practice mode");
+    let restored = sim.restore(&play.save(), "assessment").map_err(JsValue::from).unwrap();
     assert_eq!(restored.save(), play.save());
     assert_eq!(restored.mode(), "assessment");
     assert!(restored.notice().is_none());

@@ -33,6 +33,13 @@ impl Mode {
             _ => None,
         }
     }
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Mode::Practice => "practice",
+            Mode::Assessment => "assessment",
+        }
+    }
 }
 
 /// Misuse of a session: each is a caller's mistake, never an author's.

@@ -23,8 +23,6 @@ pub struct Spans {
     pub endings: Vec<Span>,
 }
 
-/// Two base-36 digits.
-const FINGERPRINTS: u64 = 36 * 36;
 const DEFAULT_FLOOR: i64 = 10;
 const DEFAULT_ACUTE: i64 = 60;
 
@@ -307,7 +305,7 @@ impl Lower<'_> {
         // its text, since its default id only says where it stands.
         let known_by = if c.id.is_some() { &id } else { &c.text };
         Some(Choice {
-            fingerprint: (crate::hash::fnv(known_by.as_bytes()) % FINGERPRINTS) as u16,
+            fingerprint: (crate::hash::fnv(known_by.as_bytes()) % u64::from(crate::engine::save::FINGERPRINTS)) as u32,
             id,
             text: c.text.clone(),
             skill: c.skill.value,
@@ -361,7 +359,9 @@ fn content_hash(s: &Scenario) -> u64 {
             h.int(g.trust.into()).int(g.otherwise as i64);
         }
         for c in &n.choices {
-            h.str(&c.id).int(c.fingerprint.into()).int(c.skill.index() as i64).int(c.trust.map_or(i64::MIN, i64::from)).int(c.distress.into());
+            // The two-digit fingerprint of the first save format, so that the
+            // wider one left every scenario's hash, and so its saves, as it was.
+            h.str(&c.id).int((c.fingerprint % 1296).into()).int(c.skill.index() as i64).int(c.trust.map_or(i64::MIN, i64::from)).int(c.distress.into());
             h.int(c.set as i64).int(c.clear as i64).int(c.when.all as i64).int(c.when.none as i64);
             h.int(c.when.trust_min.map_or(-1, i64::from)).int(c.when.trust_max.map_or(-1, i64::from));
             target(&mut h, c.next);

@@ -100,10 +100,10 @@ pub struct Choice {
     pub set: u64,
     pub clear: u64,
     pub distress: i32,
-    /// Two base-36 digits derived from the id (or, for a choice without one,
-    /// its text), so a save can tell that the choice at a position is still
-    /// the one the learner picked.
-    pub fingerprint: u16,
+    /// A hash of the id (or, for a choice without one, its text) below
+    /// [`crate::engine::save::FINGERPRINTS`], so a save can tell that the
+    /// choice at a position is still the one the learner picked.
+    pub fingerprint: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
