@@ -3,7 +3,9 @@
 //! `cargo bench --bench engine` measures, for generated scenarios of 100, 1,000
 //! and 10,000 nodes, parse and validate from TOML and from JSON, one learner
 //! step (choose and view), save and restore, and the state-space analysis,
-//! with peak heap use counted by a wrapper around the system allocator. Each
+//! with peak heap use counted by a wrapper around the system allocator, and
+//! how long checking takes to refuse each of the hostile files of
+//! `generate::hostile`. Each
 //! timing is taken several times and the median and minimum are printed,
 //! beside the targets they are meant to be read against. Without `--bench`
 //! (as under `cargo test --all-targets`) it runs one quick pass on 100 nodes,
@@ -69,6 +71,21 @@ fn main() {
     play_table(&plan, &cases);
     println!();
     cyclic_save(&plan, if full { rich(100) } else { Shape { cycles: true, ..Shape::new(100) } });
+    println!();
+    hostile_table(&plan);
+}
+
+/// The hardening probes' hostile files (`generate::hostile`): how long
+/// `check` takes to refuse each, and its peak heap. Meant to be read against
+/// "about a second at most" (issues 8 and 15).
+fn hostile_table(plan: &Plan) {
+    println!("hostile input: scenario::check on generate::hostile's files; meant to refuse each within about a second");
+    println!("{:<22} {:>10} | {:>21} {:>10} | {:<28} | {:>7}", "file", "size", "time", "peak heap", "first diagnostic", "samples");
+    for (name, text) in generate::hostile::all() {
+        let (m, report) = measure(plan, || check(&text, Format::from_path(name)));
+        let first = report.diagnostics.first().map_or("none".to_string(), |d| format!("{} ({} in all)", d.code, thousands(report.diagnostics.len())));
+        println!("{:<22} {:>10} | {:>21} {:>10} | {:<28} | {:>7}", name, bytes(text.len()), m.timing(), bytes(m.peak), first, m.samples);
+    }
 }
 
 fn rich(n: usize) -> Shape {

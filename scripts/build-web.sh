@@ -39,7 +39,8 @@ build www/pkg-author --features test-hooks
 # A scenario with errors is left out (with its diagnostics printed), so one
 # author's broken draft does not stop everyone's build or preview;
 # scripts/test.sh checks every scenario separately and fails on any error.
-rm -rf www/scenarios
+# `library` builds the new folder beside www/scenarios and swaps it in only
+# when it is complete, so nothing is deleted first.
 if ! cargo run --quiet --release --bin attunement -- library scenarios -o www/scenarios; then
     echo "build-web: scenarios with errors were left out of www/scenarios (see above)" >&2
 fi

@@ -17,7 +17,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::engine::session::{Mode, Session};
-use crate::scenario::{Format, Scenario, check};
+use crate::scenario::{Format, Scenario, check, refuse_unanalysed};
 use crate::diagnostic::Source;
 
 thread_local! {
@@ -70,16 +70,20 @@ pub struct Simulator {
 impl Simulator {
     /// Checks a scenario. `name` is the file name used in diagnostics; its
     /// extension picks the format (`.json`, else TOML). On errors, the JS
-    /// `Error`'s message lists every diagnostic with file:line:col.
+    /// `Error`'s message lists the diagnostics with file:line:col (at most
+    /// [`crate::diagnostic::MAX_RENDERED`], and a count of the rest). A
+    /// scenario whose analysis did not finish is refused (E025): it could
+    /// leave a learner stuck.
     #[wasm_bindgen(constructor)]
     pub fn new(text: &str, name: &str) -> Result<Simulator, JsError> {
-        let report = check(text, Format::from_path(name));
+        let mut report = check(text, Format::from_path(name));
+        refuse_unanalysed(&mut report);
         match report.scenario {
             Some(scenario) => Ok(Simulator { scenario: Arc::new(scenario) }),
             None => {
-                let source = Source::new(name, text);
-                let rendered: Vec<String> = report.errors().map(|d| source.render(d)).collect();
-                Err(JsError::new(&format!("{name} has {} error{}:\n{}", rendered.len(), if rendered.len() == 1 { "" } else { "s" }, rendered.join(""))))
+                let errors = report.errors().count();
+                let rendered = Source::new(name, text).render_all(report.errors());
+                Err(JsError::new(&format!("{name} has {errors} error{}:\n{rendered}", if errors == 1 { "" } else { "s" })))
             }
         }
     }

@@ -160,6 +160,11 @@ pub struct View {
     pub choices: Vec<ChoiceView>,
     pub ending: Option<EndingView>,
     pub can_undo: bool,
+    /// At a node where no choice is offered. A checked scenario whose
+    /// analysis finished never has one (E012), but one whose analysis
+    /// stopped (W004) may; the conversation cannot go on, and the program
+    /// showing it must say so rather than wait.
+    pub stuck: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -310,6 +315,7 @@ impl Session {
             }
             (None, None) => unreachable!("a state is at a node or an ending"),
         };
+        let stuck = ending.is_none() && choices.is_empty();
         View {
             scenario: sc.meta.id.clone(),
             mode: self.mode,
@@ -324,6 +330,7 @@ impl Session {
             choices,
             ending,
             can_undo: self.mode == Mode::Practice && !self.turns.is_empty(),
+            stuck,
         }
     }
 
