@@ -531,7 +531,11 @@ fn print_analysis(sc: &Scenario, a: &Analysis) {
     for ((n, r), d) in sc.nodes.iter().zip(&a.nodes).zip(&a.distress) {
         match (r, d) {
             (Some(r), Some(d)) => {
-                let acute = if d.max >= sc.acute { if d.min >= sc.acute { "  acute" } else { "  sometimes acute" } } else { "" };
+                let acute = match (sc.is_acute(d.min), sc.is_acute(d.max)) {
+                    (true, _) => "  acute",
+                    (false, true) => "  sometimes acute",
+                    _ => "",
+                };
                 outln!("  {:<width$}  trust {:>3} to {:>3}  distress {:>3} to {:>3}{acute}", n.id, r.min, r.max, d.min, d.max)
             }
             _ => outln!("  {:<width$}  unreachable", n.id),

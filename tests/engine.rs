@@ -413,3 +413,44 @@ fn json_and_toml_load_the_same_scenario() {
     assert_eq!(from_json.hash, from_toml.hash);
     assert_eq!(from_json.best, from_toml.best);
 }
+
+#[test]
+fn mood_follows_distress_for_any_acute_threshold() {
+    let with_acute = |acute: i32| load(&TINY.replace("floor = 15\n", &format!("floor = 15\nacute = {acute}\n")));
+    // acute = 0: a calm peer is not distressed, any distress at all is acute.
+    let zero = with_acute(0);
+    assert_eq!(Mood::of(&zero, 50, 0), Mood::Calm);
+    assert_eq!(Mood::of(&zero, 80, 0), Mood::AtEase);
+    assert_eq!(Mood::of(&zero, 50, 1), Mood::Distressed);
+    assert_eq!(Mood::of(&zero, 20, 1), Mood::Overwhelmed);
+    // The default 60: raised from 30, acute from 60.
+    let default = with_acute(60);
+    assert_eq!(Mood::of(&default, 50, 29), Mood::Calm);
+    assert_eq!(Mood::of(&default, 50, 30), Mood::Uneasy);
+    assert_eq!(Mood::of(&default, 20, 30), Mood::Wary);
+    assert_eq!(Mood::of(&default, 50, 60), Mood::Distressed);
+    // acute = 1: distress 1 is acute, and nothing is merely raised.
+    let one = with_acute(1);
+    assert_eq!(Mood::of(&one, 50, 0), Mood::Calm);
+    assert_eq!(Mood::of(&one, 50, 1), Mood::Distressed);
+    assert!(!zero.is_acute(0) && zero.is_acute(1) && !default.is_raised(0));
+}
+
+#[test]
+fn a_node_with_no_offered_choice_is_a_stuck_view_not_a_panic() {
+    // A scenario whose analysis stopped (W004) can hide a soft-lock: here,
+    // once every flag is set nothing is offered at the hub.
+    let text = attunement::generate::hostile::flag_hub(19);
+    let report = attunement::scenario::check(&text, Format::Toml);
+    let sc = Arc::new(report.scenario.expect("W004 alone lets it check"));
+    assert!(!sc.analysed);
+    let mut s = Session::start(sc, Mode::Practice, 1);
+    assert!(!s.view().stuck);
+    for i in 0..19 {
+        s.choose(&format!("set-f{i}")).unwrap();
+    }
+    let view = s.view();
+    assert!(view.stuck && view.choices.is_empty() && view.ending.is_none());
+    assert!(s.order().is_empty());
+    assert_eq!(s.choose("leave").unwrap_err().to_string(), "choice `leave` is not offered now");
+}

@@ -99,7 +99,10 @@ impl Band {
     }
 }
 
-/// How the peer seems, from trust and distress together.
+/// How the peer seems, from trust and distress together: acute distress
+/// (overwhelmed when trust is also low), raised distress, or calm, each
+/// read with trust, as [`Scenario::is_acute`] and [`Scenario::is_raised`]
+/// decide.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Mood {
@@ -114,8 +117,8 @@ pub enum Mood {
 }
 
 impl Mood {
-    pub fn of(trust: i32, distress: i32, acute: i32) -> Mood {
-        match (distress >= acute, distress >= acute / 2, trust) {
+    pub fn of(scenario: &Scenario, trust: i32, distress: i32) -> Mood {
+        match (scenario.is_acute(distress), scenario.is_raised(distress), trust) {
             (true, _, ..40) => Mood::Overwhelmed,
             (true, _, _) => Mood::Distressed,
             (false, true, ..40) => Mood::Wary,
@@ -302,7 +305,7 @@ impl Session {
     pub fn view(&self) -> View {
         let sc = &*self.scenario;
         let trust = i32::from(self.state.trust);
-        let mood = Mood::of(trust, i32::from(self.state.distress), sc.acute);
+        let mood = Mood::of(sc, trust, i32::from(self.state.distress));
         let (node, say, cue, choices, ending) = match (self.state.node(), self.state.ending()) {
             (Some(n), _) => {
                 let node = &sc.nodes[n];

@@ -295,6 +295,20 @@ impl Scenario {
         report.scenario.ok_or(report.diagnostics)
     }
 
+    /// Whether the peer is in acute distress at this level of distress: at
+    /// or above the scenario's `acute` threshold, and never at distress 0,
+    /// since a calm peer is not distressed whatever the threshold (`acute =
+    /// 0` means any distress at all is acute).
+    pub fn is_acute(&self, distress: i32) -> bool {
+        distress > 0 && distress >= self.acute
+    }
+
+    /// Whether distress is raised (half the acute threshold or more, and
+    /// above 0) without being acute: the peer is uneasy or wary.
+    pub fn is_raised(&self, distress: i32) -> bool {
+        distress > 0 && distress * 2 >= self.acute && !self.is_acute(distress)
+    }
+
     pub fn node(&self, id: &str) -> Option<usize> {
         self.nodes.iter().position(|n| n.id == id)
     }
