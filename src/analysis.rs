@@ -11,10 +11,10 @@
 //!
 //! The search is bounded three ways, so that no scenario, however small its
 //! file, can hold a learner's browser or an author's terminal hostage: by
-//! states ([`MAX_STATES`]), by steps taken ([`MAX_STEPS`], the measure of
-//! time, since the engine reads no clock) and by the memory its tables take
-//! ([`MAX_BYTES`]). Each state is kept once, packed into 16 bytes, and the
-//! index that finds it holds only 4-byte positions into that list.
+//! states, by steps taken (the measure of time, since the engine reads no
+//! clock) and by the memory its tables take; see [`Budget`]. Each state is
+//! kept once, packed into 16 bytes, and the index that finds it holds only
+//! 4-byte positions into that list.
 
 use std::collections::VecDeque;
 
@@ -24,21 +24,38 @@ use crate::engine::{Place, State, step};
 use crate::scenario::Scenario;
 use crate::skill::{Kind, Skill};
 
-/// The search gives up past this many states and says so. The library's
-/// scenarios have 50,000 to 70,000.
-pub const MAX_STATES: usize = 500_000;
-/// ... or past this many steps (a state's every offered choice is one).
-pub const MAX_STEPS: usize = 3_000_000;
-/// ... or when its tables would take more than this many bytes.
-pub const MAX_BYTES: usize = 64 << 20;
+/// How far the search may go before it stops and says so (W004).
+///
+/// States scale with the scenario: 128 a node, at least 500,000 (a small
+/// file cannot hold the search hostage for longer than that takes, a few
+/// tenths of a second) and at most 1,500,000 (about a second natively). The
+/// library's scenarios have 50,000 to 70,000 states; a generated plain
+/// scenario of 10,000 nodes has 1.1 million. Steps (each offered choice of
+/// each state is one) may be 6 a state, and the tables 192 MiB.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Budget {
+    pub states: usize,
+    pub steps: usize,
+    pub bytes: usize,
+}
 
-/// Which bound stopped an incomplete search.
+impl Budget {
+    pub const MIN_STATES: usize = 500_000;
+    pub const MAX_STATES: usize = 1_500_000;
+
+    pub fn of(scenario: &Scenario) -> Budget {
+        let states = (scenario.nodes.len() * 128).clamp(Budget::MIN_STATES, Budget::MAX_STATES);
+        Budget { states, steps: states * 6, bytes: 192 << 20 }
+    }
+}
+
+/// Which bound of its [`Budget`] stopped an incomplete search, and where.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", tag = "limit", content = "at")]
 pub enum Limit {
-    States,
-    Steps,
-    Memory,
+    States(usize),
+    Steps(usize),
+    Memory(usize),
 }
 
 impl Limit {
@@ -46,9 +63,9 @@ impl Limit {
     pub fn describe(self) -> String {
         let thousands = |n: usize| n.to_string().as_bytes().rchunks(3).rev().map(|c| std::str::from_utf8(c).unwrap_or_default()).collect::<Vec<_>>().join(",");
         match self {
-            Limit::States => format!("more than {} states", thousands(MAX_STATES)),
-            Limit::Steps => format!("more than {} steps", thousands(MAX_STEPS)),
-            Limit::Memory => format!("more than {} MiB of memory", MAX_BYTES >> 20),
+            Limit::States(n) => format!("more than {} states", thousands(n)),
+            Limit::Steps(n) => format!("more than {} steps", thousands(n)),
+            Limit::Memory(n) => format!("more than {} MiB of memory", n >> 20),
         }
     }
 }
@@ -91,13 +108,12 @@ pub struct Analysis {
 
 /// The whole analysis, best and worst paths included.
 pub fn analyze(scenario: &Scenario) -> Analysis {
-    explore(scenario, MAX_STATES, true)
+    explore(scenario, Budget::of(scenario), true)
 }
 
-/// Explores up to `limit` states (and [`MAX_STEPS`] steps and [`MAX_BYTES`]
-/// of tables); the worst path, which validation does not need, is searched
-/// for only when asked.
-pub fn explore(scenario: &Scenario, limit: usize, worst: bool) -> Analysis {
+/// Explores within `budget`; the worst path, which validation does not
+/// need, is searched for only when asked.
+pub fn explore(scenario: &Scenario, budget: Budget, worst: bool) -> Analysis {
     let n = scenario.nodes.len();
     let mut a = Analysis {
         states: 0,
@@ -143,12 +159,12 @@ pub fn explore(scenario: &Scenario, limit: usize, worst: bool) -> Analysis {
                 a.softlocks[node] = Some(state);
             }
             let bytes = states.capacity() * size_of::<Packed>() + index.bytes() + first.capacity() * 4 + targets.capacity() * 4 + picks.capacity();
-            a.stopped = if states.len() > limit {
-                Some(Limit::States)
-            } else if targets.len() > MAX_STEPS {
-                Some(Limit::Steps)
-            } else if bytes > MAX_BYTES {
-                Some(Limit::Memory)
+            a.stopped = if states.len() > budget.states {
+                Some(Limit::States(budget.states))
+            } else if targets.len() > budget.steps {
+                Some(Limit::Steps(budget.steps))
+            } else if bytes > budget.bytes {
+                Some(Limit::Memory(budget.bytes))
             } else {
                 None
             };

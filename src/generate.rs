@@ -147,13 +147,13 @@ pub mod hostile {
     /// Every hostile input, by name, as (file name, text).
     pub fn all() -> Vec<(&'static str, String)> {
         vec![
-            ("long-ids.toml", long_ids(4, 40_000)),
-            ("unknown-next.toml", unknown_next(3_000)),
-            ("unknown-skill.toml", unknown_skill(900_000)),
-            ("many-choices.toml", many_choices(12_000)),
-            ("many-flags.toml", many_flags(60_000)),
-            ("many-keys.json", many_keys(60_000)),
-            ("one-line-errors.json", one_line_errors(2_000)),
+            ("long-ids.toml", long_ids(40, 40_000)),
+            ("unknown-next.toml", unknown_next(24_000)),
+            ("unknown-skill.toml", unknown_skill(8_000_000)),
+            ("many-choices.toml", many_choices(100_000)),
+            ("many-flags.toml", many_flags(500_000)),
+            ("many-keys.json", many_keys(500_000)),
+            ("one-line-errors.json", one_line_errors(16_000)),
             ("flag-hub.toml", flag_hub(19)),
             ("too-large.toml", too_large()),
         ]

@@ -59,7 +59,9 @@ fn every_hostile_input_is_refused_in_bounded_memory() {
                 assert!(report.diagnostics.iter().all(|d| d.hints.iter().all(|h| !h.contains("did you mean"))), "{name}: no suggestion for huge names");
             }
             "unknown-next.toml" => {
-                assert_eq!(codes.iter().filter(|&&c| c == "E004").count(), 3_000, "{name}: every unknown node is reported");
+                assert_eq!(codes.iter().filter(|&&c| c == "E004").count(), 24_000, "{name}: every unknown node is reported");
+                let hinted = report.diagnostics.iter().filter(|d| d.hints.iter().any(|h| h.starts_with("did you mean"))).count();
+                assert!(hinted <= 32, "{name}: {hinted} suggestions searched for");
             }
             "unknown-skill.toml" => {
                 let d = first("E006");
@@ -72,11 +74,11 @@ fn every_hostile_input_is_refused_in_bounded_memory() {
                 assert_eq!(codes, ["E022"], "{name}");
             }
             "many-keys.json" => {
-                assert_eq!(codes.iter().filter(|&&c| c == "E005").count(), 59_999, "{name}");
+                assert_eq!(codes.iter().filter(|&&c| c == "E005").count(), 499_999, "{name}");
             }
             "one-line-errors.json" => {
                 let rendered = attunement::diagnostic::Source::new(name, &text).render_all(&report.diagnostics);
-                assert!(codes.len() >= 2_000, "{name}: {} diagnostics", codes.len());
+                assert!(codes.len() >= 16_000, "{name}: {} diagnostics", codes.len());
                 assert!(rendered.len() < 100 * 1_000, "{name}: {} bytes rendered for a {}-byte line", rendered.len(), text.len());
                 assert!(rendered.contains("more problems not shown"), "{name}");
             }
@@ -88,14 +90,16 @@ fn every_hostile_input_is_refused_in_bounded_memory() {
             }
             "too-large.toml" => {
                 assert_eq!(codes, ["E023"], "{name}");
-                assert_eq!(report.diagnostics[0].message, "the file is 1025 KiB, more than the 1024 KiB a scenario may be");
+                assert_eq!(report.diagnostics[0].message, "the file is 8193 KiB, more than the 8192 KiB a scenario may be");
             }
             other => panic!("no expectation for {other}"),
         }
-        // The analysis's own bound is 64 MiB; parsing a 1 MiB file takes a
-        // few times its size.
-        let bound = if name == "flag-hub.toml" { 96 * MIB } else { 48 * MIB };
-        assert!(bytes < bound, "{name}: checking took {} MiB at its peak", bytes / MIB);
+        // Reading a file takes at most about 40 bytes of heap per byte (the
+        // TOML parser's tree and ours, side by side, for a file of 100,000
+        // tiny tables); the analysis has its own budget, which the flag hub
+        // meets long before its 192 MiB.
+        let bound = 48 * text.len() + 64 * MIB;
+        assert!(bytes < bound, "{name}: checking a {} KiB file took {} MiB at its peak", text.len() >> 10, bytes / MIB);
     }
 }
 
@@ -131,11 +135,11 @@ fn a_capped_analysis_cannot_reach_a_learner_and_play_says_where_it_is_stuck() {
 #[test]
 fn the_cli_refuses_a_huge_file_without_reading_it_all() {
     let mut text = hostile::too_large();
-    text.push_str(&"# more padding\n".repeat(400_000));
+    text.push_str(&"# more padding\n".repeat(100_000));
     let out = cli("huge.toml", &text, &["check", "FILE"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout.contains("error[E023]: the file is 6884 KiB, more than the 1024 KiB a scenario may be"), "{stdout}");
+    assert!(stdout.contains("error[E023]: the file is 9657 KiB, more than the 8192 KiB a scenario may be"), "{stdout}");
 }
 
 #[test]

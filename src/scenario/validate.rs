@@ -8,7 +8,7 @@
 
 use super::lower::Spans;
 use super::{Scenario, Target};
-use crate::analysis::{MAX_STATES, explore};
+use crate::analysis::{Budget, explore};
 use crate::diagnostic::{Diagnostic, Span, did_you_mean};
 use crate::skill::Kind;
 
@@ -18,7 +18,7 @@ pub fn validate(sc: &mut Scenario, spans: &Spans, out: &mut Vec<Diagnostic>) {
         // unreachable nodes and choices never offered.
         return;
     }
-    let a = explore(sc, MAX_STATES, false);
+    let a = explore(sc, Budget::of(sc), false);
     if let Some(limit) = a.stopped {
         out.push(
             Diagnostic::warning("W004", Span::new(0, 1), format!("the analysis stopped at {}; reachability and soft-locks were not checked", limit.describe()))
