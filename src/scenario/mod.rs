@@ -64,7 +64,9 @@ pub struct Scenario {
     /// The ending a fall below the floor leads to; absent only when the
     /// floor is 0, since trust cannot fall below that.
     pub disengaged: Option<usize>,
-    /// Flag names by bit; "visited" flags are named `visited:NODE`.
+    /// Flag names by bit, for messages: an author's flag by its name, the
+    /// engine's record of a visit as `visited:NODE` (a name no author flag
+    /// may have).
     pub flags: Vec<String>,
     /// A hash of everything that affects play, so a save can tell whether the
     /// scenario changed under it. Wording of feedback and endings is left out.
