@@ -11,15 +11,14 @@
 //! (as under `cargo test --all-targets`) it runs one quick pass on 100 nodes,
 //! so the file keeps compiling and running without slowing the test suite.
 //!
-//! Plain std only: no benchmark framework. The allocator wrapper is the one
-//! piece of `unsafe` in the crate, and it lives here, outside the library,
-//! because `GlobalAlloc` cannot be implemented without it; it only forwards to
-//! `System` and counts.
+//! Plain std only: no benchmark framework. The counting allocator is
+//! `tests/support/counting.rs`, shared with the tests that bound memory.
 
-use std::alloc::{GlobalAlloc, Layout, System};
+#[path = "../tests/support/counting.rs"]
+mod counting;
+
 use std::hint::black_box;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
 use attunement::generate::{self, Shape};
@@ -342,11 +341,11 @@ fn measure<T>(plan: &Plan, mut f: impl FnMut() -> T) -> (Measured, T) {
     let mut last = None;
     while times.len() < plan.max_samples.max(1) && (times.len() < plan.min_samples.max(1) || started.elapsed() < plan.budget) {
         drop(last.take());
-        let base = reset_peak();
+        let base = counting::reset_peak();
         let t = Instant::now();
         let out = black_box(f());
         times.push(t.elapsed());
-        peak = peak.max(PEAK.load(Relaxed).saturating_sub(base));
+        peak = peak.max(counting::peak().saturating_sub(base));
         last = Some(out);
     }
     times.sort();
@@ -385,62 +384,4 @@ fn thousands(n: usize) -> String {
         out.push(c);
     }
     out
-}
-
-/// Counts heap bytes in use and the most in use since the last reset.
-struct Counting;
-
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
-fn grew(by: usize) {
-    let now = CURRENT.fetch_add(by, Relaxed) + by;
-    PEAK.fetch_max(now, Relaxed);
-}
-
-/// Starts a new peak from the bytes in use now, and returns them.
-fn reset_peak() -> usize {
-    let now = CURRENT.load(Relaxed);
-    PEAK.store(now, Relaxed);
-    now
-}
-
-// SAFETY: every call forwards to `System` with the caller's arguments
-// unchanged; the wrapper only updates two counters.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            grew(layout.size());
-        }
-        p
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc_zeroed(layout) };
-        if !p.is_null() {
-            grew(layout.size());
-        }
-        p
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        CURRENT.fetch_sub(layout.size(), Relaxed);
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if !p.is_null() {
-            if new_size >= layout.size() {
-                grew(new_size - layout.size());
-            } else {
-                CURRENT.fetch_sub(layout.size() - new_size, Relaxed);
-            }
-        }
-        p
-    }
 }

@@ -18,38 +18,17 @@
 //! (and `FUZZ_SEED=N` for another sequence); it prints how many executions
 //! ran, how many inputs loaded, and the findings.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 use attunement::diagnostic::Source;
 use attunement::hash::Rng;
 use attunement::scenario::{Format, compile};
 use attunement::{Mode, Session, check};
 
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: every call is passed straight to the system allocator; the counters
-// only observe sizes.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let live = LIVE.fetch_add(layout.size(), Relaxed) + layout.size();
-        PEAK.fetch_max(live, Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
+#[path = "support/counting.rs"]
+mod counting;
 
 const MAX_PEAK: usize = 256 << 20;
 const MAX_RENDERED: usize = 1 << 20;
@@ -197,10 +176,7 @@ fn mutated_scenarios_compiled_files_and_saves_never_panic_or_exhaust_memory() {
         let seed_input = &seeds[rng.below(seeds.len())];
         let input = mutate(&seed_input.text, &mut rng);
         let mut play_rng = Rng::new(rng.next_u64());
-        let before = LIVE.load(Relaxed);
-        PEAK.store(before, Relaxed);
-        let outcome = catch_unwind(AssertUnwindSafe(|| run(seed_input, &input, &mut play_rng)));
-        let peak = PEAK.load(Relaxed).saturating_sub(before);
+        let (outcome, peak) = counting::peak_of(|| catch_unwind(AssertUnwindSafe(|| run(seed_input, &input, &mut play_rng))));
         let problem = match outcome {
             Ok(Ok(true)) => {
                 loaded += 1;

@@ -5,43 +5,13 @@
 //! One test walks every case in turn, so that the counting allocator below
 //! sees one case at a time.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 use attunement::generate::hostile;
 use attunement::scenario::{Format, check, compile};
 
-/// Counts live and peak heap bytes.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: every call is passed straight to the system allocator; the counters
-// only observe sizes.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let live = LIVE.fetch_add(layout.size(), Relaxed) + layout.size();
-        PEAK.fetch_max(live, Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
-/// Peak heap growth while `f` runs, in bytes.
-fn peak<T>(f: impl FnOnce() -> T) -> (T, usize) {
-    let before = LIVE.load(Relaxed);
-    PEAK.store(before, Relaxed);
-    let value = f();
-    (value, PEAK.load(Relaxed) - before)
-}
+#[path = "support/counting.rs"]
+mod counting;
 
 const MIB: usize = 1 << 20;
 
@@ -49,7 +19,7 @@ const MIB: usize = 1 << 20;
 fn every_hostile_input_is_refused_in_bounded_memory() {
     for (name, text) in hostile::all() {
         let format = Format::from_path(name);
-        let (report, bytes) = peak(|| check(&text, format));
+        let (report, bytes) = counting::peak_of(|| check(&text, format));
         let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code).collect();
         let first = |code: &str| report.diagnostics.iter().find(|d| d.code == code).unwrap_or_else(|| panic!("{name}: no {code} in {codes:?}"));
         match name {
