@@ -3,21 +3,22 @@
 //! `cargo bench --bench engine` measures, for generated scenarios of 100, 1,000
 //! and 10,000 nodes, parse and validate from TOML and from JSON, one learner
 //! step (choose and view), save and restore, and the state-space analysis,
-//! with peak heap use counted by a wrapper around the system allocator. Each
+//! with peak heap use counted by a wrapper around the system allocator, and
+//! how long checking takes to refuse each of the hostile files of
+//! `generate::hostile`. Each
 //! timing is taken several times and the median and minimum are printed,
 //! beside the targets they are meant to be read against. Without `--bench`
 //! (as under `cargo test --all-targets`) it runs one quick pass on 100 nodes,
 //! so the file keeps compiling and running without slowing the test suite.
 //!
-//! Plain std only: no benchmark framework. The allocator wrapper is the one
-//! piece of `unsafe` in the crate, and it lives here, outside the library,
-//! because `GlobalAlloc` cannot be implemented without it; it only forwards to
-//! `System` and counts.
+//! Plain std only: no benchmark framework. The counting allocator is
+//! `tests/support/counting.rs`, shared with the tests that bound memory.
 
-use std::alloc::{GlobalAlloc, Layout, System};
+#[path = "../tests/support/counting.rs"]
+mod counting;
+
 use std::hint::black_box;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
 use attunement::generate::{self, Shape};
@@ -69,6 +70,21 @@ fn main() {
     play_table(&plan, &cases);
     println!();
     cyclic_save(&plan, if full { rich(100) } else { Shape { cycles: true, ..Shape::new(100) } });
+    println!();
+    hostile_table(&plan);
+}
+
+/// The hardening probes' hostile files (`generate::hostile`): how long
+/// `check` takes to refuse each, and its peak heap. Meant to be read against
+/// "about a second at most" (issues 8 and 15).
+fn hostile_table(plan: &Plan) {
+    println!("hostile input: scenario::check on generate::hostile's files; meant to refuse each within about a second");
+    println!("{:<22} {:>10} | {:>21} {:>10} | {:<28} | {:>7}", "file", "size", "time", "peak heap", "first diagnostic", "samples");
+    for (name, text) in generate::hostile::all() {
+        let (m, report) = measure(plan, || check(&text, Format::from_path(name)));
+        let first = report.diagnostics.first().map_or("none".to_string(), |d| format!("{} ({} in all)", d.code, thousands(report.diagnostics.len())));
+        println!("{:<22} {:>10} | {:>21} {:>10} | {:<28} | {:>7}", name, bytes(text.len()), m.timing(), bytes(m.peak), first, m.samples);
+    }
 }
 
 fn rich(n: usize) -> Shape {
@@ -101,9 +117,15 @@ fn parse_table(plan: &Plan, cases: &mut [Case]) {
         assert!(errors.is_empty(), "generated scenario {:?} has errors: {errors:?}", case.shape);
         let warnings: Vec<String> = report.diagnostics.iter().map(|d| d.message.clone()).collect();
         case.scenario = report.scenario.map(Arc::new);
-        let json_text = compile(&case.toml, Format::Toml).expect("a checked scenario compiles");
-        let (json, report) = measure(plan, || check(black_box(&json_text), Format::Json));
-        assert!(report.errors().next().is_none(), "the compiled JSON of {:?} does not check", case.shape);
+        // A scenario whose analysis stopped is not compiled (E025).
+        let json_row = match compile(&case.toml, Format::Toml) {
+            Ok(json_text) => {
+                let (json, report) = measure(plan, || check(black_box(&json_text), Format::Json));
+                assert!(report.errors().next().is_none(), "the compiled JSON of {:?} does not check", case.shape);
+                (bytes(json_text.len()), json.timing(), bytes(json.peak), json.samples.to_string())
+            }
+            Err(_) => ("-".into(), "not compiled (E025)".into(), "-".into(), "-".into()),
+        };
         println!(
             "{:>6} {:<5} | {:>9} {:>21} {:>10} | {:>9} {:>21} {:>10} | {:>3}/{:<3}",
             case.shape.nodes,
@@ -111,11 +133,11 @@ fn parse_table(plan: &Plan, cases: &mut [Case]) {
             bytes(case.toml.len()),
             toml.timing(),
             bytes(toml.peak),
-            bytes(json_text.len()),
-            json.timing(),
-            bytes(json.peak),
+            json_row.0,
+            json_row.1,
+            json_row.2,
             toml.samples,
-            json.samples,
+            json_row.3,
         );
         for w in warnings {
             println!("{:>14} note: {w}", "");
@@ -168,7 +190,7 @@ fn play_table(plan: &Plan, cases: &[Case]) {
         let mut first = true;
         for (walk, session) in [("first", play_first(sc)), ("spine", play_spine(sc))] {
             let (save, text) = measure(plan, || session.save());
-            let (restore, restored) = measure(plan, || Session::restore(sc.clone(), black_box(&text)));
+            let (restore, restored) = measure(plan, || Session::restore(sc.clone(), black_box(&text), Mode::Practice));
             let restored = restored.expect("a fresh save restores");
             assert!(restored.notice.is_none() && restored.session.state() == session.state(), "restore changed the {walk} session");
             let (lead, step_col, avg_col) = if first {
@@ -198,7 +220,7 @@ fn cyclic_save(plan: &Plan, shape: Shape) {
     let sc = Arc::new(Scenario::parse(&text, Format::Toml).expect("a generated scenario checks"));
     let session = play_long(&sc, 100);
     let (save, text) = measure(plan, || session.save());
-    let (restore, restored) = measure(plan, || Session::restore(sc.clone(), black_box(&text)));
+    let (restore, restored) = measure(plan, || Session::restore(sc.clone(), black_box(&text), Mode::Practice));
     let restored = restored.expect("a fresh save restores");
     assert!(restored.session.state() == session.state(), "restore changed the cyclic session");
     println!(
@@ -319,11 +341,11 @@ fn measure<T>(plan: &Plan, mut f: impl FnMut() -> T) -> (Measured, T) {
     let mut last = None;
     while times.len() < plan.max_samples.max(1) && (times.len() < plan.min_samples.max(1) || started.elapsed() < plan.budget) {
         drop(last.take());
-        let base = reset_peak();
+        let base = counting::reset_peak();
         let t = Instant::now();
         let out = black_box(f());
         times.push(t.elapsed());
-        peak = peak.max(PEAK.load(Relaxed).saturating_sub(base));
+        peak = peak.max(counting::peak().saturating_sub(base));
         last = Some(out);
     }
     times.sort();
@@ -362,62 +384,4 @@ fn thousands(n: usize) -> String {
         out.push(c);
     }
     out
-}
-
-/// Counts heap bytes in use and the most in use since the last reset.
-struct Counting;
-
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
-fn grew(by: usize) {
-    let now = CURRENT.fetch_add(by, Relaxed) + by;
-    PEAK.fetch_max(now, Relaxed);
-}
-
-/// Starts a new peak from the bytes in use now, and returns them.
-fn reset_peak() -> usize {
-    let now = CURRENT.load(Relaxed);
-    PEAK.store(now, Relaxed);
-    now
-}
-
-// SAFETY: every call forwards to `System` with the caller's arguments
-// unchanged; the wrapper only updates two counters.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            grew(layout.size());
-        }
-        p
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc_zeroed(layout) };
-        if !p.is_null() {
-            grew(layout.size());
-        }
-        p
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        CURRENT.fetch_sub(layout.size(), Relaxed);
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if !p.is_null() {
-            if new_size >= layout.size() {
-                grew(new_size - layout.size());
-            } else {
-                CURRENT.fetch_sub(layout.size() - new_size, Relaxed);
-            }
-        }
-        p
-    }
 }

@@ -3,7 +3,8 @@
 #
 #   www/pkg/         the learner's engine: reads compiled JSON only
 #   www/pkg-author/  the authors' engine: reads TOML too, loaded only for a
-#                    `.toml` src, so learners never download the TOML parser
+#                    `.toml` src, so learners never download the TOML parser;
+#                    it also has the test-only exports (feature test-hooks)
 #   www/scenarios/   every scenario in scenarios/, compiled to JSON, with its
 #                    TOML source and an index.json for the library page
 #
@@ -33,12 +34,13 @@ build() {
 }
 
 build www/pkg --no-default-features
-build www/pkg-author
+build www/pkg-author --features test-hooks
 
 # A scenario with errors is left out (with its diagnostics printed), so one
 # author's broken draft does not stop everyone's build or preview;
 # scripts/test.sh checks every scenario separately and fails on any error.
-rm -rf www/scenarios
+# `library` builds the new folder beside www/scenarios and swaps it in only
+# when it is complete, so nothing is deleted first.
 if ! cargo run --quiet --release --bin attunement -- library scenarios -o www/scenarios; then
     echo "build-web: scenarios with errors were left out of www/scenarios (see above)" >&2
 fi

@@ -8,18 +8,67 @@
 //! reports the trust range at each node and ending, the best and worst paths
 //! (highest and lowest final trust), and what validation needs: which choices
 //! are ever offered and where every choice can be locked at once.
+//!
+//! The search is bounded three ways, so that no scenario, however small its
+//! file, can hold a learner's browser or an author's terminal hostage: by
+//! states, by steps taken (the measure of time, since the engine reads no
+//! clock) and by the memory its tables take; see [`Budget`]. Each state is
+//! kept once, packed into 16 bytes, and the index that finds it holds only
+//! 4-byte positions into that list.
 
-use std::collections::{HashMap, VecDeque};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::VecDeque;
 
 use serde::Serialize;
 
-use crate::engine::{State, step};
+use crate::engine::{Place, State, step};
 use crate::scenario::Scenario;
-use crate::skill::Kind;
+use crate::skill::{Kind, Skill};
 
-/// The search gives up past this many states and says so.
-pub const MAX_STATES: usize = 4_000_000;
+/// How far the search may go before it stops and says so (W004).
+///
+/// States scale with the scenario: 128 a node, at least 500,000 (a small
+/// file cannot hold the search hostage for longer than that takes, a few
+/// tenths of a second) and at most 1,500,000 (about a second natively). The
+/// library's scenarios have 50,000 to 70,000 states; a generated plain
+/// scenario of 10,000 nodes has 1.1 million. Steps (each offered choice of
+/// each state is one) may be 6 a state, and the tables 192 MiB.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Budget {
+    pub states: usize,
+    pub steps: usize,
+    pub bytes: usize,
+}
+
+impl Budget {
+    pub const MIN_STATES: usize = 500_000;
+    pub const MAX_STATES: usize = 1_500_000;
+
+    pub fn of(scenario: &Scenario) -> Budget {
+        let states = (scenario.nodes.len() * 128).clamp(Budget::MIN_STATES, Budget::MAX_STATES);
+        Budget { states, steps: states * 6, bytes: 192 << 20 }
+    }
+}
+
+/// Which bound of its [`Budget`] stopped an incomplete search, and where.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "limit", content = "at")]
+pub enum Limit {
+    States(usize),
+    Steps(usize),
+    Memory(usize),
+}
+
+impl Limit {
+    /// "more than 500,000 states", for W004 and the CLI.
+    pub fn describe(self) -> String {
+        let thousands = |n: usize| n.to_string().as_bytes().rchunks(3).rev().map(|c| std::str::from_utf8(c).unwrap_or_default()).collect::<Vec<_>>().join(",");
+        match self {
+            Limit::States(n) => format!("more than {} states", thousands(n)),
+            Limit::Steps(n) => format!("more than {} steps", thousands(n)),
+            Limit::Memory(n) => format!("more than {} MiB of memory", n >> 20),
+        }
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Range {
@@ -39,8 +88,9 @@ pub struct Path {
 #[derive(Debug)]
 pub struct Analysis {
     pub states: usize,
-    /// False when the search stopped at [`MAX_STATES`].
+    /// False when the search stopped at one of its bounds, `stopped`.
     pub complete: bool,
+    pub stopped: Option<Limit>,
     /// Trust on arrival at each node, `None` when it cannot be reached.
     pub nodes: Vec<Option<Range>>,
     /// Distress on arrival at each node: where it reaches the acute level,
@@ -58,16 +108,17 @@ pub struct Analysis {
 
 /// The whole analysis, best and worst paths included.
 pub fn analyze(scenario: &Scenario) -> Analysis {
-    explore(scenario, MAX_STATES, true)
+    explore(scenario, Budget::of(scenario), true)
 }
 
-/// Explores up to `limit` states; the worst path, which validation does not
+/// Explores within `budget`; the worst path, which validation does not
 /// need, is searched for only when asked.
-pub fn explore(scenario: &Scenario, limit: usize, worst: bool) -> Analysis {
+pub fn explore(scenario: &Scenario, budget: Budget, worst: bool) -> Analysis {
     let n = scenario.nodes.len();
     let mut a = Analysis {
         states: 0,
         complete: true,
+        stopped: None,
         nodes: vec![None; n],
         distress: vec![None; n],
         endings: vec![None; scenario.endings.len()],
@@ -76,20 +127,20 @@ pub fn explore(scenario: &Scenario, limit: usize, worst: bool) -> Analysis {
         best: None,
         worst: None,
     };
-    // The state graph, in breadth-first order: `edges[first[i]..first[i + 1]]`
-    // are the (target, choice) pairs leaving state `i`.
-    let mut states: Vec<State> = Vec::new();
+    // The state graph, in breadth-first order: `targets[first[i]..first[i + 1]]`
+    // are the states that state `i` leads to, by the choices at the same
+    // places of `picks`.
+    let mut states: Vec<Packed> = Vec::new();
     let mut first: Vec<u32> = Vec::new();
-    let mut edges: Vec<(u32, u8)> = Vec::new();
-    let mut index: HashMap<State, u32, BuildHasherDefault<Fx>> = HashMap::default();
+    let (mut targets, mut picks): (Vec<u32>, Vec<u8>) = (Vec::new(), Vec::new());
+    let mut index = Index::default();
     let start = State::start(scenario);
-    index.insert(start, 0);
-    states.push(start);
+    index.insert(&mut states, Packed::of(&start));
 
     let mut at = 0;
     while at < states.len() {
-        first.push(edges.len() as u32);
-        let state = states[at];
+        first.push(targets.len() as u32);
+        let state = states[at].state();
         let trust = i32::from(state.trust);
         if let Some(e) = state.ending() {
             widen(&mut a.endings[e], trust);
@@ -101,26 +152,34 @@ pub fn explore(scenario: &Scenario, limit: usize, worst: bool) -> Analysis {
                 any = true;
                 a.offered[node][i] = true;
                 let (next, _) = step(scenario, &state, i);
-                let fresh = states.len() as u32;
-                let target = *index.entry(next).or_insert(fresh);
-                if target == fresh {
-                    states.push(next);
-                }
-                edges.push((target, i as u8));
+                targets.push(index.insert(&mut states, Packed::of(&next)));
+                picks.push(i as u8);
             }
             if !any && !scenario.nodes[node].choices.is_empty() && a.softlocks[node].is_none() {
                 a.softlocks[node] = Some(state);
             }
-            if states.len() > limit {
+            let bytes = states.capacity() * size_of::<Packed>() + index.bytes() + first.capacity() * 4 + targets.capacity() * 4 + picks.capacity();
+            a.stopped = if states.len() > budget.states {
+                Some(Limit::States(budget.states))
+            } else if targets.len() > budget.steps {
+                Some(Limit::Steps(budget.steps))
+            } else if bytes > budget.bytes {
+                Some(Limit::Memory(budget.bytes))
+            } else {
+                None
+            };
+            if a.stopped.is_some() {
                 a.complete = false;
                 break;
             }
         }
         at += 1;
     }
-    first.resize(states.len() + 1, edges.len() as u32);
+    drop(index);
+    let states: Vec<State> = states.iter().map(Packed::state).collect();
+    first.resize(states.len() + 1, targets.len() as u32);
     a.states = states.len();
-    let graph = Graph { scenario, states: &states, first: &first, edges: &edges };
+    let graph = Graph { scenario, states: &states, first: &first, targets: &targets, picks: &picks };
     // Ties in final trust (trust is capped) go to the path with the fewest
     // roadblocks for the best path, and the fewest trust-building responses
     // for the worst, so neither shows a response that contradicts its name.
@@ -135,7 +194,8 @@ struct Graph<'a> {
     scenario: &'a Scenario,
     states: &'a [State],
     first: &'a [u32],
-    edges: &'a [(u32, u8)],
+    targets: &'a [u32],
+    picks: &'a [u8],
 }
 
 impl Graph<'_> {
@@ -150,7 +210,8 @@ impl Graph<'_> {
         while let Some(at) = queue.pop_front() {
             let at = at as usize;
             let Some(node) = self.states[at].node() else { continue };
-            for &(to, choice) in &self.edges[self.first[at] as usize..self.first[at + 1] as usize] {
+            let edges = self.first[at] as usize..self.first[at + 1] as usize;
+            for (&to, &choice) in self.targets[edges.clone()].iter().zip(&self.picks[edges]) {
                 let w = u32::from(self.scenario.nodes[node].choices[choice as usize].skill.kind() == avoid);
                 let c = cost[at] + w;
                 if c < cost[to as usize] {
@@ -194,41 +255,123 @@ fn widen(range: &mut Option<Range>, trust: i32) {
     });
 }
 
-/// A fast multiplicative hasher for states: the keys are not attacker-chosen
-/// beyond what an author writes, and SipHash would double the search time.
-#[derive(Default)]
-struct Fx(u64);
+/// A [`State`] in 16 bytes: flags in the low 64 bits, then the place (31
+/// bits and whether it is an ending), trust, distress, the repeated skill
+/// (31 for none), the repeat count and the question streak.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Packed(u128);
 
-impl Fx {
-    fn add(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+impl Packed {
+    fn of(s: &State) -> Packed {
+        let place = match s.place {
+            Place::Node(n) => u128::from(n) << 1,
+            Place::Ending(e) => u128::from(e) << 1 | 1,
+        };
+        let last = s.last.map_or(31, |k| k.index() as u128);
+        Packed(u128::from(s.flags) | place << 64 | u128::from(s.trust) << 96 | u128::from(s.distress) << 104 | last << 112 | u128::from(s.repeats) << 117 | u128::from(s.questions) << 120)
+    }
+
+    fn state(&self) -> State {
+        let bits = |from: u32, width: u32| (self.0 >> from) as u64 & ((1 << width) - 1);
+        let place = bits(64, 32) as u32;
+        State {
+            place: if place & 1 == 0 { Place::Node(place >> 1) } else { Place::Ending(place >> 1) },
+            trust: bits(96, 8) as u8,
+            distress: bits(104, 8) as u8,
+            flags: self.0 as u64,
+            last: Skill::ALL.get(bits(112, 5) as usize).copied(),
+            repeats: bits(117, 3) as u8,
+            questions: bits(120, 3) as u8,
+        }
+    }
+
+    /// A fast hash: the keys are not attacker-chosen beyond what an author
+    /// writes, and SipHash would double the search time. The index takes
+    /// the low bits, so the final shifts fold the high bits (where trust and
+    /// distress sit) into them.
+    fn hash(&self) -> u64 {
+        let mut h = (self.0 as u64 ^ ((self.0 >> 64) as u64).rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        h ^= h >> 32;
+        h = h.wrapping_mul(0xd6e8_feb8_6659_fd93);
+        h ^ h >> 32
     }
 }
 
-impl Hasher for Fx {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut buf = [0u8; 8];
-            buf[..chunk.len()].copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(buf));
+/// An open-addressing index of the states list: each slot holds a position
+/// in the list plus one (0 is empty), so a state is stored once, and the
+/// index costs 4 bytes a slot, at most half of them full.
+#[derive(Default)]
+struct Index {
+    slots: Vec<u32>,
+    len: usize,
+}
+
+impl Index {
+    /// The position of `state` in `states`, appended if it is new.
+    fn insert(&mut self, states: &mut Vec<Packed>, state: Packed) -> u32 {
+        if (self.len + 1) * 2 > self.slots.len() {
+            self.grow(states);
+        }
+        let mask = self.slots.len() - 1;
+        let mut slot = state.hash() as usize & mask;
+        loop {
+            match self.slots[slot] {
+                0 => {
+                    states.push(state);
+                    self.len += 1;
+                    self.slots[slot] = states.len() as u32;
+                    return states.len() as u32 - 1;
+                }
+                i if states[i as usize - 1] == state => return i - 1,
+                _ => slot = (slot + 1) & mask,
+            }
         }
     }
-    fn write_u8(&mut self, n: u8) {
-        self.add(n.into());
+
+    fn grow(&mut self, states: &[Packed]) {
+        let size = (self.slots.len() * 2).max(1024);
+        let mut slots = vec![0u32; size];
+        for (i, s) in states.iter().enumerate() {
+            let mut slot = s.hash() as usize & (size - 1);
+            while slots[slot] != 0 {
+                slot = (slot + 1) & (size - 1);
+            }
+            slots[slot] = i as u32 + 1;
+        }
+        self.slots = slots;
     }
-    fn write_u32(&mut self, n: u32) {
-        self.add(n.into());
+
+    fn bytes(&self) -> usize {
+        self.slots.capacity() * 4
     }
-    fn write_u64(&mut self, n: u64) {
-        self.add(n);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packed_states_unpack_to_themselves() {
+        let states = [
+            State { place: Place::Node(0), trust: 0, distress: 0, flags: 0, last: None, repeats: 0, questions: 0 },
+            State { place: Place::Ending(7), trust: 100, distress: 100, flags: u64::MAX, last: Some(Skill::ALL[Skill::ALL.len() - 1]), repeats: 4, questions: 5 },
+            State { place: Place::Node(u32::MAX >> 1), trust: 37, distress: 61, flags: 1 << 63 | 5, last: Some(Skill::ALL[0]), repeats: 1, questions: 2 },
+        ];
+        for s in states {
+            assert_eq!(Packed::of(&s).state(), s);
+        }
+        assert_ne!(Packed::of(&states[0]), Packed::of(&State { flags: 1, ..states[0] }));
     }
-    fn write_usize(&mut self, n: usize) {
-        self.add(n as u64);
-    }
-    fn write_isize(&mut self, n: isize) {
-        self.add(n as u64);
-    }
-    fn finish(&self) -> u64 {
-        self.0
+
+    #[test]
+    fn the_index_finds_every_state_once() {
+        let (mut index, mut states) = (Index::default(), Vec::new());
+        for round in 0..2 {
+            for n in 0..5_000u32 {
+                let s = State { place: Place::Node(n % 50), trust: (n % 101) as u8, distress: 0, flags: u64::from(n / 50), last: None, repeats: 0, questions: 0 };
+                assert_eq!(index.insert(&mut states, Packed::of(&s)), n, "round {round}");
+            }
+        }
+        assert_eq!(states.len(), 5_000);
     }
 }

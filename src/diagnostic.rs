@@ -113,13 +113,16 @@ impl<'a> Source<'a> {
     }
 
     /// Renders a diagnostic in the GNU form with the source line underlined.
+    /// A long line (a minified JSON scenario is one line) is shown as a
+    /// window around the caret, and control characters are shown as their
+    /// Unicode pictures, so a file cannot drive the terminal it is checked in.
     pub fn render(&self, d: &Diagnostic) -> String {
         let (line, col) = self.line_col(d.span.start);
         let severity = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let mut out = format!("{}:{}:{}: {}[{}]: {}\n", self.name, line, col, severity, d.code, d.message);
+        let mut out = format!("{}:{}:{}: {}[{}]: {}\n", terminal_safe(self.name), line, col, severity, d.code, terminal_safe(&d.message));
         let start = self.line_starts[line - 1];
         // `get` rather than indexing: line starts are always char boundaries,
         // and this keeps the panicking slice path out of the wasm build.
@@ -127,46 +130,145 @@ impl<'a> Source<'a> {
         let text = rest.split('\n').next().unwrap_or_default().trim_end_matches('\r');
         let gutter = " ".repeat(line.to_string().len());
         let (end_line, end_col) = self.line_col(d.span.end);
-        let width = if end_line == line { end_col.saturating_sub(col).max(1) } else { text.chars().count().saturating_sub(col - 1).max(1) };
-        out.push_str(&format!("{gutter} |\n{line} | {text}\n{gutter} | {}{}\n", " ".repeat(col - 1), "^".repeat(width)));
+        let chars = text.chars().count();
+        let width = if end_line == line { end_col.saturating_sub(col).max(1) } else { chars.saturating_sub(col - 1).max(1) };
+        // The window: WINDOW characters starting a little before the caret.
+        let from = if chars <= WINDOW { 0 } else { (col - 1).saturating_sub(WINDOW / 4).min(chars - WINDOW) };
+        let shown: String = text.chars().skip(from).take(WINDOW).collect();
+        let (before, after) = (if from > 0 { "…" } else { "" }, if from + WINDOW < chars { "…" } else { "" });
+        let caret = (col - 1 - from) + before.chars().count();
+        let width = width.min(WINDOW.saturating_sub(col - 1 - from)).max(1);
+        out.push_str(&format!("{gutter} |\n{line} | {before}{}{after}\n{gutter} | {}{}\n", terminal_safe(&shown), " ".repeat(caret), "^".repeat(width)));
         for hint in &d.hints {
-            out.push_str(&format!("{gutter} = hint: {hint}\n"));
+            out.push_str(&format!("{gutter} = hint: {}\n", terminal_safe(hint)));
+        }
+        out
+    }
+
+    /// Renders at most [`MAX_RENDERED`] diagnostics, then a line counting the rest.
+    pub fn render_all<'d>(&self, diagnostics: impl IntoIterator<Item = &'d Diagnostic>) -> String {
+        let mut out = String::new();
+        let mut rest = 0;
+        for (i, d) in diagnostics.into_iter().enumerate() {
+            if i < MAX_RENDERED {
+                out.push_str(&self.render(d));
+            } else {
+                rest += 1;
+            }
+        }
+        if rest > 0 {
+            out.push_str(&format!("{}: and {rest} more problem{} not shown; fix these first\n", terminal_safe(self.name), if rest == 1 { "" } else { "s" }));
         }
         out
     }
 }
 
+/// How many characters of a source line a diagnostic shows.
+const WINDOW: usize = 160;
+
+/// How many diagnostics of one file are rendered; the rest are counted.
+pub const MAX_RENDERED: usize = 100;
+
+/// Whether a character would act on a terminal rather than print: the C0
+/// and C1 controls and DEL, except tab and newline.
+pub fn is_control(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t') || ('\u{80}'..='\u{9f}').contains(&c)
+}
+
+/// Text made safe to print on a terminal: each control character becomes a
+/// visible stand-in of one column (its Unicode control picture, or `\u{..}`
+/// for C1), so what an author wrote cannot clear a screen, set a title or
+/// fake output. A CR of a CR LF line break is dropped.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_control) {
+        return text.into();
+    }
+    let mut chars = text.chars().peekable();
+    std::iter::from_fn(|| chars.next().map(|c| (c, chars.peek() == Some(&'\n'))))
+        .filter(|&(c, before_newline)| !(c == '\r' && before_newline))
+        .map(|(c, _)| match c {
+            c if !is_control(c) => c.to_string(),
+            '\u{7f}' => '\u{2421}'.to_string(),
+            c if (c as u32) < 0x20 => char::from_u32(0x2400 + c as u32).unwrap_or('?').to_string(),
+            c => format!("\\u{{{:x}}}", c as u32),
+        })
+        .collect::<String>()
+        .into()
+}
+
+/// An author's name as a message echoes it: whole when short, else its start
+/// and a count, so one huge id cannot make a huge message.
+pub fn quoted(name: &str) -> String {
+    const LONG: usize = 64;
+    if name.len() <= LONG {
+        return name.to_string();
+    }
+    let mut cut = LONG;
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}… ({} characters)", &name[..cut], name.chars().count())
+}
+
 /// The closest candidate to `word` by edit distance, if it is close enough to
 /// be a likely typo: the "did you mean" of every unknown-name diagnostic.
+///
+/// Bounded whatever the input: a word longer than any name is given no
+/// suggestion, a candidate whose length differs by more than the allowed
+/// distance is skipped unread, and the distance is computed in two rows that
+/// stop as soon as every entry is past the limit.
 pub fn did_you_mean<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
-    let limit = (word.chars().count() / 3).max(1) + usize::from(word.len() > 8);
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(word, c), c))
-        .filter(|&(d, c)| d <= limit || (c.len() > 3 && (c.starts_with(word) && word.len() >= 4 || word.starts_with(c))))
-        .min_by_key(|&(d, _)| d)
-        .map(|(_, c)| c)
+    let len = word.chars().count();
+    if len > MAX_SUGGESTED {
+        return None;
+    }
+    let limit = (len / 3).max(1) + usize::from(word.len() > 8);
+    let word: Vec<char> = word.chars().collect();
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let clen = c.chars().count();
+        if clen > MAX_SUGGESTED {
+            continue;
+        }
+        let prefix = clen > 3 && (clen > len && len >= 4 && c.chars().zip(&word).all(|(a, &b)| a == b) || clen < len && word.iter().zip(c.chars()).all(|(&a, b)| a == b));
+        let d = if prefix { Some(clen.abs_diff(len)) } else if clen.abs_diff(len) > limit { None } else { edit_distance(&word, c, limit) };
+        if let Some(d) = d.filter(|&d| d <= limit || prefix)
+            && best.is_none_or(|(b, _)| d < b)
+        {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c)
 }
+
+/// Names longer than this get no suggestion (no scenario name is this long).
+const MAX_SUGGESTED: usize = 64;
 
 /// Edit distance where swapping two neighbouring letters counts as one edit
 /// (optimal string alignment): "stroy" is one typo away from "story".
-fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let mut d = vec![vec![0; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    d[0] = (0..=b.len()).collect();
+/// `None` when it exceeds `limit`, found out as early as a row allows. Three rolling rows, since a
+/// swap looks two rows back.
+fn edit_distance(a: &[char], b: &str, limit: usize) -> Option<usize> {
+    let b: Vec<char> = b.chars().collect();
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut last: Vec<usize> = (0..=b.len()).collect();
+    let mut row = vec![0; b.len() + 1];
     for i in 1..=a.len() {
+        row[0] = i;
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            row[j] = (last[j] + 1).min(row[j - 1] + 1).min(last[j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+                row[j] = row[j].min(before[j - 2] + 1);
             }
         }
+        if row.iter().all(|&d| d > limit) {
+            return None;
+        }
+        std::mem::swap(&mut before, &mut last);
+        std::mem::swap(&mut last, &mut row);
     }
-    d[a.len()][b.len()]
+    Some(last[b.len()]).filter(|&d| d <= limit)
 }
 
 #[cfg(test)]
@@ -196,5 +298,54 @@ mod tests {
         assert_eq!(did_you_mean("reflecton", ["reflection", "validation"]), Some("reflection"));
         assert_eq!(did_you_mean("stroy", ["story", "closed"]), Some("story"));
         assert_eq!(did_you_mean("zebra", ["opening", "ending"]), None);
+        assert_eq!(did_you_mean("open", ["opening"]), Some("opening"));
+        assert_eq!(did_you_mean("openingz", ["opening"]), Some("opening"));
+    }
+
+    #[test]
+    fn suggests_nothing_for_names_longer_than_any_name() {
+        let long = "a".repeat(40_000);
+        assert_eq!(did_you_mean(&long, [long.as_str()]), None);
+        assert_eq!(did_you_mean("opening", [long.as_str(), "opning"]), Some("opning"));
+    }
+
+    #[test]
+    fn edit_distance_counts_swaps_as_one_and_stops_past_its_limit() {
+        let d = |a: &str, b: &str, limit| edit_distance(&a.chars().collect::<Vec<_>>(), b, limit);
+        assert_eq!(d("stroy", "story", 3), Some(1));
+        assert_eq!(d("kitten", "sitting", 3), Some(3));
+        assert_eq!(d("kitten", "sitting", 2), None);
+        assert_eq!(d("", "abc", 3), Some(3));
+    }
+
+    #[test]
+    fn long_lines_show_a_window_around_the_caret() {
+        let text = format!("{{\"id\": \"x\", {}\"nxt\": 1}}", "\"pad\": 0, ".repeat(5_000));
+        let at = text.find("\"nxt\"").unwrap();
+        let src = Source::new("big.json", &text);
+        let out = src.render(&Diagnostic::error("E007", Span::new(at, at + 5), "unknown field `nxt` in scenario"));
+        let shown = out.lines().nth(2).unwrap();
+        assert!(shown.chars().count() < WINDOW + 10, "{shown}");
+        assert!(shown.starts_with("1 | …") && shown.contains("\"nxt\": 1}"), "{shown}");
+        let caret = out.lines().nth(3).unwrap();
+        let (line_at, caret_at) = (shown.chars().position(|c| c == '"').unwrap(), caret.chars().position(|c| c == '^').unwrap());
+        assert_eq!(shown.chars().skip(caret_at).take(5).collect::<String>(), "\"nxt\"", "the caret is under the key ({line_at})");
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        let src = Source::new("s.toml", "say = \"\u{1b}]0;pwned\u{7}\"\n");
+        let out = src.render(&Diagnostic::error("E004", Span::new(6, 17), "unknown node `\u{1b}[2J`").hint("\u{9b}31m"));
+        assert!(!out.chars().any(is_control), "{out:?}");
+        assert!(out.contains("unknown node `␛[2J`") && out.contains("\"␛]0;pwned␇\"") && out.contains("\\u{9b}31m"), "{out}");
+    }
+
+    #[test]
+    fn at_most_a_hundred_diagnostics_are_rendered() {
+        let src = Source::new("s.toml", "x\n");
+        let many = vec![Diagnostic::error("E007", Span::new(0, 1), "unknown field `x` in scenario"); 250];
+        let out = src.render_all(&many);
+        assert_eq!(out.matches("error[E007]").count(), MAX_RENDERED);
+        assert!(out.ends_with("s.toml: and 150 more problems not shown; fix these first\n"), "{out}");
     }
 }

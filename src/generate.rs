@@ -137,3 +137,142 @@ mod tests {
         assert_ne!(scenario(3, &shape), scenario(4, &shape));
     }
 }
+
+/// Hostile inputs: files built to make checking slow or hungry, from the
+/// hardening probes (issues 8 and 15). Tests hold each to a clear error in
+/// bounded memory; `cargo bench` prints how long each takes.
+pub mod hostile {
+    use std::fmt::Write;
+
+    /// Every hostile input, by name, as (file name, text).
+    pub fn all() -> Vec<(&'static str, String)> {
+        vec![
+            ("long-ids.toml", long_ids(40, 40_000)),
+            ("unknown-next.toml", unknown_next(24_000)),
+            ("unknown-skill.toml", unknown_skill(8_000_000)),
+            ("many-choices.toml", many_choices(100_000)),
+            ("many-flags.toml", many_flags(500_000)),
+            ("many-keys.json", many_keys(500_000)),
+            ("one-line-errors.json", one_line_errors(16_000)),
+            ("flag-hub.toml", flag_hub(19)),
+            ("too-large.toml", too_large()),
+        ]
+    }
+
+    /// The opening of a valid scenario, up to its first node's first choice.
+    fn head(out: &mut String) {
+        out.push_str("id = \"hostile\"\ntitle = \"Hostile\"\nsummary = \"s\"\nobjectives = [\"o\"]\nminutes = 2\n\n[peer]\nname = \"Ari\"\ntrust = 50\n\n[thresholds]\nfloor = 0\n\n");
+    }
+
+    fn ending(out: &mut String) {
+        out.push_str("\n[[ending]]\nid = \"end\"\noutcome = \"connected\"\ntitle = \"t\"\ntext = \"t\"\n");
+    }
+
+    /// Nodes whose ids are `len` characters long, each pointing at a
+    /// misspelt one: "did you mean" would compare huge strings.
+    pub fn long_ids(nodes: usize, len: usize) -> String {
+        let mut out = String::new();
+        head(&mut out);
+        for i in 0..nodes {
+            let id = format!("{i}{}", "n".repeat(len));
+            let _ = write!(out, "[[node]]\nid = \"{id}\"\nsay = \"s\"\n\n[[node.choice]]\ntext = \"t\"\nskill = \"reflection\"\nfeedback = \"f\"\nnext = \"{id}x\"\n\n");
+        }
+        ending(&mut out);
+        out
+    }
+
+    /// `n` choices to unknown nodes, 30 a node.
+    pub fn unknown_next(n: usize) -> String {
+        let mut out = String::new();
+        head(&mut out);
+        for i in 0..n {
+            if i % 30 == 0 {
+                let _ = write!(out, "[[node]]\nid = \"node-{i}\"\nsay = \"s\"\n\n");
+            }
+            let _ = write!(out, "[[node.choice]]\ntext = \"t\"\nskill = \"reflection\"\nfeedback = \"f\"\nnext = \"missing-node-number-{i}-of-many-nodes-that-are-not-here-at-all\"\n\n");
+        }
+        ending(&mut out);
+        out
+    }
+
+    /// A skill name of `len` characters.
+    pub fn unknown_skill(len: usize) -> String {
+        let mut out = String::new();
+        head(&mut out);
+        let _ = write!(out, "[[node]]\nid = \"hub\"\nsay = \"s\"\n\n[[node.choice]]\ntext = \"t\"\nskill = \"{}\"\nfeedback = \"f\"\nnext = \"end\"\n", "r".repeat(len));
+        ending(&mut out);
+        out
+    }
+
+    /// One node with `n` choices that all share one id.
+    pub fn many_choices(n: usize) -> String {
+        let mut out = String::new();
+        head(&mut out);
+        out.push_str("[[node]]\nid = \"hub\"\nsay = \"s\"\n\n");
+        for _ in 0..n {
+            out.push_str("[[node.choice]]\nid = \"same\"\ntext = \"t\"\nskill = \"reflection\"\nnext = \"end\"\n\n");
+        }
+        ending(&mut out);
+        out
+    }
+
+    /// A choice that sets `n` different flags.
+    pub fn many_flags(n: usize) -> String {
+        let mut out = String::new();
+        head(&mut out);
+        out.push_str("[[node]]\nid = \"hub\"\nsay = \"s\"\n\n[[node.choice]]\ntext = \"t\"\nskill = \"reflection\"\nfeedback = \"f\"\nnext = \"end\"\nset = [");
+        for i in 0..n {
+            let _ = write!(out, "\"f{i}\",");
+        }
+        out.push_str("]\n");
+        ending(&mut out);
+        out
+    }
+
+    /// A JSON scenario whose top-level object repeats one key `n` times.
+    pub fn many_keys(n: usize) -> String {
+        let mut out = String::from("{");
+        for _ in 0..n {
+            out.push_str("\"title\": \"t\", ");
+        }
+        out.push_str("\"id\": \"x\"}");
+        out
+    }
+
+    /// A compiled-looking scenario on one line, with `n` misspelt fields.
+    pub fn one_line_errors(n: usize) -> String {
+        let mut out = String::from("{\"id\": \"x\", \"title\": \"t\", \"summary\": \"s\", \"objectives\": [], \"minutes\": 2, \"content_notes\": [], \"peer\": {\"name\": \"A\", \"trust\": 50}, \"node\": [");
+        for i in 0..n {
+            let _ = write!(out, "{}{{\"id\": \"n{i}\", \"sya\": \"s\", \"choice\": []}}", if i > 0 { ", " } else { "" });
+        }
+        out.push_str("], \"ending\": []}");
+        out
+    }
+
+    /// `flags` flags, each set by its own choice at one hub: 2^flags states
+    /// a place, which the analysis must stop at. Its one way out needs every
+    /// flag clear: once any is set, the hub is a soft-lock that the stopped
+    /// analysis cannot see.
+    pub fn flag_hub(flags: usize) -> String {
+        let mut out = String::new();
+        head(&mut out);
+        out.push_str("[[node]]\nid = \"hub\"\nsay = \"s\"\n\n");
+        let all: Vec<String> = (0..flags).map(|i| format!("\"f{i}\"")).collect();
+        let _ = write!(out, "[[node.choice]]\nid = \"leave\"\ntext = \"t\"\nskill = \"reflection\"\nfeedback = \"f\"\nnext = \"end\"\nwhen = {{ not_flags = [{}] }}\n\n", all.join(", "));
+        for i in 0..flags {
+            let _ = write!(out, "[[node.choice]]\nid = \"set-f{i}\"\ntext = \"t{i}\"\nskill = \"lecturing\"\nfeedback = \"f\"\nnext = \"hub\"\nset = [\"f{i}\"]\nwhen = {{ not_flags = [\"f{i}\"] }}\n\n");
+        }
+        ending(&mut out);
+        out
+    }
+
+    /// A file just over the size limit.
+    pub fn too_large() -> String {
+        let mut out = String::new();
+        head(&mut out);
+        while out.len() <= crate::scenario::MAX_SOURCE_BYTES {
+            out.push_str("# padding\n");
+        }
+        out
+    }
+}

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use attunement::analysis::{Analysis, Path};
-use attunement::diagnostic::{Diagnostic, Source, Span};
+use attunement::diagnostic::{Diagnostic, MAX_RENDERED, Source, Span, terminal_safe};
 use attunement::hash::Rng;
 use attunement::scenario::{Format, Scenario, Target};
 use attunement::skill::Kind;
@@ -43,16 +43,17 @@ options:
 struct Usage(String);
 
 /// `print!` that ignores a closed pipe (`attunement analyze x | head`)
-/// instead of panicking.
+/// instead of panicking, and shows control characters from a scenario as
+/// visible stand-ins, so no scenario text can drive the terminal.
 macro_rules! out {
     ($($arg:tt)*) => {{
-        let _ = write!(std::io::stdout(), $($arg)*);
+        let _ = write!(std::io::stdout(), "{}", terminal_safe(&format!($($arg)*)));
     }};
 }
 
 macro_rules! outln {
     ($($arg:tt)*) => {{
-        let _ = writeln!(std::io::stdout(), $($arg)*);
+        let _ = writeln!(std::io::stdout(), "{}", terminal_safe(&format!($($arg)*)));
     }};
 }
 
@@ -61,7 +62,7 @@ fn main() -> ExitCode {
     match run(&args) {
         Ok(code) => code,
         Err(Usage(message)) => {
-            eprintln!("error: {message}");
+            eprintln!("error: {}", terminal_safe(&message));
             if message.starts_with("usage") || message.contains("command") {
                 eprint!("\n{USAGE}");
             }
@@ -143,9 +144,20 @@ fn run(args: &[String]) -> Result<ExitCode, Usage> {
 }
 
 /// Reads a file as text. A file that is not UTF-8 comes back as a diagnostic
-/// with the text decoded lossily, so the bad byte can still be shown.
-fn read(path: &str) -> Result<Result<String, (Diagnostic, String)>, Usage> {
-    let bytes = std::fs::read(path).map_err(|e| Usage(format!("cannot read `{path}`: {}", e.to_string().to_lowercase())))?;
+/// with the text decoded lossily, so the bad byte can still be shown; so does
+/// one over the size limit (E023), read no further than the limit.
+fn read(path: impl AsRef<std::path::Path>) -> Result<Result<String, (Diagnostic, String)>, Usage> {
+    use std::io::Read;
+    let path = path.as_ref();
+    let cannot = |e: std::io::Error| Usage(format!("cannot read `{}`: {}", path.display(), e.to_string().to_lowercase()));
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let mut bytes = Vec::new();
+    file.take(attunement::scenario::MAX_SOURCE_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    if bytes.len() > attunement::scenario::MAX_SOURCE_BYTES {
+        let len = std::fs::metadata(path).map_or(bytes.len(), |m| m.len() as usize);
+        let d = attunement::scenario::too_large(len).unwrap_or_else(|| Diagnostic::error("E023", Span::default(), "the file is too large"));
+        return Ok(Err((d, String::new())));
+    }
     Ok(String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
@@ -183,10 +195,7 @@ fn load_as<T>(path: &str, run: impl FnOnce(&str, Format) -> (attunement::Report,
         }
     };
     let (report, extra) = run(&text, Format::from_path(path));
-    let source = Source::new(path, &text);
-    for d in &report.diagnostics {
-        eprint!("{}", source.render(d));
-    }
+    eprint!("{}", Source::new(path, &text).render_all(&report.diagnostics));
     Ok(report.scenario.zip(extra).ok_or(ExitCode::from(1)))
 }
 
@@ -194,7 +203,7 @@ fn cmd_check(o: &Options, json: bool) -> Result<ExitCode, Usage> {
     if o.files.is_empty() {
         return Err(Usage("usage: give at least one scenario file".into()));
     }
-    let (mut errors, mut warnings, mut located) = (0, 0, Vec::new());
+    let (mut errors, mut warnings, mut located, mut omitted) = (0, 0, Vec::new(), 0);
     let mut out = String::new();
     for path in &o.files {
         let (text, diagnostics) = match read(path)? {
@@ -205,14 +214,21 @@ fn cmd_check(o: &Options, json: bool) -> Result<ExitCode, Usage> {
             Err((d, text)) => (text, vec![d]),
         };
         let source = Source::new(path, &text);
-        for d in &diagnostics {
+        for (i, d) in diagnostics.iter().enumerate() {
             if d.is_error() { errors += 1 } else { warnings += 1 }
-            located.push(source.locate(d));
-            out.push_str(&source.render(d));
+            if i < MAX_RENDERED {
+                located.push(source.locate(d));
+            } else {
+                omitted += 1;
+            }
+        }
+        if !json {
+            out.push_str(&source.render_all(&diagnostics));
         }
     }
     if json {
-        outln!("{}", json!({ "errors": errors, "warnings": warnings, "diagnostics": located }));
+        // Like the text, at most MAX_RENDERED diagnostics a file; `omitted` counts the rest.
+        outln!("{}", json!({ "errors": errors, "warnings": warnings, "diagnostics": located, "omitted": omitted }));
     } else {
         out!("{out}");
         let files = o.files.len();
@@ -262,6 +278,9 @@ fn cmd_play(o: &Options, json: bool) -> Result<ExitCode, Usage> {
                 }
                 let view = session.view();
                 out.view(&view);
+                if view.stuck {
+                    return Ok(stuck(&session));
+                }
                 let found = match pick.parse::<usize>() {
                     Ok(n) => view.choices.get(n - 1).map(|c| (n, c)),
                     Err(_) => view.choices.iter().enumerate().find(|(_, c)| c.id == pick).map(|(i, c)| (i + 1, c)),
@@ -299,6 +318,9 @@ fn cmd_play(o: &Options, json: bool) -> Result<ExitCode, Usage> {
                 }
                 let view = session.view();
                 out.view(&view);
+                if view.stuck {
+                    return Ok(stuck(&session));
+                }
                 let order = session.order();
                 let index = match &path {
                     Some(p) => p.steps[turn].1,
@@ -314,6 +336,9 @@ fn cmd_play(o: &Options, json: bool) -> Result<ExitCode, Usage> {
         (Some(_), Some(_)) => unreachable!(),
     };
     result?;
+    if session.view().stuck {
+        return Ok(stuck(&session));
+    }
     if session.is_ended() {
         out.view(&session.view());
         out.debrief(&session);
@@ -338,12 +363,28 @@ fn cmd_play(o: &Options, json: bool) -> Result<ExitCode, Usage> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Says that the conversation cannot go on (see [`View::stuck`]); exit code 1,
+/// since the scenario is at fault.
+fn stuck(session: &Session) -> ExitCode {
+    let (sc, state) = (session.scenario(), session.state());
+    let node = state.node().map_or("?", |n| sc.nodes[n].id.as_str());
+    eprintln!(
+        "error: the conversation is stuck at node `{}`: no choice is offered with trust {}; the scenario's analysis did not finish, so `attunement check` could not find this (W004)",
+        terminal_safe(node),
+        state.trust
+    );
+    ExitCode::from(1)
+}
+
 fn interactive(session: &mut Session, out: &mut Transcript) -> Result<(), Usage> {
     let stdin = std::io::stdin();
     let mut lines = stdin.lock().lines();
     while !session.is_ended() {
         let view = session.view();
         out.view(&view);
+        if view.stuck {
+            return Ok(());
+        }
         let undo = if view.can_undo { ", u to undo" } else { "" };
         out!("pick 1 to {}{undo}, q to quit: ", view.choices.len());
         std::io::stdout().flush().ok();
@@ -463,6 +504,7 @@ fn cmd_analyze(o: &Options, json: bool) -> Result<ExitCode, Usage> {
             "scenario": sc.meta.id,
             "states": a.states,
             "complete": a.complete,
+            "stopped": a.stopped,
             "nodes": nodes,
             "endings": endings,
             "best": a.best.as_ref().map(|p| path_json(&sc, p)),
@@ -483,13 +525,17 @@ fn path_json(sc: &Scenario, p: &Path) -> serde_json::Value {
 
 fn print_analysis(sc: &Scenario, a: &Analysis) {
     let reached = a.nodes.iter().filter(|r| r.is_some()).count();
-    outln!("{}: {} states explored{}", sc.meta.id, a.states, if a.complete { "" } else { " (stopped: too many states)" });
+    outln!("{}: {} states explored{}", terminal_safe(&sc.meta.id), a.states, a.stopped.map(|l| format!(" (stopped: {})", l.describe())).unwrap_or_default());
     outln!("nodes: {reached} of {} reachable", sc.nodes.len());
     let width = sc.nodes.iter().map(|n| n.id.len()).chain(sc.endings.iter().map(|e| e.id.len())).max().unwrap_or(0);
     for ((n, r), d) in sc.nodes.iter().zip(&a.nodes).zip(&a.distress) {
         match (r, d) {
             (Some(r), Some(d)) => {
-                let acute = if d.max >= sc.acute { if d.min >= sc.acute { "  acute" } else { "  sometimes acute" } } else { "" };
+                let acute = match (sc.is_acute(d.min), sc.is_acute(d.max)) {
+                    (true, _) => "  acute",
+                    (false, true) => "  sometimes acute",
+                    _ => "",
+                };
                 outln!("  {:<width$}  trust {:>3} to {:>3}  distress {:>3} to {:>3}{acute}", n.id, r.min, r.max, d.min, d.max)
             }
             _ => outln!("  {:<width$}  unreachable", n.id),
@@ -594,40 +640,92 @@ fn cmd_compile(o: &Options) -> Result<ExitCode, Usage> {
 
 /// Compiles a folder of scenarios for the browser: `OUT/ID.json` for each,
 /// a copy of each source (for authors' previews), and `OUT/index.json`
-/// listing them for the library page. A scenario's file name must be its id;
-/// one with errors is left out, and the exit code is then 1.
+/// listing them for the library page. A scenario's file name must be its id.
+///
+/// Nothing is skipped silently and nothing is lost: a file that cannot be
+/// read or has errors gets its diagnostics and is left out (exit code 1)
+/// while the others still build, a file that is not a scenario is named as
+/// skipped, and the new library is written beside OUT and moved into place
+/// only once it is complete, so a failure leaves the old one as it was.
 fn cmd_library(o: &Options) -> Result<ExitCode, Usage> {
     let dir = one_file(o)?;
     let out = o.output.as_deref().ok_or_else(|| Usage("usage: library DIR -o OUT".into()))?;
     let io = |what: &str, path: &std::path::Path, e: std::io::Error| Usage(format!("cannot {what} `{}`: {}", path.display(), e.to_string().to_lowercase()));
     let mut paths: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| io("read", std::path::Path::new(dir), e))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("toml" | "json")))
-        .collect();
+        .map(|entry| entry.map(|e| e.path()).map_err(|e| io("read", std::path::Path::new(dir), e)))
+        .collect::<Result<_, _>>()?;
     paths.sort();
     let out = std::path::Path::new(out);
-    std::fs::create_dir_all(out).map_err(|e| io("create", out, e))?;
-    let (mut index, mut failed) = (Vec::new(), false);
-    for path in &paths {
+    let staging = out.with_file_name(format!(".{}.building-{}", out.file_name().and_then(|n| n.to_str()).unwrap_or("library"), std::process::id()));
+    let _ = std::fs::remove_dir_all(&staging);
+    std::fs::create_dir_all(&staging).map_err(|e| io("create", &staging, e))?;
+    let built = library_into(&paths, &staging, &io);
+    let (index, failed) = match built {
+        Ok(result) => result,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+    };
+    // Swap the new library in: the old one is removed only once the new one
+    // stands in its place.
+    let old = out.with_file_name(format!(".{}.old-{}", out.file_name().and_then(|n| n.to_str()).unwrap_or("library"), std::process::id()));
+    if out.exists() {
+        std::fs::rename(out, &old).map_err(|e| io("replace", out, e))?;
+    }
+    if let Err(e) = std::fs::rename(&staging, out) {
+        let _ = std::fs::rename(&old, out);
+        return Err(io("replace", out, e));
+    }
+    let _ = std::fs::remove_dir_all(&old);
+    let summary = if failed.is_empty() {
+        String::new()
+    } else {
+        format!("; left out, with errors: {}", failed.join(", "))
+    };
+    eprintln!("library: {} scenario{} compiled into {}{summary}", index, plural(index), out.display());
+    Ok(if failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// Builds the library of `paths` into the folder `out`; returns how many
+/// scenarios it holds and the files left out for their errors.
+fn library_into(paths: &[std::path::PathBuf], out: &std::path::Path, io: &dyn Fn(&str, &std::path::Path, std::io::Error) -> Usage) -> Result<(usize, Vec<String>), Usage> {
+    let (mut index, mut failed) = (Vec::new(), Vec::new());
+    let mut ids: Vec<(String, String)> = Vec::new();
+    for path in paths {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| io("read", path, e))?;
+        if path.is_dir() || !matches!(path.extension().and_then(|e| e.to_str()), Some("toml" | "json")) {
+            eprintln!("library: skipped {}: not a .toml or .json scenario", terminal_safe(&name));
+            continue;
+        }
+        let text = match read(path)? {
+            Ok(text) => text,
+            Err((d, text)) => {
+                eprint!("{}", Source::new(&name, &text).render(&d));
+                failed.push(name);
+                continue;
+            }
+        };
         let format = Format::from_path(&name);
         let (report, json) = attunement::scenario::compile_report(&text, format);
-        let source = Source::new(&name, &text);
-        for d in &report.diagnostics {
-            eprint!("{}", source.render(d));
-        }
+        eprint!("{}", Source::new(&name, &text).render_all(&report.diagnostics));
         let (Some(sc), Some(json)) = (report.scenario, json) else {
-            failed = true;
+            failed.push(name);
             continue;
         };
         let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
         if stem != sc.meta.id {
-            eprintln!("{name}: error: the file name must be the scenario's id: rename it to `{}.{}`", sc.meta.id, path.extension().and_then(|e| e.to_str()).unwrap_or("toml"));
-            failed = true;
+            eprintln!("{}: error: the file name must be the scenario's id: rename it to `{}.{}`", terminal_safe(&name), sc.meta.id, path.extension().and_then(|e| e.to_str()).unwrap_or("toml"));
+            failed.push(name);
             continue;
         }
+        if let Some((_, first)) = ids.iter().find(|(id, _)| *id == sc.meta.id) {
+            eprintln!("{}: error: scenario `{}` is also in {}: keep one of the two", terminal_safe(&name), sc.meta.id, terminal_safe(first));
+            failed.push(name);
+            continue;
+        }
+        ids.push((sc.meta.id.clone(), name));
         let target = out.join(format!("{}.json", sc.meta.id));
         std::fs::write(&target, json + "\n").map_err(|e| io("write", &target, e))?;
         if format == Format::Toml {
@@ -650,8 +748,7 @@ fn cmd_library(o: &Options) -> Result<ExitCode, Usage> {
     let target = out.join("index.json");
     let text = serde_json::to_string_pretty(&json!({ "scenarios": index })).unwrap_or_default();
     std::fs::write(&target, text + "\n").map_err(|e| io("write", &target, e))?;
-    eprintln!("library: {} scenario{} compiled into {}", index.len(), plural(index.len()), out.display());
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok((index.len(), failed))
 }
 
 /// Builds a SCORM package: the scenario (checked, then compiled to JSON), the learner's widget

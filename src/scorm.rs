@@ -63,11 +63,7 @@ impl Version {
 /// Builds the package: the zip's bytes. `json` is the scenario compiled to JSON
 /// ([`crate::scenario::compile`]); `widget` holds each of [`WIDGET_FILES`] with its contents.
 pub fn package(scenario: &Scenario, json: &str, mode: Mode, version: Version, widget: &[(&str, Vec<u8>)]) -> Vec<u8> {
-    let mode = match mode {
-        Mode::Practice => "practice",
-        Mode::Assessment => "assessment",
-    };
-    let config = serde_json::json!({ "scenario": scenario.meta.id, "mode": mode, "scorm": version.id() });
+    let config = serde_json::json!({ "scenario": scenario.meta.id, "mode": mode.id(), "scorm": version.id() });
     let mut files: Vec<(String, Vec<u8>)> = widget.iter().map(|(name, bytes)| (name.to_string(), bytes.clone())).collect();
     files.push((format!("scenarios/{}.json", scenario.meta.id), format!("{}\n", json.trim_end()).into_bytes()));
     files.push((CONFIG.to_string(), format!("{config}\n").into_bytes()));

@@ -17,7 +17,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::engine::session::{Mode, Session};
-use crate::scenario::{Format, Scenario, check};
+use crate::scenario::{Format, Scenario, check, refuse_unanalysed};
 use crate::diagnostic::Source;
 
 thread_local! {
@@ -39,7 +39,9 @@ pub fn install_panic_hook(callback: js_sys::Function) {
 }
 
 /// Panics on purpose, so tests can check that a panic reaches the learner as
-/// an error panel, not a blank widget.
+/// an error panel, not a blank widget. Only in builds with the `test-hooks`
+/// feature (the authors' engine), never in the learner's.
+#[cfg(feature = "test-hooks")]
 #[doc(hidden)]
 #[wasm_bindgen(js_name = panicForTests)]
 pub fn panic_for_tests() {
@@ -68,16 +70,20 @@ pub struct Simulator {
 impl Simulator {
     /// Checks a scenario. `name` is the file name used in diagnostics; its
     /// extension picks the format (`.json`, else TOML). On errors, the JS
-    /// `Error`'s message lists every diagnostic with file:line:col.
+    /// `Error`'s message lists the diagnostics with file:line:col (at most
+    /// [`crate::diagnostic::MAX_RENDERED`], and a count of the rest). A
+    /// scenario whose analysis did not finish is refused (E025): it could
+    /// leave a learner stuck.
     #[wasm_bindgen(constructor)]
     pub fn new(text: &str, name: &str) -> Result<Simulator, JsError> {
-        let report = check(text, Format::from_path(name));
+        let mut report = check(text, Format::from_path(name));
+        refuse_unanalysed(&mut report);
         match report.scenario {
             Some(scenario) => Ok(Simulator { scenario: Arc::new(scenario) }),
             None => {
-                let source = Source::new(name, text);
-                let rendered: Vec<String> = report.errors().map(|d| source.render(d)).collect();
-                Err(JsError::new(&format!("{name} has {} error{}:\n{}", rendered.len(), if rendered.len() == 1 { "" } else { "s" }, rendered.join(""))))
+                let errors = report.errors().count();
+                let rendered = Source::new(name, text).render_all(report.errors());
+                Err(JsError::new(&format!("{name} has {errors} error{}:\n{rendered}", if errors == 1 { "" } else { "s" })))
             }
         }
     }
@@ -118,10 +124,12 @@ impl Simulator {
         Ok(Play { session: Session::start(self.scenario.clone(), mode, seed.into()), notice: None })
     }
 
-    /// Restores a session from a save string. A changed scenario is replayed
-    /// as far as it fits, with a notice; a corrupt or foreign save is an error.
-    pub fn restore(&self, save: &str) -> Result<Play, JsError> {
-        let restored = Session::restore(self.scenario.clone(), save).map_err(|e| JsError::new(&e.to_string()))?;
+    /// Restores a session from a save string into the page's `mode`. A
+    /// changed scenario is replayed as far as it fits, with a notice; a
+    /// corrupt or foreign save, or one made in the other mode, is an error.
+    pub fn restore(&self, save: &str, mode: &str) -> Result<Play, JsError> {
+        let mode = Mode::from_id(mode).ok_or_else(|| JsError::new(&format!("unknown mode `{mode}`; use practice or assessment")))?;
+        let restored = Session::restore(self.scenario.clone(), save, mode).map_err(|e| JsError::new(&e.to_string()))?;
         Ok(Play { session: restored.session, notice: restored.notice })
     }
 }
@@ -168,10 +176,7 @@ impl Play {
     }
 
     pub fn mode(&self) -> String {
-        match self.session.mode() {
-            Mode::Practice => "practice".into(),
-            Mode::Assessment => "assessment".into(),
-        }
+        self.session.mode().id().into()
     }
 
     /// The debrief, once the conversation has ended.

@@ -131,8 +131,9 @@ fn every_sidecar_belongs_to_a_file() {
 
 #[test]
 fn every_code_in_the_source_has_a_bad_file() {
-    // W004 needs millions of states to trigger, too slow for a test file.
-    let untestable = ["W004"];
+    // Tested in tests/hostile.rs: E023 needs a file over 1 MiB, and E025
+    // comes from `compile`, not `check`.
+    let untestable = ["E023", "E025"];
     let files = bad_files();
     let mut codes = Vec::new();
     collect_codes(&root().join("src"), &mut codes);
@@ -279,4 +280,37 @@ fn no_command_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8(out.stderr).expect("stderr is UTF-8");
     assert!(stderr.starts_with("error: usage: a command is needed\n"), "{stderr}");
+}
+
+#[test]
+fn library_builds_around_a_bad_file_and_replaces_the_old_library_only_when_done() {
+    let tmp = std::env::temp_dir().join(format!("attunement-library-{}", std::process::id()));
+    let (dir, out) = (tmp.join("scenarios"), tmp.join("www-scenarios"));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(root().join("tests/fixtures/tiny.toml"), dir.join("tiny.toml")).unwrap();
+    std::fs::copy(root().join("tests/bad/E001-not-utf8.toml"), dir.join("broken.toml")).unwrap();
+    std::fs::write(dir.join("notes.md"), "not a scenario").unwrap();
+    // A previous library, which must survive a run that cannot finish.
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("old.json"), "{}").unwrap();
+    let run = |from: &Path| Command::new(env!("CARGO_BIN_EXE_attunement")).args(["library", from.to_str().unwrap(), "-o", out.to_str().unwrap()]).output().unwrap();
+
+    let failed = run(&tmp.join("no-such-folder"));
+    assert_eq!(failed.status.code(), Some(2));
+    assert!(out.join("old.json").exists(), "a library that could not be built deletes nothing");
+
+    let built = run(&dir);
+    let stderr = String::from_utf8_lossy(&built.stderr);
+    assert_eq!(built.status.code(), Some(1), "a file with errors makes the exit code 1: {stderr}");
+    assert!(stderr.contains("broken.toml:") && stderr.contains("error[E001]: the file is not valid UTF-8 text"), "the bad file gets its diagnostic: {stderr}");
+    assert!(stderr.contains("library: skipped ") && stderr.contains("notes.md: not a .toml or .json scenario"), "nothing is skipped silently: {stderr}");
+    assert!(stderr.contains("library: 1 scenario compiled into") && stderr.contains("left out, with errors: ") && stderr.contains("broken.toml"), "{stderr}");
+    assert!(out.join("tiny.json").exists() && out.join("tiny.toml").exists(), "the good scenario still builds");
+    assert!(!out.join("old.json").exists(), "the new library replaced the old one whole");
+    let index: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("index.json")).unwrap()).unwrap();
+    assert_eq!(index["scenarios"].as_array().map(|s| s.iter().map(|s| s["id"].as_str().unwrap()).collect::<Vec<_>>()), Some(vec!["tiny"]));
+    let leftovers: Vec<_> = std::fs::read_dir(&tmp).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n.to_string_lossy().starts_with('.')).collect();
+    assert!(leftovers.is_empty(), "no staging folder is left behind: {leftovers:?}");
+    std::fs::remove_dir_all(&tmp).unwrap();
 }

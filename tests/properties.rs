@@ -66,7 +66,7 @@ proptest! {
         let mut a = Session::start(sc.clone(), Mode::Practice, play_seed);
         let mut rng = Rng::new(play_seed);
         play(&mut a, &mut rng, first);
-        let restored = Session::restore(sc, &a.save()).unwrap();
+        let restored = Session::restore(sc, &a.save(), a.mode()).unwrap();
         prop_assert!(restored.notice.is_none());
         let mut b = restored.session;
         // Continue both with the same random picks.

@@ -49,7 +49,7 @@ fn info_carries_the_library_fields() {
 fn the_view_is_a_plain_object_without_skills() {
     let play = tiny().start("practice", 1).map_err(JsValue::from).unwrap();
     let view = play.view().map_err(JsValue::from).unwrap();
-    assert_eq!(keys(&view), ["can_undo", "choices", "cue", "ending", "mode", "mood", "mood_label", "node", "peer", "say", "scenario", "trust", "turn"]);
+    assert_eq!(keys(&view), ["can_undo", "choices", "cue", "ending", "mode", "mood", "mood_label", "node", "peer", "say", "scenario", "stuck", "trust", "turn"]);
     assert!(get(&view, "ending").is_null());
     assert_eq!(get(&view, "mode").as_string().as_deref(), Some("practice"));
     let trust = get(&view, "trust");
@@ -90,7 +90,7 @@ fn errors_arrive_as_js_errors_with_the_engine_message() {
     let mut play = sim.start("practice", 1).map_err(JsValue::from).unwrap();
     assert_eq!(error_message(play.choose("nope").unwrap_err()), "choice `nope` is not offered now");
     assert_eq!(error_message(play.debrief().unwrap_err()), "the conversation has not ended yet");
-    assert_eq!(error_message(sim.restore("A1.tiny.0000000000000000.p1..deadbeef").err().unwrap()), "the save is corrupted: its checksum does not match");
+    assert_eq!(error_message(sim.restore("A1.tiny.0000000000000000.p1..deadbeef", "practice").err().unwrap()), "the save is corrupted: its checksum does not match");
 
     let broken = TINY_JSON.replacen("\"next\": \"story\"", "\"next\": \"stroy\"", 1);
     let message = error_message(Simulator::new(&broken, "tiny.json").err().unwrap());
@@ -115,7 +115,8 @@ fn save_restore_and_debrief_cross_the_boundary() {
     let sim = tiny();
     let mut play = sim.start("assessment", 7).map_err(JsValue::from).unwrap();
     play.choose("reflect").map_err(JsValue::from).unwrap();
-    let restored = sim.restore(&play.save()).map_err(JsValue::from).unwrap();
+    assert_eq!(error_message(sim.restore(&play.save(), "practice").err().unwrap()), "the save was made in assessment mode, not practice mode");
+    let restored = sim.restore(&play.save(), "assessment").map_err(JsValue::from).unwrap();
     assert_eq!(restored.save(), play.save());
     assert_eq!(restored.mode(), "assessment");
     assert!(restored.notice().is_none());
@@ -127,4 +128,22 @@ fn save_restore_and_debrief_cross_the_boundary() {
     let md = play.markdown().map_err(JsValue::from).unwrap();
     assert!(md.starts_with("# Tiny: transcript and debrief"), "{md}");
     assert!(md.contains("**You:** It sounds like you're not sure this will help."), "{md}");
+}
+
+#[wasm_bindgen_test]
+fn a_one_line_file_full_of_errors_gets_a_bounded_message() {
+    let text = attunement::generate::hostile::one_line_errors(2_000);
+    let message = error_message(Simulator::new(&text, "big.json").err().unwrap());
+    assert!(message.starts_with("big.json has 4000 errors:\n"), "{}", &message[..80]);
+    assert!(message.len() < 100_000, "{} bytes for a {}-byte file", message.len(), text.len());
+    assert!(message.ends_with("big.json: and 3900 more problems not shown; fix these first\n"), "{}", &message[message.len() - 120..]);
+}
+
+#[wasm_bindgen_test]
+fn a_scenario_whose_analysis_stopped_is_refused() {
+    if !reads_toml() {
+        return;
+    }
+    let message = error_message(Simulator::new(&attunement::generate::hostile::flag_hub(19), "hub.toml").err().unwrap());
+    assert!(message.contains("error[E025]: the scenario cannot be played"), "{message}");
 }

@@ -10,8 +10,6 @@ pub mod save;
 pub mod session;
 pub mod trust;
 
-use std::hash::{Hash, Hasher};
-
 use crate::scenario::{MAX_LEVEL, Scenario, Target};
 use crate::skill::Skill;
 pub use trust::Effect;
@@ -35,22 +33,6 @@ pub struct State {
     pub repeats: u8,
     /// How many questions in a row were just asked, up to 5.
     pub questions: u8,
-}
-
-/// Hashes a state in three words rather than field by field: the analysis
-/// hashes every state it meets, and this is its inner loop.
-impl Hash for State {
-    fn hash<H: Hasher>(&self, h: &mut H) {
-        let place = match self.place {
-            Place::Node(n) => u64::from(n) << 1,
-            Place::Ending(e) => u64::from(e) << 1 | 1,
-        };
-        let last = self.last.map_or(u64::from(u8::MAX), |s| s.index() as u64);
-        let small = u64::from(self.trust) | u64::from(self.distress) << 8 | last << 16 | u64::from(self.repeats) << 24 | u64::from(self.questions) << 32;
-        h.write_u64(self.flags);
-        h.write_u64(place);
-        h.write_u64(small);
-    }
 }
 
 impl State {

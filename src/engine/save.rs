@@ -1,15 +1,25 @@
 //! Compact, versioned save strings.
 //!
 //! A save records the scenario id, its content hash, the mode, the seed and
-//! each pick as three base-36 digits: the choice's authored position and two
-//! of a fingerprint of its id (or of its text, when it has no id). Restoring replays the picks through the engine,
-//! so a save can never describe a state the engine would not reach. A
-//! checksum catches corruption; a changed scenario is replayed as far as its
-//! choices still exist, and the learner is told where it stopped.
+//! each pick as seven base-36 digits: the choice's authored position and six
+//! of a 31-bit fingerprint of its id (or of its text, when it has no id).
+//! Restoring replays the picks through the engine, so a save can never
+//! describe a state the engine would not reach. A checksum catches
+//! corruption; a changed scenario is replayed as far as its choices still
+//! exist, and the learner is told where it stopped.
 //!
-//! Layout: `A1.<scenario>.<hash>.<mode><seed>.<picks>.<check>`; a session of
-//! 100 turns takes about 330 characters plus the id, far under the 4,096 of
-//! SCORM 1.2's `suspend_data`.
+//! The fingerprint matters only after a scenario edit, when a pick is looked
+//! up among the choices now offered: with 31 bits, the chance that some
+//! other offered choice carries the same fingerprint in a 100-turn session
+//! is below 100 × 35 / 2^31, about 2 in a million. The first format, `A1`,
+//! kept two digits (1,296 values, enough for an edit to fool a restore); its
+//! saves still restore, since its fingerprint is the new one modulo 1,296.
+//!
+//! Layout: `A2.<scenario>.<hash>.<mode><seed>.<picks>.<check>`; a session of
+//! 100 turns takes about 730 characters plus the id, well under the 4,096 of
+//! SCORM 1.2's `suspend_data`. Restore is told the mode the page plays and
+//! refuses a save of the other mode, so a save cannot turn an assessment
+//! into practice (with its feedback and undo).
 
 use std::fmt;
 use std::sync::Arc;
@@ -18,7 +28,12 @@ use super::session::{Mode, Session};
 use crate::hash::fnv;
 use crate::scenario::Scenario;
 
-const VERSION: &str = "A1";
+const VERSION: &str = "A2";
+/// The first format: two fingerprint digits a pick.
+const VERSION_1: &str = "A1";
+/// Six base-36 digits: the fingerprints of [`crate::scenario::Choice`].
+pub const FINGERPRINTS: u32 = 36 * 36 * 36 * 36 * 36 * 36;
+const A1_FINGERPRINTS: u32 = 36 * 36;
 const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,6 +41,8 @@ pub enum SaveError {
     Corrupt(&'static str),
     Version(String),
     OtherScenario { save: String, scenario: String },
+    /// The save was made in one mode and the page plays the other.
+    OtherMode { save: Mode, page: Mode },
 }
 
 impl fmt::Display for SaveError {
@@ -34,6 +51,7 @@ impl fmt::Display for SaveError {
             SaveError::Corrupt(why) => write!(f, "the save is corrupted: {why}"),
             SaveError::Version(v) => write!(f, "save format `{v}` is not supported by this version"),
             SaveError::OtherScenario { save, scenario } => write!(f, "the save belongs to scenario `{save}`, not `{scenario}`"),
+            SaveError::OtherMode { save, page } => write!(f, "the save was made in {} mode, not {} mode", save.id(), page.id()),
         }
     }
 }
@@ -54,24 +72,29 @@ impl Session {
             Mode::Practice => 'p',
             Mode::Assessment => 'a',
         };
-        let mut picks = String::with_capacity(self.turns().len() * 3);
+        let mut picks = String::with_capacity(self.turns().len() * 7);
         for t in self.turns() {
-            let fingerprint = sc.nodes[t.node_index].choices[t.index].fingerprint as usize;
-            for digit in [t.index, fingerprint / 36, fingerprint % 36] {
-                picks.push(DIGITS[digit] as char);
+            picks.push(DIGITS[t.index] as char);
+            let fingerprint = sc.nodes[t.node_index].choices[t.index].fingerprint;
+            for place in (0..6).rev() {
+                picks.push(DIGITS[(fingerprint / 36u32.pow(place) % 36) as usize] as char);
             }
         }
         let body = format!("{VERSION}.{}.{:016x}.{mode}{}.{picks}", sc.meta.id, sc.hash, base36(self.seed()));
         format!("{body}.{:08x}", fnv(body.as_bytes()) as u32)
     }
 
-    pub fn restore(scenario: Arc<Scenario>, save: &str) -> Result<Restored, SaveError> {
+    /// Restores a save into a session of `mode`, the mode the caller plays:
+    /// a save of the other mode is refused.
+    pub fn restore(scenario: Arc<Scenario>, save: &str, mode: Mode) -> Result<Restored, SaveError> {
         let save = save.trim();
         let (body, check) = save.rsplit_once('.').ok_or(SaveError::Corrupt("it is not a save string"))?;
         let version = body.split('.').next().unwrap_or_default();
-        if version != VERSION {
-            return Err(SaveError::Version(version.chars().take(8).collect()));
-        }
+        let width = match version {
+            VERSION => 7,
+            VERSION_1 => 3,
+            _ => return Err(SaveError::Version(version.chars().take(8).collect())),
+        };
         if format!("{:08x}", fnv(body.as_bytes()) as u32) != check {
             return Err(SaveError::Corrupt("its checksum does not match"));
         }
@@ -83,29 +106,36 @@ impl Session {
             return Err(SaveError::OtherScenario { save: id.to_string(), scenario: scenario.meta.id.clone() });
         }
         let hash = u64::from_str_radix(hash, 16).map_err(|_| SaveError::Corrupt("its content hash is not a number"))?;
-        let mode = match mode_seed.chars().next() {
+        let saved = match mode_seed.chars().next() {
             Some('p') => Mode::Practice,
             Some('a') => Mode::Assessment,
             _ => return Err(SaveError::Corrupt("its mode is unknown")),
         };
+        if saved != mode {
+            return Err(SaveError::OtherMode { save: saved, page: mode });
+        }
         let seed = u64::from_str_radix(mode_seed.get(1..).unwrap_or_default(), 36).map_err(|_| SaveError::Corrupt("its seed is not a number"))?;
         let digits: Option<Vec<usize>> = picks.bytes().map(|b| DIGITS.iter().position(|&d| d == b)).collect();
-        let digits = digits.filter(|d| d.len() % 3 == 0).ok_or(SaveError::Corrupt("its choices are unreadable"))?;
+        let digits = digits.filter(|d| d.len() % width == 0).ok_or(SaveError::Corrupt("its choices are unreadable"))?;
+        // An `A1` pick holds the fingerprint modulo 1,296.
+        let modulus = if width == 3 { A1_FINGERPRINTS } else { FINGERPRINTS };
 
         let changed = hash != scenario.hash;
-        let total = digits.len() / 3;
+        let total = digits.len() / width;
         let mut session = Session::start(scenario, mode, seed);
-        for (done, pick) in digits.chunks(3).enumerate() {
-            let (index, fingerprint) = (pick[0], (pick[1] * 36 + pick[2]) as u16);
+        for (done, pick) in digits.chunks(width).enumerate() {
+            let index = pick[0];
+            let fingerprint = pick[1..].iter().fold(0u32, |n, &d| n * 36 + d as u32);
+            let matches = |c: &crate::scenario::Choice| c.fingerprint % modulus == fingerprint;
             let found = session.state().node().and_then(|n| {
                 let node = &session.scenario().nodes[n];
                 let mut offered = session.state().offered(session.scenario());
                 if changed {
                     // The choice may have moved: find it by its fingerprint.
-                    let same: Vec<usize> = offered.filter(|&i| node.choices[i].fingerprint == fingerprint).collect();
+                    let same: Vec<usize> = offered.filter(|&i| matches(&node.choices[i])).collect();
                     if same.contains(&index) { Some(index) } else if same.len() == 1 { Some(same[0]) } else { None }
                 } else {
-                    offered.find(|&i| i == index && node.choices[i].fingerprint == fingerprint)
+                    offered.find(|&i| i == index && matches(&node.choices[i]))
                 }
             });
             match found {

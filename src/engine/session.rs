@@ -33,6 +33,13 @@ impl Mode {
             _ => None,
         }
     }
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Mode::Practice => "practice",
+            Mode::Assessment => "assessment",
+        }
+    }
 }
 
 /// Misuse of a session: each is a caller's mistake, never an author's.
@@ -92,7 +99,10 @@ impl Band {
     }
 }
 
-/// How the peer seems, from trust and distress together.
+/// How the peer seems, from trust and distress together: acute distress
+/// (overwhelmed when trust is also low), raised distress, or calm, each
+/// read with trust, as [`Scenario::is_acute`] and [`Scenario::is_raised`]
+/// decide.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Mood {
@@ -107,8 +117,8 @@ pub enum Mood {
 }
 
 impl Mood {
-    pub fn of(trust: i32, distress: i32, acute: i32) -> Mood {
-        match (distress >= acute, distress >= acute / 2, trust) {
+    pub fn of(scenario: &Scenario, trust: i32, distress: i32) -> Mood {
+        match (scenario.is_acute(distress), scenario.is_raised(distress), trust) {
             (true, _, ..40) => Mood::Overwhelmed,
             (true, _, _) => Mood::Distressed,
             (false, true, ..40) => Mood::Wary,
@@ -153,6 +163,11 @@ pub struct View {
     pub choices: Vec<ChoiceView>,
     pub ending: Option<EndingView>,
     pub can_undo: bool,
+    /// At a node where no choice is offered. A checked scenario whose
+    /// analysis finished never has one (E012), but one whose analysis
+    /// stopped (W004) may; the conversation cannot go on, and the program
+    /// showing it must say so rather than wait.
+    pub stuck: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -290,7 +305,7 @@ impl Session {
     pub fn view(&self) -> View {
         let sc = &*self.scenario;
         let trust = i32::from(self.state.trust);
-        let mood = Mood::of(trust, i32::from(self.state.distress), sc.acute);
+        let mood = Mood::of(sc, trust, i32::from(self.state.distress));
         let (node, say, cue, choices, ending) = match (self.state.node(), self.state.ending()) {
             (Some(n), _) => {
                 let node = &sc.nodes[n];
@@ -303,6 +318,7 @@ impl Session {
             }
             (None, None) => unreachable!("a state is at a node or an ending"),
         };
+        let stuck = ending.is_none() && choices.is_empty();
         View {
             scenario: sc.meta.id.clone(),
             mode: self.mode,
@@ -317,6 +333,7 @@ impl Session {
             choices,
             ending,
             can_undo: self.mode == Mode::Practice && !self.turns.is_empty(),
+            stuck,
         }
     }
 

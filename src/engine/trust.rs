@@ -94,8 +94,7 @@ pub fn effect(scenario: &Scenario, node: &Node, state: &State, choice: &Choice) 
             *slot = Some(Modifier { reason, amount });
         }
     };
-    let acute = i32::from(state.distress) >= scenario.acute;
-    if acute {
+    if scenario.is_acute(i32::from(state.distress)) {
         match skill {
             Skill::Lecturing | Skill::Advice | Skill::Reassurance | Skill::Minimising if base < 0 => push(Reason::DistressAmplifiesRoadblock, base),
             Skill::Reflection | Skill::ComplexReflection | Skill::Presence if base > 0 => push(Reason::DistressRewardsPresence, half(base)),

@@ -5,12 +5,12 @@
 //! diagnostic. Problems that need the whole graph (reachability, soft-locks)
 //! are left to `validate`, which runs only when lowering found no error.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::syntax::{ChoiceSyntax, ConditionSyntax, ScenarioFile};
 use super::value::Spanned;
 use super::*;
-use crate::diagnostic::{Diagnostic, Span, did_you_mean};
+use crate::diagnostic::{Diagnostic, Span, did_you_mean, quoted};
 use crate::hash::Fnv;
 
 /// Where things are in the source, for the whole-graph checks.
@@ -23,31 +23,46 @@ pub struct Spans {
     pub endings: Vec<Span>,
 }
 
-/// Two base-36 digits.
-const FINGERPRINTS: u64 = 36 * 36;
+/// Node, ending, choice and flag names are at most this long.
+pub const MAX_NAME: usize = 64;
+/// How many unknown-name diagnostics of one file get a "did you mean": each
+/// compares the name with every node, so a file of thousands of typos must
+/// not cost thousands of searches.
+const MAX_SUGGESTIONS: usize = 32;
 const DEFAULT_FLOOR: i64 = 10;
 const DEFAULT_ACUTE: i64 = 60;
 
 /// Lowers a scenario file; `None` when any error was found, here or while
 /// reading the file, so that validation never reports the echo of a typo.
 pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario, Spans)> {
-    let mut cx = Lower { out, flags: Vec::new(), names: Vec::new(), ids: HashMap::new(), nodes: 0 };
+    let mut cx = Lower { out, flags: Vec::new(), flag_bits: HashMap::new(), names: Vec::new(), ids: HashMap::new(), nodes: 0, suggestions: MAX_SUGGESTIONS };
 
     let id = &file.id;
-    if id.value.is_empty() || id.value.len() > 64 || !id.value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+    if id.value.is_empty() || id.value.len() > MAX_NAME || !id.value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
         cx.out.push(
-            Diagnostic::error("E017", id.span, format!("invalid scenario id `{}`", id.value))
+            Diagnostic::error("E017", id.span, format!("invalid scenario id `{}`", quoted(&id.value)))
                 .hint("use 1 to 64 lowercase letters, digits and dashes, such as `first-meeting`"),
         );
     }
+    let language = match &file.language {
+        Some(tag) if !is_language_tag(&tag.value) => {
+            cx.out.push(
+                Diagnostic::error("E024", tag.span, format!("invalid language tag `{}`", quoted(&tag.value)))
+                    .hint("use a BCP 47 language tag, such as `en`, `es-419`, `pt-BR` or `zh-Hant`"),
+            );
+            String::new()
+        }
+        Some(tag) => tag.value.clone(),
+        None => "en".into(),
+    };
     let minutes = cx.range(&file.minutes, 1, 240, "estimated minutes");
     let trust = cx.range(&file.peer.trust, 0, 100, "starting trust");
     let distress = file.peer.distress.as_ref().map_or(0, |d| cx.range(d, 0, 100, "starting distress"));
 
     let mut profile = Skill::ALL.map(Skill::default_effect);
-    let entries = file.profile.as_ref().map_or(&[][..], |p| &p.0[..]);
-    for (i, (skill, effect)) in entries.iter().enumerate() {
-        if entries[..i].iter().any(|(s, _)| s.value == skill.value) {
+    let mut seen = [false; Skill::ALL.len()];
+    for (skill, effect) in file.profile.as_ref().map_or(&[][..], |p| &p.0[..]) {
+        if std::mem::replace(&mut seen[skill.value.index()], true) {
             cx.out.push(Diagnostic::error("E005", skill.span, format!("duplicate skill `{}` in profile", skill.value)));
         }
         profile[skill.value.index()] = cx.range(effect, -50, 50, "trust effect");
@@ -93,14 +108,15 @@ pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario
         None => Some(0),
     };
 
-    // Nodes that some condition asks about get a "visited" flag each.
+    // Nodes that some condition asks about get a "visited" flag each, in a
+    // namespace of their own: no author flag can name one.
     let visited_ids: Vec<&Spanned<String>> = file.node.iter().flat_map(|n| &n.choice).filter_map(|c| c.when.as_ref()).flat_map(|w| w.visited.iter().chain(&w.not_visited)).collect();
     let mut visit_flags = vec![None; node_count];
     for v in visited_ids {
         if let Some(n) = cx.node(v)
             && visit_flags[n].is_none()
         {
-            visit_flags[n] = Some(cx.flag(&Spanned::new(format!("visited:{}", v.value), v.span)));
+            visit_flags[n] = Some(cx.flag(Flag::Visited(n), v.span));
         }
     }
 
@@ -133,20 +149,28 @@ pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario
             }
             (None, None) => None,
         };
-        if n.choice.len() > MAX_CHOICES {
-            cx.out.push(Diagnostic::error("E018", n.id.span, format!("node `{}` has {} choices", n.id.value, n.choice.len())).hint(format!("a node may offer at most {MAX_CHOICES} choices")));
+        // Too many choices is reported before anything else about them, and
+        // they are not read: the node is wrong whatever they say.
+        let too_many = n.choice.len() > MAX_CHOICES;
+        if too_many {
+            cx.out.push(Diagnostic::error("E018", n.id.span, format!("node `{}` has {} choices", quoted(&n.id.value), n.choice.len())).hint(format!("a node may offer at most {MAX_CHOICES} choices")));
         }
-        let mut choices = Vec::with_capacity(n.choice.len());
+        let listed = if too_many { &[][..] } else { &n.choice[..] };
+        let mut choices = Vec::with_capacity(listed.len());
         let mut choice_spans = Vec::new();
         // Compare the ids choices will have, defaults included: an author's
         // `c2` must not shadow the second choice's default `c2`.
         let id_of = |i: usize, c: &ChoiceSyntax| c.id.as_ref().map_or_else(|| format!("c{}", i + 1), |id| id.value.clone());
-        for (ci, c) in n.choice.iter().enumerate() {
+        let mut ids = HashSet::with_capacity(listed.len());
+        for (ci, c) in listed.iter().enumerate() {
             let id = id_of(ci, c);
-            if n.choice[..ci].iter().enumerate().any(|(oi, o)| id_of(oi, o) == id) {
+            if let Some(given) = &c.id {
+                cx.name(given, "choice id");
+            }
+            if !ids.insert(id.clone()) {
                 let span = c.id.as_ref().map_or(c.span, |i| i.span);
                 cx.out.push(
-                    Diagnostic::error("E005", span, format!("duplicate choice id `{id}` in node `{}`", n.id.value))
+                    Diagnostic::error("E005", span, format!("duplicate choice id `{}` in node `{}`", quoted(&id), quoted(&n.id.value)))
                         .hint("a choice without an id is called `c1`, `c2`, ... by its position; give each choice its own id"),
                 );
             }
@@ -179,7 +203,14 @@ pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario
     if cx.flags.len() > MAX_FLAGS {
         cx.out.push(Diagnostic::error("E022", cx.flags[MAX_FLAGS].1, format!("scenario uses {} flags, more than {MAX_FLAGS}", cx.flags.len())).hint("each flag counts once, and so does each node named in `visited` or `not_visited`"));
     }
-    let flags = cx.flags.iter().map(|(name, _)| name.clone()).collect();
+    let flags = cx
+        .flags
+        .iter()
+        .map(|(flag, _)| match flag {
+            Flag::Author(name) => name.clone(),
+            Flag::Visited(n) => format!("visited:{}", file.node[*n].id.value),
+        })
+        .collect();
 
     if out.iter().any(Diagnostic::is_error) {
         return None;
@@ -188,7 +219,7 @@ pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario
         meta: Meta {
             id: id.value.clone(),
             title: file.title.clone(),
-            language: file.language.clone().unwrap_or_else(|| "en".into()),
+            language,
             summary: file.summary.clone(),
             objectives: file.objectives.clone(),
             minutes: minutes as u32,
@@ -204,16 +235,28 @@ pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario
         disengaged,
         flags,
         hash: 0,
+        analysed: false,
         best: None,
     };
     scenario.hash = content_hash(&scenario);
     Some((scenario, spans))
 }
 
+/// A flag as the engine keeps it: an author's, by name, or the engine's own
+/// record of a visit to a node. The two never share a name.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Flag {
+    Author(String),
+    Visited(usize),
+}
+
 struct Lower<'a> {
     out: &'a mut Vec<Diagnostic>,
-    /// Flag names with the span of their first mention.
-    flags: Vec<(String, Span)>,
+    /// Flags by bit, with the span of their first mention.
+    flags: Vec<(Flag, Span)>,
+    flag_bits: HashMap<Flag, u8>,
+    /// How many more unknown names may get a "did you mean".
+    suggestions: usize,
     /// Node and ending ids in file order, nodes first (duplicates included,
     /// so that positions match the file's lists).
     names: Vec<String>,
@@ -234,9 +277,11 @@ impl Lower<'_> {
 
     fn declare(&mut self, id: &Spanned<String>, is_node: bool) {
         if self.ids.contains_key(&id.value) {
-            self.out.push(Diagnostic::error("E005", id.span, format!("duplicate id `{}`", id.value)).hint("nodes and endings share one set of ids; rename one of them"));
+            self.out.push(Diagnostic::error("E005", id.span, format!("duplicate id `{}`", quoted(&id.value))).hint("nodes and endings share one set of ids; rename one of them"));
         } else if id.value.is_empty() {
             self.out.push(Diagnostic::error("E017", id.span, "empty id").hint("give every node and ending a short id, such as `opening`"));
+        } else {
+            self.name(id, "id");
         }
         self.ids.entry(id.value.clone()).or_insert(self.names.len());
         self.names.push(id.value.clone());
@@ -264,39 +309,63 @@ impl Lower<'_> {
         }
     }
 
+    /// Reports a node, ending or choice id longer than [`MAX_NAME`].
+    fn name(&mut self, id: &Spanned<String>, what: &str) {
+        if id.value.chars().count() > MAX_NAME {
+            self.out.push(Diagnostic::error("E017", id.span, format!("{what} `{}` is too long", quoted(&id.value))).hint(format!("use at most {MAX_NAME} characters, such as `opening`")));
+        }
+    }
+
     fn unknown(&mut self, what: &str, id: &Spanned<String>, endings_too: bool) {
         let pool = if endings_too { &self.names[..] } else { &self.names[..self.nodes] };
-        let d = Diagnostic::error("E004", id.span, format!("unknown {what} `{}`", id.value));
-        self.out.push(match did_you_mean(&id.value, pool.iter().map(String::as_str)) {
+        let d = Diagnostic::error("E004", id.span, format!("unknown {what} `{}`", quoted(&id.value)));
+        let suggestion = if self.suggestions > 0 {
+            self.suggestions -= 1;
+            did_you_mean(&id.value, pool.iter().map(String::as_str))
+        } else {
+            None
+        };
+        self.out.push(match suggestion {
             Some(m) => d.hint(format!("did you mean `{m}`?")),
             None if endings_too => d.hint("`next` names a node or an ending of this scenario"),
             None => d.hint("name a node of this scenario"),
         });
     }
 
-    fn flag(&mut self, name: &Spanned<String>) -> u8 {
-        match self.flags.iter().position(|(f, _)| *f == name.value) {
-            Some(i) => i as u8,
-            None => {
-                self.flags.push((name.value.clone(), name.span));
-                (self.flags.len() - 1).min(MAX_FLAGS - 1) as u8
-            }
+    /// The bit of a flag; past [`MAX_FLAGS`] every new flag shares the last
+    /// bit, and E022 says so.
+    fn flag(&mut self, flag: Flag, span: Span) -> u8 {
+        if let Some(&bit) = self.flag_bits.get(&flag) {
+            return bit;
         }
+        let bit = self.flags.len().min(MAX_FLAGS - 1) as u8;
+        self.flags.push((flag.clone(), span));
+        self.flag_bits.insert(flag, bit);
+        bit
     }
 
+    /// The bits of an author's flags, each name checked.
     fn bits(&mut self, names: &[Spanned<String>]) -> u64 {
-        names.iter().fold(0, |bits, n| bits | 1 << self.flag(n))
+        let mut bits = 0;
+        for n in names {
+            if let Some(problem) = flag_problem(&n.value, n.span) {
+                self.out.push(problem);
+                continue;
+            }
+            bits |= 1 << self.flag(Flag::Author(n.value.clone()), n.span);
+        }
+        bits
     }
 
     /// The "visited" flags of known nodes; unknown ones were reported already.
     fn visit_bits(&mut self, names: &[Spanned<String>]) -> u64 {
-        names
-            .iter()
-            .filter(|n| self.ids.get(&n.value).is_some_and(|&i| i < self.nodes))
-            .map(|n| Spanned::new(format!("visited:{}", n.value), n.span))
-            .collect::<Vec<_>>()
-            .iter()
-            .fold(0, |bits, n| bits | 1 << self.flag(n))
+        let mut bits = 0;
+        for n in names {
+            if let Some(&i) = self.ids.get(&n.value).filter(|&&i| i < self.nodes) {
+                bits |= 1 << self.flag(Flag::Visited(i), n.span);
+            }
+        }
+        bits
     }
 
     fn choice(&mut self, c: &ChoiceSyntax, index: usize) -> Option<Choice> {
@@ -307,7 +376,7 @@ impl Lower<'_> {
         // its text, since its default id only says where it stands.
         let known_by = if c.id.is_some() { &id } else { &c.text };
         Some(Choice {
-            fingerprint: (crate::hash::fnv(known_by.as_bytes()) % FINGERPRINTS) as u16,
+            fingerprint: (crate::hash::fnv(known_by.as_bytes()) % u64::from(crate::engine::save::FINGERPRINTS)) as u32,
             id,
             text: c.text.clone(),
             skill: c.skill.value,
@@ -333,11 +402,82 @@ impl Lower<'_> {
         let none = self.bits(&w.not_flags) | self.visit_bits(&w.not_visited);
         if all & none != 0 {
             let both = (all & none).trailing_zeros() as usize;
-            let name = self.flags[both].0.trim_start_matches("visited:").to_string();
-            let (a, b) = if self.flags[both].0.starts_with("visited:") { ("visited", "not_visited") } else { ("flags", "not_flags") };
+            let (name, a, b) = match &self.flags[both].0 {
+                Flag::Author(name) => (name.clone(), "flags", "not_flags"),
+                Flag::Visited(n) => (self.names[*n].clone(), "visited", "not_visited"),
+            };
             self.out.push(Diagnostic::error("E011", w.span, format!("condition never holds: `{name}` is in both `{a}` and `{b}`")).hint("remove it from one of the two lists"));
         }
         Condition { trust_min, trust_max, all, none }
+    }
+}
+
+/// What is wrong with an author's flag name, if anything.
+fn flag_problem(name: &str, span: Span) -> Option<Diagnostic> {
+    if name.is_empty() {
+        Some(Diagnostic::error("E017", span, "empty flag name").hint("name the flag, such as `felt-heard`"))
+    } else if let Some(node) = name.strip_prefix("visited:") {
+        Some(
+            Diagnostic::error("E017", span, format!("flag name `{}` is reserved", quoted(name)))
+                .hint(format!("the engine keeps track of visits itself: ask with `when = {{ visited = [\"{}\"] }}`", quoted(node))),
+        )
+    } else if name.len() > MAX_NAME || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        Some(Diagnostic::error("E017", span, format!("invalid flag name `{}`", quoted(name))).hint("use 1 to 64 letters, digits, dashes and underscores, such as `felt-heard`"))
+    } else {
+        None
+    }
+}
+
+/// Whether `tag` is a well-formed BCP 47 language tag (RFC 5646, section
+/// 2.1): a language of 2 to 3 letters (with up to three extended subtags),
+/// 4, or 5 to 8; then an optional script, region, variants, extensions and a
+/// private-use part, in that order; or a private-use tag alone. Case does not
+/// matter; whether a subtag is registered is not checked.
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-').peekable();
+    let alpha = |s: &str, lo, hi| (lo..=hi).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphabetic());
+    let alnum = |s: &str, lo, hi| (lo..=hi).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric());
+    let private = |parts: &mut std::iter::Peekable<std::str::Split<'_, char>>| {
+        let mut any = false;
+        for p in parts.by_ref() {
+            if !alnum(p, 1, 8) {
+                return false;
+            }
+            any = true;
+        }
+        any
+    };
+    let Some(first) = parts.next() else { return false };
+    if first.eq_ignore_ascii_case("x") {
+        return private(&mut parts);
+    }
+    if !alpha(first, 2, 8) {
+        return false;
+    }
+    if first.len() <= 3 {
+        for _ in 0..3 {
+            if parts.next_if(|p| alpha(p, 3, 3)).is_none() {
+                break;
+            }
+        }
+    }
+    parts.next_if(|p| alpha(p, 4, 4));
+    parts.next_if(|p| alpha(p, 2, 2) || p.len() == 3 && p.bytes().all(|b| b.is_ascii_digit()));
+    while parts.next_if(|p| alnum(p, 5, 8) || p.len() == 4 && p.as_bytes()[0].is_ascii_digit() && alnum(p, 4, 4)).is_some() {}
+    // Extensions: a singleton other than `x`, then one or more subtags.
+    while parts.next_if(|p| p.len() == 1 && p.bytes().all(|b| b.is_ascii_alphanumeric()) && !p.eq_ignore_ascii_case("x")).is_some() {
+        let mut any = false;
+        while parts.next_if(|p| alnum(p, 2, 8)).is_some() {
+            any = true;
+        }
+        if !any {
+            return false;
+        }
+    }
+    match parts.next() {
+        None => true,
+        Some(x) if x.eq_ignore_ascii_case("x") => private(&mut parts),
+        Some(_) => false,
     }
 }
 
@@ -361,7 +501,9 @@ fn content_hash(s: &Scenario) -> u64 {
             h.int(g.trust.into()).int(g.otherwise as i64);
         }
         for c in &n.choices {
-            h.str(&c.id).int(c.fingerprint.into()).int(c.skill.index() as i64).int(c.trust.map_or(i64::MIN, i64::from)).int(c.distress.into());
+            // The two-digit fingerprint of the first save format, so that the
+            // wider one left every scenario's hash, and so its saves, as it was.
+            h.str(&c.id).int((c.fingerprint % 1296).into()).int(c.skill.index() as i64).int(c.trust.map_or(i64::MIN, i64::from)).int(c.distress.into());
             h.int(c.set as i64).int(c.clear as i64).int(c.when.all as i64).int(c.when.none as i64);
             h.int(c.when.trust_min.map_or(-1, i64::from)).int(c.when.trust_max.map_or(-1, i64::from));
             target(&mut h, c.next);
@@ -371,4 +513,19 @@ fn content_hash(s: &Scenario) -> u64 {
         h.str(&e.id).str(e.outcome.id());
     }
     h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_language_tag;
+
+    #[test]
+    fn language_tags_follow_bcp_47() {
+        for good in ["en", "EN", "es-419", "pt-BR", "zh-Hant", "zh-Hant-TW", "ar", "de-CH-1996", "sl-rozaj-biske", "en-US-u-ca-gregory", "x-klingon", "en-x-private", "yue", "zh-yue-HK", "ast"] {
+            assert!(is_language_tag(good), "{good}");
+        }
+        for bad in ["", "e", "english language", "en-toolongsubtag", "en_US", "en-", "-en", "en--US", "en\" onfocus=x", "en-u", "12", "en-x", "en-US-u-", "toolongtag9"] {
+            assert!(!is_language_tag(bad), "{bad}");
+        }
+    }
 }

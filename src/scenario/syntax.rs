@@ -10,7 +10,7 @@
 use serde_json::{Map, Value as Json, json};
 
 use super::value::{Spanned, Value};
-use crate::diagnostic::{Diagnostic, Span, did_you_mean};
+use crate::diagnostic::{Diagnostic, Span, did_you_mean, quoted};
 use crate::skill::Skill;
 
 /// Collects diagnostics while lowering.
@@ -42,15 +42,16 @@ impl Cx {
             self.mismatch(&format!("a table ({what})"), v);
             return None;
         };
-        for (i, (key, _)) in entries.iter().enumerate() {
+        let mut seen = std::collections::HashSet::with_capacity(entries.len());
+        for (key, _) in entries {
             // Editors read `$schema`; the scenario ignores it.
             if key.value == "$schema" {
                 continue;
             }
-            if entries[..i].iter().any(|(k, _)| k.value == key.value) {
-                self.diagnostics.push(Diagnostic::error("E005", key.span, format!("duplicate key `{}` in {what}", key.value)));
+            if !seen.insert(key.value.as_str()) {
+                self.diagnostics.push(Diagnostic::error("E005", key.span, format!("duplicate key `{}` in {what}", quoted(&key.value))));
             } else if !fields.contains(&key.value.as_str()) {
-                let mut d = Diagnostic::error("E007", key.span, format!("unknown field `{}` in {what}", key.value));
+                let mut d = Diagnostic::error("E007", key.span, format!("unknown field `{}` in {what}", quoted(&key.value)));
                 d = match did_you_mean(&key.value, fields.iter().copied()) {
                     Some(m) => d.hint(format!("did you mean `{m}`?")),
                     None => d.hint(format!("{what} fields are: {}", fields.join(", "))),
@@ -72,7 +73,7 @@ impl Cx {
             None => T::absent().or_else(|| {
                 // Name the table by its id when it has one: "in node `opening`".
                 let named = entries.iter().find_map(|(k, v)| match &v.value {
-                    Value::Str(id) if k.value == "id" => Some(format!("{what} `{id}`")),
+                    Value::Str(id) if k.value == "id" => Some(format!("{what} `{}`", quoted(id))),
                     _ => None,
                 });
                 let d = Diagnostic::error("E003", table.span, format!("missing field `{key}` in {}", named.unwrap_or_else(|| what.to_string())));
@@ -144,7 +145,7 @@ syntax! {
         /// Title shown in the scenario library.
         pub title: String,
         /// BCP 47 language tag of the text, such as `en`; defaults to `en`.
-        pub language: Option<String>,
+        pub language: Option<Spanned<String>>,
         /// One or two sentences for the library page.
         pub summary: String,
         /// What the learner should be able to do afterwards.
@@ -310,7 +311,7 @@ fn lower_name<T: Copy>(v: &Spanned<Value>, cx: &mut Cx, all: &[T], id: fn(T) -> 
         return Some(t);
     }
     let names = || all.iter().map(|&t| id(t));
-    let d = Diagnostic::error(code, v.span, format!("unknown {what} `{name}`"));
+    let d = Diagnostic::error(code, v.span, format!("unknown {what} `{}`", quoted(&name)));
     cx.diagnostics.push(match did_you_mean(&name, names()) {
         Some(m) => d.hint(format!("did you mean `{m}`?")),
         None => d.hint(format!("{what}s are: {}", names().collect::<Vec<_>>().join(", "))),

@@ -8,7 +8,7 @@
 
 use super::lower::Spans;
 use super::{Scenario, Target};
-use crate::analysis::{MAX_STATES, explore};
+use crate::analysis::{Budget, explore};
 use crate::diagnostic::{Diagnostic, Span, did_you_mean};
 use crate::skill::Kind;
 
@@ -18,14 +18,15 @@ pub fn validate(sc: &mut Scenario, spans: &Spans, out: &mut Vec<Diagnostic>) {
         // unreachable nodes and choices never offered.
         return;
     }
-    let a = explore(sc, MAX_STATES, false);
-    if !a.complete {
+    let a = explore(sc, Budget::of(sc), false);
+    if let Some(limit) = a.stopped {
         out.push(
-            Diagnostic::warning("W004", Span::new(0, 1), format!("analysis stopped after {} states; reachability was not checked", a.states))
-                .hint("fewer flags or fewer distress changes make the scenario's state space smaller"),
+            Diagnostic::warning("W004", Span::new(0, 1), format!("the analysis stopped at {}; reachability and soft-locks were not checked", limit.describe()))
+                .hint("fewer flags or fewer distress changes make the scenario's state space smaller; until then it cannot be compiled for learners"),
         );
         return;
     }
+    sc.analysed = true;
     for (n, node) in sc.nodes.iter().enumerate() {
         let Some(range) = a.nodes[n] else {
             let led_to = sc.nodes.iter().flat_map(|m| &m.choices).any(|c| c.next == Target::Node(n));

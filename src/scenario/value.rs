@@ -72,6 +72,33 @@ impl Spanned<Value> {
     }
 }
 
+/// Warns (W005) about each string value with a control character in it: a
+/// line of a conversation never needs one, and printed to a terminal one can
+/// clear the screen, set its title or fake output. A line break written as
+/// CR LF is fine.
+pub fn control_characters(tree: &Spanned<Value>, out: &mut Vec<Diagnostic>) {
+    match &tree.value {
+        Value::Str(s) => {
+            let mut chars = s.chars().peekable();
+            while let Some(c) = chars.next() {
+                if c == '\r' && chars.peek() == Some(&'\n') {
+                    continue;
+                }
+                if crate::diagnostic::is_control(c) {
+                    out.push(
+                        Diagnostic::warning("W005", tree.span, format!("text contains the control character U+{:04X}", c as u32))
+                            .hint("remove it: control characters show as nothing or as garbage, and can act on a terminal"),
+                    );
+                    return;
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| control_characters(v, out)),
+        Value::Table(entries) => entries.iter().for_each(|(_, v)| control_characters(v, out)),
+        _ => {}
+    }
+}
+
 /// Parses TOML into a spanned tree, or returns every syntax error found.
 #[cfg(feature = "toml")]
 pub fn parse_toml(text: &str) -> Result<Spanned<Value>, Vec<Diagnostic>> {
