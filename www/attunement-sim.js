@@ -232,7 +232,9 @@ class AttunementSim extends HTMLElement {
       const saved = this._carry || this._store('get');
       if (saved) {
         try {
-          const play = this._sim.restore(saved);
+          // The page's mode, never the save's, decides what the learner gets: a practice save
+          // must not bring feedback and undo into an assessment (the engine refuses it).
+          const play = this._sim.restore(saved, mode);
           const notice = play.notice();
           if (notice) this._notice(`The scenario has changed since your last visit, so your progress was replayed as far as it still fits: ${notice}`);
           this._attempt = this._loadAttempt() || this._newAttempt();
@@ -240,7 +242,10 @@ class AttunementSim extends HTMLElement {
           this._emit('resume', { turn: play.view().turn, notice: notice || null });
         } catch (e) {
           this._store('remove');
-          this._notice(`Your saved progress could not be restored (${message(e)}). Starting afresh.`);
+          const other = /^the save was made in (practice|assessment) mode, not (practice|assessment) mode/.exec(message(e));
+          this._notice(other
+            ? `Your saved progress was from ${other[1]} mode, so this ${other[2]} starts afresh.`
+            : `Your saved progress could not be restored (${message(e)}). Starting afresh.`);
           this._begin(false);
         }
         shown = true;

@@ -280,7 +280,8 @@ export async function engineViewOfSave(page, { key = STORAGE_KEY, src = '/scenar
             const engine = await import('/pkg/attunement.js');
             await engine.default();
             const sim = new engine.Simulator(await (await fetch(src)).text(), src.split('/').pop());
-            const play = sim.restore(localStorage.getItem(key));
+            // The key ends in the page's mode (attunement:ID:MODE), which restore must be told.
+            const play = sim.restore(localStorage.getItem(key), key.split(':').at(-1));
             const view = play.view();
             play.free();
             sim.free();

@@ -1,11 +1,12 @@
-// Saves: a reload mid-session resumes exactly where the learner was, and a
-// corrupted save gets a notice and a fresh start, never a crash.
+// Saves: a reload mid-session resumes exactly where the learner was; a
+// corrupted save, or one made in the other mode, gets a notice and a fresh
+// start, never a crash.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
     useEnv, openPage, ui, enginePlay, start, playTurns, choiceTexts, meterState, visible, eventually,
-    STORAGE_KEY,
+    engineViewOfSave, STORAGE_KEY,
 } from './helpers.mjs';
 
 const env = useEnv();
@@ -59,7 +60,7 @@ async function engineRefusal(page, save) {
         await engine.default();
         const sim = new engine.Simulator(await (await fetch('/scenarios/first-meeting.json')).text(), 'first-meeting.json');
         try {
-            sim.restore(save).free();
+            sim.restore(save, 'practice').free();
             return null;
         } catch (error) {
             return error.message;
@@ -111,3 +112,46 @@ for (const [kind, bad] of [
         await p.close();
     });
 }
+
+test('a practice save under the assessment key is refused: a notice, no undo, and a fresh assessment that plays', async () => {
+    // A real practice session's save, with its valid checksum.
+    const practice = await openPage(env, '/embed.html?scenario=first-meeting&mode=practice');
+    await start(practice.page);
+    await playTurns(practice.page, best.turns.slice(0, 2));
+    const save = await eventually(async () => {
+        const saved = await practice.page.evaluate(key => localStorage.getItem(key), STORAGE_KEY);
+        assert.match(saved ?? '', /^A\d\./, 'the practice session is saved');
+        return saved;
+    });
+    await practice.close();
+
+    const key = 'attunement:first-meeting:assessment';
+    const p = await openPage(env, '/embed.html?scenario=first-meeting&mode=assessment', {
+        init: page => page.addInitScript(([key, value]) => {
+            if (!sessionStorage.getItem('seeded')) {
+                sessionStorage.setItem('seeded', '1');
+                localStorage.setItem(key, value);
+            }
+        }, [key, save]),
+    });
+    const { page } = p;
+    const w = ui(page);
+    const notice = w.status.filter({ hasText: 'Your saved progress was from practice mode, so this assessment starts afresh.' });
+    await visible(notice, 'the notice that the practice save does not carry into the assessment');
+    assert.equal(await w.alert.count(), 0, 'no error panel');
+    await start(page);
+    assert.equal(await w.learnerMessages.count(), 0, 'the assessment starts afresh: no responses carried over');
+    assert.equal(await w.undo.count(), 0, 'no "Try a different response" in assessment mode');
+    assert.equal(await w.feedback.count(), 0, 'no practice feedback in assessment mode');
+
+    const assessed = enginePlay({ auto: 'best', seed: 1, mode: 'assessment' });
+    await playTurns(page, assessed.turns.slice(0, 1));
+    assert.equal(await w.undo.count(), 0, 'still no undo after the first choice');
+    assert.equal(await w.feedback.count(), 0, 'still no feedback after the first choice');
+    const stored = await page.evaluate(key => localStorage.getItem(key), key);
+    assert.notEqual(stored, save, 'the practice save is gone from the assessment key');
+    const view = await engineViewOfSave(page, { key });
+    assert.equal(view.mode, 'assessment', 'what is saved now is an assessment session');
+    assert.equal(view.turn, 1, 'with the one choice made');
+    await p.close();
+});

@@ -159,7 +159,7 @@ async function engineViewOfSuspendData(frame, suspendData) {
         const engine = await import(new URL('pkg/attunement.js', location.href).href);
         await engine.default();
         const sim = new engine.Simulator(await (await fetch(src)).text(), 'scenario.json');
-        const play = sim.restore(save);
+        const play = sim.restore(save, 'assessment');
         const view = play.view();
         play.free();
         sim.free();
