@@ -147,15 +147,29 @@ test('a missing scenario shows the alert panel, not a blank widget', async () =>
     await p.close();
 });
 
-test('a panic shows the alert panel, and Restart starts afresh', async () => {
+test('the learner\'s engine has no panicForTests; the authors\' engine has it', async () => {
     const p = await openPage(env, '/embed.html?scenario=first-meeting&mode=practice');
+    const exports = await p.page.evaluate(async () => {
+        const names = async url => Object.keys(await import(url)).sort();
+        return { learner: await names('/pkg/attunement.js'), author: await names('/pkg-author/attunement.js') };
+    });
+    assert.ok(exports.learner.includes('Simulator'), `the learner's engine loads: ${exports.learner.join(', ')}`);
+    assert.ok(!exports.learner.includes('panicForTests'), `pkg/attunement.js exports no panicForTests: ${exports.learner.join(', ')}`);
+    assert.ok(exports.author.includes('panicForTests'), `pkg-author/attunement.js keeps it for this test: ${exports.author.join(', ')}`);
+    await p.close();
+});
+
+test('a panic shows the alert panel, and Restart starts afresh', async () => {
+    // panicForTests is built into the authors' engine only, which a .toml scenario loads.
+    const p = await openPage(env, '/fixtures/host.html?src=/scenarios/first-meeting.toml&mode=practice');
     const { page } = p;
     const w = ui(page);
     await start(page);
     await playTurns(page, best.turns.slice(0, 1));
 
     const thrown = await page.evaluate(async () => {
-        const engine = await import('/pkg/attunement.js');
+        // The same URL as the widget's import, so the same module instance and panic hook.
+        const engine = await import('/pkg-author/attunement.js');
         try {
             engine.panicForTests();
             return 'did not throw';
