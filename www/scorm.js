@@ -1,20 +1,29 @@
 // scorm.js: the page script of scorm.html, the launch page of a SCORM package. Reads the
 // package's scorm.json ({ scenario, mode, scorm }), which `attunement scorm` writes, and puts one
 // <attunement-sim scorm="1.2|2004"> on the page; the element then loads lms/scorm.js, which finds
-// the LMS and reports to it. Outside a package (tests, trying it out) the same settings can come
-// from the query string instead: scorm.html?scenario=ID&mode=assessment&scorm=1.2.
+// the LMS and reports to it. Outside a package (tests, trying it out: www/ has no scorm.json)
+// the same settings can come from the query string instead:
+// scorm.html?scenario=ID&mode=assessment&scorm=1.2.
+// Invariant: inside a package, the package alone decides the scenario, the mode and the SCORM
+// edition; the address cannot turn a graded assessment into practice, with its feedback and
+// undo, or swap the scenario the LMS grades.
 import './attunement-sim.js';
 
 const main = document.getElementById('main');
+const SETTINGS = ['scenario', 'mode', 'scorm'];
 
 async function settings() {
     const params = new URLSearchParams(location.search);
-    if (params.has('scenario')) {
-        return { scenario: params.get('scenario'), mode: params.get('mode'), scorm: params.get('scorm') };
+    const response = await fetch(new URL('scorm.json', import.meta.url), { cache: 'no-cache' });
+    if (response.ok) {
+        const given = SETTINGS.filter(name => params.has(name));
+        if (given.length) console.warn(`attunement: scorm.html ignores ${given.join(', ')} in its address: inside a SCORM package, the package's scorm.json decides them`);
+        return response.json();
     }
-    const response = await fetch(new URL('scorm.json', import.meta.url));
-    if (!response.ok) throw new Error(`could not load scorm.json: HTTP ${response.status}`);
-    return response.json();
+    if (response.status === 404 && params.has('scenario')) {
+        return Object.fromEntries(SETTINGS.map(name => [name, params.get(name)]));
+    }
+    throw new Error(`could not load scorm.json: HTTP ${response.status}`);
 }
 
 function fail(text) {
