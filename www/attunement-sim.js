@@ -297,13 +297,13 @@ class AttunementSim extends HTMLElement {
   }
 
   // The save (and its attempt) go to `this.store` when a reporter sets one (SCORM keeps
-  // them in the LMS), else to localStorage. Storage may be missing or refuse (private
-  // modes, sandboxed frames): then progress simply is not kept.
+  // them in the LMS), else to localStorage. Storage may be missing, full or refused (private
+  // modes, sandboxed frames): then progress is not kept, and the learner is told so once.
   _store(op, value) {
     if (this.hasAttribute('no-save') || !this._info) return null;
     const key = `attunement:${this._info.id}:${this._mode}`;
-    const store = this.store || localStorage;
     try {
+      const store = this.store || localStorage;
       switch (op) {
         case 'get': return store.getItem(key);
         case 'get-attempt': return store.getItem(`${key}:attempt`);
@@ -313,14 +313,26 @@ class AttunementSim extends HTMLElement {
           return store.removeItem(key);
         default: return store.setItem(key, value ?? this._p.save());
       }
-    } catch { /* not kept */ }
+    } catch {
+      if (op !== 'get' && op !== 'get-attempt' && op !== 'remove') this._unsaved();
+    }
     return null;
+  }
+
+  // Once, not per turn (a dismissed notice stays dismissed), until Restart or a reload of
+  // the scenario clears the notices: the learner needs to know that leaving loses the
+  // conversation, and nothing more.
+  _unsaved() {
+    if (this._unsavedIn === this._notices) return;
+    this._unsavedIn = this._notices;
+    this._notice('Your progress cannot be saved on this device (its storage for this site is full or turned off), so if you leave or reload this page the conversation starts again. You can still play it to the end.');
   }
 
   _notice(text) {
     const box = h('div', { class: 'att-notice' }, h('p', { role: 'status', text }));
     box.append(button('Dismiss', () => box.remove(), 'att-quiet'));
     this._notices.append(box);
+    return box;
   }
 
   _free() {
@@ -752,6 +764,7 @@ class AttunementSim extends HTMLElement {
     this._guard(() => {
       this._store('remove');
       this._notices.replaceChildren();
+      this._unsavedIn = null;
       this._begin(true);
     });
   }

@@ -155,3 +155,36 @@ test('a practice save under the assessment key is refused: a notice, no undo, an
     assert.equal(view.turn, 1, 'with the one choice made');
     await p.close();
 });
+
+test('with storage full, one notice says progress cannot be saved, and play goes on', async () => {
+    const p = await openPage(env, '/embed.html?scenario=first-meeting&mode=practice', {
+        // Fill this origin's localStorage to the last character before the widget loads.
+        init: page => page.addInitScript(() => {
+            if (sessionStorage.getItem('filled')) return;
+            sessionStorage.setItem('filled', '1');
+            let n = 0;
+            for (let size = 1 << 20; size >= 1; ) {
+                try {
+                    localStorage.setItem(`filler-${n++}`, 'x'.repeat(size));
+                } catch {
+                    size = Math.floor(size / 2);
+                }
+            }
+        }),
+    });
+    const { page } = p;
+    const w = ui(page);
+    const unsaved = w.status.filter({ hasText: 'Your progress cannot be saved on this device' });
+    await start(page);
+    await playTurns(page, best.turns.slice(0, 4));
+    assert.equal(await unsaved.count(), 1, 'exactly one notice, not one per turn');
+    assert.match(await unsaved.textContent(), /if you leave or reload this page the conversation starts again/);
+    assert.equal(await page.evaluate(key => localStorage.getItem(key), STORAGE_KEY), null, 'indeed nothing was saved');
+    assert.equal(await w.alert.count(), 0, 'no error panel');
+
+    // Dismissed, it stays dismissed.
+    await w.widget.locator('.att-notice').filter({ hasText: 'cannot be saved' }).getByRole('button', { name: 'Dismiss' }).click();
+    await playTurns(page, best.turns.slice(4, 6));
+    assert.equal(await unsaved.count(), 0, 'no new notice after it was dismissed');
+    await p.close();
+});
