@@ -47,7 +47,12 @@ install_clippy() {
 
 # wasm-bindgen-cli (wasm-bindgen, wasm-bindgen-test-runner) into .tools/, at
 # exactly the version of the wasm-bindgen crate in Cargo.lock: the two must
-# match. Without --locked: its lockfile names a crate newer than the registry.
+# match. Without --locked, so its dependencies float within their semver
+# ranges: `cargo install --locked wasm-bindgen-cli --version =0.2.130` fails
+# (tried 2026-12-01, cargo 1.95) because the lockfile it ships pins
+# webpki-roots 1.0.11 (for ureq 3.5.0), and the crates.io index these
+# machines reach has nothing newer than webpki-roots 1.0.10. Try --locked
+# again when the wasm-bindgen version moves.
 install_wasm_bindgen() {
     local want have=""
     want="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)"
@@ -95,17 +100,21 @@ install_chromium() {
 
 # Ralph (the PyPI package ralph-malph), a real learning record store for the
 # xAPI browser tests, in a virtual environment at .tools/lrs; scripts/lrs.py
-# starts it. `requests` is named because the `lrs` extra leaves it out.
+# starts it. `requests` is named because the `lrs` extra leaves it out (only
+# the `backend-ldp` extra asks for it, as requests>=2.0.0); it is pinned to
+# the version pip resolved alongside ralph-malph 5.1.0 when the tests last
+# passed with it. Ralph's own dependencies are pinned by its metadata, or
+# float within its ranges.
 install_lrs() {
-    local venv="$TOOLS_DIR/lrs" want="5.1.0"
+    local venv="$TOOLS_DIR/lrs" want="5.1.0" requests="2.34.2"
     if [[ -x "$venv/bin/python" ]] &&
-        [[ "$("$venv/bin/python" -c 'import importlib.metadata as m, requests, uvicorn, fastapi, ralph.backends.data.fs; print(m.version("ralph-malph"))' 2>/dev/null)" == "$want" ]]; then
+        [[ "$("$venv/bin/python" -c 'import importlib.metadata as m, requests, uvicorn, fastapi, ralph.backends.data.fs; print(m.version("ralph-malph"), m.version("requests"))' 2>/dev/null)" == "$want $requests" ]]; then
         return 0
     fi
     _install_need python3 "the learning record store for the xAPI tests needs Python 3 with venv"
-    _install_say "installing ralph-malph $want (a learning record store) into .tools/lrs"
+    _install_say "installing ralph-malph $want (a learning record store) and requests $requests into .tools/lrs"
     python3 -m venv "$venv"
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "ralph-malph[cli,lrs]==$want" requests
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "ralph-malph[cli,lrs]==$want" "requests==$requests"
 }
 
 # Installs the named tools, or every tool when none is named.
