@@ -24,23 +24,15 @@ function engine(kind) {
     .catch(e => { delete engines[kind]; throw e; }));
 }
 
-// The reporter modules (lms/*.js), shared by every widget of the page as the engines are. A
-// failed import is forgotten, so that the next try fetches the module again; from the second
-// try on its URL carries `?retry=N`, because a browser may keep a failed module fetch for the
-// life of the page and answer a repeated import of the same URL with the same failure.
+// The reporters (lms/*.js), shared like the engines. A failed import is forgotten and retried
+// with ?retry=N, as a browser may keep a failed module fetch for the page's life.
 const reporters = {};
-const reporterFailures = {};
+const failures = {};
 function reporter(path) {
-  const failures = reporterFailures[path] || 0;
-  return (reporters[path] ||= import(new URL(failures ? `${path}?retry=${failures}` : path, import.meta.url).href)
-    .catch(e => {
-      delete reporters[path];
-      reporterFailures[path] = failures + 1;
-      throw e;
-    }));
+  const n = failures[path] || 0;
+  return (reporters[path] ||= import(new URL(n ? `${path}?retry=${n}` : path, import.meta.url).href)
+    .catch(e => { delete reporters[path]; failures[path] = n + 1; throw e; }));
 }
-// The events a reporter missed while it could not be loaded, kept for it, at most this many.
-const MAX_MISSED = 1000;
 
 function addStyles() {
   const href = new URL('./attunement.css', import.meta.url).href;
@@ -224,16 +216,14 @@ class AttunementSim extends HTMLElement {
       this._modeTag.textContent = mode === 'practice' ? 'Practice' : 'Assessment';
       this._modeTag.hidden = false;
       // Course-site reporting (xAPI, SCORM) attaches before any save is read: SCORM keeps
-      // the save in the LMS instead of localStorage. A reporter that cannot be loaded does not
-      // stop the learner: it is tried again at the next event (_emit).
+      // the save in the LMS instead of localStorage. One that fails is retried at the next event.
       await this._attachLms();
       if (token !== this._token) return;
       let shown = false;
       const saved = this._carry || this._store('get');
       if (saved) {
         try {
-          // The page's mode, never the save's, decides what the learner gets: a practice save
-          // must not bring feedback and undo into an assessment (the engine refuses it).
+          // The page's mode, never the save's: the engine refuses a save from the other mode.
           const play = this._sim.restore(saved, mode);
           const notice = play.notice();
           if (notice) this._notice(`The scenario has changed since your last visit, so your progress was replayed as far as it still fits: ${notice}`);
@@ -319,13 +309,11 @@ class AttunementSim extends HTMLElement {
     return null;
   }
 
-  // Once, not per turn (a dismissed notice stays dismissed), until Restart or a reload of
-  // the scenario clears the notices: the learner needs to know that leaving loses the
-  // conversation, and nothing more.
+  // Once (a dismissed notice stays dismissed) until Restart, not once per turn.
   _unsaved() {
     if (this._unsavedIn === this._notices) return;
     this._unsavedIn = this._notices;
-    this._notice('Your progress cannot be saved on this device (its storage for this site is full or turned off), so if you leave or reload this page the conversation starts again. You can still play it to the end.');
+    this._notice('Your progress cannot be saved on this device (its storage is full or turned off), so if you leave or reload this page the conversation starts again.');
   }
 
   _notice(text) {
@@ -398,13 +386,12 @@ class AttunementSim extends HTMLElement {
     } catch { return null; }
   }
 
-  // A learner's event, heard by the host and by the reporters; a reporter not loaded yet keeps
-  // it, and is tried again.
+  // A reporter not loaded yet keeps the event for later, and is tried again.
   _emit(type, extra) {
     const detail = this._dispatch(type, extra);
     for (const r of this._reporting || []) {
       if (r.state === 'attached') continue;
-      if (r.missed.length < MAX_MISSED) r.missed.push({ type, detail });
+      if (r.missed.length < 1000) r.missed.push({ type, detail });
       if (r.state === 'missing') this._attachOne(r);
     }
   }
@@ -417,48 +404,33 @@ class AttunementSim extends HTMLElement {
   }
 
   // Loads the reporters the host asked for: `scorm` (the SCORM runtime of a package) and
-  // `xapi-endpoint` (a learning record store), once per element. Each module's
-  // attach(element, missed) returns when ready; `missed` are the events it was not there for.
-  // Resolves when every reporter is attached or has failed; never rejects.
+  // `xapi-endpoint` (a learning record store). Each module's attach(element, missed) returns
+  // when ready; `missed` are the events it was not there for. Never rejects.
   _attachLms() {
     if (!this._reporting) {
       const wanted = [];
       if (this.hasAttribute('scorm')) wanted.push('lms/scorm.js');
       if (this.getAttribute('xapi-endpoint')) wanted.push('lms/xapi.js');
-      this._reporting = wanted.map(path => ({ path, state: 'missing', missed: [], loading: null }));
+      this._reporting = wanted.map(path => ({ path, state: 'missing', missed: [] }));
     }
     return Promise.all(this._reporting.map(r => this._attachOne(r)));
   }
 
-  // One reporter: 'missing' (not loaded, or its import failed), 'loading', 'attached' or
-  // 'broken' (it loaded, but its attach threw: trying again could attach it twice).
-  _attachOne(r) {
+  // state: 'missing' (not loaded yet), 'loading', 'attached', or 'broken' (its attach threw:
+  // a second one could report everything twice). The host hears of a failure, not the learner.
+  async _attachOne(r) {
     if (r.state !== 'missing') return r.loading;
     r.state = 'loading';
-    return (r.loading = (async () => {
-      let m;
-      try {
-        m = await reporter(r.path);
-      } catch (e) {
-        r.state = 'missing';
-        this._reportingError(r.path, `it could not be loaded (${message(e)}); it is tried again at the learner's next step`);
-        return;
-      }
+    let why;
+    r.loading = reporter(r.path).then(async m => {
       r.state = 'attached';
-      try {
-        await m.attach(this, r.missed.splice(0));
-      } catch (e) {
-        r.state = 'broken';
-        this._reportingError(r.path, `it could not start (${message(e)})`);
-      }
-    })());
-  }
-
-  // Tells the host page that reporting is not working: a console warning and an
-  // `attunement-reporting-error` event (docs/embedding.md). The learner sees nothing of it.
-  _reportingError(module, why) {
-    console.warn(`attunement: no reports are sent through ${module} for now: ${why}`);
-    this._dispatch('reporting-error', { module, message: why });
+      try { await m.attach(this, r.missed.splice(0)); } catch (e) { r.state = 'broken'; why = `it could not start (${message(e)})`; }
+    }, e => { r.state = 'missing'; why = `it could not be loaded (${message(e)}); it is tried again at the learner's next step`; });
+    await r.loading;
+    if (why) {
+      console.warn(`attunement: no reports are sent through ${r.path} for now: ${why}`);
+      this._dispatch('reporting-error', { module: r.path, message: why });
+    }
   }
 
   _skip() {

@@ -1,15 +1,13 @@
 // embed.js: the page script of embed.html, the bare widget for iframes. It reads the query string
-// (docs/embedding.md lists every parameter) and the site's settings (site-config.js), and puts
-// one <attunement-sim> on the page, or says plainly what is missing. In a frame it also talks to
-// the parent window: the page's height, and the element's events, as versioned messages
+// (docs/embedding.md lists every parameter) and the site's settings, and puts one
+// <attunement-sim> on the page, or says plainly what is missing. In a frame it also talks to the
+// parent window: the page's height, and the element's events, as versioned messages
 // `{ source: "attunement", version, type, … }`.
-// Invariants: the address chooses the scenario, the mode and the seed, and how this frame talks
-// to the page that frames it; where help points comes from the site's settings only, and a
-// cmi5 launch reports only to a record store whose origin (and its fetch URL's) the site allows,
-// else it is refused with a notice and nothing is sent. A message goes only to a parent origin the
-// host allowed (`parent-origin`, else this page's own origin), never to "*"; a message is heeded
-// only from the parent window at an allowed origin; the save string leaves only with
-// `include-save`.
+// Invariants: the address never decides where help points or where data goes: a cmi5 launch is
+// taken only for origins the site allows, else refused with a notice. A message goes only to a
+// parent origin the host allowed (`parent-origin`, else this page's own origin), never to "*"; a
+// message is heeded only from the parent window at an allowed origin; the save string leaves
+// only with `include-save`.
 import './attunement-sim.js';
 import { originOf, siteConfig, warnIgnored } from './site-config.js';
 
@@ -43,15 +41,13 @@ if (/^[A-Za-z0-9_-]+$/.test(id)) {
     main.append(p);
 }
 
-// A cmi5 launch: its parameters become the element's xapi-* attributes when the site allows the
-// record store's origin and, with a fetch URL, that URL's origin too. Returns null when they do,
-// else the origin that is not allowed (or the address that is not a web address), and sets nothing.
+// A cmi5 launch becomes xapi-* attributes when the site allows the origins of its endpoint and
+// its fetch URL; else nothing is set, and this returns what is not allowed.
 function launch(element, allowed) {
     for (const name of ['endpoint', 'fetch']) {
-        if (!params.has(name)) continue;
         const origin = originOf(params.get(name));
-        if (!origin || !allowed.includes(origin)) {
-            console.warn(`attunement: this cmi5 launch is refused, so nothing is reported: its ${name} ${JSON.stringify(params.get(name))} is ${origin ? `on ${origin}, which` : 'not an http(s) address, and'} is not among the record stores the site allows (xapi.allowedOrigins in attunement.config.json)`);
+        if (params.has(name) && !allowed.includes(origin)) {
+            console.warn(`attunement: this cmi5 launch is refused, so nothing is reported: its ${name} ${JSON.stringify(params.get(name))} is not on an origin the site allows (xapi.allowedOrigins in attunement.config.json)`);
             return origin || params.get(name);
         }
     }
@@ -63,7 +59,7 @@ function notice(where) {
     const p = document.createElement('p');
     p.className = 'att-page-notice';
     p.setAttribute('role', 'alert');
-    p.textContent = `This activity was opened with a request to record your progress at ${where}, which this site does not allow, so nothing you do here is recorded or sent anywhere. You can still practise. If your course expects a record of this activity, tell whoever runs the course.`;
+    p.textContent = `This activity was opened with a request to record your progress at ${where}, which this site does not allow, so nothing you do here is recorded or sent anywhere. You can still practise; if your course expects a record of it, tell whoever runs the course.`;
     return p;
 }
 
