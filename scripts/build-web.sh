@@ -30,7 +30,8 @@ build() {
     rm -rf "$out"
     wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name attunement \
         target/wasm32-unknown-unknown/web/attunement.wasm
-    "$WASM_OPT" -Oz --converge "${WASM_FEATURES[@]}" -o "$out/attunement_bg.wasm" "$out/attunement_bg.wasm"
+    # The producers and target-features sections are for tools, not browsers.
+    "$WASM_OPT" -Oz --converge --strip-producers --strip-target-features "${WASM_FEATURES[@]}" -o "$out/attunement_bg.wasm" "$out/attunement_bg.wasm"
 }
 
 build www/pkg --no-default-features

@@ -11,7 +11,13 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-BUDGET=$((100 * 1024))
+# 100 KiB until the hardening of issues 8 and 15 added the site
+# configuration, the reporters' retries, the storage and mode notices (about
+# 2.9 KB gzipped) and bounded checking in the engine (0.2 KB): 104 KiB until
+# the lean learner engine of issue 11, which drops the loader, validator and
+# analysis (about a third of the engine), brings it back under 100 and on
+# towards its aim of 60.
+BUDGET=$((104 * 1024))
 
 if [[ ! -f www/pkg/attunement_bg.wasm ]]; then
     echo "size: www/pkg is missing; run bash scripts/build-web.sh first" >&2
