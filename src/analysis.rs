@@ -285,15 +285,16 @@ impl Packed {
         }
     }
 
-    /// A fast hash: the keys are not attacker-chosen beyond what an author
-    /// writes, and SipHash would double the search time. The index takes
-    /// the low bits, so the final shifts fold the high bits (where trust and
-    /// distress sit) into them.
+    /// A fast hash, mixing each half in turn, so that no arrangement of
+    /// flags and places (which an author chooses) lines states up on the
+    /// same slots; SipHash would double the search time.
     fn hash(&self) -> u64 {
-        let mut h = (self.0 as u64 ^ ((self.0 >> 64) as u64).rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        h ^= h >> 32;
-        h = h.wrapping_mul(0xd6e8_feb8_6659_fd93);
-        h ^ h >> 32
+        let mix = |mut h: u64| {
+            h = (h ^ h >> 33).wrapping_mul(0xff51_afd7_ed55_8ccd);
+            h = (h ^ h >> 33).wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+            h ^ h >> 33
+        };
+        mix(mix(self.0 as u64) ^ (self.0 >> 64) as u64)
     }
 }
 

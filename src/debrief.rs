@@ -90,7 +90,7 @@ impl Debrief {
     /// Scenario text is quoted as it is; it is the learner's own record.
     pub fn markdown(&self) -> String {
         let mut out = format!("# {}: transcript and debrief\n\n", self.title);
-        let mode = if self.mode == Mode::Practice { "practice" } else { "assessment" };
+        let mode = self.mode.id();
         out += &format!("Mode: {mode}. Ending: **{}** ({}). Final trust: {} of {} ({}).\n\n", self.ending.title, self.ending.outcome.id(), self.trust.value, self.trust.max, self.trust.band.label());
         out += "## Conversation\n\n";
         for t in &self.turns {

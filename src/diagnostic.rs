@@ -136,9 +136,11 @@ impl<'a> Source<'a> {
         let from = if chars <= WINDOW { 0 } else { (col - 1).saturating_sub(WINDOW / 4).min(chars - WINDOW) };
         let shown: String = text.chars().skip(from).take(WINDOW).collect();
         let (before, after) = (if from > 0 { "…" } else { "" }, if from + WINDOW < chars { "…" } else { "" });
-        let caret = (col - 1 - from) + before.chars().count();
+        // The caret line copies the tabs before the caret, so it lines up
+        // however wide the terminal shows a tab.
+        let pad: String = before.chars().map(|_| ' ').chain(shown.chars().take(col - 1 - from).map(|c| if c == '\t' { '\t' } else { ' ' })).collect();
         let width = width.min(WINDOW.saturating_sub(col - 1 - from)).max(1);
-        out.push_str(&format!("{gutter} |\n{line} | {before}{}{after}\n{gutter} | {}{}\n", terminal_safe(&shown), " ".repeat(caret), "^".repeat(width)));
+        out.push_str(&format!("{gutter} |\n{line} | {before}{}{after}\n{gutter} | {pad}{}\n", terminal_safe(&shown), "^".repeat(width)));
         for hint in &d.hints {
             out.push_str(&format!("{gutter} = hint: {}\n", terminal_safe(hint)));
         }
@@ -172,13 +174,14 @@ pub const MAX_RENDERED: usize = 100;
 /// Whether a character would act on a terminal rather than print: the C0
 /// and C1 controls and DEL, except tab and newline.
 pub fn is_control(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t') || ('\u{80}'..='\u{9f}').contains(&c)
+    c.is_control() && c != '\n' && c != '\t'
 }
 
 /// Text made safe to print on a terminal: each control character becomes a
-/// visible stand-in of one column (its Unicode control picture, or `\u{..}`
+/// visible stand-in of one column (its Unicode control picture, or U+FFFD
 /// for C1), so what an author wrote cannot clear a screen, set a title or
-/// fake output. A CR of a CR LF line break is dropped.
+/// fake output, and a caret under it still lines up. A CR of a CR LF line
+/// break is dropped.
 pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.chars().any(is_control) {
         return text.into();
@@ -190,7 +193,7 @@ pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
             c if !is_control(c) => c.to_string(),
             '\u{7f}' => '\u{2421}'.to_string(),
             c if (c as u32) < 0x20 => char::from_u32(0x2400 + c as u32).unwrap_or('?').to_string(),
-            c => format!("\\u{{{:x}}}", c as u32),
+            _ => '\u{fffd}'.to_string(),
         })
         .collect::<String>()
         .into()
@@ -215,8 +218,9 @@ pub fn quoted(name: &str) -> String {
 ///
 /// Bounded whatever the input: a word longer than any name is given no
 /// suggestion, a candidate whose length differs by more than the allowed
-/// distance is skipped unread, and the distance is computed in two rows that
-/// stop as soon as every entry is past the limit.
+/// distance is skipped unread, and the distance is computed in rolling rows that
+/// stop as soon as every entry is past the limit. Callers that may meet many
+/// unknown names go through [`Suggestions`].
 pub fn did_you_mean<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
     let len = word.chars().count();
     if len > MAX_SUGGESTED {
@@ -241,13 +245,44 @@ pub fn did_you_mean<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str
     best.map(|(_, c)| c)
 }
 
+/// A budget of "did you mean" work for one file, counted in names compared:
+/// each search compares a name with every candidate, so a file of thousands
+/// of typos among thousands of names must not cost millions of comparisons.
+/// Past the budget, names get no suggestion.
+pub struct Suggestions {
+    left: usize,
+}
+
+impl Suggestions {
+    /// How many names one file may compare.
+    pub const PER_FILE: usize = 200_000;
+
+    pub fn new() -> Suggestions {
+        Suggestions { left: Suggestions::PER_FILE }
+    }
+
+    /// [`did_you_mean`], while the budget lasts: a search that would pass
+    /// it is not made.
+    pub fn suggest<'c>(&mut self, word: &str, candidates: impl IntoIterator<Item = &'c str> + Clone) -> Option<&'c str> {
+        let cost = candidates.clone().into_iter().count();
+        self.left = self.left.checked_sub(cost)?;
+        did_you_mean(word, candidates)
+    }
+}
+
+impl Default for Suggestions {
+    fn default() -> Suggestions {
+        Suggestions::new()
+    }
+}
+
 /// Names longer than this get no suggestion (no scenario name is this long).
 const MAX_SUGGESTED: usize = 64;
 
 /// Edit distance where swapping two neighbouring letters counts as one edit
 /// (optimal string alignment): "stroy" is one typo away from "story".
-/// `None` when it exceeds `limit`, found out as early as a row allows. Three rolling rows, since a
-/// swap looks two rows back.
+/// `None` when it exceeds `limit`, found out as early as a row allows. Three
+/// rolling rows, since a swap looks two rows back.
 fn edit_distance(a: &[char], b: &str, limit: usize) -> Option<usize> {
     let b: Vec<char> = b.chars().collect();
     let mut before: Vec<usize> = vec![0; b.len() + 1];
@@ -337,7 +372,18 @@ mod tests {
         let src = Source::new("s.toml", "say = \"\u{1b}]0;pwned\u{7}\"\n");
         let out = src.render(&Diagnostic::error("E004", Span::new(6, 17), "unknown node `\u{1b}[2J`").hint("\u{9b}31m"));
         assert!(!out.chars().any(is_control), "{out:?}");
-        assert!(out.contains("unknown node `␛[2J`") && out.contains("\"␛]0;pwned␇\"") && out.contains("\\u{9b}31m"), "{out}");
+        assert!(out.contains("unknown node `␛[2J`") && out.contains("\"␛]0;pwned␇\"") && out.contains("\u{fffd}31m"), "{out}");
+    }
+
+    #[test]
+    fn the_caret_lines_up_after_tabs_and_stand_ins() {
+        let src = Source::new("s.toml", "\tsay = \"\u{85}\u{1b}x\"\n");
+        let at = src.text.find('x').unwrap();
+        let out = src.render(&Diagnostic::error("E002", Span::new(at, at + 1), "m"));
+        let lines: Vec<&str> = out.lines().collect();
+        let (shown, caret) = (lines[2].strip_prefix("1 | ").unwrap(), lines[3].strip_prefix("  | ").unwrap());
+        assert_eq!(shown, "\tsay = \"\u{fffd}␛x\"");
+        assert_eq!(caret, "\t         ^", "one column a stand-in, and the tab copied");
     }
 
     #[test]

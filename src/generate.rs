@@ -144,17 +144,30 @@ mod tests {
 pub mod hostile {
     use std::fmt::Write;
 
-    /// Every hostile input, by name, as (file name, text).
+    /// Every hostile input, by name, as (file name, text), at full size: as
+    /// large as the 8 MiB limit lets each be (`cargo bench`, `scripts/hostile.sh`).
     pub fn all() -> Vec<(&'static str, String)> {
+        at(8)
+    }
+
+    /// The hostile inputs at `eighths` of their full size (tests use 1, so a
+    /// debug build checks them in seconds); the tiny ones stay as they are.
+    pub fn at(eighths: usize) -> Vec<(&'static str, String)> {
+        let n = |full: usize| full * eighths / 8;
         vec![
-            ("long-ids.toml", long_ids(40, 40_000)),
-            ("unknown-next.toml", unknown_next(24_000)),
-            ("unknown-skill.toml", unknown_skill(8_000_000)),
-            ("many-choices.toml", many_choices(100_000)),
-            ("many-flags.toml", many_flags(500_000)),
-            ("many-keys.json", many_keys(500_000)),
-            ("one-line-errors.json", one_line_errors(16_000)),
+            ("long-ids.toml", long_ids(n(40), 40_000)),
+            ("unknown-next.toml", unknown_next(n(24_000))),
+            ("unknown-skill.toml", unknown_skill(n(8_000_000))),
+            ("many-choices.toml", many_choices(n(100_000))),
+            ("many-flags.toml", many_flags(n(500_000))),
+            ("many-keys.json", many_keys(n(500_000))),
+            ("one-line-errors.json", one_line_errors(n(16_000))),
             ("flag-hub.toml", flag_hub(19)),
+            ("many-gates.toml", many_gates(n(100_000), n(30_000))),
+            ("unreachable.toml", unreachable(n(55_000))),
+            ("gate-chain.toml", gate_chain(n(55_000))),
+            ("flag-typos.toml", flag_typos(n(40_000))),
+            ("deep.toml", deep()),
             ("too-large.toml", too_large()),
         ]
     }
@@ -264,6 +277,72 @@ pub mod hostile {
         }
         ending(&mut out);
         out
+    }
+
+    /// `gates` gates, and `nodes` gated nodes naming gates that do not exist
+    /// (each a search among all the gates, were it not for the budget).
+    pub fn many_gates(gates: usize, nodes: usize) -> String {
+        let mut out = String::new();
+        head(&mut out);
+        out.push_str("[thresholds.gates]\n");
+        for i in 0..gates {
+            let _ = writeln!(out, "gate{i:06} = 1");
+        }
+        out.push_str("\n[[node]]\nid = \"start\"\nsay = \"s\"\n\n[[node.choice]]\ntext = \"t\"\nskill = \"reflection\"\nfeedback = \"f\"\nnext = \"end\"\n\n");
+        for i in 0..nodes {
+            let _ = write!(out, "[[node]]\nid = \"n{i}\"\nsay = \"s\"\ngate = \"gat{i:06}\"\notherwise = \"start\"\n\n[[node.choice]]\ntext = \"t\"\nskill = \"reflection\"\nfeedback = \"f\"\nnext = \"end\"\n\n");
+        }
+        ending(&mut out);
+        out
+    }
+
+    /// `n` nodes that nothing leads to.
+    pub fn unreachable(n: usize) -> String {
+        let mut out = String::new();
+        head(&mut out);
+        for i in 0..=n {
+            let _ = write!(out, "[[node]]\nid = \"n{i}\"\nsay = \"s\"\n\n[[node.choice]]\ntext = \"t\"\nskill = \"reflection\"\nfeedback = \"f\"\nnext = \"end\"\n\n");
+        }
+        ending(&mut out);
+        out
+    }
+
+    /// `n` gated nodes, each sending the peer on to the next: one long chain.
+    pub fn gate_chain(n: usize) -> String {
+        let mut out = String::new();
+        head(&mut out);
+        out.push_str("[thresholds.gates]\ng = 100\n\n[[node]]\nid = \"start\"\nsay = \"s\"\n\n[[node.choice]]\ntext = \"t\"\nskill = \"reflection\"\nfeedback = \"f\"\nnext = \"n0\"\n\n");
+        for i in 0..n {
+            let next = if i + 1 < n { format!("n{}", i + 1) } else { "start".into() };
+            let _ = write!(out, "[[node]]\nid = \"n{i}\"\nsay = \"s\"\ngate = \"g\"\notherwise = \"{next}\"\n\n[[node.choice]]\ntext = \"t\"\nskill = \"reflection\"\nfeedback = \"f\"\nnext = \"end\"\n\n");
+        }
+        ending(&mut out);
+        out
+    }
+
+    /// `n` choices that each need a flag nobody sets, beside 60 that are set.
+    pub fn flag_typos(n: usize) -> String {
+        let mut out = String::new();
+        head(&mut out);
+        out.push_str("[[node]]\nid = \"start\"\nsay = \"s\"\n\n[[node.choice]]\ntext = \"t\"\nskill = \"reflection\"\nfeedback = \"f\"\nnext = \"n0\"\nset = [");
+        for i in 0..60 {
+            let _ = write!(out, "\"felt-heard-{i}\",");
+        }
+        out.push_str("]\n\n");
+        for i in 0..n / 30 {
+            let _ = write!(out, "[[node]]\nid = \"n{i}\"\nsay = \"s\"\n\n");
+            for j in 0..30 {
+                let _ = write!(out, "[[node.choice]]\ntext = \"t\"\nskill = \"reflection\"\nfeedback = \"f\"\nnext = \"end\"\nwhen = {{ flags = [\"felt-herd-{}\"] }}\n\n", j % 3);
+            }
+        }
+        ending(&mut out);
+        out
+    }
+
+    /// 79 inline tables, each under a 79-part dotted key: 6,241 levels.
+    pub fn deep() -> String {
+        let key = vec!["k"; 79].join(".");
+        format!("x = {}1{}\n", format!("{{ {key} = ").repeat(79), " }".repeat(79))
     }
 
     /// A file just over the size limit.

@@ -57,6 +57,15 @@ macro_rules! outln {
     }};
 }
 
+/// A line of output for programs (JSON, a compiled scenario, a graph), written
+/// as it is: `terminal_safe` would change the data (JSON escapes what must be
+/// escaped itself).
+macro_rules! dataln {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args) {
@@ -132,7 +141,7 @@ fn run(args: &[String]) -> Result<ExitCode, Usage> {
         "library" => cmd_library(&o),
         "scorm" => cmd_scorm(&o),
         "schema" => {
-            outln!("{}", serde_json::to_string_pretty(&attunement::scenario::syntax::schema()).unwrap_or_default());
+            dataln!("{}", serde_json::to_string_pretty(&attunement::scenario::syntax::schema()).unwrap_or_default());
             Ok(ExitCode::SUCCESS)
         }
         "help" | "--help" | "-h" => {
@@ -228,7 +237,7 @@ fn cmd_check(o: &Options, json: bool) -> Result<ExitCode, Usage> {
     }
     if json {
         // Like the text, at most MAX_RENDERED diagnostics a file; `omitted` counts the rest.
-        outln!("{}", json!({ "errors": errors, "warnings": warnings, "diagnostics": located, "omitted": omitted }));
+        dataln!("{}", json!({ "errors": errors, "warnings": warnings, "diagnostics": located, "omitted": omitted }));
     } else {
         out!("{out}");
         let files = o.files.len();
@@ -358,7 +367,7 @@ fn cmd_play(o: &Options, json: bool) -> Result<ExitCode, Usage> {
             "save": session.save(),
             "debrief": debrief,
         });
-        outln!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+        dataln!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -421,8 +430,7 @@ impl Transcript {
     }
 
     fn header(&mut self, sc: &Scenario, mode: Mode) {
-        let mode = if mode == Mode::Practice { "practice" } else { "assessment" };
-        self.say(&format!("{} ({mode})\n{}\n\n", sc.meta.title, sc.meta.summary));
+        self.say(&format!("{} ({})\n{}\n\n", sc.meta.title, mode.id(), sc.meta.summary));
     }
 
     fn view(&mut self, v: &View) {
@@ -458,7 +466,7 @@ impl Transcript {
     fn debrief(&mut self, session: &Session) {
         let Ok(d) = session.debrief() else { return };
         self.say(&format!("\n== Ending: {} ({}) ==\n{}\n\n", d.ending.title, d.ending.outcome.id(), d.text.trim()));
-        self.say(&format!("Debrief ({})\n", if self.mode == Mode::Practice { "practice" } else { "assessment" }));
+        self.say(&format!("Debrief ({})\n", self.mode.id()));
         self.say(&format!("  Trust over time: {}\n", d.trust_over_time.iter().map(i32::to_string).collect::<Vec<_>>().join(" ")));
         self.say("  Skills used:\n");
         for s in &d.skills {
@@ -510,7 +518,7 @@ fn cmd_analyze(o: &Options, json: bool) -> Result<ExitCode, Usage> {
             "best": a.best.as_ref().map(|p| path_json(&sc, p)),
             "worst": a.worst.as_ref().map(|p| path_json(&sc, p)),
         });
-        outln!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+        dataln!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
     } else {
         print_analysis(&sc, &a);
     }
@@ -621,7 +629,8 @@ fn cmd_graph(o: &Options) -> Result<ExitCode, Usage> {
         }
         other => return Err(Usage(format!("unknown graph format `{other}`; use dot or mermaid"))),
     }
-    out!("{out}");
+    // A graph is data for Graphviz or Mermaid, written as it is.
+    let _ = write!(std::io::stdout(), "{out}");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -633,7 +642,7 @@ fn cmd_compile(o: &Options) -> Result<ExitCode, Usage> {
     };
     match &o.output {
         Some(out) => std::fs::write(out, json + "\n").map_err(|e| Usage(format!("cannot write `{out}`: {}", e.to_string().to_lowercase())))?,
-        None => outln!("{json}"),
+        None => dataln!("{json}"),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -656,27 +665,22 @@ fn cmd_library(o: &Options) -> Result<ExitCode, Usage> {
         .map(|entry| entry.map(|e| e.path()).map_err(|e| io("read", std::path::Path::new(dir), e)))
         .collect::<Result<_, _>>()?;
     paths.sort();
-    let out = std::path::Path::new(out);
-    let staging = out.with_file_name(format!(".{}.building-{}", out.file_name().and_then(|n| n.to_str()).unwrap_or("library"), std::process::id()));
-    let _ = std::fs::remove_dir_all(&staging);
-    std::fs::create_dir_all(&staging).map_err(|e| io("create", &staging, e))?;
-    let built = library_into(&paths, &staging, &io);
-    let (index, failed) = match built {
-        Ok(result) => result,
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(e);
-        }
-    };
+    let out = library_target(std::path::Path::new(out))?;
+    let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("library").to_string();
+    let staging = Staging(out.with_file_name(format!(".{name}.building-{}", std::process::id())));
+    let _ = std::fs::remove_dir_all(&staging.0);
+    std::fs::create_dir_all(&staging.0).map_err(|e| io("create", &staging.0, e))?;
+    let (index, failed) = library_into(&paths, &staging.0, &io)?;
     // Swap the new library in: the old one is removed only once the new one
-    // stands in its place.
-    let old = out.with_file_name(format!(".{}.old-{}", out.file_name().and_then(|n| n.to_str()).unwrap_or("library"), std::process::id()));
+    // stands in its place (for the moment between the two renames, OUT is
+    // absent; a server sees the old library or the new, never half of one).
+    let old = out.with_file_name(format!(".{name}.old-{}", std::process::id()));
     if out.exists() {
-        std::fs::rename(out, &old).map_err(|e| io("replace", out, e))?;
+        std::fs::rename(&out, &old).map_err(|e| io("replace", &out, e))?;
     }
-    if let Err(e) = std::fs::rename(&staging, out) {
-        let _ = std::fs::rename(&old, out);
-        return Err(io("replace", out, e));
+    if let Err(e) = std::fs::rename(&staging.0, &out) {
+        let _ = std::fs::rename(&old, &out);
+        return Err(io("replace", &out, e));
     }
     let _ = std::fs::remove_dir_all(&old);
     let summary = if failed.is_empty() {
@@ -684,8 +688,40 @@ fn cmd_library(o: &Options) -> Result<ExitCode, Usage> {
     } else {
         format!("; left out, with errors: {}", failed.join(", "))
     };
-    eprintln!("library: {} scenario{} compiled into {}{summary}", index, plural(index), out.display());
+    eprintln!("library: {} scenario{} compiled into {}{}", index, plural(index), out.display(), terminal_safe(&summary));
     Ok(if failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// A staging folder, removed when dropped unless it was moved into place.
+struct Staging(std::path::PathBuf);
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The folder a library goes to, with links and `.` or `..` resolved, so the
+/// swap renames the real folder; a file there, or no folder name at all
+/// (`/`), is a usage error.
+fn library_target(out: &std::path::Path) -> Result<std::path::PathBuf, Usage> {
+    let absolute = if out.exists() {
+        if !out.is_dir() {
+            return Err(Usage(format!("`{}` exists and is not a folder: name a folder for the library", out.display())));
+        }
+        std::fs::canonicalize(out).map_err(|e| Usage(format!("cannot read `{}`: {}", out.display(), e.to_string().to_lowercase())))?
+    } else {
+        let absolute = std::path::absolute(out).map_err(|e| Usage(format!("cannot use `{}`: {}", out.display(), e.to_string().to_lowercase())))?;
+        let (parent, name) = (absolute.parent().map(std::path::Path::to_path_buf), absolute.file_name().map(std::ffi::OsStr::to_os_string));
+        match (parent, name) {
+            (Some(parent), Some(name)) if parent.is_dir() => std::fs::canonicalize(&parent).map(|p| p.join(name)).unwrap_or(absolute),
+            _ => absolute,
+        }
+    };
+    if absolute.file_name().is_none() {
+        return Err(Usage(format!("`{}` is not a folder the library can be written to", out.display())));
+    }
+    Ok(absolute)
 }
 
 /// Builds the library of `paths` into the folder `out`; returns how many
@@ -695,14 +731,26 @@ fn library_into(paths: &[std::path::PathBuf], out: &std::path::Path, io: &dyn Fn
     let mut ids: Vec<(String, String)> = Vec::new();
     for path in paths {
         let name = path.display().to_string();
-        if path.is_dir() || !matches!(path.extension().and_then(|e| e.to_str()), Some("toml" | "json")) {
+        if !matches!(path.extension().and_then(|e| e.to_str()), Some("toml" | "json")) {
             eprintln!("library: skipped {}: not a .toml or .json scenario", terminal_safe(&name));
             continue;
         }
-        let text = match read(path)? {
-            Ok(text) => text,
-            Err((d, text)) => {
+        // A link that leads nowhere, a folder or a pipe named like a scenario
+        // is a problem with that file, not with the library.
+        if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+            eprintln!("{}: error: not a file that can be read (a folder, a pipe, or a link to nothing)", terminal_safe(&name));
+            failed.push(name);
+            continue;
+        }
+        let text = match read(path) {
+            Ok(Ok(text)) => text,
+            Ok(Err((d, text))) => {
                 eprint!("{}", Source::new(&name, &text).render(&d));
+                failed.push(name);
+                continue;
+            }
+            Err(Usage(why)) => {
+                eprintln!("{}: error: {}", terminal_safe(&name), terminal_safe(&why));
                 failed.push(name);
                 continue;
             }

@@ -131,7 +131,7 @@ fn every_sidecar_belongs_to_a_file() {
 
 #[test]
 fn every_code_in_the_source_has_a_bad_file() {
-    // Tested in tests/hostile.rs: E023 needs a file over 1 MiB, and E025
+    // Tested in tests/hostile.rs: E023 needs a file over 8 MiB, and E025
     // comes from `compile`, not `check`.
     let untestable = ["E023", "E025"];
     let files = bad_files();
@@ -291,6 +291,7 @@ fn library_builds_around_a_bad_file_and_replaces_the_old_library_only_when_done(
     std::fs::copy(root().join("tests/fixtures/tiny.toml"), dir.join("tiny.toml")).unwrap();
     std::fs::copy(root().join("tests/bad/E001-not-utf8.toml"), dir.join("broken.toml")).unwrap();
     std::fs::write(dir.join("notes.md"), "not a scenario").unwrap();
+    std::os::unix::fs::symlink(tmp.join("nowhere.toml"), dir.join("dangling.toml")).unwrap();
     // A previous library, which must survive a run that cannot finish.
     std::fs::create_dir_all(&out).unwrap();
     std::fs::write(out.join("old.json"), "{}").unwrap();
@@ -305,6 +306,7 @@ fn library_builds_around_a_bad_file_and_replaces_the_old_library_only_when_done(
     assert_eq!(built.status.code(), Some(1), "a file with errors makes the exit code 1: {stderr}");
     assert!(stderr.contains("broken.toml:") && stderr.contains("error[E001]: the file is not valid UTF-8 text"), "the bad file gets its diagnostic: {stderr}");
     assert!(stderr.contains("library: skipped ") && stderr.contains("notes.md: not a .toml or .json scenario"), "nothing is skipped silently: {stderr}");
+    assert!(stderr.contains("dangling.toml: error: not a file that can be read"), "a link to nothing is that file's problem: {stderr}");
     assert!(stderr.contains("library: 1 scenario compiled into") && stderr.contains("left out, with errors: ") && stderr.contains("broken.toml"), "{stderr}");
     assert!(out.join("tiny.json").exists() && out.join("tiny.toml").exists(), "the good scenario still builds");
     assert!(!out.join("old.json").exists(), "the new library replaced the old one whole");
@@ -312,5 +314,18 @@ fn library_builds_around_a_bad_file_and_replaces_the_old_library_only_when_done(
     assert_eq!(index["scenarios"].as_array().map(|s| s.iter().map(|s| s["id"].as_str().unwrap()).collect::<Vec<_>>()), Some(vec!["tiny"]));
     let leftovers: Vec<_> = std::fs::read_dir(&tmp).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n.to_string_lossy().starts_with('.')).collect();
     assert!(leftovers.is_empty(), "no staging folder is left behind: {leftovers:?}");
+
+    // Through a link, the folder it points at is replaced and the link kept.
+    let link = tmp.join("linked");
+    std::os::unix::fs::symlink(&out, &link).unwrap();
+    let through = Command::new(env!("CARGO_BIN_EXE_attunement")).args(["library", dir.to_str().unwrap(), "-o", link.to_str().unwrap()]).output().unwrap();
+    assert_eq!(through.status.code(), Some(1));
+    assert!(link.symlink_metadata().unwrap().file_type().is_symlink() && out.join("tiny.json").exists(), "the link still leads to the rebuilt library");
+    // A file where the library should go is a usage error, and stays.
+    let file = tmp.join("a-file");
+    std::fs::write(&file, "keep me").unwrap();
+    let onto = Command::new(env!("CARGO_BIN_EXE_attunement")).args(["library", dir.to_str().unwrap(), "-o", file.to_str().unwrap()]).output().unwrap();
+    assert_eq!(onto.status.code(), Some(2), "{}", String::from_utf8_lossy(&onto.stderr));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
     std::fs::remove_dir_all(&tmp).unwrap();
 }

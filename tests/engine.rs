@@ -343,6 +343,23 @@ fn fingerprints_tell_apart_ids_that_the_first_format_confused() {
 }
 
 #[test]
+fn an_edit_the_content_hash_cannot_see_still_replays_gracefully() {
+    // The hash keeps two-digit fingerprints (so old saves stay valid), so a
+    // rewording of an unnamed choice can leave it unchanged 1 time in 1,296.
+    let sc = load(TINY);
+    let mut s = Session::start(sc.clone(), Mode::Practice, 3);
+    s.choose("reflect").unwrap();
+    s.choose("c1").unwrap();
+    let (from, to) = ("That sounds really hard to carry alone.", "That sounds really hard to carry alone (38).");
+    let fp = |t: &str| attunement::hash::fnv(t.as_bytes());
+    assert_eq!(fp(from) % 1296, fp(to) % 1296, "the two wordings collide in two digits");
+    let edited = load(&TINY.replace(from, to));
+    assert_eq!(edited.hash, sc.hash, "the hash cannot see this edit");
+    let r = Session::restore(edited, &s.save(), Mode::Practice).unwrap();
+    assert_eq!(r.notice.as_deref(), Some("the scenario has changed since this save: replayed 1 of 2 choices and stopped at node `story`"));
+}
+
+#[test]
 fn a_save_from_another_scenario_is_refused() {
     let mut s = Session::start(looping(50, 0, false), Mode::Practice, 3);
     s.choose("reflection").unwrap();
@@ -434,6 +451,9 @@ fn mood_follows_distress_for_any_acute_threshold() {
     assert_eq!(Mood::of(&one, 50, 0), Mood::Calm);
     assert_eq!(Mood::of(&one, 50, 1), Mood::Distressed);
     assert!(!zero.is_acute(0) && zero.is_acute(1) && !default.is_raised(0));
+    // An odd threshold: raised means twice the distress reaches it.
+    let odd = with_acute(59);
+    assert_eq!((Mood::of(&odd, 50, 29), Mood::of(&odd, 50, 30)), (Mood::Calm, Mood::Uneasy));
 }
 
 #[test]

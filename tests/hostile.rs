@@ -17,7 +17,9 @@ const MIB: usize = 1 << 20;
 
 #[test]
 fn every_hostile_input_is_refused_in_bounded_memory() {
-    for (name, text) in hostile::all() {
+    // An eighth of full size: a debug build is about ten times slower, and
+    // the counts scale exactly.
+    for (name, text) in hostile::at(1) {
         let format = Format::from_path(name);
         let (report, bytes) = counting::peak_of(|| check(&text, format));
         let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code).collect();
@@ -29,9 +31,8 @@ fn every_hostile_input_is_refused_in_bounded_memory() {
                 assert!(report.diagnostics.iter().all(|d| d.hints.iter().all(|h| !h.contains("did you mean"))), "{name}: no suggestion for huge names");
             }
             "unknown-next.toml" => {
-                assert_eq!(codes.iter().filter(|&&c| c == "E004").count(), 24_000, "{name}: every unknown node is reported");
-                let hinted = report.diagnostics.iter().filter(|d| d.hints.iter().any(|h| h.starts_with("did you mean"))).count();
-                assert!(hinted <= 32, "{name}: {hinted} suggestions searched for");
+                assert_eq!(codes.iter().filter(|&&c| c == "E004").count(), 3_000, "{name}: every unknown node is reported");
+
             }
             "unknown-skill.toml" => {
                 let d = first("E006");
@@ -44,11 +45,11 @@ fn every_hostile_input_is_refused_in_bounded_memory() {
                 assert_eq!(codes, ["E022"], "{name}");
             }
             "many-keys.json" => {
-                assert_eq!(codes.iter().filter(|&&c| c == "E005").count(), 499_999, "{name}");
+                assert_eq!(codes.iter().filter(|&&c| c == "E005").count(), 62_499, "{name}");
             }
             "one-line-errors.json" => {
                 let rendered = attunement::diagnostic::Source::new(name, &text).render_all(&report.diagnostics);
-                assert!(codes.len() >= 16_000, "{name}: {} diagnostics", codes.len());
+                assert!(codes.len() >= 2_000, "{name}: {} diagnostics", codes.len());
                 assert!(rendered.len() < 100 * 1_000, "{name}: {} bytes rendered for a {}-byte line", rendered.len(), text.len());
                 assert!(rendered.contains("more problems not shown"), "{name}");
             }
@@ -57,6 +58,28 @@ fn every_hostile_input_is_refused_in_bounded_memory() {
                 assert!(report.scenario.as_ref().is_some_and(|s| !s.analysed), "{name}: checks, unanalysed");
                 let refused = compile(&text, format).unwrap_err();
                 assert_eq!(refused.iter().map(|d| d.code).collect::<Vec<_>>(), ["W004", "E025"], "{name}: compile refuses it");
+            }
+            "many-gates.toml" => {
+                assert_eq!(codes.iter().filter(|&&c| c == "E004").count(), 3_750, "{name}");
+                // Each search compares a name with all 12,500 gates: the
+                // budget of 200,000 comparisons allows 16.
+                let hinted = report.diagnostics.iter().filter(|d| d.hints.iter().any(|h| h.starts_with("did you mean"))).count();
+                assert_eq!(hinted, 16, "{name}: only the first unknown gates get a search");
+            }
+            "unreachable.toml" => {
+                assert_eq!(codes.iter().filter(|&&c| c == "E008").count(), 6_875, "{name}");
+            }
+            "gate-chain.toml" => {
+                assert_eq!(codes, ["E021"], "{name}: the chain too long, once");
+            }
+            "flag-typos.toml" => {
+                assert_eq!(codes.iter().filter(|&&c| c == "E011").count(), 4_980, "{name}: one for each choice");
+                let d = first("E011");
+                assert!(d.hints[0].starts_with("did you mean `felt-heard-"), "{name}: {:?}", d.hints);
+            }
+            "deep.toml" => {
+                assert_eq!(codes, ["E001"], "{name}");
+                assert_eq!(report.diagnostics[0].message, "invalid TOML: nested too deeply");
             }
             "too-large.toml" => {
                 assert_eq!(codes, ["E023"], "{name}");

@@ -120,7 +120,11 @@ impl Session {
         // An `A1` pick holds the fingerprint modulo 1,296.
         let modulus = if width == 3 { A1_FINGERPRINTS } else { FINGERPRINTS };
 
-        let changed = hash != scenario.hash;
+        // The content hash keeps the first format's two-digit fingerprints,
+        // so an edit it cannot see (1 in 1,296 rewordings of an unnamed
+        // choice) can still move a pick: a pick that does not fit where it
+        // was is then looked for as after any change.
+        let mut changed = hash != scenario.hash;
         let total = digits.len() / width;
         let mut session = Session::start(scenario, mode, seed);
         for (done, pick) in digits.chunks(width).enumerate() {
@@ -129,14 +133,14 @@ impl Session {
             let matches = |c: &crate::scenario::Choice| c.fingerprint % modulus == fingerprint;
             let found = session.state().node().and_then(|n| {
                 let node = &session.scenario().nodes[n];
-                let mut offered = session.state().offered(session.scenario());
-                if changed {
-                    // The choice may have moved: find it by its fingerprint.
-                    let same: Vec<usize> = offered.filter(|&i| matches(&node.choices[i])).collect();
-                    if same.contains(&index) { Some(index) } else if same.len() == 1 { Some(same[0]) } else { None }
-                } else {
-                    offered.find(|&i| i == index && matches(&node.choices[i]))
+                let offered: Vec<usize> = session.state().offered(session.scenario()).collect();
+                if !changed && offered.contains(&index) && matches(&node.choices[index]) {
+                    return Some(index);
                 }
+                // The choice may have moved: find it by its fingerprint.
+                changed = true;
+                let same: Vec<usize> = offered.into_iter().filter(|&i| matches(&node.choices[i])).collect();
+                if same.contains(&index) { Some(index) } else if same.len() == 1 { Some(same[0]) } else { None }
             });
             match found {
                 Some(i) => session.take(i),

@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use super::syntax::{ChoiceSyntax, ConditionSyntax, ScenarioFile};
 use super::value::Spanned;
 use super::*;
-use crate::diagnostic::{Diagnostic, Span, did_you_mean, quoted};
+use crate::diagnostic::{Diagnostic, Span, Suggestions, quoted};
 use crate::hash::Fnv;
 
 /// Where things are in the source, for the whole-graph checks.
@@ -25,17 +25,13 @@ pub struct Spans {
 
 /// Node, ending, choice and flag names are at most this long.
 pub const MAX_NAME: usize = 64;
-/// How many unknown-name diagnostics of one file get a "did you mean": each
-/// compares the name with every node, so a file of thousands of typos must
-/// not cost thousands of searches.
-const MAX_SUGGESTIONS: usize = 32;
 const DEFAULT_FLOOR: i64 = 10;
 const DEFAULT_ACUTE: i64 = 60;
 
 /// Lowers a scenario file; `None` when any error was found, here or while
 /// reading the file, so that validation never reports the echo of a typo.
 pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario, Spans)> {
-    let mut cx = Lower { out, flags: Vec::new(), flag_bits: HashMap::new(), names: Vec::new(), ids: HashMap::new(), nodes: 0, suggestions: MAX_SUGGESTIONS };
+    let mut cx = Lower { out, flags: Vec::new(), flag_bits: HashMap::new(), names: Vec::new(), ids: HashMap::new(), nodes: 0, suggestions: Suggestions::new() };
 
     let id = &file.id;
     if id.value.is_empty() || id.value.len() > MAX_NAME || !id.value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
@@ -82,6 +78,7 @@ pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario
         .and_then(|t| t.gates.as_ref())
         .map(|g| g.0.iter().map(|(name, level)| (name.value.clone(), cx.range(level, 0, 100, "disclosure gate"))).collect())
         .unwrap_or_default();
+    let gate_levels: HashMap<&str, i32> = gates.iter().map(|(name, level)| (name.as_str(), *level)).collect();
 
     // Nodes and endings share one namespace, so that `next` is unambiguous.
     for n in &file.node {
@@ -125,26 +122,26 @@ pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario
     for (ni, n) in file.node.iter().enumerate() {
         let gate = match (&n.gate, &n.otherwise) {
             (Some(g), Some(o)) => {
-                let level = gates.iter().find(|(name, _)| *name == g.value).map(|&(_, level)| level);
+                let level = gate_levels.get(g.value.as_str()).copied();
                 if level.is_none() {
-                    let d = Diagnostic::error("E004", g.span, format!("unknown gate `{}`", g.value));
-                    cx.out.push(match did_you_mean(&g.value, gates.iter().map(|(n, _)| n.as_str())) {
+                    let d = Diagnostic::error("E004", g.span, format!("unknown gate `{}`", quoted(&g.value)));
+                    cx.out.push(match cx.suggestions.suggest(&g.value, gates.iter().map(|(n, _)| n.as_str())) {
                         Some(m) => d.hint(format!("did you mean `{m}`?")),
                         None => d.hint("declare it under `[thresholds.gates]`, such as `story = 50`"),
                     });
                 }
                 let otherwise = cx.node(o);
                 if otherwise == Some(ni) {
-                    cx.out.push(Diagnostic::error("E021", o.span, format!("node `{}` sends itself back to itself when its gate is closed", n.id.value)).hint("point `otherwise` at a node where the peer holds back"));
+                    cx.out.push(Diagnostic::error("E021", o.span, format!("node `{}` sends itself back to itself when its gate is closed", quoted(&n.id.value))).hint("point `otherwise` at a node where the peer holds back"));
                 }
                 level.zip(otherwise).map(|(trust, otherwise)| Gate { trust, otherwise })
             }
             (Some(g), None) => {
-                cx.out.push(Diagnostic::error("E003", g.span, format!("missing field `otherwise` in node `{}`", n.id.value)).hint("a gated node needs a node to go to when trust is below the gate"));
+                cx.out.push(Diagnostic::error("E003", g.span, format!("missing field `otherwise` in node `{}`", quoted(&n.id.value))).hint("a gated node needs a node to go to when trust is below the gate"));
                 None
             }
             (None, Some(o)) => {
-                cx.out.push(Diagnostic::error("E021", o.span, format!("`otherwise` without `gate` in node `{}`", n.id.value)).hint("add `gate = \"NAME\"` or remove `otherwise`"));
+                cx.out.push(Diagnostic::error("E021", o.span, format!("`otherwise` without `gate` in node `{}`", quoted(&n.id.value))).hint("add `gate = \"NAME\"` or remove `otherwise`"));
                 None
             }
             (None, None) => None,
@@ -255,8 +252,7 @@ struct Lower<'a> {
     /// Flags by bit, with the span of their first mention.
     flags: Vec<(Flag, Span)>,
     flag_bits: HashMap<Flag, u8>,
-    /// How many more unknown names may get a "did you mean".
-    suggestions: usize,
+    suggestions: Suggestions,
     /// Node and ending ids in file order, nodes first (duplicates included,
     /// so that positions match the file's lists).
     names: Vec<String>,
@@ -309,9 +305,11 @@ impl Lower<'_> {
         }
     }
 
-    /// Reports a node, ending or choice id longer than [`MAX_NAME`].
+    /// Reports a node, ending or choice id that is empty or longer than [`MAX_NAME`].
     fn name(&mut self, id: &Spanned<String>, what: &str) {
-        if id.value.chars().count() > MAX_NAME {
+        if id.value.is_empty() {
+            self.out.push(Diagnostic::error("E017", id.span, format!("empty {what}")).hint("give it a short id, such as `opening`, or leave it out"));
+        } else if id.value.chars().count() > MAX_NAME {
             self.out.push(Diagnostic::error("E017", id.span, format!("{what} `{}` is too long", quoted(&id.value))).hint(format!("use at most {MAX_NAME} characters, such as `opening`")));
         }
     }
@@ -319,12 +317,7 @@ impl Lower<'_> {
     fn unknown(&mut self, what: &str, id: &Spanned<String>, endings_too: bool) {
         let pool = if endings_too { &self.names[..] } else { &self.names[..self.nodes] };
         let d = Diagnostic::error("E004", id.span, format!("unknown {what} `{}`", quoted(&id.value)));
-        let suggestion = if self.suggestions > 0 {
-            self.suggestions -= 1;
-            did_you_mean(&id.value, pool.iter().map(String::as_str))
-        } else {
-            None
-        };
+        let suggestion = self.suggestions.suggest(&id.value, pool.iter().map(String::as_str));
         self.out.push(match suggestion {
             Some(m) => d.hint(format!("did you mean `{m}`?")),
             None if endings_too => d.hint("`next` names a node or an ending of this scenario"),

@@ -372,9 +372,10 @@ impl Syntax for Entries {
             cx.mismatch("a table", v);
             return None;
         };
-        for (i, (key, _)) in entries.iter().enumerate() {
-            if entries[..i].iter().any(|(k, _)| k.value == key.value) {
-                cx.diagnostics.push(Diagnostic::error("E005", key.span, format!("duplicate key `{}`", key.value)));
+        let mut seen = std::collections::HashSet::with_capacity(entries.len());
+        for (key, _) in entries {
+            if !seen.insert(key.value.as_str()) {
+                cx.diagnostics.push(Diagnostic::error("E005", key.span, format!("duplicate key `{}`", quoted(&key.value))));
             }
         }
         Some(Entries(entries.iter().filter_map(|(k, v)| Some((k.clone(), Spanned::new(i64::lower(v, cx)?, v.span)))).collect()))

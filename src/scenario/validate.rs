@@ -27,11 +27,16 @@ pub fn validate(sc: &mut Scenario, spans: &Spans, out: &mut Vec<Diagnostic>) {
         return;
     }
     sc.analysed = true;
+    let mut led_to = vec![false; sc.nodes.len()];
+    for c in sc.nodes.iter().flat_map(|m| &m.choices) {
+        if let Target::Node(n) = c.next {
+            led_to[n] = true;
+        }
+    }
     for (n, node) in sc.nodes.iter().enumerate() {
         let Some(range) = a.nodes[n] else {
-            let led_to = sc.nodes.iter().flat_map(|m| &m.choices).any(|c| c.next == Target::Node(n));
             let hint = match node.gate {
-                Some(g) if led_to => format!("its gate needs trust {}, and no path arrives here with that much", g.trust),
+                Some(g) if led_to[n] => format!("its gate needs trust {}, and no path arrives here with that much", g.trust),
                 _ => "no choice leads here, or only when trust or flags never allow it".to_string(),
             };
             out.push(Diagnostic::error("E008", spans.nodes[n], format!("node `{}` cannot be reached", node.id)).hint(hint));
@@ -74,30 +79,21 @@ pub fn validate(sc: &mut Scenario, spans: &Spans, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The most closed gates one arrival may pass: each sends the peer on to its
+/// `otherwise`, and the engine follows the chain on every step.
+pub const MAX_GATE_CHAIN: usize = 16;
+
 /// Checks what needs no analysis; false when the analysis would mislead.
 fn structure(sc: &Scenario, spans: &Spans, out: &mut Vec<Diagnostic>) -> bool {
-    let mut analyzable = true;
+    let mut analyzable = gates(sc, spans, out);
     let set: u64 = sc.nodes.iter().flat_map(|n| &n.choices).fold(0, |bits, c| bits | c.set);
     let visits: u64 = sc.nodes.iter().filter_map(|n| n.visit_flag).fold(0, |bits, b| bits | 1 << b);
     let set_names = || (0..sc.flags.len()).filter(move |b| set & 1 << b != 0).map(|b| sc.flags[b].as_str());
+    // One suggestion a flag, however many choices ask for it.
+    let mut suggested: Vec<Option<Option<&str>>> = vec![None; sc.flags.len()];
     for (n, node) in sc.nodes.iter().enumerate() {
         if node.choices.is_empty() {
             out.push(Diagnostic::error("E009", spans.nodes[n], format!("node `{}` is a dead end", node.id)).hint("give it a choice, or point the choices that lead here at an `[[ending]]`"));
-        }
-        if let Some(g) = node.gate {
-            // Follow the chain of closed gates; coming back here is a cycle.
-            let mut chain = vec![n, g.otherwise];
-            while let Some(next) = sc.nodes[*chain.last().unwrap_or(&n)].gate.filter(|_| chain.len() <= sc.nodes.len()) {
-                chain.push(next.otherwise);
-            }
-            // The chain comes back to this node; report each cycle once, at
-            // its first node in the file.
-            let cycle = chain.iter().skip(1).position(|&c| c == n).map(|i| &chain[..=i + 1]);
-            if let Some(cycle) = cycle.filter(|c| c.iter().all(|&m| m >= n)) {
-                analyzable = false;
-                let names: Vec<String> = cycle.iter().map(|&m| format!("`{}`", sc.nodes[m].id)).collect();
-                out.push(Diagnostic::error("E021", spans.nodes[n], format!("closed gates lead round in a circle: {}", names.join(" -> "))).hint("end the chain of `otherwise` nodes at a node without a gate"));
-            }
         }
         for (c, choice) in node.choices.iter().enumerate() {
             let (span, when) = spans.choices[n][c];
@@ -105,7 +101,8 @@ fn structure(sc: &Scenario, spans: &Spans, out: &mut Vec<Diagnostic>) -> bool {
             for b in (0..sc.flags.len()).filter(|b| missing & 1 << b != 0) {
                 analyzable = false;
                 let d = Diagnostic::error("E011", when.unwrap_or(span), format!("condition never holds: flag `{}` is never set", sc.flags[b]));
-                out.push(match did_you_mean(&sc.flags[b], set_names()) {
+                let suggestion = *suggested[b].get_or_insert_with(|| did_you_mean(&sc.flags[b], set_names()));
+                out.push(match suggestion {
                     Some(m) => d.hint(format!("did you mean `{m}`?")),
                     None => d.hint("set it with `set = [\"...\"]` on some choice"),
                 });
@@ -124,4 +121,53 @@ fn structure(sc: &Scenario, spans: &Spans, out: &mut Vec<Diagnostic>) -> bool {
         }
     }
     analyzable
+}
+
+/// Checks the chains of closed gates in one pass over the `otherwise` links:
+/// a chain that comes round in a circle, or one longer than
+/// [`MAX_GATE_CHAIN`], is E021. False when either was found.
+fn gates(sc: &Scenario, spans: &Spans, out: &mut Vec<Diagnostic>) -> bool {
+    let n = sc.nodes.len();
+    // How many gates a chain passes from each node; `None` on or into a circle.
+    let mut depth: Vec<Option<usize>> = vec![None; n];
+    let mut seen = vec![false; n];
+    let mut ok = true;
+    for first in 0..n {
+        if seen[first] {
+            continue;
+        }
+        // Walk until a node seen before (on this walk: a circle) or one without a gate.
+        let mut walk = Vec::new();
+        let mut at = first;
+        while !seen[at] {
+            seen[at] = true;
+            walk.push(at);
+            match sc.nodes[at].gate {
+                Some(g) => at = g.otherwise,
+                None => break,
+            }
+        }
+        if let Some(i) = walk.iter().position(|&m| m == at).filter(|_| sc.nodes[at].gate.is_some()) {
+            // A circle, reported once, from its first node in the file.
+            let circle = &walk[i..];
+            let start = circle.iter().enumerate().min_by_key(|&(_, &m)| m).map_or(0, |(k, _)| k);
+            let names: Vec<String> = circle[start..].iter().chain(&circle[..start]).chain(&circle[start..=start]).map(|&m| format!("`{}`", sc.nodes[m].id)).collect();
+            out.push(Diagnostic::error("E021", spans.nodes[circle[start]], format!("closed gates lead round in a circle: {}", names.join(" -> "))).hint("end the chain of `otherwise` nodes at a node without a gate"));
+            ok = false;
+        }
+        for &m in walk.iter().rev() {
+            depth[m] = match sc.nodes[m].gate {
+                None => Some(0),
+                Some(g) => depth[g.otherwise].map(|d| d + 1),
+            };
+            if depth[m] == Some(MAX_GATE_CHAIN + 1) {
+                out.push(
+                    Diagnostic::error("E021", spans.nodes[m], format!("closed gates from node `{}` pass through more than {MAX_GATE_CHAIN} nodes", sc.nodes[m].id))
+                        .hint("end the chain of `otherwise` nodes sooner: a peer who holds back needs one place to go, not a long corridor"),
+                );
+                ok = false;
+            }
+        }
+    }
+    ok
 }

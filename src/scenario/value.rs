@@ -100,10 +100,17 @@ pub fn control_characters(tree: &Spanned<Value>, out: &mut Vec<Diagnostic>) {
 }
 
 /// Parses TOML into a spanned tree, or returns every syntax error found.
+///
+/// TOML lets a file nest deeply without brackets (a dotted key of 80 parts
+/// in each of 80 nested inline tables is 6,400 levels), so the conversion
+/// stops at [`MAX_DEPTH`] levels with an error, as the JSON parser does, and
+/// the parser's tree is taken apart without recursion: dropping it
+/// recursively could overflow a small stack (wasm's, or a test thread's).
 #[cfg(feature = "toml")]
 pub fn parse_toml(text: &str) -> Result<Spanned<Value>, Vec<Diagnostic>> {
     let (table, errors) = toml::de::DeTable::parse_recoverable(text);
     if !errors.is_empty() {
+        dismantle(table.into_inner());
         return Err(errors
             .into_iter()
             .map(|e| {
@@ -114,16 +121,37 @@ pub fn parse_toml(text: &str) -> Result<Spanned<Value>, Vec<Diagnostic>> {
             .collect());
     }
     let span = table.span();
-    Ok(Spanned::new(from_toml_table(table.get_ref()), Span::new(span.start, span.end)))
+    let mut too_deep = None;
+    let value = from_toml_table(table.get_ref(), 0, &mut too_deep);
+    dismantle(table.into_inner());
+    match too_deep {
+        Some(at) => Err(vec![Diagnostic::error("E001", at, "invalid TOML: nested too deeply").hint(format!("a scenario nests a few levels; this file nests more than {MAX_DEPTH}"))]),
+        None => Ok(Spanned::new(value, Span::new(span.start, span.end))),
+    }
+}
+
+/// Drops a parsed TOML tree from the top down, moving each level's children
+/// onto a list before the level itself goes, so no drop recurses.
+#[cfg(feature = "toml")]
+fn dismantle(table: toml::de::DeTable<'_>) {
+    use toml::de::DeValue;
+    let mut pending: Vec<DeValue<'_>> = table.into_iter().map(|(_, v)| v.into_inner()).collect();
+    while let Some(value) = pending.pop() {
+        match value {
+            DeValue::Table(t) => pending.extend(t.into_iter().map(|(_, v)| v.into_inner())),
+            DeValue::Array(a) => pending.extend(a.into_iter().map(|v| v.into_inner())),
+            _ => {}
+        }
+    }
 }
 
 #[cfg(feature = "toml")]
-fn from_toml_table(table: &toml::de::DeTable<'_>) -> Value {
+fn from_toml_table(table: &toml::de::DeTable<'_>, depth: usize, too_deep: &mut Option<Span>) -> Value {
     let mut entries: Vec<_> = table
         .iter()
         .map(|(k, v)| {
             let ks = k.span();
-            (Spanned::new(k.get_ref().to_string(), Span::new(ks.start, ks.end)), from_toml(v))
+            (Spanned::new(k.get_ref().to_string(), Span::new(ks.start, ks.end)), from_toml(v, depth + 1, too_deep))
         })
         .collect();
     entries.sort_by_key(|(k, _)| k.span.start);
@@ -131,9 +159,14 @@ fn from_toml_table(table: &toml::de::DeTable<'_>) -> Value {
 }
 
 #[cfg(feature = "toml")]
-fn from_toml(v: &toml::Spanned<toml::de::DeValue<'_>>) -> Spanned<Value> {
+fn from_toml(v: &toml::Spanned<toml::de::DeValue<'_>>, depth: usize, too_deep: &mut Option<Span>) -> Spanned<Value> {
     use toml::de::DeValue;
     let r = v.span();
+    let span = Span::new(r.start, r.end);
+    if depth > MAX_DEPTH {
+        too_deep.get_or_insert(span);
+        return Spanned::new(Value::Null, span);
+    }
     let value = match v.get_ref() {
         DeValue::String(s) => Value::Str(s.to_string()),
         DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
@@ -143,10 +176,10 @@ fn from_toml(v: &toml::Spanned<toml::de::DeValue<'_>>) -> Spanned<Value> {
         DeValue::Float(_) => Value::Float,
         DeValue::Boolean(b) => Value::Bool(*b),
         DeValue::Datetime(_) => Value::Datetime,
-        DeValue::Array(a) => Value::Array(a.iter().map(from_toml).collect()),
-        DeValue::Table(t) => from_toml_table(t),
+        DeValue::Array(a) => Value::Array(a.iter().map(|v| from_toml(v, depth + 1, too_deep)).collect()),
+        DeValue::Table(t) => from_toml_table(t, depth, too_deep),
     };
-    Spanned::new(value, Span::new(r.start, r.end))
+    Spanned::new(value, span)
 }
 
 /// Parses JSON into a spanned tree. JSON has no recovery worth the name, so a
@@ -424,6 +457,17 @@ mod tests {
         for bad in ["01", "-", "1.", "1e", "+1", "--1"] {
             assert!(parse_json(bad).is_err(), "{bad}");
         }
+    }
+
+    #[cfg(feature = "toml")]
+    #[test]
+    fn deep_toml_is_refused_without_deep_recursion() {
+        // 80 inline tables, each under an 80-part dotted key: 6,400 levels,
+        // in a thread with a small stack, as wasm and test threads have.
+        let key = vec!["k"; 79].join(".");
+        let text = format!("x = {}1{}\n", format!("{{ {key} = ").repeat(79), " }".repeat(79));
+        let result = std::thread::Builder::new().stack_size(512 << 10).spawn(move || parse_toml(&text).map(|_| ()).unwrap_err()).unwrap().join().unwrap();
+        assert_eq!(result[0].message, "invalid TOML: nested too deeply");
     }
 
     #[cfg(feature = "toml")]
