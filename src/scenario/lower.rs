@@ -424,9 +424,16 @@ fn flag_problem(name: &str, span: Span) -> Option<Diagnostic> {
 /// Whether `tag` is a well-formed BCP 47 language tag (RFC 5646, section
 /// 2.1): a language of 2 to 3 letters (with up to three extended subtags),
 /// 4, or 5 to 8; then an optional script, region, variants, extensions and a
-/// private-use part, in that order; or a private-use tag alone. Case does not
-/// matter; whether a subtag is registered is not checked.
+/// private-use part, in that order; or a private-use tag alone; or one of the
+/// irregular grandfathered tags. Case does not matter; whether a subtag is
+/// registered is not checked.
 pub fn is_language_tag(tag: &str) -> bool {
+    const IRREGULAR: [&str; 17] = [
+        "en-GB-oed", "i-ami", "i-bnn", "i-default", "i-enochian", "i-hak", "i-klingon", "i-lux", "i-mingo", "i-navajo", "i-pwn", "i-tao", "i-tay", "i-tsu", "sgn-BE-FR", "sgn-BE-NL", "sgn-CH-DE",
+    ];
+    if IRREGULAR.iter().any(|t| t.eq_ignore_ascii_case(tag)) {
+        return true;
+    }
     let mut parts = tag.split('-').peekable();
     let alpha = |s: &str, lo, hi| (lo..=hi).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphabetic());
     let alnum = |s: &str, lo, hi| (lo..=hi).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric());
@@ -514,10 +521,10 @@ mod tests {
 
     #[test]
     fn language_tags_follow_bcp_47() {
-        for good in ["en", "EN", "es-419", "pt-BR", "zh-Hant", "zh-Hant-TW", "ar", "de-CH-1996", "sl-rozaj-biske", "en-US-u-ca-gregory", "x-klingon", "en-x-private", "yue", "zh-yue-HK", "ast"] {
+        for good in ["en", "EN", "es-419", "pt-BR", "zh-Hant", "zh-Hant-TW", "ar", "de-CH-1996", "sl-rozaj-biske", "en-US-u-ca-gregory", "x-klingon", "en-x-private", "yue", "zh-yue-HK", "ast", "i-klingon", "en-GB-oed", "zh-min-nan"] {
             assert!(is_language_tag(good), "{good}");
         }
-        for bad in ["", "e", "english language", "en-toolongsubtag", "en_US", "en-", "-en", "en--US", "en\" onfocus=x", "en-u", "12", "en-x", "en-US-u-", "toolongtag9"] {
+        for bad in ["", "e", "english language", "en-toolongsubtag", "en_US", "en-", "-en", "en--US", "en\" onfocus=x", "en-u", "12", "en-x", "en-US-u-", "toolongtag9", "i-unknown"] {
             assert!(!is_language_tag(bad), "{bad}");
         }
     }
