@@ -21,17 +21,19 @@ const EVENTS = ['start', 'resume', 'choice', 'complete', 'skip'];
 
 warnIgnored(params, 'embed.html');
 if (/^[A-Za-z0-9_-]+$/.test(id)) {
-    const config = await siteConfig();
     const element = document.createElement('attunement-sim');
     element.setAttribute('src', `scenarios/${id}.json`);
     element.setAttribute('mode', params.get('mode') || 'practice');
     if (params.has('seed')) element.setAttribute('seed', params.get('seed'));
+    if (params.has('no-save')) element.setAttribute('no-save', '');
+    // Listen to the parent before waiting for the site's settings, so that
+    // a hello sent meanwhile is not lost.
+    if (window.parent !== window) talk(element);
+    const config = await siteConfig();
     if (config.help.href) element.setAttribute('help-href', config.help.href);
     if (config.help.text) element.setAttribute('help-text', config.help.text);
-    if (params.has('no-save')) element.setAttribute('no-save', '');
     const refused = params.has('endpoint') ? launch(element, config.xapi.allowedOrigins) : null;
     if (refused) main.append(notice(refused));
-    if (window.parent !== window) talk(element);
     main.append(element);
 } else {
     const p = document.createElement('p');
