@@ -285,26 +285,25 @@ impl Packed {
         }
     }
 
-    /// A fast hash, mixing each half in turn, so that no arrangement of
-    /// flags and places (which an author chooses) lines states up on the
-    /// same slots; SipHash would double the search time.
+    /// A fast hash whose high bits (the index takes those) depend on every
+    /// bit of the state: the low half is mixed before the high half joins
+    /// it, so no arrangement of flags and places (which an author chooses)
+    /// lines states up on the same slots; SipHash would double the search time.
     fn hash(&self) -> u64 {
-        let mix = |mut h: u64| {
-            h = (h ^ h >> 33).wrapping_mul(0xff51_afd7_ed55_8ccd);
-            h = (h ^ h >> 33).wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-            h ^ h >> 33
-        };
-        mix(mix(self.0 as u64) ^ (self.0 >> 64) as u64)
+        ((self.0 as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ (self.0 >> 64) as u64).wrapping_mul(0xd6e8_feb8_6659_fd93)
     }
 }
 
 /// An open-addressing index of the states list: each slot holds a position
 /// in the list plus one (0 is empty), so a state is stored once, and the
-/// index costs 4 bytes a slot, at most half of them full.
+/// index costs 4 bytes a slot, at most half of them full. A state's first
+/// slot is the top bits of its hash.
 #[derive(Default)]
 struct Index {
     slots: Vec<u32>,
     len: usize,
+    /// 64 minus the number of bits a slot number has.
+    shift: u32,
 }
 
 impl Index {
@@ -314,7 +313,7 @@ impl Index {
             self.grow(states);
         }
         let mask = self.slots.len() - 1;
-        let mut slot = state.hash() as usize & mask;
+        let mut slot = (state.hash() >> self.shift) as usize;
         loop {
             match self.slots[slot] {
                 0 => {
@@ -331,9 +330,10 @@ impl Index {
 
     fn grow(&mut self, states: &[Packed]) {
         let size = (self.slots.len() * 2).max(1024);
+        self.shift = 64 - size.trailing_zeros();
         let mut slots = vec![0u32; size];
         for (i, s) in states.iter().enumerate() {
-            let mut slot = s.hash() as usize & (size - 1);
+            let mut slot = (s.hash() >> self.shift) as usize;
             while slots[slot] != 0 {
                 slot = (slot + 1) & (size - 1);
             }
