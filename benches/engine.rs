@@ -157,7 +157,7 @@ fn analysis_table(plan: &Plan, cases: &[Case]) {
             case.name,
             m.timing(),
             thousands(a.states),
-            if a.complete { "yes" } else { "capped" },
+            if a.complete() { "yes" } else { "capped" },
             bytes(m.peak),
             m.samples
         );

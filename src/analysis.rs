@@ -88,8 +88,7 @@ pub struct Path {
 #[derive(Debug)]
 pub struct Analysis {
     pub states: usize,
-    /// False when the search stopped at one of its bounds, `stopped`.
-    pub complete: bool,
+    /// The bound that stopped the search before it was complete, if one did.
     pub stopped: Option<Limit>,
     /// Trust on arrival at each node, `None` when it cannot be reached.
     pub nodes: Vec<Option<Range>>,
@@ -106,6 +105,13 @@ pub struct Analysis {
     pub worst: Option<Path>,
 }
 
+impl Analysis {
+    /// Whether every reachable state was explored.
+    pub fn complete(&self) -> bool {
+        self.stopped.is_none()
+    }
+}
+
 /// The whole analysis, best and worst paths included.
 pub fn analyze(scenario: &Scenario) -> Analysis {
     explore(scenario, Budget::of(scenario), true)
@@ -117,7 +123,6 @@ pub fn explore(scenario: &Scenario, budget: Budget, worst: bool) -> Analysis {
     let n = scenario.nodes.len();
     let mut a = Analysis {
         states: 0,
-        complete: true,
         stopped: None,
         nodes: vec![None; n],
         distress: vec![None; n],
@@ -169,7 +174,6 @@ pub fn explore(scenario: &Scenario, budget: Budget, worst: bool) -> Analysis {
                 None
             };
             if a.stopped.is_some() {
-                a.complete = false;
                 break;
             }
         }

@@ -511,7 +511,7 @@ fn cmd_analyze(o: &Options, json: bool) -> Result<ExitCode, Usage> {
         let value = json!({
             "scenario": sc.meta.id,
             "states": a.states,
-            "complete": a.complete,
+            "complete": a.complete(),
             "stopped": a.stopped,
             "nodes": nodes,
             "endings": endings,

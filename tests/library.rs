@@ -63,7 +63,7 @@ fn each_scenario_meets_the_library_bar() {
         assert!(sc.nodes.iter().any(|n| n.gate.is_some() && n.disclosure), "{name}: no disclosure behind a trust gate");
 
         let a = analyze(&sc);
-        assert!(a.complete, "{name}: the analysis did not finish");
+        assert!(a.complete(), "{name}: the analysis did not finish");
         let best = a.best.expect("a best path");
         let top = sc.endings.iter().map(|e| rank(e.outcome)).max().unwrap_or(0);
         let ending = &sc.endings[best.ending];

@@ -83,7 +83,7 @@ proptest! {
         let shape = Shape { nodes, max_choices, cycles: false, flags, gates, distress };
         let sc = load(seed, &shape);
         let a = analyze(&sc);
-        prop_assert!(a.complete);
+        prop_assert!(a.complete());
 
         // Walk every path from the start, without merging states.
         let mut node_ranges: BTreeMap<usize, Range> = BTreeMap::new();
