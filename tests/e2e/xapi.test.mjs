@@ -590,6 +590,20 @@ function startLrs({ port }) {
     });
 }
 
+/// Passes a request on to `url` and its answer back, its headers through `rewrite`; a failure
+/// upstream is a 502.
+function forward(req, res, url, options, rewrite = headers => headers) {
+    const upstream = http.request(url, options, response => {
+        res.writeHead(response.statusCode, rewrite(response.headers));
+        response.pipe(res);
+    });
+    upstream.on('error', () => {
+        res.writeHead(502);
+        res.end();
+    });
+    req.pipe(upstream);
+}
+
 /// A switch in front of the store (`endpoint`, whose path it keeps): it holds every request it
 /// receives, unanswered, until `answer()`; after that it passes requests to the store. `held`
 /// lists what it holds, which it never answers.
@@ -602,15 +616,7 @@ function startSwitch(endpoint) {
             held.push(`${req.method} ${req.url}`);
             return;
         }
-        const upstream = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: { ...req.headers, host: target.host } }, response => {
-            res.writeHead(response.statusCode, response.headers);
-            response.pipe(res);
-        });
-        upstream.on('error', () => {
-            res.writeHead(502);
-            res.end();
-        });
-        req.pipe(upstream);
+        forward(req, res, new URL(req.url, target), { method: req.method, headers: { ...req.headers, host: target.host } });
     });
     return new Promise(resolve => {
         server.listen(0, '127.0.0.1', () => resolve({
@@ -645,16 +651,9 @@ function startCspProxy(target, storeOrigin) {
             res.end(JSON.stringify(body));
             return;
         }
-        const upstream = http.request(`${target}${req.url}`, { method: req.method, headers: req.headers }, response => {
-            const headers = { ...response.headers, 'content-security-policy': `${CSP}; connect-src 'self' ${storeOrigin()}` };
-            res.writeHead(response.statusCode, headers);
-            response.pipe(res);
-        });
-        upstream.on('error', () => {
-            res.writeHead(502);
-            res.end();
-        });
-        req.pipe(upstream);
+        forward(req, res, new URL(req.url, target), { method: req.method, headers: req.headers }, headers => ({
+            ...headers, 'content-security-policy': `${CSP}; connect-src 'self' ${storeOrigin()}`,
+        }));
     });
     return new Promise(resolve => {
         server.listen(0, '127.0.0.1', () => {
