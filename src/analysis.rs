@@ -6,7 +6,9 @@
 //! holds everything that decides the future, two paths that meet in the same
 //! state have the same futures, and the search visits each state once. It
 //! reports the trust range at each node and ending, the best and worst paths
-//! (highest and lowest final trust), and what validation needs: which choices
+//! (the largest and smallest sum of the responses' worth before any bound:
+//! the learner's skill, not where trust happened to end), and what
+//! validation needs: which endings' variants can apply, which choices
 //! are ever offered and where every choice can be locked at once.
 //!
 //! The search is bounded three ways, so that no scenario, however small its
@@ -16,13 +18,11 @@
 //! kept once, packed into 16 bytes, and the index that finds it holds only
 //! 4-byte positions into that list.
 
-use std::collections::VecDeque;
-
 use serde::Serialize;
 
 use crate::engine::{Place, State, step};
-use crate::scenario::Scenario;
-use crate::skill::{Kind, Skill};
+use crate::scenario::{Scenario, Target};
+use crate::skill::Kind;
 
 /// How far the search may go before it stops and says so (W004).
 ///
@@ -76,13 +76,16 @@ pub struct Range {
     pub max: i32,
 }
 
-/// A path through the scenario: the picks, where it ends, and the final trust.
+/// A path through the scenario: the picks, where it ends, the final trust,
+/// and the sum of its responses' worth before any bound (with the
+/// consequences that landed), which is what the learner's skill is measured by.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Path {
     /// (node, choice) by authored index.
     pub steps: Vec<(usize, usize)>,
     pub ending: usize,
     pub trust: i32,
+    pub sum: i32,
 }
 
 #[derive(Debug)]
@@ -97,6 +100,8 @@ pub struct Analysis {
     pub distress: Vec<Option<Range>>,
     /// Final trust at each ending, `None` when it cannot be reached.
     pub endings: Vec<Option<Range>>,
+    /// For each ending, whether each of its variants applies in some reachable state.
+    pub variants: Vec<Vec<bool>>,
     /// For each node, whether each choice is offered in some reachable state.
     pub offered: Vec<Vec<bool>>,
     /// For each node, a reachable state in which no choice is offered.
@@ -127,6 +132,7 @@ pub fn explore(scenario: &Scenario, budget: Budget, worst: bool) -> Analysis {
         nodes: vec![None; n],
         distress: vec![None; n],
         endings: vec![None; scenario.endings.len()],
+        variants: scenario.endings.iter().map(|e| vec![false; e.variants.len()]).collect(),
         offered: scenario.nodes.iter().map(|node| vec![false; node.choices.len()]).collect(),
         softlocks: vec![None; n],
         best: None,
@@ -134,10 +140,10 @@ pub fn explore(scenario: &Scenario, budget: Budget, worst: bool) -> Analysis {
     };
     // The state graph, in breadth-first order: `targets[first[i]..first[i + 1]]`
     // are the states that state `i` leads to, by the choices at the same
-    // places of `picks`.
+    // places of `picks`, each worth what `worths` says (before any bound).
     let mut states: Vec<Packed> = Vec::new();
     let mut first: Vec<u32> = Vec::new();
-    let (mut targets, mut picks): (Vec<u32>, Vec<u8>) = (Vec::new(), Vec::new());
+    let (mut targets, mut picks, mut worths): (Vec<u32>, Vec<u8>, Vec<i16>) = (Vec::new(), Vec::new(), Vec::new());
     let mut index = Index::default();
     let start = State::start(scenario);
     index.insert(&mut states, Packed::of(&start));
@@ -149,6 +155,9 @@ pub fn explore(scenario: &Scenario, budget: Budget, worst: bool) -> Analysis {
         let trust = i32::from(state.trust);
         if let Some(e) = state.ending() {
             widen(&mut a.endings[e], trust);
+            if let Some(v) = scenario.endings[e].variant(trust, state.flags) {
+                a.variants[e][v] = true;
+            }
         } else if let Some(node) = state.node() {
             widen(&mut a.nodes[node], trust);
             widen(&mut a.distress[node], i32::from(state.distress));
@@ -156,14 +165,15 @@ pub fn explore(scenario: &Scenario, budget: Budget, worst: bool) -> Analysis {
             for i in state.offered(scenario) {
                 any = true;
                 a.offered[node][i] = true;
-                let (next, _) = step(scenario, &state, i);
+                let (next, effect) = step(scenario, &state, i);
                 targets.push(index.insert(&mut states, Packed::of(&next)));
                 picks.push(i as u8);
+                worths.push(effect.worth().clamp(i32::from(i16::MIN), i32::from(i16::MAX)) as i16);
             }
             if !any && !scenario.nodes[node].choices.is_empty() && a.softlocks[node].is_none() {
                 a.softlocks[node] = Some(state);
             }
-            let bytes = states.capacity() * size_of::<Packed>() + index.bytes() + first.capacity() * 4 + targets.capacity() * 4 + picks.capacity();
+            let bytes = states.capacity() * size_of::<Packed>() + index.bytes() + first.capacity() * 4 + targets.capacity() * 4 + picks.capacity() + worths.capacity() * 2;
             a.stopped = if states.len() > budget.states {
                 Some(Limit::States(budget.states))
             } else if targets.len() > budget.steps {
@@ -180,75 +190,116 @@ pub fn explore(scenario: &Scenario, budget: Budget, worst: bool) -> Analysis {
         at += 1;
     }
     drop(index);
-    let states: Vec<State> = states.iter().map(Packed::state).collect();
     first.resize(states.len() + 1, targets.len() as u32);
     a.states = states.len();
-    let graph = Graph { scenario, states: &states, first: &first, targets: &targets, picks: &picks };
-    // Ties in final trust (trust is capped) go to the path with the fewest
-    // roadblocks for the best path, and the fewest trust-building responses
-    // for the worst, so neither shows a response that contradicts its name.
-    a.best = graph.path(Kind::Roadblock, |t, best| t > best);
+    let graph = Graph { scenario, states: &states, first: &first, targets: &targets, picks: &picks, worths: &worths };
+    let order = graph.postorder();
+    // The best path has the largest sum of worths, then the fewest
+    // roadblocks; the worst the smallest sum, then the fewest responses that
+    // build trust. Then the higher (lower) final trust.
+    a.best = graph.path(&order, true, Kind::Roadblock);
     if worst {
-        a.worst = graph.path(Kind::Skill, |t, worst| t < worst);
+        a.worst = graph.path(&order, false, Kind::Skill);
     }
     a
 }
 
 struct Graph<'a> {
     scenario: &'a Scenario,
-    states: &'a [State],
+    states: &'a [Packed],
     first: &'a [u32],
     targets: &'a [u32],
     picks: &'a [u8],
+    worths: &'a [i16],
 }
 
 impl Graph<'_> {
-    /// The path to the ending state whose trust `better` prefers, among paths
-    /// that use the fewest responses of kind `avoid` (a 0-1 breadth-first search).
-    fn path(&self, avoid: Kind, better: impl Fn(i32, i32) -> bool) -> Option<Path> {
+    fn edges(&self, at: usize) -> std::ops::Range<usize> {
+        self.first[at] as usize..self.first[at + 1] as usize
+    }
+
+    /// Each state's position in a depth-first postorder from the start (all
+    /// states are reached from it). An edge to a state later in this order
+    /// closes a cycle; leaving those out makes the graph acyclic, and a
+    /// scenario without cycles loses nothing.
+    fn postorder(&self) -> Vec<u32> {
         let n = self.states.len();
-        let mut cost = vec![u32::MAX; n];
-        let mut parent = vec![(u32::MAX, 0u8); n];
-        let mut queue = VecDeque::from([0u32]);
-        cost[0] = 0;
-        while let Some(at) = queue.pop_front() {
+        let mut post = vec![u32::MAX; n];
+        let mut entered = vec![false; n];
+        let mut count = 0u32;
+        let mut stack: Vec<(u32, u32)> = vec![(0, self.first[0])];
+        entered[0] = true;
+        while let Some(&mut (at, ref mut edge)) = stack.last_mut() {
+            let end = self.first[at as usize + 1];
+            if *edge < end {
+                let to = self.targets[*edge as usize];
+                *edge += 1;
+                if !entered[to as usize] {
+                    entered[to as usize] = true;
+                    stack.push((to, self.first[to as usize]));
+                }
+            } else {
+                post[at as usize] = count;
+                count += 1;
+                stack.pop();
+            }
+        }
+        post
+    }
+
+    /// The path from the start to an ending with the largest (`most`) or
+    /// smallest sum of worths, ties going to the fewest responses of kind
+    /// `avoid`, then to the higher (or lower) final trust, then to the
+    /// choice authored first.
+    fn path(&self, post: &[u32], most: bool, avoid: Kind) -> Option<Path> {
+        let n = self.states.len();
+        // Per state: (sum, responses of `avoid`, final trust) of its best
+        // way on, and the edge that starts it.
+        let mut value: Vec<Option<(i32, u32, u8)>> = vec![None; n];
+        let mut via = vec![u32::MAX; n];
+        // States by postorder (no sort: it would add kilobytes to the learner's download).
+        let mut order = vec![u32::MAX; n];
+        for (i, &p) in post.iter().enumerate() {
+            if p != u32::MAX {
+                order[p as usize] = i as u32;
+            }
+        }
+        order.retain(|&i| i != u32::MAX);
+        let better = |a: (i32, u32, u8), b: (i32, u32, u8)| {
+            let (sa, sb) = if most { (a.0, b.0) } else { (-a.0, -b.0) };
+            let (ta, tb) = if most { (a.2, b.2) } else { (b.2, a.2) };
+            sa > sb || (sa == sb && (a.1 < b.1 || (a.1 == b.1 && ta > tb)))
+        };
+        for &at in &order {
             let at = at as usize;
-            let Some(node) = self.states[at].node() else { continue };
-            let edges = self.first[at] as usize..self.first[at + 1] as usize;
-            for (&to, &choice) in self.targets[edges.clone()].iter().zip(&self.picks[edges]) {
-                let w = u32::from(self.scenario.nodes[node].choices[choice as usize].skill.kind() == avoid);
-                let c = cost[at] + w;
-                if c < cost[to as usize] {
-                    cost[to as usize] = c;
-                    parent[to as usize] = (at as u32, choice);
-                    if w == 0 { queue.push_front(to) } else { queue.push_back(to) }
-                }
-            }
-        }
-        let mut pick: Option<usize> = None;
-        for (i, s) in self.states.iter().enumerate() {
-            if s.ending().is_none() || cost[i] == u32::MAX {
+            let state = self.states[at].state();
+            let Some(node) = state.node() else {
+                value[at] = Some((0, 0, state.trust));
                 continue;
-            }
-            let t = i32::from(s.trust);
-            pick = match pick {
-                Some(p) => {
-                    let pt = i32::from(self.states[p].trust);
-                    if better(t, pt) || (t == pt && cost[i] < cost[p]) { Some(i) } else { Some(p) }
-                }
-                None => Some(i),
             };
+            for e in self.edges(at) {
+                let to = self.targets[e] as usize;
+                if post[to] >= post[at] {
+                    continue;
+                }
+                let Some((sum, count, trust)) = value[to] else { continue };
+                let skill = self.scenario.nodes[node].choices[usize::from(self.picks[e])].skill;
+                let here = (sum + i32::from(self.worths[e]), count + u32::from(skill.kind() == avoid), trust);
+                if value[at].is_none_or(|v| better(here, v)) {
+                    value[at] = Some(here);
+                    via[at] = e as u32;
+                }
+            }
         }
-        let end = pick?;
+        let (sum, _, trust) = value[0]?;
         let mut steps = Vec::new();
-        let mut at = end;
-        while parent[at].0 != u32::MAX {
-            let (from, choice) = parent[at];
-            steps.push((self.states[from as usize].node().unwrap_or(0), choice as usize));
-            at = from as usize;
+        let mut at = 0;
+        while via[at] != u32::MAX {
+            let e = via[at] as usize;
+            steps.push((self.states[at].state().node().unwrap_or(0), usize::from(self.picks[e])));
+            at = self.targets[e] as usize;
         }
-        steps.reverse();
-        Some(Path { steps, ending: self.states[end].ending().unwrap_or(0), trust: i32::from(self.states[end].trust) })
+        Some(Path { steps, ending: self.states[at].state().ending().unwrap_or(0), trust: i32::from(trust), sum })
     }
 }
 
@@ -259,42 +310,60 @@ fn widen(range: &mut Option<Range>, trust: i32) {
     });
 }
 
-/// A [`State`] in 16 bytes: flags in the low 64 bits, then the place (31
-/// bits and whether it is an ending), trust, distress, the repeated skill
-/// (31 for none), the repeat count and the question streak.
+/// A [`State`] in 24 bytes: the flags; then the place (31 bits and
+/// whether it is an ending), trust, distress, the repeat count, the question
+/// streak, the rupture and the warning; then the opening and where to go
+/// back to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Packed(u128);
+struct Packed([u64; 3]);
 
 impl Packed {
     fn of(s: &State) -> Packed {
         let place = match s.place {
-            Place::Node(n) => u128::from(n) << 1,
-            Place::Ending(e) => u128::from(e) << 1 | 1,
+            Place::Node(n) => u64::from(n) << 1,
+            Place::Ending(e) => u64::from(e) << 1 | 1,
         };
-        let last = s.last.map_or(31, |k| k.index() as u128);
-        Packed(u128::from(s.flags) | place << 64 | u128::from(s.trust) << 96 | u128::from(s.distress) << 104 | last << 112 | u128::from(s.repeats) << 117 | u128::from(s.questions) << 120)
+        let back = match s.back {
+            None => 0,
+            Some(Target::Node(n)) => (n as u64) << 2 | 1,
+            Some(Target::Ending(e)) => (e as u64) << 2 | 2,
+            Some(Target::Back) => 3,
+        };
+        let word = place | u64::from(s.trust) << 32 | u64::from(s.distress) << 40 | u64::from(s.repeats) << 48 | u64::from(s.questions) << 51 | u64::from(s.rupture) << 54 | u64::from(s.warned) << 55;
+        Packed([s.flags, word, u64::from(s.opening) | back << 16])
     }
 
     fn state(&self) -> State {
-        let bits = |from: u32, width: u32| (self.0 >> from) as u64 & ((1 << width) - 1);
-        let place = bits(64, 32) as u32;
+        let bits = |word: u64, from: u32, width: u32| (word >> from) & ((1 << width) - 1);
+        let [flags, word, more] = self.0;
+        let place = bits(word, 0, 32) as u32;
+        let back = more >> 16;
         State {
             place: if place & 1 == 0 { Place::Node(place >> 1) } else { Place::Ending(place >> 1) },
-            trust: bits(96, 8) as u8,
-            distress: bits(104, 8) as u8,
-            flags: self.0 as u64,
-            last: Skill::ALL.get(bits(112, 5) as usize).copied(),
-            repeats: bits(117, 3) as u8,
-            questions: bits(120, 3) as u8,
+            trust: bits(word, 32, 8) as u8,
+            distress: bits(word, 40, 8) as u8,
+            flags,
+            opening: bits(more, 0, 16) as u16,
+            repeats: bits(word, 48, 3) as u8,
+            questions: bits(word, 51, 3) as u8,
+            rupture: bits(word, 54, 1) == 1,
+            warned: bits(word, 55, 1) == 1,
+            back: match back & 3 {
+                0 => None,
+                1 => Some(Target::Node((back >> 2) as usize)),
+                2 => Some(Target::Ending((back >> 2) as usize)),
+                _ => Some(Target::Back),
+            },
         }
     }
 
     /// A fast hash whose high bits (the index takes those) depend on every
-    /// bit of the state: the low half is mixed before the high half joins
-    /// it, so no arrangement of flags and places (which an author chooses)
-    /// lines states up on the same slots; SipHash would double the search time.
+    /// bit of the state: each word is mixed before the next joins it, so no
+    /// arrangement of flags and places (which an author chooses) lines
+    /// states up on the same slots; SipHash would double the search time.
     fn hash(&self) -> u64 {
-        ((self.0 as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ (self.0 >> 64) as u64).wrapping_mul(0xd6e8_feb8_6659_fd93)
+        let [a, b, c] = self.0;
+        ((a.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ b).wrapping_mul(0xd6e8_feb8_6659_fd93) ^ c).wrapping_mul(0xa076_1d64_78bd_642f)
     }
 }
 
@@ -355,17 +424,23 @@ impl Index {
 mod tests {
     use super::*;
 
+    fn at(place: Place) -> State {
+        State { place, trust: 0, distress: 0, flags: 0, opening: 0, repeats: 0, questions: 0, rupture: false, warned: false, back: None }
+    }
+
     #[test]
     fn packed_states_unpack_to_themselves() {
         let states = [
-            State { place: Place::Node(0), trust: 0, distress: 0, flags: 0, last: None, repeats: 0, questions: 0 },
-            State { place: Place::Ending(7), trust: 100, distress: 100, flags: u64::MAX, last: Some(Skill::ALL[Skill::ALL.len() - 1]), repeats: 4, questions: 5 },
-            State { place: Place::Node(u32::MAX >> 1), trust: 37, distress: 61, flags: 1 << 63 | 5, last: Some(Skill::ALL[0]), repeats: 1, questions: 2 },
+            at(Place::Node(0)),
+            State { trust: 100, distress: 100, flags: u64::MAX, opening: u16::MAX, repeats: 4, questions: 5, rupture: true, warned: true, back: Some(Target::Ending(7)), ..at(Place::Ending(7)) },
+            State { trust: 37, distress: 61, flags: 1 << 63 | 5, opening: 1, repeats: 1, questions: 2, back: Some(Target::Node(u32::MAX as usize >> 1)), ..at(Place::Node(u32::MAX >> 1)) },
+            State { rupture: true, back: Some(Target::Back), ..at(Place::Node(3)) },
         ];
         for s in states {
             assert_eq!(Packed::of(&s).state(), s);
         }
         assert_ne!(Packed::of(&states[0]), Packed::of(&State { flags: 1, ..states[0] }));
+        assert_ne!(Packed::of(&states[0]), Packed::of(&State { warned: true, ..states[0] }));
     }
 
     #[test]
@@ -373,7 +448,7 @@ mod tests {
         let (mut index, mut states) = (Index::default(), Vec::new());
         for round in 0..2 {
             for n in 0..5_000u32 {
-                let s = State { place: Place::Node(n % 50), trust: (n % 101) as u8, distress: 0, flags: u64::from(n / 50), last: None, repeats: 0, questions: 0 };
+                let s = State { trust: (n % 101) as u8, flags: u64::from(n / 50), ..at(Place::Node(n % 50)) };
                 assert_eq!(index.insert(&mut states, Packed::of(&s)), n, "round {round}");
             }
         }

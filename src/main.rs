@@ -452,10 +452,20 @@ impl Transcript {
             self.say("\n");
             return;
         };
-        self.say(&format!("  You used {} ({}): trust {} -> {}\n", t.skill_label, if t.kind == Kind::Skill { "builds trust" } else { "roadblock" }, t.trust_before, t.trust_after));
+        self.say(&format!("  You used {} ({}): trust {} -> {}\n", t.skill_label, t.kind.label(), t.trust_before, t.trust_after));
         self.say(&format!("    {:+} base effect for this peer\n", t.base));
         for m in &t.modifiers {
             self.say(&format!("    {:+} {}\n", m.amount, m.text));
+        }
+        if t.ceiling != 0 {
+            self.say(&format!("    {:+} {}\n", t.ceiling, attunement::engine::session::CEILING_TEXT));
+        }
+        for c in &t.consequences {
+            let from = c.from_turn.map(|n| format!(" (from turn {n})")).unwrap_or_default();
+            self.say(&format!("    {:+} later{from}: {}\n", c.amount, c.feedback.trim()));
+        }
+        if t.warned {
+            self.say(&format!("  ! {}\n", attunement::engine::session::WARNED_TEXT));
         }
         if let Some(f) = &t.feedback {
             self.say(&format!("  Feedback: {}\n", f.trim()));
@@ -573,10 +583,16 @@ fn cmd_graph(o: &Options) -> Result<ExitCode, Usage> {
         Ok(s) => s,
         Err(code) => return Ok(code),
     };
-    let colour = |k: Kind| if k == Kind::Skill { "#1b7f3b" } else { "#b3261e" };
+    let colour = |k: Kind| match k {
+        Kind::Skill => "#1b7f3b",
+        Kind::Neutral => "#5f6368",
+        Kind::Roadblock => "#b3261e",
+    };
+    // `@back` is drawn as a node of its own: where it returns depends on the path.
     let target = |t: Target| match t {
         Target::Node(n) => sc.nodes[n].id.clone(),
         Target::Ending(e) => sc.endings[e].id.clone(),
+        Target::Back => "@back".to_string(),
     };
     let quote = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"");
     let mut out = String::new();
@@ -592,6 +608,9 @@ fn cmd_graph(o: &Options) -> Result<ExitCode, Usage> {
             for e in &sc.endings {
                 out.push_str(&format!("  \"{}\" [shape=doubleoctagon, label=\"{}\\n({})\"];\n", quote(&e.id), quote(&e.id), e.outcome.id()));
             }
+            if let Some(l) = sc.leaving {
+                out.push_str(&format!("  \"@back\" [shape=plaintext, label=\"back to where the talk was going\"];\n  \"{}\" [style=\"rounded,dashed\"];\n", quote(&sc.nodes[l].id)));
+            }
             for n in &sc.nodes {
                 for c in &n.choices {
                     out.push_str(&format!("  \"{}\" -> \"{}\" [label=\"{}\", color=\"{}\", fontcolor=\"{}\"];\n", quote(&n.id), quote(&target(c.next)), c.skill, colour(c.skill.kind()), colour(c.skill.kind())));
@@ -604,6 +623,7 @@ fn cmd_graph(o: &Options) -> Result<ExitCode, Usage> {
             let id = |t: Target| match t {
                 Target::Node(n) => format!("n{n}"),
                 Target::Ending(e) => format!("e{e}"),
+                Target::Back => "back".to_string(),
             };
             out.push_str("flowchart TD\n");
             for (i, n) in sc.nodes.iter().enumerate() {
@@ -611,6 +631,9 @@ fn cmd_graph(o: &Options) -> Result<ExitCode, Usage> {
             }
             for (i, e) in sc.endings.iter().enumerate() {
                 out.push_str(&format!("  e{i}([\"{} ({})\"])\n", e.id.replace('"', "#quot;"), e.outcome.id()));
+            }
+            if sc.leaving.is_some() {
+                out.push_str("  back{{\"back to where the talk was going\"}}\n");
             }
             let mut styles = Vec::new();
             let mut edge = 0;

@@ -1,17 +1,18 @@
 //! The engine: pure state transitions over a checked [`Scenario`].
 //!
 //! [`State`] is everything that decides what happens next (where the talk is,
-//! trust, distress, flags and the short memory that repetition needs) and
-//! nothing else, so the analysis can use it as a key and a session can be
-//! replayed exactly. [`step`] is the one transition; sessions and the analysis
-//! both go through it, so what the analysis reports is what a learner meets.
+//! trust, distress, flags and the short memory that repetition, ruptures and
+//! the warning beat need) and nothing else, so the analysis can use it as a
+//! key and a session can be replayed exactly. [`step`] is the one
+//! transition; sessions and the analysis both go through it, so what the
+//! analysis reports is what a learner meets.
 
 pub mod save;
 pub mod session;
 pub mod trust;
 
 use crate::scenario::{MAX_LEVEL, Scenario, Target};
-use crate::skill::Skill;
+use crate::skill::Kind;
 pub use trust::Effect;
 
 /// Where the conversation is.
@@ -27,12 +28,19 @@ pub struct State {
     pub trust: u8,
     pub distress: u8,
     pub flags: u64,
-    /// The last response, when it was one whose repetition wears thin.
-    pub last: Option<Skill>,
-    /// How many times in a row `last` was used, up to 4.
+    /// How the last response opened (0: in no way that repeats).
+    pub opening: u16,
+    /// How many responses in a row opened that way, up to 4.
     pub repeats: u8,
     /// How many questions in a row were just asked, up to 5.
     pub questions: u8,
+    /// A roadblock was used and no repair has followed it.
+    pub rupture: bool,
+    /// Trust has fallen below the floor once: the next fall ends the talk.
+    pub warned: bool,
+    /// Where the conversation was going when the peer nearly left, until
+    /// the `leaving` node sends it back there.
+    pub back: Option<Target>,
 }
 
 impl State {
@@ -43,9 +51,12 @@ impl State {
             trust: scenario.peer.trust as u8,
             distress: scenario.peer.distress as u8,
             flags: 0,
-            last: None,
+            opening: 0,
             repeats: 0,
             questions: 0,
+            rupture: false,
+            warned: false,
+            back: None,
         };
         enter(scenario, s, Target::Node(scenario.start))
     }
@@ -73,48 +84,99 @@ impl State {
 }
 
 /// Takes choice `index` of the current node. The caller makes sure it is offered.
+///
+/// In order: the response's effect; its flags and memory; the target, with
+/// its closed gates followed; the consequences owed there; then, if trust
+/// is now below the floor, the warning beat the first time (when the
+/// scenario has one) or the disengaged ending.
 pub fn step(scenario: &Scenario, state: &State, index: usize) -> (State, Effect) {
     let node = &scenario.nodes[state.node().expect("step from a node")];
     let choice = &node.choices[index];
-    let effect = trust::effect(scenario, node, state, choice);
+    let mut effect = trust::effect(scenario, node, state, choice);
     let mut next = *state;
-    next.trust = effect.after as u8;
-    next.distress = (i32::from(state.distress) + choice.distress).clamp(0, MAX_LEVEL) as u8;
+    next.distress = level(i32::from(state.distress) + choice.distress) as u8;
     next.flags = (state.flags | choice.set) & !choice.clear;
-    if trust::is_repeatable(choice.skill) {
-        next.repeats = if state.last == Some(choice.skill) { (state.repeats + 1).min(4) } else { 1 };
-        next.last = Some(choice.skill);
-    } else {
-        (next.last, next.repeats) = (None, 0);
+    if let Some(l) = &choice.later {
+        next.flags |= 1 << l.bit;
     }
-    next.questions = if trust::is_question(choice.skill) { (state.questions + 1).min(5) } else { 0 };
-    let target = match scenario.disengaged {
-        Some(e) if effect.after < scenario.floor => Target::Ending(e),
-        _ => choice.next,
+    next.repeats = if choice.opening != 0 && choice.opening == state.opening { (state.repeats + 1).min(4) } else { u8::from(choice.opening != 0) };
+    next.opening = choice.opening;
+    next.questions = if choice.skill.is_question() { (state.questions + 1).min(5) } else { 0 };
+    match choice.skill.kind() {
+        Kind::Roadblock => next.rupture = true,
+        _ if choice.skill == crate::skill::Skill::Repair => next.rupture = false,
+        _ => {}
+    }
+    let goal = match choice.next {
+        Target::Back => {
+            next.back = None;
+            // Validation keeps `@back` to the leaving node, which is reached
+            // only with somewhere to go back to.
+            state.back.unwrap_or(Target::Node(scenario.start))
+        }
+        t => t,
     };
+    let target = resolve(scenario, goal, effect.after);
+    let mut trust = effect.after;
+    for (i, &(n, c)) in scenario.laters.iter().enumerate() {
+        if let Some(l) = &scenario.nodes[n].choices[c].later
+            && l.at == target
+            && next.flags & 1 << l.bit != 0
+        {
+            next.flags &= !(1 << l.bit);
+            effect.landed |= 1 << i;
+            effect.later += l.trust;
+            trust = level(trust + l.trust);
+        }
+    }
+    effect.after = trust;
+    next.trust = trust as u8;
+    if trust < scenario.floor {
+        match (scenario.leaving, scenario.disengaged) {
+            (Some(l), _) if !state.warned => {
+                next.warned = true;
+                effect.warned = true;
+                next.back = Some(goal);
+                return (enter(scenario, next, Target::Node(l)), effect);
+            }
+            (_, Some(e)) => return (enter(scenario, next, Target::Ending(e)), effect),
+            _ => {}
+        }
+    }
     (enter(scenario, next, target), effect)
+}
+
+fn level(n: i32) -> i32 {
+    n.clamp(0, MAX_LEVEL)
+}
+
+/// Follows the closed gates from a target: where the peer actually goes.
+fn resolve(scenario: &Scenario, target: Target, trust: i32) -> Target {
+    let Target::Node(mut n) = target else { return target };
+    // Validation refuses cycles of closed gates; the bound keeps even an
+    // unvalidated scenario from looping here.
+    for _ in 0..scenario.nodes.len() {
+        match scenario.nodes[n].gate {
+            Some(g) if trust < g.trust => n = g.otherwise,
+            _ => break,
+        }
+    }
+    Target::Node(n)
 }
 
 /// Moves to a target, following disclosure gates that the trust does not open.
 fn enter(scenario: &Scenario, mut state: State, target: Target) -> State {
-    let mut n = match target {
+    let n = match resolve(scenario, target, i32::from(state.trust)) {
         Target::Ending(e) => {
             state.place = Place::Ending(e as u32);
             return state;
         }
         Target::Node(n) => n,
+        Target::Back => unreachable!("a step resolves `@back` before it enters"),
     };
-    // Validation refuses cycles of closed gates; the bound keeps even an
-    // unvalidated scenario from looping here.
-    for _ in 0..scenario.nodes.len() {
-        match scenario.nodes[n].gate {
-            Some(g) if i32::from(state.trust) < g.trust => n = g.otherwise,
-            _ => break,
-        }
-    }
     let node = &scenario.nodes[n];
     state.place = Place::Node(n as u32);
-    state.distress = (i32::from(state.distress) + node.distress).clamp(0, MAX_LEVEL) as u8;
+    state.distress = level(i32::from(state.distress) + node.distress) as u8;
     if let Some(bit) = node.visit_flag {
         state.flags |= 1 << bit;
     }

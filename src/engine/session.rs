@@ -223,12 +223,42 @@ pub struct Turn {
     pub trust_after: i32,
     pub base: i32,
     pub modifiers: Vec<ModifierView>,
-    /// The change before trust was held within 0 to 100.
+    /// The response's worth: base and modifiers, before any bound.
     pub total: i32,
+    /// What the ceiling took from a gain (0 or less): near the top of trust
+    /// each gain is smaller.
+    pub ceiling: i32,
+    /// Consequences of earlier choices that landed with this turn.
+    pub consequences: Vec<Consequence>,
+    /// What the turn counts for the learner's skill: `total` and the
+    /// consequences, before any bound.
+    pub worth: i32,
+    /// Trust fell below the floor for the first time: the peer is about to leave.
+    pub warned: bool,
+    /// The peer was in acute distress when the learner responded.
+    pub acute: bool,
+    /// The peer had just disclosed something (the node is a disclosure).
+    pub disclosure: bool,
+    /// The peer was showing warning signs of suicide.
+    pub warning_signs: bool,
     pub feedback: Option<String>,
     /// Why this skill helps or hurts in general.
     pub why: &'static str,
 }
+
+/// A consequence of an earlier choice, as it lands.
+#[derive(Clone, Debug, Serialize)]
+pub struct Consequence {
+    pub amount: i32,
+    pub feedback: String,
+    /// The turn whose choice carried it.
+    pub from_turn: Option<usize>,
+}
+
+/// Words for what the ceiling did, for every program that shows a turn.
+pub const CEILING_TEXT: &str = "trust is already high, so each gain is smaller";
+/// Words for the warning beat.
+pub const WARNED_TEXT: &str = "trust fell below the floor: the peer is about to leave, and one more fall ends the conversation";
 
 #[derive(Clone, Debug, Serialize)]
 pub struct ModifierView {
@@ -358,8 +388,20 @@ impl Session {
     }
 
     fn explain(&self, n: usize, index: usize, effect: &Effect) -> Turn {
-        let node = &self.scenario.nodes[n];
+        let sc = &*self.scenario;
+        let node = &sc.nodes[n];
         let choice = &node.choices[index];
+        let consequences: Vec<Consequence> = sc
+            .laters
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| effect.landed & 1 << i != 0)
+            .filter_map(|(_, &(ln, lc))| {
+                let later = sc.nodes[ln].choices[lc].later.as_ref()?;
+                let from_turn = self.turns.iter().rev().find(|t| t.node_index == ln && t.index == lc).map(|t| t.number);
+                Some(Consequence { amount: later.trust, feedback: later.feedback.clone(), from_turn })
+            })
+            .collect();
         Turn {
             number: self.turns.len() + 1,
             node: node.id.clone(),
@@ -377,6 +419,13 @@ impl Session {
             base: effect.base,
             modifiers: effect.modifiers().map(ModifierView::from).collect(),
             total: effect.total(),
+            ceiling: effect.ceiling,
+            consequences,
+            worth: effect.worth(),
+            warned: effect.warned,
+            acute: sc.is_acute(i32::from(self.state.distress)),
+            disclosure: node.disclosure,
+            warning_signs: node.warning_signs,
             feedback: choice.feedback.clone(),
             why: choice.skill.why(),
         }

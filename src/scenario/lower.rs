@@ -21,17 +21,23 @@ pub struct Spans {
     /// For each node, for each choice: the choice itself and its `when`.
     pub choices: Vec<Vec<(Span, Option<Span>)>>,
     pub endings: Vec<Span>,
+    /// For each ending, its variants.
+    pub variants: Vec<Vec<Span>>,
 }
 
 /// Node, ending, choice and flag names are at most this long.
 pub const MAX_NAME: usize = 64;
 const DEFAULT_FLOOR: i64 = 10;
 const DEFAULT_ACUTE: i64 = 60;
+const DEFAULT_PASS: i32 = 60;
+/// The `next` of a choice in the `leaving` node that returns to where the
+/// conversation was going.
+pub const BACK: &str = "@back";
 
 /// Lowers a scenario file; `None` when any error was found, here or while
 /// reading the file, so that validation never reports the echo of a typo.
 pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario, Spans)> {
-    let mut cx = Lower { out, flags: Vec::new(), flag_bits: HashMap::new(), names: Vec::new(), ids: HashMap::new(), nodes: 0, suggestions: Suggestions::new() };
+    let mut cx = Lower { out, flags: Vec::new(), flag_bits: HashMap::new(), names: Vec::new(), ids: HashMap::new(), nodes: 0, suggestions: Suggestions::new(), openings: HashMap::new(), leaving: None };
 
     let id = &file.id;
     if id.value.is_empty() || id.value.len() > MAX_NAME || !id.value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
@@ -104,10 +110,31 @@ pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario
         Some(s) => cx.node(s),
         None => Some(0),
     };
+    let pass = thresholds.and_then(|t| t.pass.as_ref()).map_or(DEFAULT_PASS, |p| cx.range(p, 0, 100, "pass score"));
+    let walks_out = thresholds.and_then(|t| t.walks_out).unwrap_or(false);
+    let leaving = file.leaving.as_ref().and_then(|l| cx.node(l));
+    cx.leaving = leaving;
+    match (&file.leaving, walks_out) {
+        (Some(l), true) => cx.out.push(
+            Diagnostic::error("E026", l.span, "`leaving` and `walks_out = true` contradict each other")
+                .hint("a peer either warns that they are about to go (`leaving`) or walks out at once (`walks_out = true`): keep one"),
+        ),
+        (None, false) if floor > 0 && disengaged.is_some() => cx.out.push(
+            Diagnostic::warning("W006", floor_span.unwrap_or(Span::new(0, 1)), "the peer walks out the first time trust falls below the floor, without a warning")
+                .hint("add `leaving = \"NODE\"`, a node where they say they are about to go and a repair can bring them back; or say `walks_out = true` under `[thresholds]` for a peer who goes at once"),
+        ),
+        _ => {}
+    }
+    if let (Some(l), Some(s)) = (leaving, start)
+        && l == s
+    {
+        cx.out.push(Diagnostic::error("E027", file.leaving.as_ref().map_or(Span::new(0, 1), |l| l.span), "the `leaving` node cannot be where the conversation starts").hint("the peer reaches it only by nearly leaving; start somewhere else"));
+    }
 
     // Nodes that some condition asks about get a "visited" flag each, in a
     // namespace of their own: no author flag can name one.
-    let visited_ids: Vec<&Spanned<String>> = file.node.iter().flat_map(|n| &n.choice).filter_map(|c| c.when.as_ref()).flat_map(|w| w.visited.iter().chain(&w.not_visited)).collect();
+    let conditions = file.node.iter().flat_map(|n| &n.choice).filter_map(|c| c.when.as_ref()).chain(file.ending.iter().flat_map(|e| &e.variant).map(|v| &v.when));
+    let visited_ids: Vec<&Spanned<String>> = conditions.flat_map(|w| w.visited.iter().chain(&w.not_visited)).collect();
     let mut visit_flags = vec![None; node_count];
     for v in visited_ids {
         if let Some(n) = cx.node(v)
@@ -172,7 +199,7 @@ pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario
                 );
             }
             choice_spans.push((c.span, c.when.as_ref().map(|w| w.span)));
-            if let Some(choice) = cx.choice(c, ci) {
+            if let Some(choice) = cx.choice(c, ci, ni, &n.id.value) {
                 choices.push(choice);
             }
         }
@@ -183,6 +210,7 @@ pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario
             say: n.say.clone(),
             cue: n.cue.clone(),
             disclosure: n.disclosure.unwrap_or(false),
+            warning_signs: n.warning_signs.unwrap_or(false),
             gate,
             distress: n.distress.as_ref().map_or(0, |d| cx.range(d, -100, 100, "distress change")),
             choices,
@@ -194,7 +222,18 @@ pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario
         .iter()
         .map(|e| {
             spans.endings.push(e.id.span);
-            Ending { id: e.id.value.clone(), outcome: e.outcome.value, title: e.title.clone(), say: e.say.clone(), text: e.text.clone() }
+            spans.variants.push(e.variant.iter().map(|v| v.span).collect());
+            let variants = e
+                .variant
+                .iter()
+                .map(|v| {
+                    if v.text.is_none() && v.next_time.is_none() {
+                        cx.out.push(Diagnostic::error("E003", v.span, format!("variant of ending `{}` changes nothing", quoted(&e.id.value))).hint("give it a `text`, a `next_time`, or both"));
+                    }
+                    Variant { when: cx.condition(&v.when), text: v.text.clone(), next_time: v.next_time.clone() }
+                })
+                .collect();
+            Ending { id: e.id.value.clone(), outcome: e.outcome.value, title: e.title.clone(), say: e.say.clone(), text: e.text.clone(), next_time: e.next_time.clone(), variants }
         })
         .collect();
     if cx.flags.len() > MAX_FLAGS {
@@ -206,6 +245,7 @@ pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario
         .map(|(flag, _)| match flag {
             Flag::Author(name) => name.clone(),
             Flag::Visited(n) => format!("visited:{}", file.node[*n].id.value),
+            Flag::Owed(n, c) => format!("later:{}/{}", file.node[*n].id.value, c),
         })
         .collect();
 
@@ -230,11 +270,15 @@ pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario
         nodes,
         endings,
         disengaged,
+        leaving,
+        pass,
+        laters: Vec::new(),
         flags,
         hash: 0,
         analysed: false,
         best: None,
     };
+    scenario.laters = scenario.nodes.iter().enumerate().flat_map(|(n, node)| node.choices.iter().enumerate().filter(|(_, c)| c.later.is_some()).map(move |(c, _)| (n, c))).collect();
     scenario.hash = content_hash(&scenario);
     Some((scenario, spans))
 }
@@ -245,6 +289,8 @@ pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario
 enum Flag {
     Author(String),
     Visited(usize),
+    /// A consequence owed by the choice with this id at this node.
+    Owed(usize, String),
 }
 
 struct Lower<'a> {
@@ -260,6 +306,9 @@ struct Lower<'a> {
     ids: HashMap<String, usize>,
     /// How many of `names` are nodes.
     nodes: usize,
+    /// Each distinct opening, by its number (from 1).
+    openings: HashMap<String, u16>,
+    leaving: Option<usize>,
 }
 
 impl Lower<'_> {
@@ -361,8 +410,31 @@ impl Lower<'_> {
         bits
     }
 
-    fn choice(&mut self, c: &ChoiceSyntax, index: usize) -> Option<Choice> {
-        let next = self.target(&c.next);
+    fn choice(&mut self, c: &ChoiceSyntax, index: usize, node: usize, node_id: &str) -> Option<Choice> {
+        let next = if c.next.value == BACK {
+            if self.leaving != Some(node) {
+                self.out.push(
+                    Diagnostic::error("E027", c.next.span, format!("`next = \"{BACK}\"` outside the `leaving` node, in node `{}`", quoted(node_id)))
+                        .hint("only the node where the peer nearly leaves can send the conversation back to where it was going"),
+                );
+            }
+            Some(Target::Back)
+        } else {
+            self.target(&c.next)
+        };
+        if let (Some(Target::Node(n)), Some(l)) = (next, self.leaving)
+            && n == l
+        {
+            self.out.push(Diagnostic::error("E027", c.next.span, format!("choice leads to the `leaving` node `{}`", quoted(node_id))).hint("the peer reaches the leaving node only by nearly leaving, when trust falls below the floor; lead somewhere else"));
+        }
+        let opening = self.opening(c.opening.as_deref().map_or_else(|| first_words(&c.text, 2), |o| first_words(o, usize::MAX)));
+        let later = c.later.as_ref().and_then(|l| {
+            let at = self.target(&l.at);
+            let trust = self.range(&l.trust, -50, 50, "later trust change");
+            let owed = c.id.as_ref().map_or_else(|| format!("c{}", index + 1), |i| i.value.clone());
+            let bit = self.flag(Flag::Owed(node, owed), l.span);
+            Some(Later { at: at?, trust, feedback: l.feedback.clone(), bit })
+        });
         let when = c.when.as_ref().map(|w| self.condition(w)).unwrap_or_default();
         let id = c.id.as_ref().map_or_else(|| format!("c{}", index + 1), |i| i.value.clone());
         // A save recognises a choice by its id; a choice without one is known by
@@ -380,7 +452,26 @@ impl Lower<'_> {
             set: self.bits(&c.set),
             clear: self.bits(&c.clear),
             distress: c.distress.as_ref().map_or(0, |d| self.range(d, -100, 100, "distress change")),
+            opening,
+            later,
         })
+    }
+
+    /// The number of an opening (from 1), or 0 for none. Past 65,534
+    /// distinct openings, new ones count as none: they never repeat.
+    fn opening(&mut self, words: String) -> u16 {
+        if words.is_empty() {
+            return 0;
+        }
+        let next = self.openings.len() + 1;
+        match self.openings.get(&words) {
+            Some(&n) => n,
+            None if next < usize::from(u16::MAX) => {
+                self.openings.insert(words, next as u16);
+                next as u16
+            }
+            None => 0,
+        }
     }
 
     fn condition(&mut self, w: &ConditionSyntax) -> Condition {
@@ -398,11 +489,22 @@ impl Lower<'_> {
             let (name, a, b) = match &self.flags[both].0 {
                 Flag::Author(name) => (name.clone(), "flags", "not_flags"),
                 Flag::Visited(n) => (self.names[*n].clone(), "visited", "not_visited"),
+                // Conditions cannot name a consequence's flag.
+                Flag::Owed(..) => (String::new(), "flags", "not_flags"),
             };
             self.out.push(Diagnostic::error("E011", w.span, format!("condition never holds: `{name}` is in both `{a}` and `{b}`")).hint("remove it from one of the two lists"));
         }
         Condition { trust_min, trust_max, all, none }
     }
+}
+
+/// The first `n` words of `text`, lowercased, with every character that is
+/// not a letter, digit or apostrophe read as a space: how "opens the same
+/// way" is decided ("It sounds like…" and "it sounds as if" both open "it
+/// sounds"; "[Nod slowly]" opens "nod slowly").
+pub fn first_words(text: &str, n: usize) -> String {
+    let folded: String = text.chars().map(|c| if c == '\u{2019}' { '\'' } else if c.is_alphanumeric() || c == '\'' { c } else { ' ' }).flat_map(char::to_lowercase).collect();
+    folded.split_whitespace().take(n).collect::<Vec<_>>().join(" ")
 }
 
 /// What is wrong with an author's flag name, if anything.
@@ -489,10 +591,12 @@ fn content_hash(s: &Scenario) -> u64 {
     for p in s.profile {
         h.int(p.into());
     }
+    h.int(s.leaving.map_or(-1, |l| l as i64));
     let target = |h: &mut Fnv, t: Target| {
         h.int(match t {
             Target::Node(n) => n as i64,
             Target::Ending(e) => -1 - e as i64,
+            Target::Back => i64::MIN,
         });
     };
     for n in &s.nodes {
@@ -507,6 +611,11 @@ fn content_hash(s: &Scenario) -> u64 {
             h.int(c.set as i64).int(c.clear as i64).int(c.when.all as i64).int(c.when.none as i64);
             h.int(c.when.trust_min.map_or(-1, i64::from)).int(c.when.trust_max.map_or(-1, i64::from));
             target(&mut h, c.next);
+            h.int(c.opening.into());
+            if let Some(l) = &c.later {
+                target(&mut h, l.at);
+                h.int(l.trust.into()).int(l.bit.into());
+            }
         }
     }
     for e in &s.endings {

@@ -64,6 +64,13 @@ pub struct Scenario {
     /// The ending a fall below the floor leads to; absent only when the
     /// floor is 0, since trust cannot fall below that.
     pub disengaged: Option<usize>,
+    /// The node of the warning beat: where the first fall below the floor
+    /// leads, when the peer does not walk out at once.
+    pub leaving: Option<usize>,
+    /// The score a pass needs, 0 to 100.
+    pub pass: i32,
+    /// The choices that carry a consequence for later, as (node, choice).
+    pub laters: Vec<(usize, usize)>,
     /// Flag names by bit, for messages: an author's flag by its name, the
     /// engine's record of a visit as `visited:NODE` (a name no author flag
     /// may have).
@@ -84,6 +91,8 @@ pub struct Node {
     pub say: String,
     pub cue: Option<String>,
     pub disclosure: bool,
+    /// The peer shows a warning sign of suicide here.
+    pub warning_signs: bool,
     pub gate: Option<Gate>,
     pub distress: i32,
     pub choices: Vec<Choice>,
@@ -109,6 +118,11 @@ pub struct Choice {
     pub set: u64,
     pub clear: u64,
     pub distress: i32,
+    /// How the response opens, for the parroting rule: an index into the
+    /// scenario's distinct openings plus one, or 0 for none.
+    pub opening: u16,
+    /// A consequence that lands later.
+    pub later: Option<Later>,
     /// A hash of the id (or, for a choice without one, its text) below
     /// [`crate::engine::save::FINGERPRINTS`], so a save can tell that the
     /// choice at a position is still the one the learner picked.
@@ -119,6 +133,19 @@ pub struct Choice {
 pub enum Target {
     Node(usize),
     Ending(usize),
+    /// Back to where the conversation was going when the peer nearly left
+    /// (only in the `leaving` node).
+    Back,
+}
+
+/// A consequence that lands when the conversation reaches `at`, if the
+/// choice that carries it was taken: its flag bit remembers that it is owed.
+#[derive(Clone, Debug)]
+pub struct Later {
+    pub at: Target,
+    pub trust: i32,
+    pub feedback: String,
+    pub bit: u8,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -148,6 +175,34 @@ pub struct Ending {
     pub title: String,
     pub say: Option<String>,
     pub text: String,
+    pub next_time: Option<String>,
+    #[serde(skip)]
+    pub variants: Vec<Variant>,
+}
+
+/// A version of an ending's text for the paths where `when` holds.
+#[derive(Clone, Debug)]
+pub struct Variant {
+    pub when: Condition,
+    pub text: Option<String>,
+    pub next_time: Option<String>,
+}
+
+impl Ending {
+    /// The variant that applies with this final trust and these flags: the
+    /// first whose condition holds.
+    pub fn variant(&self, trust: i32, flags: u64) -> Option<usize> {
+        self.variants.iter().position(|v| v.when.holds(trust, flags))
+    }
+
+    /// The ending's account and its advice for next time, as the path
+    /// that reached it with this trust and these flags reads them.
+    pub fn account(&self, trust: i32, flags: u64) -> (&str, Option<&str>) {
+        let v = self.variant(trust, flags).map(|v| &self.variants[v]);
+        let text = v.and_then(|v| v.text.as_deref()).unwrap_or(&self.text);
+        let next_time = v.and_then(|v| v.next_time.as_deref()).or(self.next_time.as_deref());
+        (text, next_time)
+    }
 }
 
 /// The source format of a scenario.

@@ -162,6 +162,11 @@ syntax! {
         pub profile: Option<Profile>,
         /// The disengagement floor, acute distress level and disclosure gates.
         pub thresholds: Option<ThresholdsSyntax>,
+        /// Id of the node the peer goes to the first time trust falls below the floor: they
+        /// signal that they are about to leave, and a choice there with `next = "@back"` takes
+        /// the conversation back to where it was going. A second fall ends it. Leave it out only
+        /// with `walks_out = true` under `[thresholds]`.
+        pub leaving: Option<Spanned<String>>,
         /// The conversation's nodes: what the peer says and the learner's choices.
         pub node: Vec<NodeSyntax>,
         /// How the conversation can end.
@@ -194,6 +199,13 @@ syntax! {
         pub acute: Option<Spanned<i64>>,
         /// Named disclosure gates: the trust a gated node needs.
         pub gates: Option<Entries>,
+        /// True for a peer who walks out the moment trust falls below the floor, without the
+        /// warning beat of `leaving`.
+        pub walks_out: Option<bool>,
+        /// The score (0 to 100: the learner's skill as a share of the best path's) a pass
+        /// needs, besides an ending whose outcome is breakthrough, connected or referred;
+        /// defaults to 60.
+        pub pass: Option<Spanned<i64>>,
     }
 }
 
@@ -208,6 +220,10 @@ syntax! {
         pub cue: Option<String>,
         /// True when the peer discloses something here; validation right after is worth more.
         pub disclosure: Option<bool>,
+        /// True when the peer shows a warning sign of suicide here (talk of being a burden, of
+        /// not waking up, of putting affairs in order, a recent overdose): the learner must be
+        /// able to ask directly, with a `safety_question` choice.
+        pub warning_signs: Option<bool>,
         /// Name of a disclosure gate: entering needs at least that much trust.
         pub gate: Option<Spanned<String>>,
         /// Where the peer goes instead when the gate's trust is not reached.
@@ -232,8 +248,15 @@ syntax! {
         pub trust: Option<Spanned<i64>>,
         /// Why this response helps or hurts, shown after choosing (practice) or in the debrief.
         pub feedback: Option<String>,
-        /// The node or ending that follows.
+        /// The node or ending that follows; in the `leaving` node, `@back` returns to where the
+        /// conversation was going when the peer nearly left.
         pub next: Spanned<String>,
+        /// How the response opens, for the parroting rule: the third response in a row that
+        /// opens the same way is worth less. Defaults to its first two words, lowercased, without
+        /// punctuation; `""` says it opens in no way that can repeat.
+        pub opening: Option<String>,
+        /// A consequence that lands later: trust changes when the conversation reaches `at`.
+        pub later: Option<LaterSyntax>,
         /// Conditions under which this choice is offered.
         pub when: Option<ConditionSyntax>,
         /// Flags to set.
@@ -276,6 +299,35 @@ syntax! {
         pub say: Option<String>,
         /// The debrief's account of this ending.
         pub text: String,
+        /// One thing to try next time, shown after the account.
+        pub next_time: Option<String>,
+        /// Versions of the text for particular paths: the first whose `when` holds at the end
+        /// replaces `text` and `next_time` (each only when it gives one).
+        pub variant: Vec<VariantSyntax>,
+    }
+}
+
+syntax! {
+    /// A consequence of a choice that lands later in the conversation.
+    pub struct LaterSyntax as "later" {
+        /// The node or ending where it lands, if the conversation gets there.
+        pub at: Spanned<String>,
+        /// The change of trust then, -50 to 50.
+        pub trust: Spanned<i64>,
+        /// What the learner reads when it lands: which earlier choice it comes from, and why.
+        pub feedback: String,
+    }
+}
+
+syntax! {
+    /// A version of an ending's text for the paths where `when` holds.
+    pub struct VariantSyntax as "variant" {
+        /// Conditions at the end of the conversation (trust, flags, nodes visited); all must hold.
+        pub when: ConditionSyntax,
+        /// Replaces the ending's `text`.
+        pub text: Option<String>,
+        /// Replaces the ending's `next_time`.
+        pub next_time: Option<String>,
     }
 }
 
@@ -292,6 +344,11 @@ pub enum Outcome {
 
 impl Outcome {
     pub const ALL: [Outcome; 5] = [Outcome::Breakthrough, Outcome::Connected, Outcome::Unresolved, Outcome::Disengaged, Outcome::Referred];
+
+    /// Whether reaching an ending of this outcome can pass (the score decides too).
+    pub fn is_passing(self) -> bool {
+        matches!(self, Outcome::Breakthrough | Outcome::Connected | Outcome::Referred)
+    }
 
     pub fn id(self) -> &'static str {
         match self {

@@ -10,7 +10,7 @@ use super::lower::Spans;
 use super::{Scenario, Target};
 use crate::analysis::{Budget, explore};
 use crate::diagnostic::{Diagnostic, Span, did_you_mean};
-use crate::skill::Kind;
+use crate::skill::{Kind, Skill};
 
 pub fn validate(sc: &mut Scenario, spans: &Spans, out: &mut Vec<Diagnostic>) {
     if !structure(sc, spans, out) {
@@ -36,6 +36,7 @@ pub fn validate(sc: &mut Scenario, spans: &Spans, out: &mut Vec<Diagnostic>) {
     for (n, node) in sc.nodes.iter().enumerate() {
         let Some(range) = a.nodes[n] else {
             let hint = match node.gate {
+                _ if sc.leaving == Some(n) => format!("it is the leaving node, and no path makes trust fall below the floor of {}", sc.floor),
                 Some(g) if led_to[n] => format!("its gate needs trust {}, and no path arrives here with that much", g.trust),
                 _ => "no choice leads here, or only when trust or flags never allow it".to_string(),
             };
@@ -65,6 +66,20 @@ pub fn validate(sc: &mut Scenario, spans: &Spans, out: &mut Vec<Diagnostic>) {
         }
     }
     for (e, ending) in sc.endings.iter().enumerate() {
+        if a.endings[e].is_some() {
+            for (v, used) in a.variants[e].iter().enumerate() {
+                if !used {
+                    let shadowed = ending.variants[..v].iter().any(|w| w.when.is_always());
+                    out.push(
+                        Diagnostic::warning("W007", spans.variants[e][v], format!("variant {} of ending `{}` can never apply", v + 1, ending.id)).hint(if shadowed {
+                            "an earlier variant without conditions always applies first: put this one before it".to_string()
+                        } else {
+                            "no path reaches this ending with trust and flags that meet its `when`, or an earlier variant always applies first".to_string()
+                        }),
+                    );
+                }
+            }
+        }
         if a.endings[e].is_none() {
             let hint = if Some(e) == sc.disengaged {
                 format!("no path makes trust fall below the floor of {}: let some roadblock cost more, raise the floor, or set `floor = 0` and remove this ending", sc.floor)
@@ -110,6 +125,18 @@ fn structure(sc: &Scenario, spans: &Spans, out: &mut Vec<Diagnostic>) -> bool {
             if choice.feedback.is_none() {
                 out.push(Diagnostic::warning("W001", span, format!("choice `{}` of node `{}` has no feedback", choice.id, node.id)).hint("say which skill this is and why it helps or hurts, in a sentence a trainer would say"));
             }
+        }
+        if node.warning_signs && !node.choices.iter().any(|c| c.skill == Skill::SafetyQuestion) {
+            out.push(
+                Diagnostic::warning("W008", spans.nodes[n], format!("node `{}` shows warning signs but offers no safety question", node.id))
+                    .hint("where a peer shows warning signs, the learner must be able to ask directly: add a choice with `skill = \"safety_question\"`, such as \"Are you thinking about suicide?\""),
+            );
+        }
+        if sc.leaving == Some(n) && !node.choices.iter().any(|c| c.next == Target::Back) {
+            out.push(
+                Diagnostic::warning("W009", spans.nodes[n], format!("the leaving node `{}` offers no way back", node.id))
+                    .hint("give it a repair with `next = \"@back\"`, so that owning the misstep can bring the peer back to where the talk was going"),
+            );
         }
         if node.choices.len() >= 2 {
             if !node.choices.iter().any(|c| c.skill.kind() == Kind::Skill) {
