@@ -46,7 +46,7 @@ pub fn scenario(seed: u64, shape: &Shape) -> String {
         s,
         "id = \"generated-{seed}\"\ntitle = \"Generated\"\nsummary = \"A generated scenario.\"\nminutes = 10\n\n\
          [peer]\nname = \"Gen\"\ntrust = {START_TRUST}\ndistress = 40\n\n\
-         [thresholds]\nfloor = 20\nacute = 60\n[thresholds.gates]\nstory = {START_TRUST}\n\n"
+         [thresholds]\nfloor = 20\nacute = 60\nwalks_out = true\n[thresholds.gates]\nstory = {START_TRUST}\n\n"
     );
     // Flag k is set by the spine choice of node `flag_at(k)`.
     let flag_at = |k: usize| 1 + k * (n / (flags + 1)).max(1);
@@ -61,7 +61,8 @@ pub fn scenario(seed: u64, shape: &Shape) -> String {
         choice(&mut s, "spine", skill, &next, None, &format!("set = [{}]\n", sets.join(", ")));
         // A roadblock at every decision point; at the first node, one that
         // ends the talk at once, so the disengaged ending is reachable.
-        let roadblock = Skill::ALL[9 + rng.below(9)];
+        let roadblocks: Vec<Skill> = Skill::ALL.into_iter().filter(|s| s.kind() == Kind::Roadblock).collect();
+        let roadblock = roadblocks[rng.below(roadblocks.len())];
         if i == 0 {
             choice(&mut s, "leave", roadblock, &next, None, "trust = -50\n");
         } else {
@@ -94,9 +95,15 @@ pub fn scenario(seed: u64, shape: &Shape) -> String {
     s
 }
 
+/// Every generated line opens with its skill's label, so each says `opening = ""`: otherwise the
+/// parroting rule would see most of them as the same form and multiply the states to explore.
 fn choice(s: &mut String, id: &str, skill: Skill, next: &str, when: Option<&str>, extra: &str) {
-    let kind = if skill.kind() == Kind::Skill { "builds trust" } else { "costs trust" };
-    let _ = write!(s, "[[node.choice]]\nid = \"{id}\"\ntext = \"A response that is {}.\"\nskill = \"{}\"\nfeedback = \"This {kind}: {}.\"\nnext = \"{next}\"\n{extra}", skill.label(), skill.id(), skill.why().replace('"', "'"));
+    let kind = match skill.kind() {
+        Kind::Skill => "builds trust",
+        Kind::Neutral => "is neutral",
+        Kind::Roadblock => "costs trust",
+    };
+    let _ = write!(s, "[[node.choice]]\nid = \"{id}\"\ntext = \"{}: a response of that kind.\"\nopening = \"\"\nskill = \"{}\"\nfeedback = \"This {kind}: {}.\"\nnext = \"{next}\"\n{extra}", skill.label(), skill.id(), skill.why().replace('"', "'"));
     if let Some(w) = when {
         let _ = writeln!(s, "when = {w}");
     }

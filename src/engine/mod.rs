@@ -103,7 +103,7 @@ pub fn step(scenario: &Scenario, state: &State, index: usize) -> (State, Effect)
     next.opening = choice.opening;
     next.questions = if choice.skill.is_question() { (state.questions + 1).min(5) } else { 0 };
     match choice.skill.kind() {
-        Kind::Roadblock => next.rupture = true,
+        Kind::Roadblock => next.rupture = scenario.repairs,
         _ if choice.skill == crate::skill::Skill::Repair => next.rupture = false,
         _ => {}
     }

@@ -249,6 +249,7 @@ pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario
         })
         .collect();
 
+    let openings = cx.openings.len();
     if out.iter().any(Diagnostic::is_error) {
         return None;
     }
@@ -273,11 +274,25 @@ pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario
         leaving,
         pass,
         laters: Vec::new(),
+        repairs: false,
         flags,
         hash: 0,
         analysed: false,
         best: None,
     };
+    // An opening that fewer than three choices share can never make three in
+    // a row: it is dropped, so that it does not multiply the states the
+    // analysis must explore.
+    let mut uses = vec![0u32; openings + 1];
+    for c in scenario.nodes.iter().flat_map(|n| &n.choices) {
+        uses[usize::from(c.opening)] += 1;
+    }
+    for c in scenario.nodes.iter_mut().flat_map(|n| &mut n.choices) {
+        if uses[usize::from(c.opening)] < 3 {
+            c.opening = 0;
+        }
+    }
+    scenario.repairs = scenario.nodes.iter().flat_map(|n| &n.choices).any(|c| c.skill == Skill::Repair);
     scenario.laters = scenario.nodes.iter().enumerate().flat_map(|(n, node)| node.choices.iter().enumerate().filter(|(_, c)| c.later.is_some()).map(move |(c, _)| (n, c))).collect();
     scenario.hash = content_hash(&scenario);
     Some((scenario, spans))

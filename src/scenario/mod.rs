@@ -71,6 +71,8 @@ pub struct Scenario {
     pub pass: i32,
     /// The choices that carry a consequence for later, as (node, choice).
     pub laters: Vec<(usize, usize)>,
+    /// Whether any choice is a repair: only then is a rupture remembered.
+    pub repairs: bool,
     /// Flag names by bit, for messages: an author's flag by its name, the
     /// engine's record of a visit as `visited:NODE` (a name no author flag
     /// may have).
