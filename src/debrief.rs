@@ -1,13 +1,27 @@
 //! The debrief: what worked, what did not, and why.
 //!
 //! Built from a finished session alone: the turns already carry every
-//! explanation, and the scenario carries the analysis's best path. The MITI
-//! figures follow MITI 4.2.1: reflections (simple and complex) against
-//! questions, and the share of reflections that are complex.
+//! explanation, the states before them say what else was on offer, and the
+//! scenario carries the analysis's best path. What it teaches, after
+//! `domain.md`:
+//! - turn by turn, what the learner chose beside each trust-building option
+//!   that was on offer then, with the change each would have made;
+//! - one to three things to practise next, drawn from the learner's own
+//!   pattern by the deterministic rules of [`practise_next`], each naming
+//!   the turns it comes from;
+//! - the MITI 4.2.1 figures with their counts, rated only where the
+//!   evidence suffices (a ratio needs a question, a share of complex
+//!   reflections needs three reflections);
+//! - a score and a pass: the learner's skill (the sum of the turns' worth
+//!   before any bound) as a share of the best path's, beside final trust
+//!   and the ending;
+//! - the best path, and whether the learner was on one: reaching its
+//!   ending with as much trust counts, whatever the tie-breaks.
 
 use serde::Serialize;
 
 use crate::engine::session::{EndingView, Mode, PlayError, Session, Turn, TrustView};
+use crate::engine::trust::{self, Reason};
 use crate::skill::{Kind, Miti, Skill};
 
 #[derive(Clone, Debug, Serialize)]
@@ -18,9 +32,12 @@ pub struct Debrief {
     pub ending: EndingView,
     /// The peer's last words, if any.
     pub say: Option<String>,
-    /// The scenario's account of this ending.
+    /// The scenario's account of this ending, as this path reads it.
     pub text: String,
+    /// One thing to try next time, as this path reads it.
+    pub next_time: Option<String>,
     pub trust: TrustView,
+    pub score: Score,
     /// Trust at the start and after each turn.
     pub trust_over_time: Vec<i32>,
     pub turns: Vec<Turn>,
@@ -28,7 +45,63 @@ pub struct Debrief {
     pub skills: Vec<SkillUse>,
     pub miti: MitiSummary,
     pub key_moments: Vec<Moment>,
+    /// For every turn, the learner's response beside the trust-building ones on offer.
+    pub comparison: Vec<TurnComparison>,
+    /// One to three things to practise next (none when nothing stood out).
+    pub practise_next: Vec<Practice>,
     pub best_path: Option<Comparison>,
+}
+
+/// The learner's skill and whether it passes.
+#[derive(Clone, Debug, Serialize)]
+pub struct Score {
+    /// The sum of the turns' worth before any bound.
+    pub skill: i32,
+    /// The same sum on the scenario's best path.
+    pub best: i32,
+    /// `skill` as a share of `best`, 0 to 100, rounded.
+    pub raw: i32,
+    pub min: i32,
+    pub max: i32,
+    /// `raw` / 100.
+    pub scaled: f64,
+    /// The score a pass needs.
+    pub pass: i32,
+    /// The ending's outcome can pass (breakthrough, connected, referred) and `raw` reaches `pass`.
+    pub passed: bool,
+}
+
+/// One turn: what the learner chose, and the trust-building options that were on offer.
+#[derive(Clone, Debug, Serialize)]
+pub struct TurnComparison {
+    pub turn: usize,
+    pub node: String,
+    pub chosen: Response,
+    /// The other trust-building options offered then, in authored order.
+    pub options: Vec<Response>,
+}
+
+/// A response, with what it did (or would have done) at that moment.
+#[derive(Clone, Debug, Serialize)]
+pub struct Response {
+    pub text: String,
+    pub skill: Skill,
+    pub label: &'static str,
+    pub kind: Kind,
+    /// The change of trust, after bounds.
+    pub change: i32,
+    /// The worth before bounds.
+    pub worth: i32,
+}
+
+/// Something to practise, and the turns it comes from.
+#[derive(Clone, Debug, Serialize)]
+pub struct Practice {
+    /// Which rule found it: `after_disclosure`, `safety_question`, `distress`,
+    /// `questions`, `repair` or `parroting`.
+    pub rule: &'static str,
+    pub text: String,
+    pub turns: Vec<usize>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -51,15 +124,30 @@ pub enum Level {
     NotApplicable,
 }
 
+/// How often one MITI code was used.
+#[derive(Clone, Debug, Serialize)]
+pub struct MitiCount {
+    pub code: Miti,
+    pub label: &'static str,
+    pub count: usize,
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct MitiSummary {
+    /// Every code MITI 4.2.1 counts, in its order, with how often it was used.
+    pub counts: Vec<MitiCount>,
+    /// MI-adherent responses: Affirm, Seeking Collaboration, Emphasizing Autonomy.
+    pub adherent: usize,
+    /// MI-non-adherent responses: Persuade, Confront.
+    pub non_adherent: usize,
     pub reflections: usize,
     pub complex_reflections: usize,
     pub questions: usize,
     /// Reflections per question; `None` when no question was asked.
     pub reflection_to_question: Option<f64>,
     pub reflection_to_question_level: Level,
-    /// Share of reflections that are complex; `None` with no reflection.
+    /// Share of reflections that are complex; `None` with no reflection,
+    /// and not rated below three reflections.
     pub complex_share: Option<f64>,
     pub complex_share_level: Level,
 }
@@ -81,7 +169,11 @@ pub struct Comparison {
     pub learner_trust: i32,
     /// The best path's responses, in order.
     pub best_responses: Vec<String>,
-    /// The first turn at which the learner left the best path, if they did.
+    /// The learner reached the best path's ending with as much trust: they
+    /// were on a best path, whatever the tie-breaks chose to show.
+    pub on_best_path: bool,
+    /// The first turn at which the learner left the best path, if they did
+    /// and were not on another best path.
     pub left_best_path_at: Option<usize>,
 }
 
@@ -97,9 +189,18 @@ impl Debrief {
             out += &format!("**Peer:** {}\n\n", t.peer_said.trim().replace('\n', "  \n"));
             out += &format!("**You:** {}\n\n", t.text.trim());
             let sign = if t.trust_after >= t.trust_before { "+" } else { "" };
-            out += &format!("> {} ({}): trust {} → {} ({sign}{})", t.skill_label, if t.kind == Kind::Skill { "builds trust" } else { "roadblock" }, t.trust_before, t.trust_after, t.trust_after - t.trust_before);
+            out += &format!("> {} ({}): trust {} → {} ({sign}{})", t.skill_label, t.kind.label(), t.trust_before, t.trust_after, t.trust_after - t.trust_before);
             for m in &t.modifiers {
                 out += &format!("; {:+} because {}", m.amount, m.text);
+            }
+            if t.ceiling != 0 {
+                out += &format!("; {:+} because {}", t.ceiling, crate::engine::session::CEILING_TEXT);
+            }
+            for c in &t.consequences {
+                out += &format!("; {:+} later: {}", c.amount, c.feedback.trim());
+            }
+            if t.warned {
+                out += &format!("; {}", crate::engine::session::WARNED_TEXT);
             }
             out += "\n";
             if let Some(f) = &t.feedback {
@@ -111,15 +212,33 @@ impl Debrief {
             out += &format!("**Peer:** {}\n\n", say.trim());
         }
         out += &format!("## Ending: {}\n\n{}\n\n", self.ending.title, self.text.trim());
+        if let Some(n) = &self.next_time {
+            out += &format!("**Next time:** {}\n\n", n.trim());
+        }
         out += "## Debrief\n\n";
+        let s = &self.score;
+        out += &format!("Score: {} of 100 ({}; a pass needs {} and an ending that connects). Your responses were worth {:+} before any bound; the best path's, {:+}.\n\n", s.raw, if s.passed { "passed" } else { "not passed" }, s.pass, s.skill, s.best);
+        if !self.practise_next.is_empty() {
+            out += "### What to practise next\n\n";
+            for p in &self.practise_next {
+                out += &format!("- {}\n", p.text);
+            }
+            out += "\n";
+        }
         out += &format!("Trust over time: {}\n\n", self.trust_over_time.iter().map(i32::to_string).collect::<Vec<_>>().join(" → "));
         out += "| response | times | net trust |\n| --- | --- | --- |\n";
         for s in &self.skills {
             out += &format!("| {} | {} | {:+} |\n", s.label, s.count, s.net);
         }
         let ratio = self.miti.reflection_to_question.map_or("n/a (no questions)".to_string(), hundredths);
-        let share = self.miti.complex_share.map_or("n/a (no reflections)".to_string(), |s| format!("{}%", (s * 100.0).round() as i64));
-        out += &format!("\nReflections per question: {ratio} (MITI: fair 1, good 2). Complex reflections: {share} (fair 40%, good 50%).\n\n");
+        let share = match self.miti.complex_share {
+            None => "n/a (no reflections)".to_string(),
+            Some(_) if self.miti.complex_share_level == Level::NotApplicable => format!("{} of {} (too few reflections to rate)", self.miti.complex_reflections, self.miti.reflections),
+            Some(s) => format!("{}%", (s * 100.0).round() as i64),
+        };
+        out += &format!("\nReflections per question: {ratio} (MITI: fair 1, good 2). Complex reflections: {share} (fair 40%, good 50%).\n");
+        let counts: Vec<String> = self.miti.counts.iter().filter(|c| c.count > 0).map(|c| format!("{} {}", c.label, c.count)).collect();
+        out += &format!("MITI counts: {}.\n\n", if counts.is_empty() { "none".to_string() } else { counts.join(", ") });
         if !self.key_moments.is_empty() {
             out += "### Key moments\n\n";
             for m in &self.key_moments {
@@ -134,6 +253,7 @@ impl Debrief {
         if let Some(b) = &self.best_path {
             out += &format!("### Compared with the best path\n\nThe best path reaches trust {} and the ending \"{}\"; you reached {}.", b.best_trust, b.best_ending.title, b.learner_trust);
             match b.left_best_path_at {
+                _ if b.on_best_path => out += " You reached its ending with as much trust: you were on a best path.\n",
                 Some(t) => out += &format!(" You left it at turn {t}.\n"),
                 None => out += " You followed it throughout.\n",
             }
@@ -155,6 +275,7 @@ impl Session {
         let ending = &sc.endings[self.state().ending().ok_or(PlayError::NotEnded)?];
         let turns = self.turns().to_vec();
         let final_trust = i32::from(self.state().trust);
+        let (text, next_time) = ending.account(final_trust, self.state().flags);
 
         // In taxonomy order; no sort, which keeps the learner's download small.
         let skills: Vec<SkillUse> = Skill::ALL
@@ -166,51 +287,17 @@ impl Session {
             })
             .collect();
 
-        let count = |m: Miti| turns.iter().filter(|t| t.skill.miti() == m).count();
-        let (simple, complex, questions) = (count(Miti::SimpleReflection), count(Miti::ComplexReflection), count(Miti::Question));
-        let reflections = simple + complex;
-        let ratio = (questions > 0).then(|| reflections as f64 / questions as f64);
-        let share = (reflections > 0).then(|| complex as f64 / reflections as f64);
-        let level = |v: Option<f64>, fair: f64, good: f64| match v {
-            None => Level::NotApplicable,
-            Some(v) if v >= good => Level::Good,
-            Some(v) if v >= fair => Level::Fair,
-            Some(_) => Level::BelowFair,
-        };
-        let miti = MitiSummary {
-            reflections,
-            complex_reflections: complex,
-            questions,
-            reflection_to_question: ratio,
-            reflection_to_question_level: if questions == 0 && reflections > 0 { Level::Good } else { level(ratio, 1.0, 2.0) },
-            complex_share: share,
-            complex_share_level: level(share, 0.4, 0.5),
-        };
-
-        // The three largest gains and the three largest drops (the earlier on
-        // a tie), then shown in turn order.
-        let change = |t: &Turn| t.trust_after - t.trust_before;
-        let mut key = vec![false; turns.len()];
-        for sign in [1, -1] {
-            for _ in 0..3 {
-                let pick = (0..turns.len()).filter(|&i| !key[i] && sign * change(&turns[i]) > 0).fold(None, |best: Option<usize>, i| match best {
-                    Some(b) if sign * change(&turns[b]) >= sign * change(&turns[i]) => Some(b),
-                    _ => Some(i),
-                });
-                if let Some(i) = pick {
-                    key[i] = true;
-                }
-            }
-        }
-        let key_moments: Vec<Moment> = turns
-            .iter()
-            .zip(&key)
-            .filter(|(_, k)| **k)
-            .map(|(t, _)| Moment { turn: t.number, change: change(t), text: t.text.clone(), skill: t.skill, feedback: t.feedback.clone() })
-            .collect();
+        let key_moments = key_moments(&turns);
+        let comparison = self.comparison();
+        let practise_next = practise_next(self);
+        let skill: i32 = turns.iter().map(|t| t.worth).sum();
+        let best = sc.best.as_ref().map_or(0, |b| b.sum);
+        let raw = if best > 0 { ((skill.max(0) as i64 * 100 + i64::from(best) / 2) / i64::from(best)).min(100) as i32 } else { i32::from(skill >= best) * 100 };
+        let score = Score { skill, best, raw, min: 0, max: 100, scaled: f64::from(raw) / 100.0, pass: sc.pass, passed: ending.outcome.is_passing() && raw >= sc.pass };
 
         let best_path = sc.best.as_ref().map(|best| {
             let e = &sc.endings[best.ending];
+            let on_best_path = self.state().ending() == Some(best.ending) && final_trust >= best.trust;
             let left = turns.iter().zip(best.steps.iter().map(Some).chain(std::iter::repeat(None))).position(|(t, step)| step.is_none_or(|&(n, c)| n != t.node_index || c != t.index));
             let left = left.or((turns.len() < best.steps.len()).then_some(turns.len()));
             Comparison {
@@ -218,7 +305,8 @@ impl Session {
                 best_ending: EndingView { id: e.id.clone(), outcome: e.outcome, title: e.title.clone() },
                 learner_trust: final_trust,
                 best_responses: best.steps.iter().map(|&(n, c)| sc.nodes[n].choices[c].text.clone()).collect(),
-                left_best_path_at: left.map(|i| i + 1),
+                on_best_path,
+                left_best_path_at: if on_best_path { None } else { left.map(|i| i + 1) },
             }
         });
 
@@ -228,14 +316,232 @@ impl Session {
             mode: self.mode(),
             ending: EndingView { id: ending.id.clone(), outcome: ending.outcome, title: ending.title.clone() },
             say: ending.say.clone(),
-            text: ending.text.clone(),
+            text: text.to_string(),
+            next_time: next_time.map(str::to_string),
             trust: TrustView::of(final_trust),
+            score,
             trust_over_time: self.trust_history(),
+            miti: miti(&turns),
             turns,
             skills,
-            miti,
             key_moments,
+            comparison,
+            practise_next,
             best_path,
         })
     }
+
+    /// Each turn's response beside the other trust-building options offered
+    /// in the state before it, with the change each would have made then.
+    fn comparison(&self) -> Vec<TurnComparison> {
+        let sc = &**self.scenario();
+        self.turns()
+            .iter()
+            .zip(self.past())
+            .map(|(t, state)| {
+                let node = &sc.nodes[t.node_index];
+                let response = |i: usize| {
+                    let c = &node.choices[i];
+                    let e = trust::effect(sc, node, state, c);
+                    Response { text: c.text.clone(), skill: c.skill, label: c.skill.label(), kind: c.skill.kind(), change: e.after - e.before, worth: e.total() }
+                };
+                let chosen = Response { change: t.trust_after - t.trust_before, worth: t.worth, ..response(t.index) };
+                let options = state.offered(sc).filter(|&i| i != t.index && node.choices[i].skill.kind() == Kind::Skill).map(response).collect();
+                TurnComparison { turn: t.number, node: t.node.clone(), chosen, options }
+            })
+            .collect()
+    }
+}
+
+/// The three largest gains and the three largest drops (the earlier on a
+/// tie), shown in turn order.
+fn key_moments(turns: &[Turn]) -> Vec<Moment> {
+    let change = |t: &Turn| t.trust_after - t.trust_before;
+    let mut key = vec![false; turns.len()];
+    for sign in [1, -1] {
+        for _ in 0..3 {
+            let pick = (0..turns.len()).filter(|&i| !key[i] && sign * change(&turns[i]) > 0).fold(None, |best: Option<usize>, i| match best {
+                Some(b) if sign * change(&turns[b]) >= sign * change(&turns[i]) => Some(b),
+                _ => Some(i),
+            });
+            if let Some(i) = pick {
+                key[i] = true;
+            }
+        }
+    }
+    turns.iter().zip(&key).filter(|(_, k)| **k).map(|(t, _)| Moment { turn: t.number, change: change(t), text: t.text.clone(), skill: t.skill, feedback: t.feedback.clone() }).collect()
+}
+
+/// The MITI figures, rated only where the evidence suffices.
+fn miti(turns: &[Turn]) -> MitiSummary {
+    let count = |m: Miti| turns.iter().filter(|t| t.skill.miti() == m).count();
+    let counts: Vec<MitiCount> = Miti::ALL.into_iter().map(|code| MitiCount { code, label: code.label(), count: count(code) }).collect();
+    let (simple, complex, questions) = (count(Miti::SimpleReflection), count(Miti::ComplexReflection), count(Miti::Question));
+    let reflections = simple + complex;
+    let ratio = (questions > 0).then(|| reflections as f64 / questions as f64);
+    let share = (reflections > 0).then(|| complex as f64 / reflections as f64);
+    let level = |v: Option<f64>, fair: f64, good: f64| match v {
+        None => Level::NotApplicable,
+        Some(v) if v >= good => Level::Good,
+        Some(v) if v >= fair => Level::Fair,
+        Some(_) => Level::BelowFair,
+    };
+    MitiSummary {
+        adherent: turns.iter().filter(|t| t.skill.miti().is_adherent()).count(),
+        non_adherent: turns.iter().filter(|t| t.skill.miti().is_non_adherent()).count(),
+        counts,
+        reflections,
+        complex_reflections: complex,
+        questions,
+        reflection_to_question: ratio,
+        // No question, no ratio to rate, however many reflections.
+        reflection_to_question_level: level(ratio, 1.0, 2.0),
+        complex_share: share,
+        complex_share_level: if reflections < MIN_REFLECTIONS_TO_RATE { Level::NotApplicable } else { level(share, 0.4, 0.5) },
+    }
+}
+
+/// Fewer reflections than this are too few to rate the share of complex ones.
+pub const MIN_REFLECTIONS_TO_RATE: usize = 3;
+
+/// "turn 3", "turns 3 and 5", "turns 2, 4 and 7".
+fn turn_list(turns: &[usize]) -> String {
+    let n: Vec<String> = turns.iter().map(usize::to_string).collect();
+    match n.as_slice() {
+        [] => String::new(),
+        [one] => format!("turn {one}"),
+        [init @ .., last] => format!("turns {} and {last}", init.join(", ")),
+    }
+}
+
+/// Labels of the turns' skills, each once, in turn order: "advice / fixing unasked and superficial reassurance".
+fn labels(turns: &[&Turn]) -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    for t in turns {
+        if !seen.contains(&t.skill_label) {
+            seen.push(t.skill_label);
+        }
+    }
+    match seen.as_slice() {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// Up to three things to practise, from the learner's own pattern. The
+/// rules, in order of priority (the first three that find something are
+/// kept):
+/// 1. `after_disclosure`: a roadblock as the answer to a disclosure.
+/// 2. `safety_question`: the peer showed warning signs, and no safety
+///    question was asked from the first of them on.
+/// 3. `distress`: advice, logic, reassurance, minimising or unasked
+///    information while the peer was in acute distress.
+/// 4. `questions`: three or more questions with no reflection between them.
+/// 5. `repair`: a roadblock never repaired, though a repair was offered later.
+/// 6. `parroting`: a response that lost worth to the same opening three times in a row.
+pub fn practise_next(session: &Session) -> Vec<Practice> {
+    let sc = &**session.scenario();
+    let turns = session.turns();
+    let peer = &sc.peer.name;
+    let numbers = |ts: &[&Turn]| ts.iter().map(|t| t.number).collect::<Vec<_>>();
+    let mut out = Vec::new();
+
+    let disclosed: Vec<&Turn> = turns.iter().filter(|t| t.disclosure && t.kind == Kind::Roadblock).collect();
+    if !disclosed.is_empty() {
+        out.push(Practice {
+            rule: "after_disclosure",
+            text: format!(
+                "Meet a disclosure with validation first. Right after {peer} told you something hard ({}), you answered with {}; a validation or a reflection there (\"That took courage to say\") tells them it was safe to share.",
+                turn_list(&numbers(&disclosed)),
+                labels(&disclosed)
+            ),
+            turns: numbers(&disclosed),
+        });
+    }
+
+    if let Some(first) = turns.iter().position(|t| t.warning_signs)
+        && !turns[first..].iter().any(|t| t.skill == Skill::SafetyQuestion)
+    {
+        let signs: Vec<&Turn> = turns.iter().filter(|t| t.warning_signs).collect();
+        out.push(Practice {
+            rule: "safety_question",
+            text: format!(
+                "Ask directly about suicide when you see warning signs. {peer} showed them ({}) and the question was never asked; asked calmly and plainly (\"Are you thinking about suicide?\"), it does not plant the idea, it tells them they can say it, and it is how risk is found.",
+                turn_list(&numbers(&signs))
+            ),
+            turns: numbers(&signs),
+        });
+    }
+
+    let fixing: Vec<&Turn> = turns.iter().filter(|t| t.acute && matches!(t.skill, Skill::Advice | Skill::Lecturing | Skill::Reassurance | Skill::Minimising | Skill::UnaskedInformation)).collect();
+    if !fixing.is_empty() {
+        out.push(Practice {
+            rule: "distress",
+            text: format!(
+                "Slow down when distress is high. While {peer} was in acute distress you reached for {} ({}); at those moments fixing costs double, and reflection, validation and presence are worth more.",
+                labels(&fixing),
+                turn_list(&numbers(&fixing))
+            ),
+            turns: numbers(&fixing),
+        });
+    }
+
+    // Runs of questions that no reflection interrupts.
+    let mut stacked: Vec<usize> = Vec::new();
+    let mut run: Vec<usize> = Vec::new();
+    let mut flush = |run: &mut Vec<usize>| {
+        if run.len() >= 3 {
+            stacked.append(run);
+        }
+        run.clear();
+    };
+    for t in turns {
+        match t.skill.miti() {
+            Miti::Question => run.push(t.number),
+            Miti::SimpleReflection | Miti::ComplexReflection => flush(&mut run),
+            _ => {}
+        }
+    }
+    flush(&mut run);
+    if !stacked.is_empty() {
+        out.push(Practice {
+            rule: "questions",
+            text: format!(
+                "Reflect between questions. You asked questions with no reflection between them ({}); a reflection after an answer (\"So it has been…\") shows you heard it, and makes the next question part of a conversation rather than an interview.",
+                turn_list(&stacked)
+            ),
+            turns: stacked,
+        });
+    }
+
+    // A roadblock is unrepaired when no repair follows it, though one was
+    // offered in some later turn.
+    let repair_offered_after = |i: usize| session.past()[i + 1..].iter().any(|s| s.offered(sc).any(|c| s.node().is_some_and(|n| sc.nodes[n].choices[c].skill == Skill::Repair)));
+    let unrepaired: Vec<&Turn> = (0..turns.len()).filter(|&i| turns[i].kind == Kind::Roadblock && !turns[i + 1..].iter().any(|t| t.skill == Skill::Repair) && repair_offered_after(i)).map(|i| &turns[i]).collect();
+    if !unrepaired.is_empty() {
+        out.push(Practice {
+            rule: "repair",
+            text: format!(
+                "Repair a rupture when you notice one. After {} ({}), {peer} pulled back and it was never repaired, though you had the chance; owning the misstep (\"I jumped in too fast just now. I'm sorry.\") restores safety, and a repaired rupture builds more trust than none.",
+                labels(&unrepaired),
+                turn_list(&numbers(&unrepaired))
+            ),
+            turns: numbers(&unrepaired),
+        });
+    }
+
+    let parroted: Vec<&Turn> = turns.iter().filter(|t| t.modifiers.iter().any(|m| m.reason == Reason::Parroting)).collect();
+    if !parroted.is_empty() {
+        out.push(Practice {
+            rule: "parroting",
+            text: format!(
+                "Vary how you open a reflection. Three responses in a row opened the same way ({}); however good each is, a formula starts to sound like parroting. Try naming the feeling, the meaning or the person's own words instead.",
+                turn_list(&numbers(&parroted))
+            ),
+            turns: numbers(&parroted),
+        });
+    }
+    out.truncate(3);
+    out
 }

@@ -476,15 +476,32 @@ impl Transcript {
     fn debrief(&mut self, session: &Session) {
         let Ok(d) = session.debrief() else { return };
         self.say(&format!("\n== Ending: {} ({}) ==\n{}\n\n", d.ending.title, d.ending.outcome.id(), d.text.trim()));
+        if let Some(n) = &d.next_time {
+            self.say(&format!("Next time: {}\n\n", n.trim()));
+        }
         self.say(&format!("Debrief ({})\n", self.mode.id()));
+        let s = &d.score;
+        self.say(&format!("  Score: {}/100, {} (pass: {} and an ending that connects); worth {:+} before bounds, best path {:+}\n", s.raw, if s.passed { "passed" } else { "not passed" }, s.pass, s.skill, s.best));
+        if !d.practise_next.is_empty() {
+            self.say("  Practise next:\n");
+            for p in &d.practise_next {
+                self.say(&format!("    - {}\n", p.text));
+            }
+        }
         self.say(&format!("  Trust over time: {}\n", d.trust_over_time.iter().map(i32::to_string).collect::<Vec<_>>().join(" ")));
         self.say("  Skills used:\n");
         for s in &d.skills {
             self.say(&format!("    {:<36} x{}  net {:+}\n", s.label, s.count, s.net));
         }
         let ratio = d.miti.reflection_to_question.map_or("n/a, no questions asked".to_string(), |r| format!("{r:.2}"));
-        let share = d.miti.complex_share.map_or("n/a, no reflections".to_string(), |s| format!("{:.0}%", s * 100.0));
+        let share = match d.miti.complex_share {
+            None => "n/a, no reflections".to_string(),
+            Some(_) if d.miti.reflections < attunement::debrief::MIN_REFLECTIONS_TO_RATE => format!("{} of {}, too few to rate", d.miti.complex_reflections, d.miti.reflections),
+            Some(s) => format!("{:.0}%", s * 100.0),
+        };
         self.say(&format!("  MITI: reflections per question {ratio} (fair 1, good 2); complex reflections {share} (fair 40%, good 50%)\n"));
+        let counts: Vec<String> = d.miti.counts.iter().filter(|c| c.count > 0).map(|c| format!("{} {}", c.label, c.count)).collect();
+        self.say(&format!("  MITI counts: {}; MI-adherent {}, non-adherent {}\n", if counts.is_empty() { "none".to_string() } else { counts.join(", ") }, d.miti.adherent, d.miti.non_adherent));
         if self.mode == Mode::Assessment {
             self.say("  Your responses:\n");
             for t in &d.turns {
@@ -501,6 +518,7 @@ impl Transcript {
         if let Some(b) = &d.best_path {
             self.say(&format!("  Best path: trust {} ending in \"{}\"; yours: trust {}", b.best_trust, b.best_ending.title, b.learner_trust));
             match b.left_best_path_at {
+                _ if b.on_best_path => self.say(", on a best path\n"),
                 Some(t) => self.say(&format!(", leaving the best path at turn {t}\n")),
                 None => self.say(", on the best path throughout\n"),
             }

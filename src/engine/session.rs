@@ -317,6 +317,11 @@ impl Session {
         &self.turns
     }
 
+    /// The state before each turn, in order.
+    pub fn past(&self) -> &[State] {
+        &self.past
+    }
+
     pub fn is_ended(&self) -> bool {
         self.state.ending().is_some()
     }
