@@ -1,7 +1,9 @@
-//! The scenario library meets the bar of issue 4, scenario by scenario and as
-//! a whole: clean checks, length, endings, a gated disclosure, feedback that
-//! names its skill, the best and worst paths, golden transcripts, and every
-//! skill and roadblock at least three times across the library.
+//! The scenario library meets the bar of issues 4 and 9, scenario by scenario
+//! and as a whole: clean checks, length, endings, a gated disclosure,
+//! feedback that names its skill, the best and worst paths, a best path the
+//! ceiling does not flatten, honest self-disclosure, no tell in the longest
+//! option or the brackets, golden transcripts, and every skill, neutral
+//! behaviour and roadblock at least three times across the library.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -71,6 +73,96 @@ fn each_scenario_meets_the_library_bar() {
         assert!(decision_points(&sc, &best.steps) >= 12, "{name}: the best path has {} decision points", decision_points(&sc, &best.steps));
         let worst = a.worst.expect("a worst path");
         assert_eq!(sc.endings[worst.ending].outcome, Outcome::Disengaged, "{name}: the worst path does not end in disengagement");
+        for node in sc.nodes.iter().filter(|n| n.choices.len() >= 2) {
+            assert!(node.choices.iter().any(|c| c.skill.kind() == Kind::Skill), "{name}: node `{}` offers nothing that builds trust", node.id);
+            assert!(node.choices.iter().any(|c| c.skill.kind() == Kind::Roadblock), "{name}: node `{}` offers no roadblock", node.id);
+        }
+    }
+}
+
+/// The best path of a scenario, played.
+fn best_session(sc: &Arc<Scenario>) -> Session {
+    let best = sc.best.clone().expect("a best path");
+    let mut s = Session::start(sc.clone(), Mode::Practice, 1);
+    for (n, c) in best.steps {
+        assert_eq!(s.state().node(), Some(n));
+        s.choose(&sc.nodes[n].choices[c].id).expect("the best path's choice is offered");
+    }
+    assert!(s.is_ended());
+    s
+}
+
+#[test]
+fn late_skill_still_counts_on_every_best_path() {
+    for (path, _, sc) in library() {
+        let s = best_session(&Arc::new(sc));
+        let flattened: Vec<usize> = s.turns().iter().filter(|t| t.total > 0 && t.trust_after == t.trust_before).map(|t| t.number).collect();
+        assert!(flattened.len() <= 2, "{}: on the best path, turns {flattened:?} lose their whole effect to the bound", path.display());
+    }
+}
+
+#[test]
+fn the_best_path_is_told_it_was_a_best_path_and_gets_nothing_to_practise() {
+    for (path, _, sc) in library() {
+        let s = best_session(&Arc::new(sc));
+        let d = s.debrief().expect("ended");
+        let b = d.best_path.as_ref().expect("a best path");
+        assert!(b.on_best_path && b.left_best_path_at.is_none(), "{}: {b:?}", path.display());
+        assert!(d.practise_next.is_empty(), "{}: the best path is told to practise {:?}", path.display(), d.practise_next);
+        assert_eq!(d.score.raw, 100, "{}", path.display());
+        assert!(d.score.passed, "{}", path.display());
+    }
+}
+
+/// Whether a self-disclosure assumes the learner shares the peer's history,
+/// or says honestly that they do not.
+fn is_honest_disclosure(text: &str) -> bool {
+    let t = text.to_lowercase().replace('\u{2019}', "'");
+    ["haven't been through", "haven't lived", "haven't had", "not been through", "don't know what it's like", "can't know what", "i haven't", "not the same as"].iter().any(|p| t.contains(p))
+}
+
+#[test]
+fn every_self_disclosure_that_assumes_a_shared_history_has_an_honest_sibling() {
+    for (path, _, sc) in library() {
+        for node in &sc.nodes {
+            let disclosures: Vec<&str> = node.choices.iter().filter(|c| c.skill == Skill::SelfDisclosure).map(|c| c.text.as_str()).collect();
+            if disclosures.iter().any(|t| !is_honest_disclosure(t)) {
+                assert!(disclosures.iter().any(|t| is_honest_disclosure(t)), "{}: node `{}` offers only a lived-experience self-disclosure: {disclosures:?}", path.display(), node.id);
+            }
+        }
+    }
+}
+
+#[test]
+fn neither_the_longest_option_nor_the_brackets_give_the_answer_away() {
+    let library = library();
+    let (mut decisions, mut longest_best) = (0, 0);
+    let mut bracketed = [0usize; 3];
+    for (_, _, sc) in &library {
+        for node in sc.nodes.iter().filter(|n| n.choices.len() >= 2) {
+            decisions += 1;
+            let longest = node.choices.iter().max_by_key(|c| c.text.chars().count()).expect("choices");
+            let top = node.choices.iter().map(|c| c.trust.unwrap_or(sc.profile[c.skill.index()])).max().unwrap_or(0);
+            longest_best += usize::from(longest.trust.unwrap_or(sc.profile[longest.skill.index()]) == top);
+            for c in node.choices.iter().filter(|c| c.text.trim_start().starts_with('[')) {
+                bracketed[c.skill.kind() as usize] += 1;
+            }
+        }
+    }
+    assert!(longest_best * 100 < decisions * 60, "the longest option is the best one at {longest_best} of {decisions} decision points");
+    assert!(bracketed[Kind::Roadblock as usize] >= 3, "bracketed non-verbal options by kind (skill, neutral, roadblock): {bracketed:?}");
+}
+
+#[test]
+fn where_warning_signs_show_a_safety_question_is_offered() {
+    let library = library();
+    let signs: usize = library.iter().map(|(_, _, sc)| sc.nodes.iter().filter(|n| n.warning_signs).count()).sum();
+    assert!(signs >= 3, "only {signs} nodes across the library show warning signs");
+    for id in ["asking-directly", "after-the-slip"] {
+        let (_, _, sc) = library.iter().find(|(_, _, sc)| sc.meta.id == id).expect("scenario");
+        assert!(sc.nodes.iter().any(|n| n.warning_signs), "{id} marks no warning signs");
+        let s = best_session(&Arc::new(sc.clone()));
+        assert!(s.turns().iter().any(|t| t.skill == Skill::SafetyQuestion), "{id}: the best path never asks directly");
     }
 }
 
@@ -115,13 +207,23 @@ fn names(skill: Skill) -> &'static [&'static str] {
         Skill::Summary => &["summary", "summarising"],
         Skill::Presence => &["presence", "silence"],
         Skill::SelfDisclosure => &["self-disclosure"],
-        Skill::Collaboration => &["collaboration", "autonomy"],
+        Skill::Collaboration => &["collaboration"],
+        Skill::Autonomy => &["autonomy"],
+        Skill::SafetyQuestion => &["asking directly", "safety question"],
+        Skill::Information => &["giving information", "information with permission"],
+        Skill::AdviceWithPermission => &["advice with permission"],
+        Skill::Repair => &["repair"],
+        Skill::UnaskedInformation => &["unasked information", "information unasked", "giving information"],
+        Skill::FalsePromise => &["false promise"],
+        Skill::Rescuing => &["rescuing", "taking over"],
+        Skill::Interpreting => &["interpreting", "analysing"],
+        Skill::EmptyPraise => &["empty praise", "praise"],
         Skill::Reassurance => &["reassurance", "reassuring"],
         Skill::Minimising => &["minimising", "silver lining"],
         Skill::Lecturing => &["lecturing", "logical argument"],
         Skill::Advice => &["advice", "fixing"],
         Skill::Judgement => &["judgement", "moralising"],
-        Skill::ClosedQuestion => &["closed question", "interrogat"],
+        Skill::ClosedQuestion => &["closed question"],
         Skill::Hijacking => &["hijacking", "self-focus"],
         Skill::ChangingSubject => &["changing the subject", "withdrawing"],
         Skill::Ordering => &["ordering", "warning"],
@@ -150,7 +252,7 @@ fn every_choice_has_feedback_that_names_its_skill() {
 }
 
 #[test]
-fn every_skill_and_roadblock_appears_at_least_three_times_across_the_library() {
+fn every_skill_neutral_behaviour_and_roadblock_appears_at_least_three_times_across_the_library() {
     let library = library();
     for skill in Skill::ALL {
         let uses: usize = library.iter().map(|(_, _, sc)| sc.nodes.iter().flat_map(|n| &n.choices).filter(|c| c.skill == skill).count()).sum();

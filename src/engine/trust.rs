@@ -17,8 +17,8 @@
 //!   reflection, complex reflection, validation and presence;
 //! - the third response in a row that opens the same way loses half its
 //!   worth, the fourth and later all of it (gains only);
-//! - the third question in a row, of any kind, costs 4, the fourth 6, the
-//!   fifth and later 8;
+//! - the third question in a row, of any kind, costs 2, the fourth 4, the
+//!   fifth and later 6;
 //! - validation at a disclosure adds half;
 //! - a repair while a roadblock is unrepaired adds half; one with nothing to
 //!   repair loses half;

@@ -280,12 +280,17 @@ pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario
         analysed: false,
         best: None,
     };
-    // An opening that fewer than three choices share can never make three in
+    // An opening that fewer than three choices share, none of them on a
+    // cycle (where one choice can come round again), can never make three in
     // a row: it is dropped, so that it does not multiply the states the
     // analysis must explore.
+    let component = components(&scenario.nodes);
     let mut uses = vec![0u32; openings + 1];
-    for c in scenario.nodes.iter().flat_map(|n| &n.choices) {
-        uses[usize::from(c.opening)] += 1;
+    for (n, node) in scenario.nodes.iter().enumerate() {
+        for c in &node.choices {
+            let again = matches!(c.next, Target::Node(m) if component[m] == component[n]);
+            uses[usize::from(c.opening)] += if again { 3 } else { 1 };
+        }
     }
     for c in scenario.nodes.iter_mut().flat_map(|n| &mut n.choices) {
         if uses[usize::from(c.opening)] < 3 {
@@ -511,6 +516,57 @@ impl Lower<'_> {
         }
         Condition { trust_min, trust_max, all, none }
     }
+}
+
+/// The strongly connected component of each node in the graph of `next`
+/// and `otherwise` links (Tarjan's algorithm, without recursion, so that no
+/// file can overflow the stack): two nodes share one when each can lead to
+/// the other.
+fn components(nodes: &[Node]) -> Vec<u32> {
+    let n = nodes.len();
+    let links = |v: usize| nodes[v].choices.iter().filter_map(|c| if let Target::Node(m) = c.next { Some(m) } else { None }).chain(nodes[v].gate.map(|g| g.otherwise));
+    let (mut index, mut low, mut component) = (vec![u32::MAX; n], vec![0u32; n], vec![u32::MAX; n]);
+    let (mut stack, mut on_stack, mut count, mut next_component) = (Vec::new(), vec![false; n], 0u32, 0u32);
+    for root in 0..n {
+        if index[root] != u32::MAX {
+            continue;
+        }
+        // (node, how many of its links have been followed)
+        let mut work = vec![(root, 0usize)];
+        while let Some(&mut (v, ref mut followed)) = work.last_mut() {
+            if *followed == 0 && index[v] == u32::MAX {
+                index[v] = count;
+                low[v] = count;
+                count += 1;
+                stack.push(v);
+                on_stack[v] = true;
+            }
+            if let Some(w) = links(v).nth(*followed) {
+                *followed += 1;
+                if index[w] == u32::MAX {
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == index[v] {
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    component[w] = next_component;
+                    if w == v {
+                        break;
+                    }
+                }
+                next_component += 1;
+            }
+        }
+    }
+    component
 }
 
 /// The first `n` words of `text`, lowercased, with every character that is
