@@ -120,7 +120,7 @@ pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario
                 .hint("a peer either warns that they are about to go (`leaving`) or walks out at once (`walks_out = true`): keep one"),
         ),
         (None, false) if floor > 0 && disengaged.is_some() => cx.out.push(
-            Diagnostic::warning("W006", floor_span.unwrap_or(Span::new(0, 1)), "the peer walks out the first time trust falls below the floor, without a warning")
+            Diagnostic::warning("W006", floor_span.unwrap_or(file.peer.trust.span), "the peer walks out the first time trust falls below the floor, without a warning")
                 .hint("add `leaving = \"NODE\"`, a node where they say they are about to go and a repair can bring them back; or say `walks_out = true` under `[thresholds]` for a peer who goes at once"),
         ),
         _ => {}
