@@ -1,7 +1,7 @@
 //! The JSON Schema in `docs/` is generated from the syntax types; this test
 //! keeps the committed copy in step (`UPDATE_GOLDEN=1` rewrites it).
 
-use attunement::scenario::syntax::{ChoiceSyntax, ConditionSyntax, EndingSyntax, NodeSyntax, PeerSyntax, ScenarioFile, ThresholdsSyntax, schema};
+use attunement::scenario::syntax::{ChoiceSyntax, ConditionSyntax, EndingSyntax, LaterSyntax, NodeSyntax, PeerSyntax, ScenarioFile, ThresholdsSyntax, VariantSyntax, schema};
 
 #[test]
 fn committed_schema_matches_the_syntax_types() {
@@ -40,5 +40,10 @@ fn schema_describes_every_field_and_requires_exactly_the_required_ones() {
     check(choice, ChoiceSyntax::FIELDS, &["text", "skill", "next"]);
     check(&choice["properties"]["when"], ConditionSyntax::FIELDS, &[]);
     check(&s["properties"]["ending"]["items"], EndingSyntax::FIELDS, &["id", "outcome", "title", "text"]);
-    assert_eq!(choice["properties"]["skill"]["enum"].as_array().unwrap().len(), 18);
+    check(&choice["properties"]["later"], LaterSyntax::FIELDS, &["at", "trust", "feedback"]);
+    let variant = &s["properties"]["ending"]["items"]["properties"]["variant"]["items"];
+    check(variant, VariantSyntax::FIELDS, &["when"]);
+    check(&variant["properties"]["when"], ConditionSyntax::FIELDS, &[]);
+    assert_eq!(choice["properties"]["skill"]["enum"].as_array().unwrap().len(), attunement::Skill::ALL.len());
+    assert_eq!(attunement::Skill::ALL.len(), 28);
 }
