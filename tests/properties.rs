@@ -11,6 +11,7 @@ use attunement::engine::{State, step};
 use attunement::generate::{Shape, scenario};
 use attunement::hash::Rng;
 use attunement::scenario::{Format, check};
+use attunement::skill::Kind;
 use attunement::{Mode, Scenario, Session};
 use proptest::prelude::*;
 
@@ -36,7 +37,12 @@ fn play(session: &mut Session, rng: &mut Rng, turns: usize) -> Vec<String> {
         let step = session.choose(&id).expect("an offered choice is accepted");
         let t = step.explanation.expect("practice explains");
         assert!((0..=100).contains(&t.trust_after), "trust {} out of bounds", t.trust_after);
-        assert_eq!(t.trust_after, (t.trust_before + t.total).clamp(0, 100), "trust after must be the clamped sum");
+        // The response's worth, less what the ceiling took, held in bounds;
+        // then each consequence that landed, held in bounds in turn.
+        let response = (t.trust_before + t.total + t.ceiling).clamp(0, 100);
+        assert_eq!(t.trust_after, t.consequences.iter().fold(response, |trust, c| (trust + c.amount).clamp(0, 100)), "trust after must follow the worth, the ceiling and the consequences");
+        assert!(t.ceiling <= 0 && (t.ceiling == 0 || (t.total > 0 && t.trust_before > 60)), "the ceiling only damps gains above 60: {t:?}");
+        assert_eq!(t.worth, t.total + t.consequences.iter().map(|c| c.amount).sum::<i32>());
         picks.push(id);
     }
     picks
@@ -90,9 +96,12 @@ proptest! {
         let mut ending_ranges: BTreeMap<usize, Range> = BTreeMap::new();
         let mut offered = vec![];
         for n in &sc.nodes { offered.push(vec![false; n.choices.len()]); }
-        let mut stack = vec![State::start(&sc)];
+        // Each path carries its sum of worths and its counts of roadblocks
+        // and of trust-building responses, for the best and worst paths.
+        let mut stack = vec![(State::start(&sc), 0i32, 0u32, 0u32)];
         let mut paths = 0u32;
-        while let Some(s) = stack.pop() {
+        let (mut best_seen, mut worst_seen): (Option<(i32, u32, i32)>, Option<(i32, u32, i32)>) = (None, None);
+        while let Some((s, sum, roadblocks, skills)) = stack.pop() {
             let widen = |m: &mut BTreeMap<usize, Range>, k: usize, t: i32| {
                 let r = m.entry(k).or_insert(Range { min: t, max: t });
                 r.min = r.min.min(t);
@@ -103,12 +112,23 @@ proptest! {
                     widen(&mut node_ranges, n, s.trust.into());
                     for i in s.offered(&sc) {
                         offered[n][i] = true;
-                        stack.push(step(&sc, &s, i).0);
+                        let (next, effect) = step(&sc, &s, i);
+                        let kind = sc.nodes[n].choices[i].skill.kind();
+                        stack.push((next, sum + effect.worth(), roadblocks + u32::from(kind == Kind::Roadblock), skills + u32::from(kind == Kind::Skill)));
                     }
                 }
                 (None, Some(e)) => {
                     paths += 1;
-                    widen(&mut ending_ranges, e, s.trust.into());
+                    let trust = i32::from(s.trust);
+                    widen(&mut ending_ranges, e, trust);
+                    // Largest sum, then fewest roadblocks, then highest trust;
+                    // smallest sum, then fewest skills, then lowest trust.
+                    if best_seen.is_none_or(|(bs, br, bt)| (sum, std::cmp::Reverse(roadblocks), trust) > (bs, std::cmp::Reverse(br), bt)) {
+                        best_seen = Some((sum, roadblocks, trust));
+                    }
+                    if worst_seen.is_none_or(|(ws, wk, wt)| (sum, skills, trust) < (ws, wk, wt)) {
+                        worst_seen = Some((sum, skills, trust));
+                    }
                 }
                 _ => unreachable!(),
             }
@@ -121,10 +141,8 @@ proptest! {
             prop_assert_eq!(*r, ending_ranges.get(&e).copied(), "ending {}", e);
         }
         prop_assert_eq!(&a.offered, &offered);
-        let best = ending_ranges.values().map(|r| r.max).max();
-        let worst = ending_ranges.values().map(|r| r.min).min();
-        prop_assert_eq!(a.best.as_ref().map(|p| p.trust), best);
-        prop_assert_eq!(a.worst.as_ref().map(|p| p.trust), worst);
+        prop_assert_eq!(a.best.as_ref().map(|p| (p.sum, p.trust)), best_seen.map(|(s, _, t)| (s, t)));
+        prop_assert_eq!(a.worst.as_ref().map(|p| (p.sum, p.trust)), worst_seen.map(|(s, _, t)| (s, t)));
 
         // The best path, replayed as a session, ends where the analysis says.
         let best = a.best.unwrap();
