@@ -100,7 +100,9 @@ proptest! {
         // and of trust-building responses, for the best and worst paths.
         let mut stack = vec![(State::start(&sc), 0i32, 0u32, 0u32)];
         let mut paths = 0u32;
-        let (mut best_seen, mut worst_seen): (Option<(i32, u32, i32)>, Option<(i32, u32, i32)>) = (None, None);
+        // (sum, roadblocks or skills, final trust)
+        let mut best_seen: Option<(i32, u32, i32)> = None;
+        let mut worst_seen: Option<(i32, u32, i32)> = None;
         while let Some((s, sum, roadblocks, skills)) = stack.pop() {
             let widen = |m: &mut BTreeMap<usize, Range>, k: usize, t: i32| {
                 let r = m.entry(k).or_insert(Range { min: t, max: t });
