@@ -195,8 +195,8 @@ pub fn explore(scenario: &Scenario, budget: Budget, worst: bool) -> Analysis {
     let graph = Graph { scenario, states: &states, first: &first, targets: &targets, picks: &picks, worths: &worths };
     let order = graph.postorder();
     // The best path has the largest sum of worths, then the fewest
-    // roadblocks; the worst the smallest sum, then the fewest responses that
-    // build trust. Then the higher (lower) final trust.
+    // roadblocks; the worst the fewest responses that build trust, then the
+    // smallest sum. Then the higher (lower) final trust.
     a.best = graph.path(&order, true, Kind::Roadblock);
     if worst {
         a.worst = graph.path(&order, false, Kind::Skill);
@@ -247,10 +247,9 @@ impl Graph<'_> {
         post
     }
 
-    /// The path from the start to an ending with the largest (`most`) or
-    /// smallest sum of worths, ties going to the fewest responses of kind
-    /// `avoid`, then to the higher (or lower) final trust, then to the
-    /// choice authored first.
+    /// The path from the start to an ending that `better` prefers (the best
+    /// when `most`, else the worst), counting responses of kind `avoid`; on a
+    /// full tie, the choice authored first.
     fn path(&self, post: &[u32], most: bool, avoid: Kind) -> Option<Path> {
         let n = self.states.len();
         // Per state: (sum, responses of `avoid`, final trust) of its best
@@ -265,10 +264,13 @@ impl Graph<'_> {
             }
         }
         order.retain(|&i| i != u32::MAX);
+        // The best: the largest sum, then the fewest roadblocks, then the
+        // highest trust. The worst: the fewest responses that build trust,
+        // then the smallest sum, then the lowest trust. (A sum alone can
+        // prefer building trust to reach a moment where a roadblock costs
+        // double; the worst path shows roadblocks wherever one is offered.)
         let better = |a: (i32, u32, u8), b: (i32, u32, u8)| {
-            let (sa, sb) = if most { (a.0, b.0) } else { (-a.0, -b.0) };
-            let (ta, tb) = if most { (a.2, b.2) } else { (b.2, a.2) };
-            sa > sb || (sa == sb && (a.1 < b.1 || (a.1 == b.1 && ta > tb)))
+            if most { (a.0, b.1, a.2) > (b.0, a.1, b.2) } else { (a.1, a.0, a.2) < (b.1, b.0, b.2) }
         };
         for &at in &order {
             let at = at as usize;

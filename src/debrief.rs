@@ -110,6 +110,8 @@ pub struct SkillUse {
     pub label: &'static str,
     pub kind: Kind,
     pub count: usize,
+    /// Its net effect on trust: the responses' own changes, and the
+    /// consequences they caused, wherever those landed.
     pub net: i32,
 }
 
@@ -155,7 +157,7 @@ pub struct MitiSummary {
 #[derive(Clone, Debug, Serialize)]
 pub struct Moment {
     pub turn: usize,
-    /// The change of trust, after it was held within bounds.
+    /// The response's own change of trust, after it was held within bounds.
     pub change: i32,
     pub text: String,
     pub skill: Skill,
@@ -282,7 +284,9 @@ impl Session {
             .into_iter()
             .filter_map(|skill| {
                 let used: Vec<&Turn> = turns.iter().filter(|t| t.skill == skill).collect();
-                let net = used.iter().map(|t| t.trust_after - t.trust_before).sum();
+                // A consequence counts against the response that caused it, not the one it landed with.
+                let later: i32 = turns.iter().filter_map(|t| t.consequences.first().and_then(|c| c.from_turn).filter(|&n| turns[n - 1].skill == skill).map(|_| t.trust_after - t.trust_before - t.change)).sum();
+                let net = used.iter().map(|t| t.change).sum::<i32>() + later;
                 (!used.is_empty()).then(|| SkillUse { skill, label: skill.label(), kind: skill.kind(), count: used.len(), net })
             })
             .collect();
@@ -345,7 +349,7 @@ impl Session {
                     let e = trust::effect(sc, node, state, c);
                     Response { text: c.text.clone(), skill: c.skill, label: c.skill.label(), kind: c.skill.kind(), change: e.after - e.before, worth: e.total() }
                 };
-                let chosen = Response { change: t.trust_after - t.trust_before, worth: t.worth, ..response(t.index) };
+                let chosen = Response { change: t.change, worth: t.total, ..response(t.index) };
                 let options = state.offered(sc).filter(|&i| i != t.index && node.choices[i].skill.kind() == Kind::Skill).map(response).collect();
                 TurnComparison { turn: t.number, node: t.node.clone(), chosen, options }
             })
@@ -356,7 +360,8 @@ impl Session {
 /// The three largest gains and the three largest drops (the earlier on a
 /// tie), shown in turn order.
 fn key_moments(turns: &[Turn]) -> Vec<Moment> {
-    let change = |t: &Turn| t.trust_after - t.trust_before;
+    // The response's own change: a consequence landing with it is not its doing.
+    let change = |t: &Turn| t.change;
     let mut key = vec![false; turns.len()];
     for sign in [1, -1] {
         for _ in 0..3 {

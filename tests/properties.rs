@@ -100,9 +100,9 @@ proptest! {
         // and of trust-building responses, for the best and worst paths.
         let mut stack = vec![(State::start(&sc), 0i32, 0u32, 0u32)];
         let mut paths = 0u32;
-        // (sum, roadblocks or skills, final trust)
+        // (sum, roadblocks, final trust) and (skills, sum, final trust)
         let mut best_seen: Option<(i32, u32, i32)> = None;
-        let mut worst_seen: Option<(i32, u32, i32)> = None;
+        let mut worst_seen: Option<(u32, i32, i32)> = None;
         while let Some((s, sum, roadblocks, skills)) = stack.pop() {
             let widen = |m: &mut BTreeMap<usize, Range>, k: usize, t: i32| {
                 let r = m.entry(k).or_insert(Range { min: t, max: t });
@@ -124,12 +124,12 @@ proptest! {
                     let trust = i32::from(s.trust);
                     widen(&mut ending_ranges, e, trust);
                     // Largest sum, then fewest roadblocks, then highest trust;
-                    // smallest sum, then fewest skills, then lowest trust.
+                    // fewest skills, then smallest sum, then lowest trust.
                     if best_seen.is_none_or(|(bs, br, bt)| (sum, std::cmp::Reverse(roadblocks), trust) > (bs, std::cmp::Reverse(br), bt)) {
                         best_seen = Some((sum, roadblocks, trust));
                     }
-                    if worst_seen.is_none_or(|(ws, wk, wt)| (sum, skills, trust) < (ws, wk, wt)) {
-                        worst_seen = Some((sum, skills, trust));
+                    if worst_seen.is_none_or(|(wk, ws, wt)| (skills, sum, trust) < (wk, ws, wt)) {
+                        worst_seen = Some((skills, sum, trust));
                     }
                 }
                 _ => unreachable!(),
@@ -144,7 +144,7 @@ proptest! {
         }
         prop_assert_eq!(&a.offered, &offered);
         prop_assert_eq!(a.best.as_ref().map(|p| (p.sum, p.trust)), best_seen.map(|(s, _, t)| (s, t)));
-        prop_assert_eq!(a.worst.as_ref().map(|p| (p.sum, p.trust)), worst_seen.map(|(s, _, t)| (s, t)));
+        prop_assert_eq!(a.worst.as_ref().map(|p| (p.sum, p.trust)), worst_seen.map(|(_, s, t)| (s, t)));
 
         // The best path, replayed as a session, ends where the analysis says.
         let best = a.best.unwrap();

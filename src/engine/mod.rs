@@ -86,9 +86,10 @@ impl State {
 /// Takes choice `index` of the current node. The caller makes sure it is offered.
 ///
 /// In order: the response's effect; its flags and memory; the target, with
-/// its closed gates followed; the consequences owed there; then, if trust
-/// is now below the floor, the warning beat the first time (when the
-/// scenario has one) or the disengaged ending.
+/// its closed gates followed; the consequences of earlier choices owed
+/// there (a cost among them is a rupture); then, if trust is now below the
+/// floor, the warning beat the first time (when the scenario has one) or
+/// the disengaged ending.
 pub fn step(scenario: &Scenario, state: &State, index: usize) -> (State, Effect) {
     let node = &scenario.nodes[state.node().expect("step from a node")];
     let choice = &node.choices[index];
@@ -96,9 +97,6 @@ pub fn step(scenario: &Scenario, state: &State, index: usize) -> (State, Effect)
     let mut next = *state;
     next.distress = level(i32::from(state.distress) + choice.distress) as u8;
     next.flags = (state.flags | choice.set) & !choice.clear;
-    if let Some(l) = &choice.later {
-        next.flags |= 1 << l.bit;
-    }
     next.repeats = if choice.opening != 0 && choice.opening == state.opening { (state.repeats + 1).min(4) } else { u8::from(choice.opening != 0) };
     next.opening = choice.opening;
     next.questions = if choice.skill.is_question() { (state.questions + 1).min(5) } else { 0 };
@@ -131,6 +129,15 @@ pub fn step(scenario: &Scenario, state: &State, index: usize) -> (State, Effect)
     }
     effect.after = trust;
     next.trust = trust as u8;
+    // A consequence that costs trust is a rupture, to be repaired like any other.
+    if effect.later < 0 {
+        next.rupture = scenario.repairs;
+    }
+    // The choice's own consequence is owed from now on: it lands on a later
+    // arrival at its `at`, never on the step that made it.
+    if let Some(l) = &choice.later {
+        next.flags |= 1 << l.bit;
+    }
     if trust < scenario.floor {
         match (scenario.leaving, scenario.disengaged) {
             (Some(l), _) if !state.warned => {

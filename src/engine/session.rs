@@ -220,7 +220,11 @@ pub struct Turn {
     pub skill_label: &'static str,
     pub kind: Kind,
     pub trust_before: i32,
+    /// Trust after the turn, consequences that landed with it included.
     pub trust_after: i32,
+    /// The response's own change of trust, within bounds: `trust_after`
+    /// less what consequences of earlier choices did.
+    pub change: i32,
     pub base: i32,
     pub modifiers: Vec<ModifierView>,
     /// The response's worth: base and modifiers, before any bound.
@@ -421,6 +425,7 @@ impl Session {
             kind: choice.skill.kind(),
             trust_before: effect.before,
             trust_after: effect.after,
+            change: effect.response - effect.before,
             base: effect.base,
             modifiers: effect.modifiers().map(ModifierView::from).collect(),
             total: effect.total(),

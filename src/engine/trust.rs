@@ -85,6 +85,8 @@ pub struct Effect {
     /// What the ceiling took from a gain (0 or less).
     pub ceiling: i32,
     pub before: i32,
+    /// Trust after the response alone, within bounds.
+    pub response: i32,
     /// Trust after the response and any consequence that landed with it.
     pub after: i32,
     /// Consequences of earlier choices that landed on this step, by their
@@ -173,11 +175,12 @@ pub fn effect(scenario: &Scenario, node: &Node, state: &State, choice: &Choice) 
     if skill == Skill::Repair && base > 0 {
         if state.rupture { push(Reason::RepairsRupture, half(base)) } else { push(Reason::NothingToRepair, -half(base)) }
     }
-    let mut e = Effect { skill, base, modifiers, ceiling: 0, before: i32::from(state.trust), after: 0, landed: 0, later: 0, warned: false };
+    let mut e = Effect { skill, base, modifiers, ceiling: 0, before: i32::from(state.trust), response: 0, after: 0, landed: 0, later: 0, warned: false };
     let total = e.total();
     let change = damped(e.before, total);
     e.ceiling = change - total;
     e.after = (e.before + change).clamp(0, MAX_LEVEL);
+    e.response = e.after;
     e
 }
 
