@@ -1,13 +1,12 @@
 // embed.js: the page script of embed.html, the bare widget for iframes. It reads the query string
-// (docs/embedding.md lists every parameter) and the site's settings, and puts one
-// <attunement-sim> on the page, or says plainly what is missing. In a frame it also talks to the
-// parent window: the page's height, and the element's events, as versioned messages
-// `{ source: "attunement", version, type, … }`.
-// Invariants: the address never decides where help points or where data goes: a cmi5 launch is
-// taken only for origins the site allows, else refused with a notice. A message goes only to a
-// parent origin the host allowed (`parent-origin`, else this page's own origin), never to "*"; a
-// message is heeded only from the parent window at an allowed origin; the save string leaves
-// only with `include-save`.
+// and the site's settings (docs/embedding.md), and puts one <attunement-sim> on the page, or says
+// what is missing. In a frame it posts the page's height and the element's events to the parent
+// as versioned messages `{ source: "attunement", version, type, … }`.
+// Invariants: the address chooses the scenario, the mode and the seed, and a cmi5 launch only to
+// origins the site allows. Messages go only to a parent origin the site allows (embed.parentOrigins,
+// else this page's own), never to "*", never before the settings are known; only the parent's
+// hello is heeded; the save leaves only with embed.includeSave; the element is put on the page,
+// and so restores or saves, only once embed.save is known.
 import './attunement-sim.js';
 import { originOf, siteConfig, warnIgnored } from './site-config.js';
 
@@ -25,11 +24,11 @@ if (/^[A-Za-z0-9_-]+$/.test(id)) {
     element.setAttribute('src', `scenarios/${id}.json`);
     element.setAttribute('mode', params.get('mode') || 'practice');
     if (params.has('seed')) element.setAttribute('seed', params.get('seed'));
-    if (params.has('no-save')) element.setAttribute('no-save', '');
-    // Listen to the parent before waiting for the site's settings, so that
-    // a hello sent meanwhile is not lost.
-    if (window.parent !== window) talk(element);
-    const config = await siteConfig();
+    const configured = siteConfig();
+    // Listen to the parent before the settings come, so that a hello sent meanwhile is kept.
+    if (window.parent !== window) talk(element, configured);
+    const config = await configured;
+    if (!config.embed.save) element.setAttribute('no-save', '');
     if (config.help.href) element.setAttribute('help-href', config.help.href);
     if (config.help.text) element.setAttribute('help-text', config.help.text);
     const refused = params.has('endpoint') ? launch(element, config.xapi.allowedOrigins) : null;
@@ -65,19 +64,13 @@ function notice(where) {
     return p;
 }
 
-// The allowed parent origins: those of `parent-origin` (repeated, or a list split by commas or
-// spaces), else this page's own. The parent's actual origin comes from ancestorOrigins or the
-// referrer where the browser gives one, or from a hello message; until it is known to be allowed,
-// event messages wait in a short queue.
-function talk(element) {
-    const given = params.getAll('parent-origin');
-    const allowed = (given.length ? given.flatMap(v => v.split(/[\s,]+/)) : [location.origin]).flatMap(v => {
-        try { const u = new URL(v); return /^https?:$/.test(u.protocol) ? [u.origin] : []; } catch { return []; }
-    });
-    let known = location.ancestorOrigins?.[0];
+// The talk with the parent, once `configured` gives the allowed origins. The parent's own comes
+// from ancestorOrigins or the referrer, or from a hello; until it is known to be allowed, event
+// messages wait in a short queue, and hellos wait for the settings.
+function talk(element, configured) {
+    let embed = null, target = null, known = location.ancestorOrigins?.[0];
     try { known ||= new URL(document.referrer).origin; } catch { /* no referrer */ }
-    let target = known ? (allowed.includes(known) ? known : null) : (allowed.length === 1 ? allowed[0] : null);
-    const queue = [];
+    const queue = [], early = [];
     const post = message => parent.postMessage({ source: 'attunement', ...message }, target);
     const send = message => (target ? post(message) : queue.length < 100 && queue.push(message));
 
@@ -90,22 +83,35 @@ function talk(element) {
         if (target && (force || h !== last)) {
             last = h;
             post({ version: 1, type: 'height', height: h });
-            if (params.has('lti-resize')) parent.postMessage({ subject: 'lti.frameResize', height: h }, target);
+            if (embed.ltiResize) parent.postMessage({ subject: 'lti.frameResize', height: h }, target);
         }
     };
     const observer = new ResizeObserver(() => { frame ||= requestAnimationFrame(() => { frame = 0; height(false); }); });
     observer.observe(document.documentElement);
     observer.observe(document.body);
 
-    const withSave = params.has('include-save');
+    // No event comes before the settings (the element is not on the page); one would lack the save.
     for (const type of EVENTS) {
-        element.addEventListener(`attunement-${type}`, ({ detail: { save, ...detail } }) => send(withSave && save != null ? { ...detail, save } : detail));
+        element.addEventListener(`attunement-${type}`, ({ detail: { save, ...detail } }) => send(embed?.includeSave && save != null ? { ...detail, save } : detail));
     }
 
-    addEventListener('message', e => {
-        if (e.source !== parent || !allowed.includes(e.origin) || e.data?.source !== 'attunement-host' || e.data.type !== 'hello') return;
-        target = e.origin;
+    const hello = origin => {
+        if (!embed.parentOrigins.includes(origin)) return;
+        target = origin;
         queue.splice(0).forEach(post);
         height(true);
+    };
+    addEventListener('message', e => {
+        if (e.source !== parent || e.data?.source !== 'attunement-host' || e.data.type !== 'hello') return;
+        if (embed) hello(e.origin);
+        else if (early.length < 10) early.push(e.origin);
+    });
+
+    configured.then(config => {
+        ({ embed } = config);
+        const allowed = embed.parentOrigins;
+        target = known ? (allowed.includes(known) ? known : null) : (allowed.length === 1 ? allowed[0] : null);
+        height(false);
+        early.splice(0).forEach(hello);
     });
 }

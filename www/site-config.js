@@ -1,15 +1,17 @@
-// site-config.js: the site's settings for index.html and embed.html, from attunement.config.json
-// beside them (docs/embedding.md): the help resource and the record stores a cmi5 launch may
-// name, which a link must never decide. A missing file gives the defaults; a malformed file or
-// value gives the default for it and one console.warn naming the problem. Never throws.
+// site-config.js: the site's settings, which a link must never decide, from attunement.config.json
+// beside the pages (docs/embedding.md). A missing file gives the defaults; a malformed file or
+// value, the default for it and one console.warn naming the problem. Never throws.
 
 const FILE = 'attunement.config.json';
 const isObject = v => !!v && typeof v === 'object' && !Array.isArray(v);
 const warn = text => console.warn(`attunement: ${FILE} ${text}`);
 
-/// { help: { href, text } (null: the widget's default), xapi: { allowedOrigins: [origin…] } }.
+// embed.html's settings and their defaults (parentOrigins: this page's origin).
+const EMBED = { parentOrigins: [], includeSave: false, save: true, ltiResize: false };
+
+/// { help: { href, text } (null: the widget's default), xapi: { allowedOrigins }, embed: EMBED }.
 export async function siteConfig() {
-  const config = { help: { href: null, text: null }, xapi: { allowedOrigins: [] } };
+  const config = { help: { href: null, text: null }, xapi: { allowedOrigins: [] }, embed: { ...EMBED, parentOrigins: [location.origin] } };
   let value;
   try {
     const response = await fetch(new URL(FILE, import.meta.url), { cache: 'no-cache' });
@@ -21,7 +23,7 @@ export async function siteConfig() {
   }
   try { value = JSON.parse(value); } catch (e) { return warn(`is not valid JSON (${e.message}), so the defaults apply`), config; }
   if (!isObject(value)) return warn('must hold a JSON object, such as {"help": {"href": "https://…"}}, so the defaults apply'), config;
-  const problems = Object.keys(value).filter(k => !['help', 'xapi', '$comment'].includes(k)).map(k => `unknown key "${k}" (known: help, xapi)`);
+  const problems = Object.keys(value).filter(k => !['help', 'xapi', 'embed', '$comment'].includes(k)).map(k => `unknown key "${k}" (known: help, xapi, embed)`);
   const { href, text } = isObject(value.help) ? value.help : {};
   if (href) {
     if (/^(https?|tel|mailto):$/.test(urlOf(href)?.protocol)) config.help.href = urlOf(href).href;
@@ -29,14 +31,28 @@ export async function siteConfig() {
   }
   if (typeof text === 'string') config.help.text = text || null;
   else if (text != null) problems.push('"help.text" is not a string');
-  const origins = value.xapi?.allowedOrigins ?? [];
-  for (const entry of Array.isArray(origins) ? origins : [origins]) {
-    const origin = originOf(entry);
-    if (origin && origin === String(entry).replace(/\/$/, '')) config.xapi.allowedOrigins.push(origin);
-    else problems.push(`"xapi.allowedOrigins" entry ${JSON.stringify(entry)} is not an origin (scheme, host and port only, such as "https://lrs.example.edu")`);
+  config.xapi.allowedOrigins = origins(value.xapi?.allowedOrigins, '"xapi.allowedOrigins"', problems);
+  const embed = value.embed ?? {};
+  if (!isObject(embed)) problems.push('"embed" is not an object');
+  else for (const [key, v] of Object.entries(embed)) {
+    const at = `"embed.${key}"`;
+    if (key === 'parentOrigins') { const found = origins(v, at, problems); if (found.length) config.embed[key] = found; }
+    else if (typeof EMBED[key] === 'boolean') typeof v === 'boolean' ? (config.embed[key] = v) : problems.push(`${at} ${JSON.stringify(v)} is not true or false`);
+    else if (key !== '$comment') problems.push(`unknown key ${at} (known: ${Object.keys(EMBED).join(', ')})`);
   }
   if (problems.length) warn(`has problems, which are ignored: ${problems.join('; ')}`);
   return config;
+}
+
+/// The entries of `list` (one or a list) that are origins alone; the rest go to `problems`.
+function origins(list, key, problems) {
+  const found = [];
+  for (const entry of [list ?? []].flat()) {
+    const origin = originOf(entry);
+    if (origin && origin === String(entry).replace(/\/$/, '')) found.push(origin);
+    else problems.push(`${key} entry ${JSON.stringify(entry)} is not an origin (scheme, host and port only, such as "https://lrs.example.edu")`);
+  }
+  return found;
 }
 
 /// The origin of an http(s) URL (relative to the page), or null.
@@ -49,8 +65,10 @@ function urlOf(raw) {
   try { return typeof raw === 'string' && raw ? new URL(raw, document.baseURI) : null; } catch { return null; }
 }
 
-/// One console.warn naming the parameters of `params` that no page takes from its address.
+/// A console.warn naming the parameters no page takes from its address; one more for "embed"'s.
 export function warnIgnored(params, page) {
   const names = ['help-href', 'help-text', ...['endpoint', 'auth', 'fetch', 'actor', 'activity', 'registration'].map(n => `xapi-${n}`)].filter(n => params.has(n));
   if (names.length) console.warn(`attunement: ${page} ignores ${names.join(', ')} in its address: where help points and where data goes are set by the site (${FILE}) or by a page's <attunement-sim> attributes, never by a link`);
+  const embed = ['parent-origin', 'include-save', 'no-save', 'lti-resize'].filter(n => params.has(n));
+  if (embed.length) console.warn(`attunement: ${page} ignores ${embed.join(', ')} in its address: the site sets these, in ${FILE} under "embed" (${Object.keys(EMBED).join(', ')})`);
 }

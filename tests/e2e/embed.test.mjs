@@ -1,13 +1,17 @@
 // Embedding: the iframe embed (embed.html) on a course page of another origin, the host helper
 // (www/embed-host.js), the one-line embed (module script + element), the query parameters that
-// reach the element (and those that do not: the site configuration, attunement.config.json, is
-// a temporary file here), and the snippets of docs/embedding.md, run as they are written there.
+// reach the element and those that do not, the site's "embed" settings that decide who hears
+// from the iframe (the site configuration, attunement.config.json, is a temporary file here,
+// which the server reads afresh on every request), and the snippets of docs/embedding.md, run as
+// they are written there.
 //
 // Three origins: the usual test server is the widget's host (www/ at http://127.0.0.1:W); a
 // small server started here is the course site (http://127.0.0.1:C), whose pages allow frames,
 // scripts and fetches from the widget's host in their CSP, as docs/embedding.md tells hosts;
-// a second such server (http://127.0.0.1:S) plays a stranger. Host pages load
-// fixtures/embed-recorder.js, which keeps every message and attunement-* DOM event they see.
+// a second such server (http://127.0.0.1:S) plays a stranger, or a second course site where the
+// site's settings name it. A page of the widget's own origin (own.html) is served too. Host
+// pages load fixtures/embed-recorder.js, which keeps every message and attunement-* DOM event
+// they see.
 //
 // "Nothing arrived" is shown without a timeout: test code inside the embed frame posts a marker
 // to the parent after the widget's own listeners have run (for a hello, a later listener on the
@@ -42,14 +46,17 @@ const FIELDS = {
     skip: [],
 };
 
-let env, course, stranger, courseEnv, configDir, configFile;
-/// The widget site's attunement.config.json.
-const siteConfig = value => writeFileSync(configFile, JSON.stringify(value));
+let env, course, stranger, courseEnv, configDir, configFile, ownFile;
+/// The widget site's attunement.config.json: an object as JSON, a string as it is.
+const siteConfig = value => writeFileSync(configFile, typeof value === 'string' ? value : JSON.stringify(value));
+/// A site configuration with only its "embed" settings.
+const embedConfig = embed => siteConfig({ embed });
 before(async () => {
     configDir = mkdtempSync(path.join(os.tmpdir(), 'attunement-embed-'));
     configFile = path.join(configDir, 'attunement.config.json');
+    ownFile = path.join(configDir, 'own.html');
     siteConfig({});
-    env = await startEnv({ files: { '/attunement.config.json': configFile } });
+    env = await startEnv({ files: { '/attunement.config.json': configFile, '/own.html': ownFile } });
     const csp = () =>
         "default-src 'self'; " +
         `script-src 'self' ${env.url} 'wasm-unsafe-eval'; style-src 'self' ${env.url}; ` +
@@ -71,7 +78,8 @@ after(async () => {
 // ---------------------------------------------------------------- the iframe embed
 
 test('embed.html on another origin: embed-host.js sizes the iframe to fit, and start, choice, resume and complete arrive as messages', async () => {
-    const src = `${env.url}/embed.html?scenario=first-meeting&mode=practice&seed=1&parent-origin=${course.url}`;
+    embedConfig({ parentOrigins: [course.url] });
+    const src = `${env.url}/embed.html?scenario=first-meeting&mode=practice&seed=1`;
     course.pages.set('/course.html', page({ head: script(`${env.url}/embed-host.js`), body: iframe('sim', src) }));
     const p = await openPage(courseEnv, '/course.html');
     const { page: host } = p;
@@ -133,9 +141,10 @@ test('embed.html on another origin: embed-host.js sizes the iframe to fit, and s
     await p.close();
 });
 
-test('a message carries the save only when the iframe\'s URL asks for it with include-save', async () => {
+test('a message carries the save only when the site\'s embed.includeSave is true', async () => {
     for (const withSave of [false, true]) {
-        const src = `${env.url}/embed.html?scenario=first-meeting&mode=practice&seed=1&parent-origin=${course.url}${withSave ? '&include-save' : ''}`;
+        embedConfig({ parentOrigins: [course.url], includeSave: withSave });
+        const src = `${env.url}/embed.html?scenario=first-meeting&mode=practice&seed=1`;
         course.pages.set('/save.html', page({ body: iframe('sim', src) }));
         const p = await openPage(courseEnv, '/save.html');
         const frame = await frameOf(p.page, 'sim');
@@ -145,22 +154,23 @@ test('a message carries the save only when the iframe\'s URL asks for it with in
         const saved = await frame.evaluate(key => localStorage.getItem(key), STORAGE_KEY);
         assert.ok(saved, 'the widget saved its progress');
         if (withSave) {
-            assert.equal(choice.save, saved, 'with include-save, the choice message carries the save string');
+            assert.equal(choice.save, saved, 'with includeSave, the choice message carries the save string');
         } else {
-            assert.ok(!('save' in choice), 'without include-save, the choice message has no save field');
+            assert.ok(!('save' in choice), 'without includeSave, the choice message has no save field');
             expectMessage(choice, 'choice');
         }
         await p.close();
     }
 });
 
-for (const [name, query, reaches] of [
-    ['without parent-origin', () => '', false],
-    ['with a parent-origin that is not the parent\'s', () => `&parent-origin=${stranger.url}`, false],
-    ['with the parent\'s origin in a parent-origin list', () => `&parent-origin=${stranger.url},${course.url}/`, true],
+for (const [name, embed, reaches] of [
+    ['without embed.parentOrigins', () => ({}), false],
+    ['with embed.parentOrigins that are not the parent\'s', () => ({ parentOrigins: [stranger.url] }), false],
+    ['with the parent\'s origin among embed.parentOrigins', () => ({ parentOrigins: [stranger.url, `${course.url}/`] }), true],
 ]) {
     test(`${name}, ${reaches ? 'messages reach the parent, and its hello is answered' : 'no message reaches the parent, and its hello is ignored'}`, async () => {
-        const src = `${env.url}/embed.html?scenario=first-meeting&mode=practice&seed=1${query()}`;
+        embedConfig(embed());
+        const src = `${env.url}/embed.html?scenario=first-meeting&mode=practice&seed=1`;
         course.pages.set('/origin.html', page({ head: script(`${env.url}/embed-host.js`), body: iframe('sim', src) }));
         const p = await openPage(courseEnv, '/origin.html');
         const { page: host } = p;
@@ -188,7 +198,8 @@ for (const [name, query, reaches] of [
 }
 
 test('a hello from another frame is ignored, whatever its origin; the parent\'s is answered', async () => {
-    const src = `${env.url}/embed.html?scenario=first-meeting&mode=practice&parent-origin=${course.url}`;
+    embedConfig({ parentOrigins: [course.url] });
+    const src = `${env.url}/embed.html?scenario=first-meeting&mode=practice`;
     course.pages.set('/strangers.html', page({
         body: iframe('sim', src) +
             `<iframe id="neighbour" title="Neighbour" src="${course.url}/neighbour.html"></iframe>` +
@@ -221,7 +232,8 @@ test('a hello from another frame is ignored, whatever its origin; the parent\'s 
 });
 
 test('embed-host.js added after the iframe has loaded greets it, and sizes it from the answer', async () => {
-    const src = `${env.url}/embed.html?scenario=first-meeting&mode=practice&parent-origin=${course.url}`;
+    embedConfig({ parentOrigins: [course.url] });
+    const src = `${env.url}/embed.html?scenario=first-meeting&mode=practice`;
     course.pages.set('/late.html', page({ body: iframe('sim', src) }));
     const p = await openPage(courseEnv, '/late.html');
     const { page: host } = p;
@@ -237,8 +249,9 @@ test('embed-host.js added after the iframe has loaded greets it, and sizes it fr
     await p.close();
 });
 
-test('with lti-resize, each height also goes to the parent as Canvas\'s lti.frameResize message', async () => {
-    const src = `${env.url}/embed.html?scenario=first-meeting&mode=practice&parent-origin=${course.url}&lti-resize`;
+test('with the site\'s embed.ltiResize, each height also goes to the parent as Canvas\'s lti.frameResize message', async () => {
+    embedConfig({ parentOrigins: [course.url], ltiResize: true });
+    const src = `${env.url}/embed.html?scenario=first-meeting&mode=practice`;
     course.pages.set('/canvas.html', page({ body: iframe('sim', src) }));
     const p = await openPage(courseEnv, '/canvas.html');
     const frame = await frameOf(p.page, 'sim');
@@ -252,6 +265,199 @@ test('with lti-resize, each height also goes to the parent as Canvas\'s lti.fram
         heights.map(d => ({ subject: 'lti.frameResize', height: d.height })),
         'one lti.frameResize message per height message, with the same height',
     );
+    await p.close();
+});
+
+// ---------------------------------------------------------------- the site decides, not the address
+
+// A site that frames embed.html writes the iframe's address itself, so the address cannot say
+// who may hear from it. The learner has practised on the trainer's site before, so the widget's
+// origin holds a save; the framing page names itself in the address and asks for the save.
+for (const allowed of [false, true]) {
+    const title = allowed
+        ? 'with the framing site in the site\'s embed.parentOrigins and embed.includeSave, it hears the resume and the choice, with the save'
+        : 'a site that frames embed.html with parent-origin=<itself>&include-save in the address hears nothing, and gets no save';
+    test(title, async () => {
+        embedConfig(allowed ? { parentOrigins: [stranger.url], includeSave: true } : {});
+        const src = `${env.url}/embed.html?scenario=first-meeting&mode=practice&seed=1&parent-origin=${stranger.url}&include-save`;
+        stranger.pages.set('/framing.html', page({ head: script(`${env.url}/embed-host.js`), body: iframe('sim', src) }));
+        const warnings = [];
+        const p = await openPage(env, '/embed.html?scenario=first-meeting&mode=practice&seed=1', {
+            init: page => page.on('console', m => m.type() === 'warning' && warnings.push(m.text())),
+        });
+        const { page: host } = p;
+        await start(host);
+        await choose(host, best.turns[0].text, 'click');
+        const before = await host.evaluate(key => localStorage.getItem(key), STORAGE_KEY);
+        assert.ok(before, 'the learner\'s first response is saved on the widget\'s origin');
+
+        await host.goto(`${stranger.url}/framing.html`);
+        const frame = await frameOf(host, 'sim');
+        await eventually(async () => assert.equal(await ui(frame).learnerMessages.count(), 1, 'the iframe restored the learner\'s saved response'));
+        await reportHellos(frame);
+        await choose(frame, best.turns[1].text, 'click');
+        const saved = await frame.evaluate(key => localStorage.getItem(key), STORAGE_KEY);
+        assert.ok(saved && saved !== before, 'the widget saved the second response');
+        await host.evaluate(([origin, hello]) => document.getElementById('sim').contentWindow.postMessage(hello, origin), [env.url, HELLO]);
+        await heard(host, 'parent');
+        await mark(host, frame, 'played');
+        const got = await received(host);
+        if (allowed) {
+            const [resumed] = await messages(host, 'resume', 1);
+            expectMessage(resumed, 'resume');
+            assert.equal(resumed.turn, 1, 'the resume message counts the restored response');
+            const [choice] = await messages(host, 'choice', 1);
+            assert.equal(choice.save, saved, 'the choice message carries the save string');
+            assert.equal(choice.turn, 2, 'the choice message is the second response');
+            assert.ok(got.some(r => r.data?.type === 'height'), 'height messages arrive');
+            assert.deepEqual((await host.evaluate(() => window.events)).map(e => e.type).filter(t => t !== 'attunement-height'),
+                ['attunement-resume', 'attunement-choice'], 'embed-host.js passes the events on');
+        } else {
+            assert.deepEqual(got.map(r => summary(r.data)), [`heard hello from ${stranger.url} (parent)`, 'marker played'], 'nothing from the widget reaches the framing page: no height, no event');
+            assert.doesNotMatch(JSON.stringify(got), /A\d+\.first-meeting\./, 'no save string reaches the framing page');
+            assert.deepEqual(await host.evaluate(() => window.events), [], 'embed-host.js had nothing to pass on');
+        }
+        assert.ok(
+            warnings.some(w => w.startsWith('attunement: embed.html ignores parent-origin, include-save in its address:') && w.includes('attunement.config.json under "embed"')),
+            `a console warning says the address's parent-origin and include-save are ignored, and where they are set; warnings: ${JSON.stringify(warnings)}`,
+        );
+        await p.close();
+    });
+}
+
+test('no-save and lti-resize in the address are ignored, with a console warning; the site\'s embed.save and embed.ltiResize apply', async () => {
+    for (const fromSite of [false, true]) {
+        embedConfig(fromSite ? { parentOrigins: [course.url], save: false, ltiResize: true } : { parentOrigins: [course.url] });
+        const src = `${env.url}/embed.html?scenario=first-meeting&mode=practice&seed=1${fromSite ? '' : '&no-save&lti-resize'}`;
+        course.pages.set('/flags.html', page({ body: iframe('sim', src) }));
+        const warnings = [];
+        const p = await openPage(courseEnv, '/flags.html', {
+            init: page => page.on('console', m => m.type() === 'warning' && warnings.push(m.text())),
+        });
+        const frame = await frameOf(p.page, 'sim');
+        await start(frame);
+        await choose(frame, best.turns[0].text, 'click');
+        await messages(p.page, 'choice', 1);
+        await mark(p.page, frame, 'played');
+        const when = fromSite ? 'with embed.save false and embed.ltiResize true' : 'with no-save and lti-resize in the address';
+        const saved = await frame.evaluate(key => localStorage.getItem(key), STORAGE_KEY);
+        const noSave = await frame.evaluate(() => document.querySelector('attunement-sim').hasAttribute('no-save'));
+        const got = (await received(p.page)).map(r => r.data);
+        const heights = got.filter(d => d?.source === 'attunement' && d.type === 'height');
+        const lti = got.filter(d => d?.subject === 'lti.frameResize');
+        assert.ok(heights.length >= 1, `${when}: the parent has height messages`);
+        if (fromSite) {
+            assert.equal(noSave, true, `${when}: the element has no-save`);
+            assert.equal(saved, null, `${when}: nothing is saved in localStorage`);
+            assert.deepEqual(lti, heights.map(d => ({ subject: 'lti.frameResize', height: d.height })), `${when}: one lti.frameResize message per height`);
+            assert.deepEqual(warnings.filter(w => w.includes('ignores')), [], `${when}: no warning about the address`);
+        } else {
+            assert.equal(noSave, false, `${when}: the element has no no-save`);
+            assert.match(saved ?? '', /^A\d+\.first-meeting\./, `${when}: the response is saved in localStorage`);
+            assert.deepEqual(lti, [], `${when}: no lti.frameResize message`);
+            assert.ok(
+                warnings.some(w => w.startsWith('attunement: embed.html ignores no-save, lti-resize in its address:') && w.includes('attunement.config.json under "embed"')),
+                `${when}: a console warning says they are ignored and where they are set; warnings: ${JSON.stringify(warnings)}`,
+            );
+        }
+        await p.close();
+    }
+});
+
+test('malformed "embed" settings give one console warning each, and the defaults stand for what was wrong', async () => {
+    // A page on the widget's own origin that frames it: the default parent origin.
+    writeFileSync(ownFile, page({
+        body: iframe('sim', '/embed.html?scenario=first-meeting&mode=practice&seed=1'),
+        recorder: false,
+        head: script('/fixtures/embed-recorder.js'),
+    }).replace('href="/embed-parent.css"', 'href="/fixtures/embed-parent.css"'));
+    const NOT_AN_ORIGIN = 'is not an origin \\(scheme, host and port only, such as "https://lrs\\.example\\.edu"\\)';
+    const cases = [
+        {
+            embed: { parentOrigins: [`${course.url}/week-3`, 42], includeSave: 'yes', save: 'no', ltiResize: 1, parentOrigin: course.url },
+            warning: new RegExp('^attunement: attunement\\.config\\.json has problems, which are ignored: ' +
+                `"embed\\.parentOrigins" entry "${course.url}/week-3" ${NOT_AN_ORIGIN}; "embed\\.parentOrigins" entry 42 ${NOT_AN_ORIGIN}; ` +
+                '"embed\\.includeSave" "yes" is not true or false; "embed\\.save" "no" is not true or false; "embed\\.ltiResize" 1 is not true or false; ' +
+                'unknown key "embed\\.parentOrigin" \\(known: parentOrigins, includeSave, save, ltiResize\\)$'),
+            course: false,
+        },
+        {
+            embed: course.url,
+            warning: /^attunement: attunement\.config\.json has problems, which are ignored: "embed" is not an object$/,
+            course: false,
+        },
+        {
+            embed: { parentOrigins: ['javascript:alert(1)', course.url], includeSave: 'true' },
+            warning: new RegExp(`^attunement: attunement\\.config\\.json has problems, which are ignored: "embed\\.parentOrigins" entry "javascript:alert\\(1\\)" ${NOT_AN_ORIGIN}; "embed\\.includeSave" "true" is not true or false$`),
+            course: true,
+        },
+    ];
+    for (const { embed, warning, course: reachesCourse } of cases) {
+        embedConfig(embed);
+        course.pages.set('/malformed.html', page({ body: iframe('sim', `${env.url}/embed.html?scenario=first-meeting&mode=practice&seed=1`) }));
+        const hosts = reachesCourse ? [[courseEnv, '/malformed.html', true]] : [[courseEnv, '/malformed.html', false], [env, '/own.html', true]];
+        for (const [where, pagePath, reaches] of hosts) {
+            const when = `${JSON.stringify(embed)}, ${pagePath}`;
+            const warnings = [];
+            const p = await openPage(where, pagePath, {
+                init: page => page.on('console', m => m.type() === 'warning' && warnings.push(m.text())),
+            });
+            const frame = await frameOf(p.page, 'sim');
+            await start(frame);
+            await choose(frame, best.turns[0].text, 'click');
+            await mark(p.page, frame, 'played');
+            const got = (await received(p.page)).map(r => r.data);
+            const saved = await frame.evaluate(key => localStorage.getItem(key), STORAGE_KEY);
+            assert.match(saved ?? '', /^A\d+\.first-meeting\./, `${when}: progress is saved (embed.save stays true)`);
+            assert.deepEqual(got.filter(d => d?.subject === 'lti.frameResize'), [], `${when}: no lti.frameResize message (embed.ltiResize stays false)`);
+            if (reaches) {
+                const [choice] = await messages(p.page, 'choice', 1);
+                expectMessage(choice, 'choice');
+                assert.ok(!('save' in choice), `${when}: the choice message has no save (embed.includeSave stays false)`);
+            } else {
+                assert.deepEqual(got.map(summary), ['marker played'], `${when}: nothing reaches a parent of another origin (embed.parentOrigins stays this site's own)`);
+            }
+            const mine = warnings.filter(w => w.includes('attunement.config.json'));
+            assert.equal(mine.length, 1, `${when}: one warning about the file: ${JSON.stringify(warnings)}`);
+            assert.match(mine[0], warning, `${when}: the warning names each problem`);
+            await p.close();
+        }
+    }
+});
+
+test('a hello that comes before the site\'s settings are known is kept, and answered once they allow its origin', async () => {
+    embedConfig({ parentOrigins: [course.url] });
+    course.pages.set('/early.html', page({ body: iframe('sim', `${env.url}/embed.html?scenario=first-meeting&mode=practice`) }));
+    let requested, release;
+    const asked = new Promise(resolve => { requested = resolve; });
+    const released = new Promise(resolve => { release = resolve; });
+    const p = await openPage(courseEnv, '/early.html', {
+        // The site's settings are held back until the test lets them through.
+        init: page => page.route(`${env.url}/attunement.config.json`, async route => {
+            requested();
+            await released;
+            await route.continue();
+        }),
+    });
+    const { page: host } = p;
+    await asked;
+    const frame = await frameOf(host, 'sim');
+    await reportHellos(frame);
+    await host.evaluate(([origin, hello]) => document.getElementById('sim').contentWindow.postMessage(hello, origin), [env.url, HELLO]);
+    await heard(host, 'parent');
+    await mark(host, frame, 'early');
+    assert.deepEqual((await received(host)).map(r => summary(r.data)), [`heard hello from ${course.url} (parent)`, 'marker early'],
+        'nothing reaches the parent before the site\'s settings are known');
+    release();
+    // Once they are: the height, as the parent is now known to be allowed, and the answer to the hello.
+    const heights = await eventually(async () => {
+        const got = (await received(host)).map(r => r.data).filter(d => d?.source === 'attunement');
+        assert.ok(got.length >= 2, `two messages from the widget (it has sent ${got.length})`);
+        return got.slice(0, 2);
+    });
+    assert.deepEqual(heights.map(d => d.type), ['height', 'height'], 'the first two messages are heights');
+    assert.equal(heights[1].height, heights[0].height, 'the second repeats the first: the answer to the early hello');
+    await visible(ui(frame).startButton.or(ui(frame).continueButton), 'the intro inside the iframe');
     await p.close();
 });
 
@@ -310,18 +516,19 @@ async function attributesAtAttach(query) {
     return attributes;
 }
 
-test('embed.html passes the scenario, mode, seed and no-save from its address, the site\'s help resource, and a cmi5 launch the site allows', async () => {
-    siteConfig({
+test('embed.html passes the scenario, mode and seed from its address, the site\'s help resource and embed.save, and a cmi5 launch the site allows', async () => {
+    const site = {
         help: { href: 'https://help.example.org/', text: 'Call the duty line.' },
         xapi: { allowedOrigins: ['https://lrs.example.edu', 'https://lms.example.edu'] },
-    });
+    };
+    siteConfig({ ...site, embed: { save: false } });
     const actor = JSON.stringify({ objectType: 'Agent', account: { homePage: 'https://lms.example.edu', name: 'learner-7' } });
     const cmi5 = new URLSearchParams({
         scenario: 'first-meeting', mode: 'assessment', seed: '7', 'help-href': 'https://phish.example/', 'help-text': 'Call us instead.',
         endpoint: 'https://lrs.example.edu/xapi/', fetch: 'https://lms.example.edu/cmi5/fetch?k=1', actor,
         registration: '5b7e0f5c-6a47-4b1e-9d4e-2f0f3b1c9a10', activityId: 'https://courses.example.edu/activities/first-meeting',
     });
-    assert.deepEqual(await attributesAtAttach(`${cmi5}&no-save`), {
+    assert.deepEqual(await attributesAtAttach(String(cmi5)), {
         src: 'scenarios/first-meeting.json',
         mode: 'assessment',
         seed: '7',
@@ -333,20 +540,22 @@ test('embed.html passes the scenario, mode, seed and no-save from its address, t
         'xapi-actor': actor,
         'xapi-activity': 'https://courses.example.edu/activities/first-meeting',
         'xapi-registration': '5b7e0f5c-6a47-4b1e-9d4e-2f0f3b1c9a10',
-    }, 'cmi5 launch parameters become xapi-* attributes; the help resource is the site\'s, not the address\'s');
+    }, 'cmi5 launch parameters become xapi-* attributes; the help resource is the site\'s, not the address\'s; embed.save false is no-save');
 
-    // xapi-* parameters in the address are not attributes of the page's author: they are ignored.
+    // xapi-* parameters in the address are not attributes of the page's author: they are ignored,
+    // and so is no-save, which is the site's (embed.save, true by default).
+    siteConfig(site);
     const both = new URLSearchParams({
         scenario: 'first-meeting', endpoint: 'https://lrs.example.edu/xapi/', 'xapi-endpoint': 'https://lrs.example.org/xapi/',
         'xapi-auth': 'Basic bGVhcm5lcjpzZWNyZXQxMjM=', 'xapi-actor': 'mailto:learner@example.org', 'xapi-activity': 'https://example.org/a/1',
     });
-    assert.deepEqual(await attributesAtAttach(String(both)), {
+    assert.deepEqual(await attributesAtAttach(`${both}&no-save`), {
         src: 'scenarios/first-meeting.json',
         mode: 'practice',
         'help-href': 'https://help.example.org/',
         'help-text': 'Call the duty line.',
         'xapi-endpoint': 'https://lrs.example.edu/xapi/',
-    }, 'only the cmi5 endpoint; the mode defaults to practice');
+    }, 'only the cmi5 endpoint, and no no-save; the mode defaults to practice');
     siteConfig({});
 });
 
@@ -389,7 +598,9 @@ test('docs/embedding.md: the one-line embed works from another origin when the w
 });
 
 for (const helper of ['helper', 'auto-height']) {
-    test(`docs/embedding.md: the iframe snippet with the ${helper} snippet fits the iframe to its content`, async () => {
+    test(`docs/embedding.md: the iframe snippet with the ${helper} snippet, under the site configuration's example, fits the iframe to its content`, async () => {
+        // The example attunement.config.json names the course site in embed.parentOrigins.
+        siteConfig(snippet('config'));
         // The helper snippet is a script element; the auto-height one is script text, served as a file here
         // (a strict CSP refuses inline scripts).
         course.pages.set('/doc-auto-height.js', snippet('auto-height'));

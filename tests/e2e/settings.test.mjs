@@ -136,7 +136,7 @@ test('a malformed site configuration gives one console warning and the defaults'
         ['["https://help.example.org"]', /^attunement: attunement\.config\.json must hold a JSON object/, { text: DEFAULT_HELP, href: null }],
         [
             { help: { href: 'javascript:alert(1)', text: 'Help is here.' }, xapi: { allowedOrigins: ['https://lrs.example.edu/xapi/'] }, helpHref: 'https://x.example' },
-            /^attunement: attunement\.config\.json has problems, which are ignored: unknown key "helpHref" \(known: help, xapi\); "help\.href" "javascript:alert\(1\)" is not an https:, http:, tel: or mailto: link; "xapi\.allowedOrigins" entry "https:\/\/lrs\.example\.edu\/xapi\/" is not an origin/,
+            /^attunement: attunement\.config\.json has problems, which are ignored: unknown key "helpHref" \(known: help, xapi, embed\); "help\.href" "javascript:alert\(1\)" is not an https:, http:, tel: or mailto: link; "xapi\.allowedOrigins" entry "https:\/\/lrs\.example\.edu\/xapi\/" is not an origin/,
             { text: 'Help is here.', href: null },
         ],
     ];
