@@ -556,7 +556,7 @@ fn cmd_analyze(o: &Options, json: bool) -> Result<ExitCode, Usage> {
 fn path_json(sc: &Scenario, p: &Path) -> serde_json::Value {
     let e = &sc.endings[p.ending];
     let steps: Vec<_> = p.steps.iter().map(|&(n, c)| json!({ "node": sc.nodes[n].id, "choice": sc.nodes[n].choices[c].id, "text": sc.nodes[n].choices[c].text, "skill": sc.nodes[n].choices[c].skill })).collect();
-    json!({ "trust": p.trust, "ending": { "id": e.id, "outcome": e.outcome }, "turns": p.steps.len(), "steps": steps })
+    json!({ "sum": p.sum, "trust": p.trust, "ending": { "id": e.id, "outcome": e.outcome }, "turns": p.steps.len(), "steps": steps })
 }
 
 fn print_analysis(sc: &Scenario, a: &Analysis) {
@@ -587,7 +587,7 @@ fn print_analysis(sc: &Scenario, a: &Analysis) {
     for (name, p) in [("best", &a.best), ("worst", &a.worst)] {
         let Some(p) = p else { continue };
         let e = &sc.endings[p.ending];
-        outln!("{name} path: final trust {}, ending `{}` ({}), {} turn{}", p.trust, e.id, e.outcome.id(), p.steps.len(), plural(p.steps.len()));
+        outln!("{name} path: worth {:+} before bounds, final trust {}, ending `{}` ({}), {} turn{}", p.sum, p.trust, e.id, e.outcome.id(), p.steps.len(), plural(p.steps.len()));
         for (i, &(n, c)) in p.steps.iter().enumerate() {
             let ch = &sc.nodes[n].choices[c];
             outln!("  {:>2}. [{}] {} ({})", i + 1, sc.nodes[n].id, ch.text, ch.skill);
