@@ -109,6 +109,8 @@ fn the_best_path_is_told_it_was_a_best_path_and_gets_nothing_to_practise() {
         let b = d.best_path.as_ref().expect("a best path");
         assert!(b.on_best_path && b.left_best_path_at.is_none(), "{}: {b:?}", path.display());
         assert!(d.practise_next.is_empty(), "{}: the best path is told to practise {:?}", path.display(), d.practise_next);
+        let roadblocks: Vec<usize> = s.turns().iter().filter(|t| t.kind == Kind::Roadblock).map(|t| t.number).collect();
+        assert!(roadblocks.is_empty(), "{}: the best path uses roadblocks at turns {roadblocks:?}", path.display());
         assert_eq!(d.score.raw, 100, "{}", path.display());
         assert!(d.score.passed, "{}", path.display());
     }
