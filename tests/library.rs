@@ -304,3 +304,20 @@ fn the_authoring_template_checks_clean() {
     let report = check(&text, Format::Toml);
     assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
 }
+
+/// A save the engine before issue 9 made of four picks in first-meeting
+/// (seed 7, the first choice shown each time). The scenario has since been
+/// rewritten, so its content hash differs: restoring it must give a session
+/// and a notice that says what happened, never an error or a panic.
+const SAVE_BEFORE_ISSUE_9: &str = "A2.first-meeting.d30020c77dce4613.p7.4eq8bs836gsw2u1advw1512j5vxv.cd83c87c";
+
+#[test]
+fn a_save_made_before_the_new_model_restores_with_a_notice() {
+    let library = library();
+    let (_, _, sc) = library.iter().find(|(_, _, sc)| sc.meta.id == "first-meeting").expect("first-meeting");
+    let restored = Session::restore(Arc::new(sc.clone()), SAVE_BEFORE_ISSUE_9, Mode::Practice).expect("a save of an older version restores");
+    let notice = restored.notice.expect("the learner is told the scenario changed");
+    assert!(notice.starts_with("the scenario has changed since this save"), "{notice}");
+    assert!(restored.session.turns().len() <= 4);
+    assert!(!restored.session.view().stuck);
+}
