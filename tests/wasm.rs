@@ -124,7 +124,13 @@ fn save_restore_and_debrief_cross_the_boundary() {
     let debrief = play.debrief().map_err(JsValue::from).unwrap();
     assert_eq!(get(&get(&debrief, "ending"), "outcome").as_string().as_deref(), Some("breakthrough"));
     let over_time: Array = get(&debrief, "trust_over_time").dyn_into().unwrap();
-    assert_eq!(over_time.to_vec().iter().map(|v| v.as_f64().unwrap()).collect::<Vec<_>>(), vec![30.0, 38.0, 47.0]);
+    assert_eq!(over_time.to_vec().iter().map(|v| v.as_f64().unwrap()).collect::<Vec<_>>(), vec![30.0, 38.0, 50.0]);
+    // The engine's score, comparison and suggestions reach JavaScript as they are.
+    let score = get(&debrief, "score");
+    assert_eq!((get(&score, "raw").as_f64(), get(&score, "passed").as_bool()), (Some(100.0), Some(true)));
+    let comparison: Array = get(&debrief, "comparison").dyn_into().unwrap();
+    assert_eq!(comparison.length(), 2);
+    assert!(Array::is_array(&get(&debrief, "practise_next")));
     let md = play.markdown().map_err(JsValue::from).unwrap();
     assert!(md.starts_with("# Tiny: transcript and debrief"), "{md}");
     assert!(md.contains("**You:** It sounds like you're not sure this will help."), "{md}");
