@@ -457,7 +457,7 @@ pub fn practise_next(session: &Session) -> Vec<Practice> {
         out.push(Practice {
             rule: "after_disclosure",
             text: format!(
-                "Meet a disclosure with validation first. Right after {peer} told you something hard ({}), you answered with {}; a validation or a reflection there (\"That took courage to say\") tells them it was safe to share.",
+                "Meet a disclosure with validation first. Right after {peer} told you something hard ({}), you answered with {}; a validation or a reflection there (\"That took courage to say\") tells {peer} it was safe to share.",
                 turn_list(&numbers(&disclosed)),
                 labels(&disclosed)
             ),
@@ -472,7 +472,7 @@ pub fn practise_next(session: &Session) -> Vec<Practice> {
         out.push(Practice {
             rule: "safety_question",
             text: format!(
-                "Ask directly about suicide when you see warning signs. {peer} showed them ({}) and the question was never asked; asked calmly and plainly (\"Are you thinking about suicide?\"), it does not plant the idea, it tells them they can say it, and it is how risk is found.",
+                "Ask directly about suicide when you see warning signs. {peer} showed them ({}) and the question was never asked; asked calmly and plainly (\"Are you thinking about suicide?\"), it does not plant the idea, it tells {peer} it can be said, and it is how risk is found.",
                 turn_list(&numbers(&signs))
             ),
             turns: numbers(&signs),

@@ -120,7 +120,7 @@ fn the_best_path_is_told_it_was_a_best_path_and_gets_nothing_to_practise() {
 /// or says honestly that they do not.
 fn is_honest_disclosure(text: &str) -> bool {
     let t = text.to_lowercase().replace('\u{2019}', "'");
-    ["haven't been through", "haven't lived", "haven't had", "not been through", "don't know what it's like", "can't know what", "i haven't", "not the same as"].iter().any(|p| t.contains(p))
+    ["haven't been through", "haven't lived", "haven't had", "not been through", "don't know what it's like", "can't know what", "i haven't", "i've never", "i have never", "never been through", "not the same as"].iter().any(|p| t.contains(p))
 }
 
 #[test]
