@@ -195,11 +195,11 @@ pub fn explore(scenario: &Scenario, budget: Budget, worst: bool) -> Analysis {
     let graph = Graph { scenario, states: &states, first: &first, targets: &targets, picks: &picks, worths: &worths };
     let order = graph.postorder();
     // The best path has the largest sum of worths, then the fewest
-    // roadblocks; the worst the fewest responses that build trust, then the
-    // smallest sum. Then the higher (lower) final trust.
-    a.best = graph.path(&order, true, Kind::Roadblock);
+    // roadblocks; the worst the fewest responses that are not roadblocks,
+    // then the smallest sum. Then the higher (lower) final trust.
+    a.best = graph.path(&order, true, |k| k == Kind::Roadblock);
     if worst {
-        a.worst = graph.path(&order, false, Kind::Skill);
+        a.worst = graph.path(&order, false, |k| k != Kind::Roadblock);
     }
     a
 }
@@ -248,9 +248,9 @@ impl Graph<'_> {
     }
 
     /// The path from the start to an ending that `better` prefers (the best
-    /// when `most`, else the worst), counting responses of kind `avoid`; on a
-    /// full tie, the choice authored first.
-    fn path(&self, post: &[u32], most: bool, avoid: Kind) -> Option<Path> {
+    /// when `most`, else the worst), counting the responses whose kind
+    /// `avoid` picks out; on a full tie, the choice authored first.
+    fn path(&self, post: &[u32], most: bool, avoid: impl Fn(Kind) -> bool) -> Option<Path> {
         let n = self.states.len();
         // Per state: (sum, responses of `avoid`, final trust) of its best
         // way on, and the edge that starts it.
@@ -265,10 +265,11 @@ impl Graph<'_> {
         }
         order.retain(|&i| i != u32::MAX);
         // The best: the largest sum, then the fewest roadblocks, then the
-        // highest trust. The worst: the fewest responses that build trust,
-        // then the smallest sum, then the lowest trust. (A sum alone can
-        // prefer building trust to reach a moment where a roadblock costs
-        // double; the worst path shows roadblocks wherever one is offered.)
+        // highest trust. The worst: the fewest responses that are not
+        // roadblocks, then the smallest sum, then the lowest trust. (A sum
+        // alone can prefer building trust, or a neutral question, to reach a
+        // moment where a roadblock costs double; the worst path is made of
+        // roadblocks wherever one is offered.)
         let better = |a: (i32, u32, u8), b: (i32, u32, u8)| {
             if most { (a.0, b.1, a.2) > (b.0, a.1, b.2) } else { (a.1, a.0, a.2) < (b.1, b.0, b.2) }
         };
@@ -286,7 +287,7 @@ impl Graph<'_> {
                 }
                 let Some((sum, count, trust)) = value[to] else { continue };
                 let skill = self.scenario.nodes[node].choices[usize::from(self.picks[e])].skill;
-                let here = (sum + i32::from(self.worths[e]), count + u32::from(skill.kind() == avoid), trust);
+                let here = (sum + i32::from(self.worths[e]), count + u32::from(avoid(skill.kind())), trust);
                 if value[at].is_none_or(|v| better(here, v)) {
                     value[at] = Some(here);
                     via[at] = e as u32;

@@ -73,6 +73,15 @@ fn each_scenario_meets_the_library_bar() {
         assert!(decision_points(&sc, &best.steps) >= 12, "{name}: the best path has {} decision points", decision_points(&sc, &best.steps));
         let worst = a.worst.expect("a worst path");
         assert_eq!(sc.endings[worst.ending].outcome, Outcome::Disengaged, "{name}: the worst path does not end in disengagement");
+        for &(n, c) in &worst.steps {
+            let node = &sc.nodes[n];
+            assert!(
+                node.choices[c].skill.kind() == Kind::Roadblock || !node.choices.iter().any(|o| o.skill.kind() == Kind::Roadblock),
+                "{name}: the worst path takes `{}` at node `{}`, where a roadblock is offered",
+                node.choices[c].id,
+                node.id
+            );
+        }
         for node in sc.nodes.iter().filter(|n| n.choices.len() >= 2) {
             assert!(node.choices.iter().any(|c| c.skill.kind() == Kind::Skill), "{name}: node `{}` offers nothing that builds trust", node.id);
             assert!(node.choices.iter().any(|c| c.skill.kind() == Kind::Roadblock), "{name}: node `{}` offers no roadblock", node.id);

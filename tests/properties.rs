@@ -97,13 +97,13 @@ proptest! {
         let mut offered = vec![];
         for n in &sc.nodes { offered.push(vec![false; n.choices.len()]); }
         // Each path carries its sum of worths and its counts of roadblocks
-        // and of trust-building responses, for the best and worst paths.
+        // and of other responses, for the best and worst paths.
         let mut stack = vec![(State::start(&sc), 0i32, 0u32, 0u32)];
         let mut paths = 0u32;
-        // (sum, roadblocks, final trust) and (skills, sum, final trust)
+        // (sum, roadblocks, final trust) and (other responses, sum, final trust)
         let mut best_seen: Option<(i32, u32, i32)> = None;
         let mut worst_seen: Option<(u32, i32, i32)> = None;
-        while let Some((s, sum, roadblocks, skills)) = stack.pop() {
+        while let Some((s, sum, roadblocks, others)) = stack.pop() {
             let widen = |m: &mut BTreeMap<usize, Range>, k: usize, t: i32| {
                 let r = m.entry(k).or_insert(Range { min: t, max: t });
                 r.min = r.min.min(t);
@@ -116,7 +116,7 @@ proptest! {
                         offered[n][i] = true;
                         let (next, effect) = step(&sc, &s, i);
                         let kind = sc.nodes[n].choices[i].skill.kind();
-                        stack.push((next, sum + effect.worth(), roadblocks + u32::from(kind == Kind::Roadblock), skills + u32::from(kind == Kind::Skill)));
+                        stack.push((next, sum + effect.worth(), roadblocks + u32::from(kind == Kind::Roadblock), others + u32::from(kind != Kind::Roadblock)));
                     }
                 }
                 (None, Some(e)) => {
@@ -124,12 +124,12 @@ proptest! {
                     let trust = i32::from(s.trust);
                     widen(&mut ending_ranges, e, trust);
                     // Largest sum, then fewest roadblocks, then highest trust;
-                    // fewest skills, then smallest sum, then lowest trust.
+                    // fewest responses that are not roadblocks, then smallest sum, then lowest trust.
                     if best_seen.is_none_or(|(bs, br, bt)| (sum, std::cmp::Reverse(roadblocks), trust) > (bs, std::cmp::Reverse(br), bt)) {
                         best_seen = Some((sum, roadblocks, trust));
                     }
-                    if worst_seen.is_none_or(|(wk, ws, wt)| (skills, sum, trust) < (wk, ws, wt)) {
-                        worst_seen = Some((skills, sum, trust));
+                    if worst_seen.is_none_or(|(wk, ws, wt)| (others, sum, trust) < (wk, ws, wt)) {
+                        worst_seen = Some((others, sum, trust));
                     }
                 }
                 _ => unreachable!(),
