@@ -140,6 +140,23 @@ function uuid() {
 
 const LEVELS = { good: 'Good', fair: 'Fair', below_fair: 'Below fair', not_applicable: 'Not enough to say' };
 
+// The three kinds of response (Kind in src/skill.rs), as badges.
+const KINDS = { skill: 'Builds trust', neutral: 'Neutral', roadblock: 'Roadblock' };
+const badge = kind => h('span', { class: 'att-badge', 'data-kind': kind, text: KINDS[kind] || kind });
+
+// The parts of a turn's change beyond its base: each modifier, what the ceiling took (the
+// engine's CEILING_TEXT), and each consequence of an earlier choice that landed with it.
+const amount = (n, text, cls) => h('li', { class: cls }, h('span', { class: 'att-amount', text: signed(n) }), ' ', h('span', { text }));
+const reasons = t => [
+  t.modifiers.map(m => amount(m.amount, `${cap(m.text)}.`)),
+  t.ceiling < 0 && amount(t.ceiling, 'Trust is already high, so each gain is smaller.'),
+  t.consequences.map(c => amount(c.amount, `${c.from_turn ? `From turn ${c.from_turn}` : 'From an earlier choice'}: ${c.feedback.trim()}`, 'att-later')),
+];
+// What trust would have moved with no 0 to 100 bound.
+const unbounded = t => t.total + t.ceiling + t.consequences.reduce((sum, c) => sum + c.amount, 0);
+// The warning beat (the engine's WARNED_TEXT, for the learner).
+const warning = name => `Warning: trust fell below the floor. ${name} is about to leave, and one more fall ends the conversation.`;
+
 class AttunementSim extends HTMLElement {
   static observedAttributes = ['src', 'mode'];
 
@@ -550,6 +567,8 @@ class AttunementSim extends HTMLElement {
       const view = this._p.view();
       this._peer(view.say, view.cue);
       if (step.explanation) this._explain(step.explanation, view.can_undo);
+      // Focus moves on to the choices, past the feedback: the warning beat is announced too.
+      this._announce.textContent = step.explanation?.warned ? warning(this._info.peer.name) : '';
       this._update(view, true, true);
       // Reporters get the full turn in both modes: the course site is not the learner.
       // Practice carries the turn in the step; assessment keeps it back from the learner.
@@ -586,10 +605,10 @@ class AttunementSim extends HTMLElement {
     });
   }
 
-  // Practice feedback: the skill, the trust change, each reason, the scenario's feedback.
+  // Practice feedback: the skill, the trust change, the warning beat, each reason (with
+  // the ceiling and consequences of earlier choices), the scenario's feedback.
   _explain(t, canUndo) {
-    const change = t.trust_after - t.trust_before;
-    const skill = t.kind === 'skill';
+    const change = t.trust_after - t.trust_before, moved = unbounded(t);
     this._delta.textContent = signed(change);
     this._delta.dataset.sign = change > 0 ? 'up' : change < 0 ? 'down' : 'none';
     this._delta.hidden = false;
@@ -597,16 +616,12 @@ class AttunementSim extends HTMLElement {
     this._feedback.hidden = false;
     this._feedback.replaceChildren(...h('div', {},
       h('h3', { class: 'att-fb-title', text: 'Feedback' }),
-      h('p', { class: 'att-fb-skill' },
-        h('span', { class: 'att-badge', 'data-kind': t.kind, text: skill ? 'Builds trust' : 'Roadblock' }), ' ',
-        h('strong', { class: 'att-cap', text: t.skill_label })),
+      h('p', { class: 'att-fb-skill' }, badge(t.kind), ' ', h('strong', { class: 'att-cap', text: t.skill_label })),
       h('p', { class: 'att-fb-change', text: `trust ${t.trust_before} → ${t.trust_after} (${signed(change)})` }),
+      t.warned && h('p', { class: 'att-warn', text: warning(this._info.peer.name) }),
       h('p', { class: 'att-fb-sub', text: 'Why trust moved' }),
-      h('ul', { class: 'att-reasons' },
-        h('li', {}, h('span', { class: 'att-amount', text: signed(t.base) }),
-          h('span', { text: this._baseText(t) })),
-        t.modifiers.map(m => h('li', {}, h('span', { class: 'att-amount', text: signed(m.amount) }), h('span', { text: `${cap(m.text)}.` })))),
-      t.total !== change && h('p', { class: 'att-fb-note', text: `Trust stays between 0 and 100, so it moved ${signed(change)} rather than ${signed(t.total)}.` }),
+      h('ul', { class: 'att-reasons' }, amount(t.base, this._baseText(t)), reasons(t)),
+      moved !== change && h('p', { class: 'att-fb-note', text: `Trust stays between 0 and 100, so it moved ${signed(change)} rather than ${signed(moved)}.` }),
       t.feedback && h('p', { class: 'att-fb-text', text: t.feedback }),
       canUndo && h('div', { class: 'att-actions' }, button('Try a different response', () => this._undo()))).childNodes);
   }
@@ -616,6 +631,7 @@ class AttunementSim extends HTMLElement {
   _baseText(t) {
     const label = cap(t.skill_label), up = t.base > 0, usual = (t.kind === 'skill') === up;
     if (!t.base) return `${label} did not move trust by itself here.`;
+    if (t.kind === 'neutral') return `${label} is neutral by itself, but ${up ? 'builds' : 'costs'} trust with ${this._info.peer.name} here: ${t.why}.`;
     return usual
       ? `${label} ${up ? 'builds' : 'costs'} trust with ${this._info.peer.name}: ${t.why}.`
       : `${label} usually ${up ? 'costs' : 'builds'} trust, but this response ${up ? 'builds' : 'costs'} trust here; the feedback below says why.`;
