@@ -138,7 +138,7 @@ function uuid() {
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
 
-const LEVELS = { good: 'Good', fair: 'Fair', below_fair: 'Below fair', not_applicable: 'Not enough to say' };
+const LEVELS = { good: 'Good', fair: 'Fair', below_fair: 'Below fair', not_applicable: 'Not rated: too few' };
 
 // The three kinds of response (Kind in src/skill.rs), as badges.
 const KINDS = { skill: 'Builds trust', neutral: 'Neutral', roadblock: 'Roadblock' };
@@ -668,22 +668,57 @@ class AttunementSim extends HTMLElement {
       good: 'You reflected back what you heard more often than you asked: the peer mostly felt listened to, not questioned.',
       fair: 'You reflected about as often as you asked. Aim for two reflections for each question.',
       below_fair: 'You asked more than you reflected. Try reflecting what you hear before asking the next question.',
-      not_applicable: 'There were too few reflections or questions to say.',
+      not_applicable: 'You asked no questions, so there is no ratio to rate.',
     };
     const shareSays = {
       good: 'Half or more of your reflections added meaning beyond the peer\'s words.',
       fair: 'Some of your reflections added meaning. Aim for half of them.',
       below_fair: 'Most of your reflections stayed close to the peer\'s words. A complex reflection names the feeling underneath, or both sides of a mixed feeling.',
-      not_applicable: 'There were no reflections to count.',
+      not_applicable: m.reflections ? 'There were too few reflections to rate how many of them were complex.' : 'There were no reflections to count.',
     };
-    const b = d.best_path;
-    const explained = t => h('li', {},
-      h('p', { class: 'att-quote', text: t.text }),
-      h('p', { class: 'att-moment-meta' },
-        h('span', { class: 'att-badge', 'data-kind': t.kind, text: t.kind === 'skill' ? 'Builds trust' : 'Roadblock' }), ' ',
-        h('span', { class: 'att-cap', text: t.skill_label }), `: trust ${t.trust_before} → ${t.trust_after} (${signed(t.trust_after - t.trust_before)})`),
-      t.modifiers.length > 0 && h('ul', { class: 'att-reasons' }, t.modifiers.map(x => h('li', {}, h('span', { class: 'att-amount', text: signed(x.amount) }), h('span', { text: `${cap(x.text)}.` })))),
-      t.feedback && h('p', { text: t.feedback }));
+    const counted = m.counts.filter(c => c.count > 0);
+    const b = d.best_path, s = d.score;
+
+    // Every turn's comparison has an anchor; a link to one opens the fold-out and moves focus there.
+    const turnId = n => `${this._uid}-turn-${n}`;
+    const compare = h('details', { class: 'att-compare' }), targets = new Map();
+    const toTurn = n => d.comparison.some(c => c.turn === n)
+      ? h('a', { href: `#${turnId(n)}`, text: `turn ${n}`, onclick: e => {
+        e.preventDefault();
+        compare.open = true;
+        const target = targets.get(n);
+        target.focus({ preventScroll: true });
+        target.scrollIntoView({ block: 'start', behavior: reduced() ? 'auto' : 'smooth' });
+      } })
+      : `turn ${n}`;
+    const turnLinks = ns => ns.flatMap((n, i) => [i ? (i === ns.length - 1 ? ' and ' : ', ') : '', toTurn(n)]);
+
+    const explained = t => {
+      const why = reasons(t).flat();
+      return h('li', {},
+        h('p', { class: 'att-quote', text: t.text }),
+        h('p', { class: 'att-moment-meta' }, badge(t.kind), ' ',
+          h('span', { class: 'att-cap', text: t.skill_label }), `: trust ${t.trust_before} → ${t.trust_after} (${signed(t.trust_after - t.trust_before)})`),
+        t.warned && h('p', { class: 'att-warn', text: warning(this._info.peer.name) }),
+        why.some(Boolean) && h('ul', { class: 'att-reasons' }, why),
+        t.feedback && h('p', { text: t.feedback }));
+    };
+    const response = (r, verb) => [
+      h('p', { class: 'att-quote', text: r.text }),
+      h('p', { class: 'att-moment-meta' }, badge(r.kind), ' ', h('span', { class: 'att-cap', text: `${r.label}:` }), ` ${verb} ${signed(r.change)}`)];
+    const entry = c => {
+      const li = h('li', { id: turnId(c.turn), tabindex: '-1' },
+        h('p', { class: 'att-compare-turn', text: `Turn ${c.turn}` }),
+        h('p', { class: 'att-compare-sub', text: 'You said' }),
+        response(c.chosen, 'trust'),
+        h('p', { class: 'att-compare-sub', text: c.options.length ? 'The other trust-building options then' : 'No other trust-building option was on offer then.' }),
+        c.options.length > 0 && h('ul', { class: 'att-compare-options' }, c.options.map(o => h('li', {}, response(o, 'would have moved trust')))));
+      targets.set(c.turn, li);
+      return li;
+    };
+    compare.append(
+      h('summary', { text: 'Turn by turn: what you said beside the other options' }),
+      h('ol', { class: 'att-compare-list' }, d.comparison.map(entry)));
 
     this._debrief = h('section', { class: 'att-debrief', role: 'region', 'aria-labelledby': id },
       h('h3', { id, tabindex: '-1', text: 'Debrief' }),
@@ -691,7 +726,17 @@ class AttunementSim extends HTMLElement {
         h('p', { class: 'att-outcome', text: `Ending · ${d.ending.outcome.replace(/_/g, ' ')}` }),
         h('p', { class: 'att-ending-title', text: d.ending.title }),
         paras(d.text),
+        d.next_time && h('p', { class: 'att-next' }, h('strong', { text: 'Next time: ' }), d.next_time.trim()),
         h('p', { class: 'att-final', text: `Final trust: ${d.trust.value} of ${d.trust.max}, ${d.trust.band}.` })),
+
+      h('div', { class: 'att-score', 'data-passed': String(s.passed) },
+        h('p', { class: 'att-score-line', text: `Score ${s.raw} of ${s.max}, ${s.passed ? 'passed' : 'not passed'}.` }),
+        h('p', { class: 'att-score-note', text: `A pass needs a score of ${s.pass} or more and an ending that connects.${s.best > 0 ? ` The score is what your responses were worth (${signed(s.skill)}) as a share of the best path's (${signed(s.best)}).` : ''}` })),
+
+      d.practise_next.length > 0 && [sub('What to practise next'),
+        h('ul', { class: 'att-practise' }, d.practise_next.map(p => h('li', { 'data-rule': p.rule },
+          h('p', { text: p.text }),
+          p.turns.length > 0 && h('p', { class: 'att-turn-links' }, 'Look again at ', turnLinks(p.turns), '.'))))],
 
       sub('Trust over time'),
       h('div', { class: 'att-over-time' },
@@ -699,9 +744,9 @@ class AttunementSim extends HTMLElement {
         table('Trust after each turn', ['Turn', 'Trust', 'Change'],
           d.trust_over_time.map((v, i) => [i ? i : 'Start', v, i ? signed(v - d.trust_over_time[i - 1]) : '']))),
 
-      sub('Skills and roadblocks you used'),
+      sub('Skills, neutral responses and roadblocks you used'),
       table('Each kind of response, how often, and its net effect on trust', ['Response', 'Times', 'Net trust'],
-        d.skills.map(x => [[h('span', { class: 'att-cap', text: x.label }), ' ', h('span', { class: 'att-badge', 'data-kind': x.kind, text: x.kind === 'skill' ? 'builds trust' : 'roadblock' })], x.count, signed(x.net)])),
+        d.skills.map(x => [[h('span', { class: 'att-cap', text: x.label }), ' ', badge(x.kind)], x.count, signed(x.net)])),
 
       sub('Reflections and questions (MITI)'),
       h('p', { text: `You made ${plural(m.reflections, 'reflection')} (${m.complex_reflections} complex) and asked ${plural(m.questions, 'question')}. The Motivational Interviewing Treatment Integrity code (MITI 4.2.1) gives guides for both.` }),
@@ -710,8 +755,13 @@ class AttunementSim extends HTMLElement {
           m.reflection_to_question == null ? (m.reflections ? 'No questions asked' : null) : m.reflection_to_question.toFixed(1),
           m.reflection_to_question_level, 'MITI guide: 1 is fair, 2 is good.', ratioSays[m.reflection_to_question_level] || ''),
         level('Complex reflections',
-          m.complex_share == null ? null : `${Math.round(m.complex_share * 100)}%`,
+          m.complex_share == null ? null : m.complex_share_level === 'not_applicable' ? `${m.complex_reflections} of ${m.reflections}` : `${Math.round(m.complex_share * 100)}%`,
           m.complex_share_level, 'MITI guide: 40% is fair, 50% is good. Summaries count as complex reflections.', shareSays[m.complex_share_level] || '')),
+      h('p', { class: 'att-miti-sub', text: 'Your responses by MITI code' }),
+      counted.length
+        ? h('ul', { class: 'att-counts' }, counted.map(c => h('li', {}, `${c.label}: `, h('strong', { text: String(c.count) }))))
+        : h('p', { text: 'None of your responses had a MITI code.' }),
+      h('p', { class: 'att-miti-guide', text: `MI-adherent (Affirm, Seeking Collaboration, Emphasizing Autonomy): ${m.adherent}. MI-non-adherent (Persuade, Confront): ${m.non_adherent}.` }),
 
       sub('Key moments'),
       d.key_moments.length
@@ -726,8 +776,12 @@ class AttunementSim extends HTMLElement {
 
       b && [sub('Compared with the best path'),
         h('p', { text: `The best path through this scenario reaches trust ${b.best_trust} and the ending "${b.best_ending.title}". You reached trust ${b.learner_trust}${b.best_ending.id === d.ending.id ? ', with the same ending' : ` and the ending "${d.ending.title}"`}.` }),
-        h('p', { text: b.left_best_path_at == null ? 'You followed the best path all the way.' : `You left the best path at turn ${b.left_best_path_at}.` }),
+        b.on_best_path
+          ? h('p', { text: 'You reached its ending with as much trust: you were on a best path.' })
+          : h('p', {}, ...(b.left_best_path_at == null ? ['You followed the best path all the way.'] : ['You left the best path at ', toTurn(b.left_best_path_at), '.'])),
         h('details', {}, h('summary', { text: 'The best path\'s responses' }), h('ol', { class: 'att-best' }, b.best_responses.map(r => h('li', { text: r }))))],
+
+      compare,
 
       h('details', { class: 'att-all-turns' },
         h('summary', { text: 'Every response, explained' }),
