@@ -127,7 +127,6 @@ function chart(values) {
 // detail starts with { version, type, scenario: { id, title, hash, language }, mode, attempt }.
 // docs/embedding.md documents them; lms/*.js report them to course sites.
 const EVENT_VERSION = 1;
-const PASSING = ['breakthrough', 'connected', 'referred'];
 
 function uuid() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -578,11 +577,10 @@ class AttunementSim extends HTMLElement {
         trust_before: t.trust_before, trust_after: t.trust_after, ended: step.ended, save,
       });
       if (step.ended) {
-        // The debrief _update just showed.
-        const d = this._debriefData, trust = d.trust.value;
+        // The debrief _update just showed; the score and the pass are the engine's.
+        const d = this._debriefData, { raw, min, max, scaled, passed } = d.score;
         this._emit('complete', {
-          ending: d.ending, trust, turns: d.turns.length, passed: PASSING.includes(d.ending.outcome),
-          score: { raw: trust, min: 0, max: 100, scaled: trust / 100 }, save,
+          ending: d.ending, trust: d.trust.value, turns: d.turns.length, passed, score: { raw, min, max, scaled }, save,
         });
       }
     });
