@@ -127,7 +127,6 @@ function chart(values) {
 // detail starts with { version, type, scenario: { id, title, hash, language }, mode, attempt }.
 // docs/embedding.md documents them; lms/*.js report them to course sites.
 const EVENT_VERSION = 1;
-const PASSING = ['breakthrough', 'connected', 'referred'];
 
 function uuid() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -138,7 +137,24 @@ function uuid() {
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
 
-const LEVELS = { good: 'Good', fair: 'Fair', below_fair: 'Below fair', not_applicable: 'Not enough to say' };
+const LEVELS = { good: 'Good', fair: 'Fair', below_fair: 'Below fair', not_applicable: 'Not rated: too few' };
+
+// The three kinds of response (Kind in src/skill.rs), as badges.
+const KINDS = { skill: 'Builds trust', neutral: 'Neutral', roadblock: 'Roadblock' };
+const badge = kind => h('span', { class: 'att-badge', 'data-kind': kind, text: KINDS[kind] || kind });
+
+// The parts of a turn's change beyond its base: each modifier, what the ceiling took (the
+// engine's CEILING_TEXT), and each consequence of an earlier choice that landed with it.
+const amount = (n, text, cls) => h('li', { class: cls }, h('span', { class: 'att-amount', text: signed(n) }), ' ', h('span', { text }));
+const reasons = t => [
+  t.modifiers.map(m => amount(m.amount, `${cap(m.text)}.`)),
+  t.ceiling < 0 && amount(t.ceiling, 'Trust is already high, so each gain is smaller.'),
+  t.consequences.map(c => amount(c.amount, `${c.from_turn ? `From turn ${c.from_turn}` : 'From an earlier choice'}: ${c.feedback.trim()}`, 'att-later')),
+];
+// What trust would have moved with no 0 to 100 bound.
+const unbounded = t => t.total + t.ceiling + t.consequences.reduce((sum, c) => sum + c.amount, 0);
+// The warning beat (the engine's WARNED_TEXT, for the learner).
+const warning = name => `Warning: trust fell below the floor. ${name} is about to leave, and one more fall ends the conversation.`;
 
 class AttunementSim extends HTMLElement {
   static observedAttributes = ['src', 'mode'];
@@ -550,6 +566,8 @@ class AttunementSim extends HTMLElement {
       const view = this._p.view();
       this._peer(view.say, view.cue);
       if (step.explanation) this._explain(step.explanation, view.can_undo);
+      // Focus moves on to the choices, past the feedback: the warning beat is announced too.
+      this._announce.textContent = step.explanation?.warned ? warning(this._info.peer.name) : '';
       this._update(view, true, true);
       // Reporters get the full turn in both modes: the course site is not the learner.
       // Practice carries the turn in the step; assessment keeps it back from the learner.
@@ -559,11 +577,10 @@ class AttunementSim extends HTMLElement {
         trust_before: t.trust_before, trust_after: t.trust_after, ended: step.ended, save,
       });
       if (step.ended) {
-        // The debrief _update just showed.
-        const d = this._debriefData, trust = d.trust.value;
+        // The debrief _update just showed; the score and the pass are the engine's.
+        const d = this._debriefData, { raw, min, max, scaled, passed } = d.score;
         this._emit('complete', {
-          ending: d.ending, trust, turns: d.turns.length, passed: PASSING.includes(d.ending.outcome),
-          score: { raw: trust, min: 0, max: 100, scaled: trust / 100 }, save,
+          ending: d.ending, trust: d.trust.value, turns: d.turns.length, passed, score: { raw, min, max, scaled }, save,
         });
       }
     });
@@ -586,10 +603,10 @@ class AttunementSim extends HTMLElement {
     });
   }
 
-  // Practice feedback: the skill, the trust change, each reason, the scenario's feedback.
+  // Practice feedback: the skill, the trust change, the warning beat, each reason (with
+  // the ceiling and consequences of earlier choices), the scenario's feedback.
   _explain(t, canUndo) {
-    const change = t.trust_after - t.trust_before;
-    const skill = t.kind === 'skill';
+    const change = t.trust_after - t.trust_before, moved = unbounded(t);
     this._delta.textContent = signed(change);
     this._delta.dataset.sign = change > 0 ? 'up' : change < 0 ? 'down' : 'none';
     this._delta.hidden = false;
@@ -597,16 +614,12 @@ class AttunementSim extends HTMLElement {
     this._feedback.hidden = false;
     this._feedback.replaceChildren(...h('div', {},
       h('h3', { class: 'att-fb-title', text: 'Feedback' }),
-      h('p', { class: 'att-fb-skill' },
-        h('span', { class: 'att-badge', 'data-kind': t.kind, text: skill ? 'Builds trust' : 'Roadblock' }), ' ',
-        h('strong', { class: 'att-cap', text: t.skill_label })),
+      h('p', { class: 'att-fb-skill' }, badge(t.kind), ' ', h('strong', { class: 'att-cap', text: t.skill_label })),
       h('p', { class: 'att-fb-change', text: `trust ${t.trust_before} → ${t.trust_after} (${signed(change)})` }),
+      t.warned && h('p', { class: 'att-warn', text: warning(this._info.peer.name) }),
       h('p', { class: 'att-fb-sub', text: 'Why trust moved' }),
-      h('ul', { class: 'att-reasons' },
-        h('li', {}, h('span', { class: 'att-amount', text: signed(t.base) }),
-          h('span', { text: this._baseText(t) })),
-        t.modifiers.map(m => h('li', {}, h('span', { class: 'att-amount', text: signed(m.amount) }), h('span', { text: `${cap(m.text)}.` })))),
-      t.total !== change && h('p', { class: 'att-fb-note', text: `Trust stays between 0 and 100, so it moved ${signed(change)} rather than ${signed(t.total)}.` }),
+      h('ul', { class: 'att-reasons' }, amount(t.base, this._baseText(t)), reasons(t)),
+      moved !== change && h('p', { class: 'att-fb-note', text: `Trust stays between 0 and 100, so it moved ${signed(change)} rather than ${signed(moved)}.` }),
       t.feedback && h('p', { class: 'att-fb-text', text: t.feedback }),
       canUndo && h('div', { class: 'att-actions' }, button('Try a different response', () => this._undo()))).childNodes);
   }
@@ -616,6 +629,7 @@ class AttunementSim extends HTMLElement {
   _baseText(t) {
     const label = cap(t.skill_label), up = t.base > 0, usual = (t.kind === 'skill') === up;
     if (!t.base) return `${label} did not move trust by itself here.`;
+    if (t.kind === 'neutral') return `${label} is neutral by itself, but ${up ? 'builds' : 'costs'} trust with ${this._info.peer.name} here: ${t.why}.`;
     return usual
       ? `${label} ${up ? 'builds' : 'costs'} trust with ${this._info.peer.name}: ${t.why}.`
       : `${label} usually ${up ? 'costs' : 'builds'} trust, but this response ${up ? 'builds' : 'costs'} trust here; the feedback below says why.`;
@@ -652,22 +666,57 @@ class AttunementSim extends HTMLElement {
       good: 'You reflected back what you heard more often than you asked: the peer mostly felt listened to, not questioned.',
       fair: 'You reflected about as often as you asked. Aim for two reflections for each question.',
       below_fair: 'You asked more than you reflected. Try reflecting what you hear before asking the next question.',
-      not_applicable: 'There were too few reflections or questions to say.',
+      not_applicable: 'You asked no questions, so there is no ratio to rate.',
     };
     const shareSays = {
       good: 'Half or more of your reflections added meaning beyond the peer\'s words.',
       fair: 'Some of your reflections added meaning. Aim for half of them.',
       below_fair: 'Most of your reflections stayed close to the peer\'s words. A complex reflection names the feeling underneath, or both sides of a mixed feeling.',
-      not_applicable: 'There were no reflections to count.',
+      not_applicable: m.reflections ? 'There were too few reflections to rate how many of them were complex.' : 'There were no reflections to count.',
     };
-    const b = d.best_path;
-    const explained = t => h('li', {},
-      h('p', { class: 'att-quote', text: t.text }),
-      h('p', { class: 'att-moment-meta' },
-        h('span', { class: 'att-badge', 'data-kind': t.kind, text: t.kind === 'skill' ? 'Builds trust' : 'Roadblock' }), ' ',
-        h('span', { class: 'att-cap', text: t.skill_label }), `: trust ${t.trust_before} → ${t.trust_after} (${signed(t.trust_after - t.trust_before)})`),
-      t.modifiers.length > 0 && h('ul', { class: 'att-reasons' }, t.modifiers.map(x => h('li', {}, h('span', { class: 'att-amount', text: signed(x.amount) }), h('span', { text: `${cap(x.text)}.` })))),
-      t.feedback && h('p', { text: t.feedback }));
+    const counted = m.counts.filter(c => c.count > 0);
+    const b = d.best_path, s = d.score;
+
+    // Every turn's comparison has an anchor; a link to one opens the fold-out and moves focus there.
+    const turnId = n => `${this._uid}-turn-${n}`;
+    const compare = h('details', { class: 'att-compare' }), targets = new Map();
+    const toTurn = n => d.comparison.some(c => c.turn === n)
+      ? h('a', { href: `#${turnId(n)}`, text: `turn ${n}`, onclick: e => {
+        e.preventDefault();
+        compare.open = true;
+        const target = targets.get(n);
+        target.focus({ preventScroll: true });
+        target.scrollIntoView({ block: 'start', behavior: reduced() ? 'auto' : 'smooth' });
+      } })
+      : `turn ${n}`;
+    const turnLinks = ns => ns.flatMap((n, i) => [i ? (i === ns.length - 1 ? ' and ' : ', ') : '', toTurn(n)]);
+
+    const explained = t => {
+      const why = reasons(t).flat();
+      return h('li', {},
+        h('p', { class: 'att-quote', text: t.text }),
+        h('p', { class: 'att-moment-meta' }, badge(t.kind), ' ',
+          h('span', { class: 'att-cap', text: t.skill_label }), `: trust ${t.trust_before} → ${t.trust_after} (${signed(t.trust_after - t.trust_before)})`),
+        t.warned && h('p', { class: 'att-warn', text: warning(this._info.peer.name) }),
+        why.some(Boolean) && h('ul', { class: 'att-reasons' }, why),
+        t.feedback && h('p', { text: t.feedback }));
+    };
+    const response = (r, verb) => [
+      h('p', { class: 'att-quote', text: r.text }),
+      h('p', { class: 'att-moment-meta' }, badge(r.kind), ' ', h('span', { class: 'att-cap', text: `${r.label}:` }), ` ${verb} ${signed(r.change)}`)];
+    const entry = c => {
+      const li = h('li', { id: turnId(c.turn), tabindex: '-1' },
+        h('p', { class: 'att-compare-turn', text: `Turn ${c.turn}` }),
+        h('p', { class: 'att-compare-sub', text: 'You said' }),
+        response(c.chosen, 'trust'),
+        h('p', { class: 'att-compare-sub', text: c.options.length ? 'The other trust-building options then' : 'No other trust-building option was on offer then.' }),
+        c.options.length > 0 && h('ul', { class: 'att-compare-options' }, c.options.map(o => h('li', {}, response(o, 'would have moved trust')))));
+      targets.set(c.turn, li);
+      return li;
+    };
+    compare.append(
+      h('summary', { text: 'Turn by turn: what you said beside the other options' }),
+      h('ol', { class: 'att-compare-list' }, d.comparison.map(entry)));
 
     this._debrief = h('section', { class: 'att-debrief', role: 'region', 'aria-labelledby': id },
       h('h3', { id, tabindex: '-1', text: 'Debrief' }),
@@ -675,7 +724,17 @@ class AttunementSim extends HTMLElement {
         h('p', { class: 'att-outcome', text: `Ending · ${d.ending.outcome.replace(/_/g, ' ')}` }),
         h('p', { class: 'att-ending-title', text: d.ending.title }),
         paras(d.text),
+        d.next_time && h('p', { class: 'att-next' }, h('strong', { text: 'Next time: ' }), d.next_time.trim()),
         h('p', { class: 'att-final', text: `Final trust: ${d.trust.value} of ${d.trust.max}, ${d.trust.band}.` })),
+
+      h('div', { class: 'att-score', 'data-passed': String(s.passed) },
+        h('p', { class: 'att-score-line', text: `Score ${s.raw} of ${s.max}, ${s.passed ? 'passed' : 'not passed'}.` }),
+        h('p', { class: 'att-score-note', text: `A pass needs a score of ${s.pass} or more and an ending that connects.${s.best > 0 ? ` The score is what your responses were worth (${signed(s.skill)}) as a share of the best path's (${signed(s.best)}).` : ''}` })),
+
+      d.practise_next.length > 0 && [sub('What to practise next'),
+        h('ul', { class: 'att-practise' }, d.practise_next.map(p => h('li', { 'data-rule': p.rule },
+          h('p', { text: p.text }),
+          p.turns.length > 0 && h('p', { class: 'att-turn-links' }, 'Look again at ', turnLinks(p.turns), '.'))))],
 
       sub('Trust over time'),
       h('div', { class: 'att-over-time' },
@@ -683,9 +742,9 @@ class AttunementSim extends HTMLElement {
         table('Trust after each turn', ['Turn', 'Trust', 'Change'],
           d.trust_over_time.map((v, i) => [i ? i : 'Start', v, i ? signed(v - d.trust_over_time[i - 1]) : '']))),
 
-      sub('Skills and roadblocks you used'),
+      sub('Skills, neutral responses and roadblocks you used'),
       table('Each kind of response, how often, and its net effect on trust', ['Response', 'Times', 'Net trust'],
-        d.skills.map(x => [[h('span', { class: 'att-cap', text: x.label }), ' ', h('span', { class: 'att-badge', 'data-kind': x.kind, text: x.kind === 'skill' ? 'builds trust' : 'roadblock' })], x.count, signed(x.net)])),
+        d.skills.map(x => [[h('span', { class: 'att-cap', text: x.label }), ' ', badge(x.kind)], x.count, signed(x.net)])),
 
       sub('Reflections and questions (MITI)'),
       h('p', { text: `You made ${plural(m.reflections, 'reflection')} (${m.complex_reflections} complex) and asked ${plural(m.questions, 'question')}. The Motivational Interviewing Treatment Integrity code (MITI 4.2.1) gives guides for both.` }),
@@ -694,8 +753,13 @@ class AttunementSim extends HTMLElement {
           m.reflection_to_question == null ? (m.reflections ? 'No questions asked' : null) : m.reflection_to_question.toFixed(1),
           m.reflection_to_question_level, 'MITI guide: 1 is fair, 2 is good.', ratioSays[m.reflection_to_question_level] || ''),
         level('Complex reflections',
-          m.complex_share == null ? null : `${Math.round(m.complex_share * 100)}%`,
+          m.complex_share == null ? null : m.complex_share_level === 'not_applicable' ? `${m.complex_reflections} of ${m.reflections}` : `${Math.round(m.complex_share * 100)}%`,
           m.complex_share_level, 'MITI guide: 40% is fair, 50% is good. Summaries count as complex reflections.', shareSays[m.complex_share_level] || '')),
+      h('p', { class: 'att-miti-sub', text: 'Your responses by MITI code' }),
+      counted.length
+        ? h('ul', { class: 'att-counts' }, counted.map(c => h('li', {}, `${c.label}: `, h('strong', { text: String(c.count) }))))
+        : h('p', { text: 'None of your responses had a MITI code.' }),
+      h('p', { class: 'att-miti-guide', text: `MI-adherent (Affirm, Seeking Collaboration, Emphasizing Autonomy): ${m.adherent}. MI-non-adherent (Persuade, Confront): ${m.non_adherent}.` }),
 
       sub('Key moments'),
       d.key_moments.length
@@ -710,8 +774,12 @@ class AttunementSim extends HTMLElement {
 
       b && [sub('Compared with the best path'),
         h('p', { text: `The best path through this scenario reaches trust ${b.best_trust} and the ending "${b.best_ending.title}". You reached trust ${b.learner_trust}${b.best_ending.id === d.ending.id ? ', with the same ending' : ` and the ending "${d.ending.title}"`}.` }),
-        h('p', { text: b.left_best_path_at == null ? 'You followed the best path all the way.' : `You left the best path at turn ${b.left_best_path_at}.` }),
+        b.on_best_path
+          ? h('p', { text: 'You reached its ending with as much trust: you were on a best path.' })
+          : h('p', {}, ...(b.left_best_path_at == null ? ['You followed the best path all the way.'] : ['You left the best path at ', toTurn(b.left_best_path_at), '.'])),
         h('details', {}, h('summary', { text: 'The best path\'s responses' }), h('ol', { class: 'att-best' }, b.best_responses.map(r => h('li', { text: r }))))],
+
+      compare,
 
       h('details', { class: 'att-all-turns' },
         h('summary', { text: 'Every response, explained' }),

@@ -3,15 +3,38 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
-    useEnv, openPage, ui, enginePlay, start, choose, choiceTexts, playTurns, expectTrust,
+    WWW, useEnv, openPage, ui, enginePlay, start, choose, choiceTexts, playTurns, expectTrust,
     meterState, visible, eventually,
 } from './helpers.mjs';
+
+const engine = await import(pathToFileURL(path.join(WWW, 'pkg', 'attunement.js')).href);
+engine.initSync({ module: readFileSync(path.join(WWW, 'pkg', 'attunement_bg.wasm')) });
+
+/// The choices offered after `turns` (the engine's) in first-meeting, each with the turn it
+/// would make, found by the learner's engine (loaded into Node): chosen, then taken back.
+function offeredAfter(turns) {
+    const sim = new engine.Simulator(readFileSync(path.join(WWW, 'scenarios', 'first-meeting.json'), 'utf8'), 'first-meeting.json');
+    const play = sim.start('practice', 1);
+    try {
+        for (const t of turns) play.choose(t.choice);
+        return play.view().choices.map(c => {
+            const turn = play.choose(c.id).explanation;
+            play.undo();
+            return { ...c, turn };
+        });
+    } finally {
+        play.free();
+        sim.free();
+    }
+}
 
 const env = useEnv();
 
 const best = enginePlay({ auto: 'best', seed: 1 });
-const worst = enginePlay({ auto: 'worst', seed: 1 });
 const assessed = enginePlay({ auto: 'worst', seed: 1, mode: 'assessment' });
 
 test('practice: "Try a different response" takes back the last choice', async () => {
@@ -27,9 +50,9 @@ test('practice: "Try a different response" takes back the last choice', async ()
     const messagesBefore = await w.messages.count();
     const learnerBefore = await w.learnerMessages.count();
 
-    // A roadblock, then undo.
-    const roadblock = worst.turns.find(t => t.node === best.turns[1].node && t.kind === 'roadblock');
-    const miss = roadblock?.text ?? worst.turns[1].text;
+    // A roadblock (one offered here, whatever the worst path met elsewhere), then undo.
+    const offered = offeredAfter(best.turns.slice(0, 1));
+    const miss = (offered.find(c => c.turn.kind === 'roadblock') ?? offered.find(c => c.id !== best.turns[1].choice)).text;
     await choose(page, miss, 'click');
     await visible(w.feedback, 'the Feedback section');
     assert.notDeepEqual(await choiceTexts(page), choicesBefore, 'the choices should move on after a choice');

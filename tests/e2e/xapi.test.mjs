@@ -38,7 +38,11 @@ const VERB = name => `http://adlnet.gov/expapi/verbs/${name}`;
 const EXT = name => `https://attunement.invalid/xapi/extensions/${name}`;
 const ACTIVITY = 'https://attunement.invalid/scenarios/first-meeting';
 const QUEUE = 'attunement-xapi:queue:';
-const PASSING = ['breakthrough', 'connected', 'referred'];
+/// The result the engine's debrief gives a play-through (the CLI's), as xAPI carries it.
+const scoreOf = play => {
+    const { scaled, raw, min, max } = play.debrief.score;
+    return { scaled, raw, min, max };
+};
 // The browser's own report of a request to a stopped store, or of a status the widget
 // expects (401 with wrong credentials, 409 for a statement the store already has).
 const REFUSED = /Failed to load resource: net::ERR_CONNECTION_REFUSED/;
@@ -76,8 +80,7 @@ function allowStores(origins = [new URL(lrs.endpoint).origin, new URL(proxy.url)
 test('a whole attempt arrives in the store: verbs, ids, registration, extensions, score', async () => {
     const mode = 'practice';
     const play = enginePlay({ auto: 'worst', seed: 1, mode });
-    const passed = PASSING.includes(play.ending.outcome);
-    assert.equal(passed, false, 'the worst path of first-meeting should fail (so this test sees "failed")');
+    assert.equal(play.debrief.score.passed, false, 'the engine fails the worst path of first-meeting (so this test sees "failed")');
     const p = await openXapiPage({ mode, seed: 1 });
     const { page } = p;
     await start(page);
@@ -125,8 +128,8 @@ test('a whole attempt arrives in the store: verbs, ids, registration, extensions
         const s = byId.get(statementId(attempt, verb, n));
         assert.equal(s.object.id, ACTIVITY, `${verb}: the object is the scenario`);
         assert.equal(s.object.definition.type, 'http://adlnet.gov/expapi/activities/simulation');
-        assert.deepEqual(s.result.score, { scaled: play.trust / 100, raw: play.trust, min: 0, max: 100 }, `${verb}: the score`);
-        assert.equal(s.result.success, false, `${verb}: success`);
+        assert.deepEqual(s.result.score, scoreOf(play), `${verb}: the score is the engine's debrief's`);
+        assert.equal(s.result.success, play.debrief.score.passed, `${verb}: success is the engine's pass`);
         assert.equal(s.result.completion, true, `${verb}: completion`);
         assert.match(s.result.duration, /^PT(\d+H)?(\d+M)?\d+(\.\d+)?S$/, `${verb}: an ISO 8601 duration`);
         assert.equal(s.result.extensions[EXT('ending')], play.ending.id);
@@ -141,7 +144,7 @@ test('a whole attempt arrives in the store: verbs, ids, registration, extensions
 test('a store that goes away loses nothing; a reload resends without duplicates', async () => {
     const mode = 'assessment';
     const play = enginePlay({ auto: 'best', seed: 2, mode });
-    assert.ok(PASSING.includes(play.ending.outcome), 'the best path of first-meeting should pass');
+    assert.ok(play.debrief.score.passed, 'the engine passes the best path of first-meeting');
     assert.ok(play.turns.length >= 6, 'the best path has enough turns for this test');
     const p = await openXapiPage({ mode, seed: 2 }, { allow: [REFUSED, /status of 409/] });
     const { page } = p;
@@ -192,8 +195,8 @@ test('a store that goes away loses nothing; a reload resends without duplicates'
     assertStatementSet(statements, attempt, expected);
     assert.equal(statements.find(s => s.id === statementId(attempt, 'initialized', 4)).context.extensions[EXT('turn')], 4);
     const passedStatement = statements.find(s => s.id === statementId(attempt, 'passed', n));
-    assert.deepEqual(passedStatement.result.score, { scaled: play.trust / 100, raw: play.trust, min: 0, max: 100 });
-    assert.equal(passedStatement.result.success, true);
+    assert.deepEqual(passedStatement.result.score, scoreOf(play), 'the score is the engine\'s debrief\'s');
+    assert.equal(passedStatement.result.success, play.debrief.score.passed, 'success is the engine\'s pass');
     assertStoredOnce(statements.map(s => s.id));
     await eventually(async () => assert.deepEqual(await queued(page), []));
 
