@@ -116,8 +116,9 @@ test('embed.html on another origin: embed-host.js sizes the iframe to fit, and s
     assert.deepEqual(complete.ending, best.ending, 'the complete message gives the engine\'s ending (id, outcome, title)');
     assert.equal(complete.trust, best.trust, 'the complete message gives the final trust');
     assert.equal(complete.turns, best.turns.length, 'the complete message counts the turns');
-    assert.equal(complete.passed, true, `a ${best.ending.outcome} ending passes`);
-    assert.deepEqual(complete.score, { raw: best.trust, min: 0, max: 100, scaled: best.trust / 100 }, 'the complete message\'s score');
+    const { raw, min, max, scaled, passed } = best.debrief.score;
+    assert.equal(complete.passed, passed, 'the complete message gives the engine\'s pass');
+    assert.deepEqual(complete.score, { raw, min, max, scaled }, 'the complete message gives the engine\'s score, not final trust');
     const debrief = await expectFits(host, frame, 'the debrief');
     assert.ok(debrief > intro, `the frame grew with the debrief (${intro} px at the intro, ${debrief} px now)`);
 
@@ -486,7 +487,8 @@ test('the one-line embed on a plain page: the element plays and its DOM events f
     const complete = rest.at(-1);
     expectDetail(complete, 'complete', { save: true });
     assert.deepEqual(complete.ending, best.ending, 'the complete event gives the ending');
-    assert.deepEqual(complete.score, { raw: best.trust, min: 0, max: 100, scaled: best.trust / 100 }, 'the complete event gives the score');
+    const { raw, min, max, scaled } = best.debrief.score;
+    assert.deepEqual(complete.score, { raw, min, max, scaled }, 'the complete event gives the engine\'s score');
     const saved = await plain.evaluate(key => localStorage.getItem(key), STORAGE_KEY);
     assert.equal(complete.save, saved, 'the complete event\'s save is the one in localStorage');
     await p.close();
