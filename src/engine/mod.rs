@@ -175,7 +175,9 @@ fn resolve(scenario: &Scenario, target: Target, trust: i32) -> Target {
 fn enter(scenario: &Scenario, mut state: State, target: Target) -> State {
     let n = match resolve(scenario, target, i32::from(state.trust)) {
         Target::Ending(e) => {
+            // What is still owed can never land now, and no variant asks.
             state.place = Place::Ending(e as u32);
+            state.flags &= !scenario.owed;
             return state;
         }
         Target::Node(n) => n,
@@ -183,6 +185,7 @@ fn enter(scenario: &Scenario, mut state: State, target: Target) -> State {
     };
     let node = &scenario.nodes[n];
     state.place = Place::Node(n as u32);
+    state.flags &= !scenario.settled[n];
     state.distress = level(i32::from(state.distress) + node.distress) as u8;
     if let Some(bit) = node.visit_flag {
         state.flags |= 1 << bit;

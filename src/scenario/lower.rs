@@ -274,6 +274,8 @@ pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario
         leaving,
         pass,
         laters: Vec::new(),
+        settled: Vec::new(),
+        owed: 0,
         repairs: false,
         flags,
         hash: 0,
@@ -299,6 +301,8 @@ pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario
     }
     scenario.repairs = scenario.nodes.iter().flat_map(|n| &n.choices).any(|c| c.skill == Skill::Repair);
     scenario.laters = scenario.nodes.iter().enumerate().flat_map(|(n, node)| node.choices.iter().enumerate().filter(|(_, c)| c.later.is_some()).map(move |(c, _)| (n, c))).collect();
+    scenario.settled = settled(&scenario);
+    scenario.owed = scenario.nodes.iter().flat_map(|n| &n.choices).filter_map(|c| c.later.as_ref()).fold(0, |bits, l| bits | 1 << l.bit);
     scenario.hash = content_hash(&scenario);
     Some((scenario, spans))
 }
@@ -516,6 +520,50 @@ impl Lower<'_> {
         }
         Condition { trust_min, trust_max, all, none }
     }
+}
+
+/// For each node, the bits of the consequences whose `at` no path from it
+/// reaches (by `next` and `otherwise` links; from the leaving node, where
+/// `@back` may go anywhere the talk was going, none is settled).
+fn settled(sc: &Scenario) -> Vec<u64> {
+    let n = sc.nodes.len();
+    let mut settled = vec![0u64; n];
+    if sc.laters.is_empty() {
+        return settled;
+    }
+    // Links backwards, to search from each `at` for the nodes that reach it.
+    let mut into: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (m, node) in sc.nodes.iter().enumerate() {
+        for t in node.choices.iter().filter_map(|c| if let Target::Node(t) = c.next { Some(t) } else { None }).chain(node.gate.map(|g| g.otherwise)) {
+            into[t].push(m);
+        }
+    }
+    for &(ln, lc) in &sc.laters {
+        let Some(later) = &sc.nodes[ln].choices[lc].later else { continue };
+        let mut reaches = vec![false; n];
+        let mut stack = Vec::new();
+        match later.at {
+            Target::Node(at) => stack.push(at),
+            // An ending is reached through the nodes whose choices lead to it.
+            Target::Ending(e) => stack.extend((0..n).filter(|&m| sc.nodes[m].choices.iter().any(|c| c.next == Target::Ending(e)))),
+            Target::Back => {}
+        }
+        // Any fall can lead to the disengaged ending, from anywhere.
+        if matches!(later.at, Target::Ending(e) if Some(e) == sc.disengaged) {
+            continue;
+        }
+        while let Some(m) = stack.pop() {
+            if !std::mem::replace(&mut reaches[m], true) {
+                stack.extend(into[m].iter().copied());
+            }
+        }
+        for m in 0..n {
+            if !reaches[m] && Some(m) != sc.leaving {
+                settled[m] |= 1 << later.bit;
+            }
+        }
+    }
+    settled
 }
 
 /// The strongly connected component of each node in the graph of `next`

@@ -71,6 +71,13 @@ pub struct Scenario {
     pub pass: i32,
     /// The choices that carry a consequence for later, as (node, choice).
     pub laters: Vec<(usize, usize)>,
+    /// The bits of the consequences that can no longer land once the
+    /// conversation is at each node (their `at` cannot be reached from it):
+    /// the step clears them, so that a debt that will never be paid does
+    /// not split the states the analysis explores.
+    pub settled: Vec<u64>,
+    /// The bits of every consequence's debt.
+    pub owed: u64,
     /// Whether any choice is a repair: only then is a rupture remembered.
     pub repairs: bool,
     /// Flag names by bit, for messages: an author's flag by its name, the
