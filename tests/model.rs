@@ -245,3 +245,29 @@ fn comparison_shows_the_trust_building_options_beside_each_choice() {
     assert_eq!(offered, vec![("You sound worn out.", 5), ("What happened then?", 4), ("I rushed you just now. I'm sorry.", 2), ("Are you thinking about suicide?", 6)]);
     assert_eq!(d.comparison.len(), d.turns.len());
 }
+
+#[test]
+fn a_debt_that_can_no_longer_land_is_settled() {
+    let mut s = format!("{HEAD}[peer]\nname = \"P\"\ntrust = 40\n[thresholds]\nfloor = 0\n");
+    s += "[[node]]\nid = \"a\"\nsay = \"...\"\n";
+    s += &choice("promise", "I promise.", "false_promise", "b", "later = { at = \"handoff\", trust = -12, feedback = \"It breaks now.\" }\n");
+    s += &choice("honest", "I can't promise that.", "validation", "b", "");
+    s += "[[node]]\nid = \"b\"\nsay = \"...\"\n";
+    s += &choice("on", "Shall we go on?", "collaboration", "handoff", "");
+    s += &choice("aside", "Tell me about that.", "open_question", "aside", "");
+    s += "[[node]]\nid = \"aside\"\nsay = \"...\"\n";
+    s += &choice("close", "Thank you for telling me.", "validation", "done", "");
+    s += &choice("lecture", "You should have said.", "judgement", "done", "");
+    s += "[[node]]\nid = \"handoff\"\nsay = \"...\"\n";
+    s += &choice("own", "I'm sorry.", "repair", "done", "");
+    s += &choice("deny", "Rules are rules.", "judgement", "done", "");
+    s += "[[ending]]\nid = \"done\"\noutcome = \"connected\"\ntitle = \"Done\"\ntext = \"t\"\n";
+    let sc = load(&s);
+    let mut p = play(&sc, &["promise"]);
+    assert_ne!(p.state().flags & sc.owed, 0, "owed while the hand-off can still come");
+    p.choose("aside").unwrap();
+    assert_eq!(p.state().flags & sc.owed, 0, "from `aside` the hand-off cannot be reached, so nothing is owed");
+    // The same conversation with and without the promise meets in one state there.
+    let q = play(&sc, &["honest", "aside"]);
+    assert_eq!(p.state().flags, q.state().flags);
+}
