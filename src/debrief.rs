@@ -409,6 +409,16 @@ fn miti(turns: &[Turn]) -> MitiSummary {
 /// Fewer reflections than this are too few to rate the share of complex ones.
 pub const MIN_REFLECTIONS_TO_RATE: usize = 3;
 
+/// Adds a suggestion when its rule found turns: `text` gets the turns
+/// ("turns 2 and 5") and their skills ("advice / fixing unasked").
+fn suggest(out: &mut Vec<Practice>, rule: &'static str, found: &[&Turn], text: impl FnOnce(String, String) -> String) {
+    if found.is_empty() {
+        return;
+    }
+    let turns: Vec<usize> = found.iter().map(|t| t.number).collect();
+    out.push(Practice { rule, text: text(turn_list(&turns), labels(found)), turns });
+}
+
 /// "turn 3", "turns 3 and 5", "turns 2, 4 and 7".
 fn turn_list(turns: &[usize]) -> String {
     let n: Vec<String> = turns.iter().map(usize::to_string).collect();
@@ -449,104 +459,56 @@ pub fn practise_next(session: &Session) -> Vec<Practice> {
     let sc = &**session.scenario();
     let turns = session.turns();
     let peer = &sc.peer.name;
-    let numbers = |ts: &[&Turn]| ts.iter().map(|t| t.number).collect::<Vec<_>>();
     let mut out = Vec::new();
 
     let disclosed: Vec<&Turn> = turns.iter().filter(|t| t.disclosure && t.kind == Kind::Roadblock).collect();
-    if !disclosed.is_empty() {
-        out.push(Practice {
-            rule: "after_disclosure",
-            text: format!(
-                "Meet a disclosure with validation first. Right after {peer} told you something hard ({}), you answered with {}; a validation or a reflection there (\"That took courage to say\") tells {peer} it was safe to share.",
-                turn_list(&numbers(&disclosed)),
-                labels(&disclosed)
-            ),
-            turns: numbers(&disclosed),
-        });
-    }
+    suggest(&mut out, "after_disclosure", &disclosed, |when, what| {
+        format!("Meet a disclosure with validation first. Right after {peer} told you something hard ({when}), you answered with {what}; a validation or a reflection there (\"That took courage to say\") tells {peer} it was safe to share.")
+    });
 
-    if let Some(first) = turns.iter().position(|t| t.warning_signs)
-        && !turns[first..].iter().any(|t| t.skill == Skill::SafetyQuestion)
-    {
-        let signs: Vec<&Turn> = turns.iter().filter(|t| t.warning_signs).collect();
-        out.push(Practice {
-            rule: "safety_question",
-            text: format!(
-                "Ask directly about suicide when you see warning signs. {peer} showed them ({}) and the question was never asked; asked calmly and plainly (\"Are you thinking about suicide?\"), it does not plant the idea, it tells {peer} it can be said, and it is how risk is found.",
-                turn_list(&numbers(&signs))
-            ),
-            turns: numbers(&signs),
-        });
-    }
+    let signs: Vec<&Turn> = match turns.iter().position(|t| t.warning_signs) {
+        Some(first) if !turns[first..].iter().any(|t| t.skill == Skill::SafetyQuestion) => turns.iter().filter(|t| t.warning_signs).collect(),
+        _ => Vec::new(),
+    };
+    suggest(&mut out, "safety_question", &signs, |when, _| {
+        format!("Ask directly about suicide when you see warning signs. {peer} showed them ({when}) and the question was never asked; asked calmly and plainly (\"Are you thinking about suicide?\"), it does not plant the idea, it tells {peer} it can be said, and it is how risk is found.")
+    });
 
     let fixing: Vec<&Turn> = turns.iter().filter(|t| t.acute && matches!(t.skill, Skill::Advice | Skill::Lecturing | Skill::Reassurance | Skill::Minimising | Skill::UnaskedInformation)).collect();
-    if !fixing.is_empty() {
-        out.push(Practice {
-            rule: "distress",
-            text: format!(
-                "Slow down when distress is high. While {peer} was in acute distress you reached for {} ({}); at those moments fixing costs double, and reflection, validation and presence are worth more.",
-                labels(&fixing),
-                turn_list(&numbers(&fixing))
-            ),
-            turns: numbers(&fixing),
-        });
-    }
+    suggest(&mut out, "distress", &fixing, |when, what| {
+        format!("Slow down when distress is high. While {peer} was in acute distress you reached for {what} ({when}); at those moments fixing costs double, and reflection, validation and presence are worth more.")
+    });
 
     // Runs of questions that no reflection interrupts.
-    let mut stacked: Vec<usize> = Vec::new();
-    let mut run: Vec<usize> = Vec::new();
-    let mut flush = |run: &mut Vec<usize>| {
-        if run.len() >= 3 {
-            stacked.append(run);
-        }
-        run.clear();
-    };
-    for t in turns {
-        match t.skill.miti() {
-            Miti::Question => run.push(t.number),
-            Miti::SimpleReflection | Miti::ComplexReflection => flush(&mut run),
-            _ => {}
+    let (mut stacked, mut run): (Vec<&Turn>, Vec<&Turn>) = (Vec::new(), Vec::new());
+    for t in turns.iter().map(Some).chain([None]) {
+        match t.map(|t| t.skill.miti()) {
+            Some(Miti::Question) => run.extend(t),
+            Some(Miti::SimpleReflection | Miti::ComplexReflection) | None => {
+                if run.len() >= 3 {
+                    stacked.append(&mut run);
+                }
+                run.clear();
+            }
+            Some(_) => {}
         }
     }
-    flush(&mut run);
-    if !stacked.is_empty() {
-        out.push(Practice {
-            rule: "questions",
-            text: format!(
-                "Reflect between questions. You asked questions with no reflection between them ({}); a reflection after an answer (\"So it has been…\") shows you heard it, and makes the next question part of a conversation rather than an interview.",
-                turn_list(&stacked)
-            ),
-            turns: stacked,
-        });
-    }
+    suggest(&mut out, "questions", &stacked, |when, _| {
+        format!("Reflect between questions. You asked questions with no reflection between them ({when}); a reflection after an answer (\"So it has been…\") shows you heard it, and makes the next question part of a conversation rather than an interview.")
+    });
 
     // A roadblock is unrepaired when no repair follows it, though one was
     // offered in some later turn.
     let repair_offered_after = |i: usize| session.past()[i + 1..].iter().any(|s| s.offered(sc).any(|c| s.node().is_some_and(|n| sc.nodes[n].choices[c].skill == Skill::Repair)));
     let unrepaired: Vec<&Turn> = (0..turns.len()).filter(|&i| turns[i].kind == Kind::Roadblock && !turns[i + 1..].iter().any(|t| t.skill == Skill::Repair) && repair_offered_after(i)).map(|i| &turns[i]).collect();
-    if !unrepaired.is_empty() {
-        out.push(Practice {
-            rule: "repair",
-            text: format!(
-                "Repair a rupture when you notice one. After {} ({}), {peer} pulled back and it was never repaired, though you had the chance; owning the misstep (\"I jumped in too fast just now. I'm sorry.\") restores safety, and a repaired rupture builds more trust than none.",
-                labels(&unrepaired),
-                turn_list(&numbers(&unrepaired))
-            ),
-            turns: numbers(&unrepaired),
-        });
-    }
+    suggest(&mut out, "repair", &unrepaired, |when, what| {
+        format!("Repair a rupture when you notice one. After {what} ({when}), {peer} pulled back and it was never repaired, though you had the chance; owning the misstep (\"I jumped in too fast just now. I'm sorry.\") restores safety, and a repaired rupture builds more trust than none.")
+    });
 
     let parroted: Vec<&Turn> = turns.iter().filter(|t| t.modifiers.iter().any(|m| m.reason == Reason::Parroting)).collect();
-    if !parroted.is_empty() {
-        out.push(Practice {
-            rule: "parroting",
-            text: format!(
-                "Vary how you open a reflection. Three responses in a row opened the same way ({}); however good each is, a formula starts to sound like parroting. Try naming the feeling, the meaning or the person's own words instead.",
-                turn_list(&numbers(&parroted))
-            ),
-            turns: numbers(&parroted),
-        });
-    }
+    suggest(&mut out, "parroting", &parroted, |when, _| {
+        format!("Vary how you open a reflection. Three responses in a row opened the same way ({when}); however good each is, a formula starts to sound like parroting. Try naming the feeling, the meaning or the person's own words instead.")
+    });
     out.truncate(3);
     out
 }

@@ -28,18 +28,25 @@ fn choice(id: &str, text: &str, skill: &str, next: &str, extra: &str) -> String 
     format!("[[node.choice]]\nid = \"{id}\"\ntext = \"{text}\"\nskill = \"{skill}\"\nfeedback = \"f\"\nnext = \"{next}\"\n{extra}")
 }
 
+/// A node: its id, any extra lines (a `cue`, `disclosure = true`), and its choices.
+fn node(id: &str, extra: &str, choices: &[String]) -> String {
+    format!("[[node]]\nid = \"{id}\"\nsay = \"...\"\n{extra}{}", choices.concat())
+}
+
 const HEAD: &str = "id = \"m\"\ntitle = \"M\"\nsummary = \"s\"\nminutes = 5\n";
 const ENDINGS: &str = "[[ending]]\nid = \"done\"\noutcome = \"connected\"\ntitle = \"Done\"\ntext = \"t\"\n[[ending]]\nid = \"gone\"\noutcome = \"disengaged\"\ntitle = \"Gone\"\ntext = \"t\"\n";
 
 /// Two nodes and a leaving node: a roadblock that drops trust below the floor.
 fn warning(walks_out: bool) -> Arc<Scenario> {
     let mut s = format!("{HEAD}{}[peer]\nname = \"P\"\ntrust = 20\n[thresholds]\nfloor = 15\n{}", if walks_out { "" } else { "leaving = \"going\"\n" }, if walks_out { "walks_out = true\n" } else { "" });
-    s += "[[node]]\nid = \"a\"\nsay = \"...\"\n";
-    s += &choice("judge", "You shouldn't.", "judgement", "b", "");
-    s += &choice("hear", "That's hard.", "validation", "b", "");
-    s += "[[node]]\nid = \"b\"\nsay = \"...\"\n";
-    s += &choice("order", "Calm down.", "ordering", "done", "");
-    s += &choice("ok", "Tell me more.", "open_question", "done", "");
+    s += &node("a", "", &[
+        choice("judge", "You shouldn't.", "judgement", "b", ""),
+        choice("hear", "That's hard.", "validation", "b", ""),
+    ]);
+    s += &node("b", "", &[
+        choice("order", "Calm down.", "ordering", "done", ""),
+        choice("ok", "Tell me more.", "open_question", "done", ""),
+    ]);
     if !walks_out {
         s += "[[node]]\nid = \"going\"\nsay = \"I should go.\"\ncue = \"stands up\"\n";
         s += &choice("sorry", "I jumped in too fast. I'm sorry.", "repair", "@back", "trust = 6\n");
@@ -92,9 +99,10 @@ fn promise() -> Arc<Scenario> {
     s += "[[node]]\nid = \"a\"\nsay = \"Don't tell anyone.\"\n";
     s += &choice("promise", "I promise I won't.", "false_promise", "b", "set = [\"promised\"]\nlater = { at = \"handoff\", trust = -12, feedback = \"The promise you made has to be broken now.\" }\n");
     s += &choice("honest", "I can't promise that, and I'll be with you.", "validation", "b", "");
-    s += "[[node]]\nid = \"b\"\nsay = \"...\"\n";
-    s += &choice("go", "Shall we call together?", "collaboration", "handoff", "");
-    s += &choice("lecture", "You have to call.", "lecturing", "handoff", "");
+    s += &node("b", "", &[
+        choice("go", "Shall we call together?", "collaboration", "handoff", ""),
+        choice("lecture", "You have to call.", "lecturing", "handoff", ""),
+    ]);
     s += "[[node]]\nid = \"handoff\"\nsay = \"You said you wouldn't tell.\"\n";
     s += &choice("own", "I did, and I shouldn't have. I'm sorry.", "repair", "done", "");
     s += &choice("deny", "It's for your own good.", "judgement", "done", "");
@@ -139,13 +147,15 @@ fn a_variant_that_can_never_apply_is_reported() {
 #[test]
 fn the_best_path_is_chosen_on_the_sum_before_bounds() {
     let mut s = format!("{HEAD}[peer]\nname = \"P\"\ntrust = 90\n[thresholds]\nfloor = 0\n");
-    s += "[[node]]\nid = \"a\"\nsay = \"...\"\n";
-    s += &choice("small", "Mm.", "presence", "done", "trust = 12\n");
-    s += &choice("big", "That took courage.", "affirmation", "b", "trust = 10\n");
-    s += &choice("no", "No.", "judgement", "done", "");
-    s += "[[node]]\nid = \"b\"\nsay = \"...\"\n";
-    s += &choice("more", "Tell me more.", "open_question", "done", "trust = 10\n");
-    s += &choice("no", "No.", "judgement", "done", "");
+    s += &node("a", "", &[
+        choice("small", "Mm.", "presence", "done", "trust = 12\n"),
+        choice("big", "That took courage.", "affirmation", "b", "trust = 10\n"),
+        choice("no", "No.", "judgement", "done", ""),
+    ]);
+    s += &node("b", "", &[
+        choice("more", "Tell me more.", "open_question", "done", "trust = 10\n"),
+        choice("no", "No.", "judgement", "done", ""),
+    ]);
     s += "[[ending]]\nid = \"done\"\noutcome = \"connected\"\ntitle = \"Done\"\ntext = \"t\"\n";
     let sc = load(&s);
     let best = sc.best.clone().expect("a best path");
@@ -249,18 +259,22 @@ fn comparison_shows_the_trust_building_options_beside_each_choice() {
 #[test]
 fn a_debt_that_can_no_longer_land_is_settled() {
     let mut s = format!("{HEAD}[peer]\nname = \"P\"\ntrust = 40\n[thresholds]\nfloor = 0\n");
-    s += "[[node]]\nid = \"a\"\nsay = \"...\"\n";
-    s += &choice("promise", "I promise.", "false_promise", "b", "later = { at = \"handoff\", trust = -12, feedback = \"It breaks now.\" }\n");
-    s += &choice("honest", "I can't promise that.", "validation", "b", "");
-    s += "[[node]]\nid = \"b\"\nsay = \"...\"\n";
-    s += &choice("on", "Shall we go on?", "collaboration", "handoff", "");
-    s += &choice("aside", "Tell me about that.", "open_question", "aside", "");
-    s += "[[node]]\nid = \"aside\"\nsay = \"...\"\n";
-    s += &choice("close", "Thank you for telling me.", "validation", "done", "");
-    s += &choice("lecture", "You should have said.", "judgement", "done", "");
-    s += "[[node]]\nid = \"handoff\"\nsay = \"...\"\n";
-    s += &choice("own", "I'm sorry.", "repair", "done", "");
-    s += &choice("deny", "Rules are rules.", "judgement", "done", "");
+    s += &node("a", "", &[
+        choice("promise", "I promise.", "false_promise", "b", "later = { at = \"handoff\", trust = -12, feedback = \"It breaks now.\" }\n"),
+        choice("honest", "I can't promise that.", "validation", "b", ""),
+    ]);
+    s += &node("b", "", &[
+        choice("on", "Shall we go on?", "collaboration", "handoff", ""),
+        choice("aside", "Tell me about that.", "open_question", "aside", ""),
+    ]);
+    s += &node("aside", "", &[
+        choice("close", "Thank you for telling me.", "validation", "done", ""),
+        choice("lecture", "You should have said.", "judgement", "done", ""),
+    ]);
+    s += &node("handoff", "", &[
+        choice("own", "I'm sorry.", "repair", "done", ""),
+        choice("deny", "Rules are rules.", "judgement", "done", ""),
+    ]);
     s += "[[ending]]\nid = \"done\"\noutcome = \"connected\"\ntitle = \"Done\"\ntext = \"t\"\n";
     let sc = load(&s);
     let mut p = play(&sc, &["promise"]);
