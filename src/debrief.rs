@@ -113,6 +113,10 @@ pub struct SkillUse {
     /// Its net effect on trust: the responses' own changes, and the
     /// consequences they caused, wherever those landed.
     pub net: i32,
+    /// What the responses were worth before any bound, consequences
+    /// included: near trust's ceiling a response can be worth +6 and move
+    /// trust by 1.
+    pub worth: i32,
 }
 
 /// How a figure compares with the MITI proficiency guides.
@@ -228,9 +232,9 @@ impl Debrief {
             out += "\n";
         }
         out += &format!("Trust over time: {}\n\n", self.trust_over_time.iter().map(i32::to_string).collect::<Vec<_>>().join(" → "));
-        out += "| response | times | net trust |\n| --- | --- | --- |\n";
+        out += "| response | times | worth | net trust |\n| --- | --- | --- | --- |\n";
         for s in &self.skills {
-            out += &format!("| {} | {} | {:+} |\n", s.label, s.count, s.net);
+            out += &format!("| {} | {} | {:+} | {:+} |\n", s.label, s.count, s.worth, s.net);
         }
         let ratio = self.miti.reflection_to_question.map_or("n/a (no questions)".to_string(), hundredths);
         let share = match self.miti.complex_share {
@@ -285,9 +289,12 @@ impl Session {
             .filter_map(|skill| {
                 let used: Vec<&Turn> = turns.iter().filter(|t| t.skill == skill).collect();
                 // A consequence counts against the response that caused it, not the one it landed with.
-                let later: i32 = turns.iter().filter_map(|t| t.consequences.first().and_then(|c| c.from_turn).filter(|&n| turns[n - 1].skill == skill).map(|_| t.trust_after - t.trust_before - t.change)).sum();
+                let caused = |t: &&Turn| t.consequences.first().and_then(|c| c.from_turn).is_some_and(|n| turns[n - 1].skill == skill);
+                let later: i32 = turns.iter().filter(caused).map(|t| t.trust_after - t.trust_before - t.change).sum();
+                let owed: i32 = turns.iter().flat_map(|t| &t.consequences).filter(|c| c.from_turn.is_some_and(|n| turns[n - 1].skill == skill)).map(|c| c.amount).sum();
                 let net = used.iter().map(|t| t.change).sum::<i32>() + later;
-                (!used.is_empty()).then(|| SkillUse { skill, label: skill.label(), kind: skill.kind(), count: used.len(), net })
+                let worth = used.iter().map(|t| t.total).sum::<i32>() + owed;
+                (!used.is_empty()).then(|| SkillUse { skill, label: skill.label(), kind: skill.kind(), count: used.len(), net, worth })
             })
             .collect();
 

@@ -491,7 +491,7 @@ impl Transcript {
         self.say(&format!("  Trust over time: {}\n", d.trust_over_time.iter().map(i32::to_string).collect::<Vec<_>>().join(" ")));
         self.say("  Skills used:\n");
         for s in &d.skills {
-            self.say(&format!("    {:<36} x{}  net {:+}\n", s.label, s.count, s.net));
+            self.say(&format!("    {:<36} x{}  worth {:+}, trust {:+}\n", s.label, s.count, s.worth, s.net));
         }
         let ratio = d.miti.reflection_to_question.map_or("n/a, no questions asked".to_string(), |r| format!("{r:.2}"));
         let share = match d.miti.complex_share {

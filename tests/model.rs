@@ -120,6 +120,12 @@ fn a_delayed_cost_lands_where_its_consequence_arrives() {
     assert!(t[1].consequences.len() == 1 && t[1].consequences[0].amount == -12 && t[1].consequences[0].from_turn == Some(1), "{:?}", t[1].consequences);
     assert_eq!(t[1].worth, 5 - 12);
     assert_eq!(t[1].trust_after, 36 + 5 - 12);
+    // In the debrief the cost belongs to the promise, not to the response it landed with.
+    let d = s.debrief().unwrap();
+    let use_of = |id: &str| d.skills.iter().find(|u| u.skill.id() == id).map(|u| (u.net, u.worth)).unwrap();
+    assert_eq!(use_of("false_promise"), (-16, -16));
+    assert_eq!(use_of("collaboration"), (5, 5));
+    assert!(d.key_moments.iter().all(|m| m.skill.id() != "collaboration" || m.change == 5));
     // The honest limit carries no debt.
     let s = play(&sc, &["honest", "go", "own"]);
     assert!(s.turns().iter().all(|t| t.consequences.is_empty()));

@@ -743,8 +743,8 @@ class AttunementSim extends HTMLElement {
           d.trust_over_time.map((v, i) => [i ? i : 'Start', v, i ? signed(v - d.trust_over_time[i - 1]) : '']))),
 
       sub('Skills, neutral responses and roadblocks you used'),
-      table('Each kind of response, how often, and its net effect on trust', ['Response', 'Times', 'Net trust'],
-        d.skills.map(x => [[h('span', { class: 'att-cap', text: x.label }), ' ', badge(x.kind)], x.count, signed(x.net)])),
+      table('Each kind of response, how often, what it was worth before trust\'s bounds, and its net effect on trust', ['Response', 'Times', 'Worth', 'Net trust'],
+        d.skills.map(x => [[h('span', { class: 'att-cap', text: x.label }), ' ', badge(x.kind)], x.count, signed(x.worth), signed(x.net)])),
 
       sub('Reflections and questions (MITI)'),
       h('p', { text: `You made ${plural(m.reflections, 'reflection')} (${m.complex_reflections} complex) and asked ${plural(m.questions, 'question')}. The Motivational Interviewing Treatment Integrity code (MITI 4.2.1) gives guides for both.` }),
