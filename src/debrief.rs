@@ -14,7 +14,8 @@
 //!   reflections needs three reflections);
 //! - a score and a pass: the learner's skill (the sum of the turns' worth
 //!   before any bound) as a share of the best path's, beside final trust
-//!   and the ending;
+//!   and the ending; a learner who never asked about safety after the peer
+//!   showed warning signs of suicide does not pass, whatever the score;
 //! - the best path, and whether the learner was on one: reaching its
 //!   ending with as much trust counts, whatever the tie-breaks.
 
@@ -67,7 +68,11 @@ pub struct Score {
     pub scaled: f64,
     /// The score a pass needs.
     pub pass: i32,
-    /// The ending's outcome can pass (breakthrough, connected, referred) and `raw` reaches `pass`.
+    /// The peer showed warning signs of suicide and no safety question was
+    /// asked from the first of them on: whatever the score, that does not pass.
+    pub missed_safety_question: bool,
+    /// The ending's outcome can pass (breakthrough, connected, referred),
+    /// `raw` reaches `pass`, and no warning sign went without a safety question.
     pub passed: bool,
 }
 
@@ -224,6 +229,9 @@ impl Debrief {
         out += "## Debrief\n\n";
         let s = &self.score;
         out += &format!("Score: {} of 100 ({}; a pass needs {} and an ending that connects). Your responses were worth {:+} before any bound; the best path's, {:+}.\n\n", s.raw, if s.passed { "passed" } else { "not passed" }, s.pass, s.skill, s.best);
+        if s.missed_safety_question {
+            out += "Not passed whatever the score: the peer showed warning signs of suicide and nobody asked about safety.\n\n";
+        }
         if !self.practise_next.is_empty() {
             out += "### What to practise next\n\n";
             for p in &self.practise_next {
@@ -301,10 +309,12 @@ impl Session {
         let key_moments = key_moments(&turns);
         let comparison = self.comparison();
         let practise_next = practise_next(self);
+        let missed_safety_question = !unasked_signs(&turns).is_empty();
         let skill: i32 = turns.iter().map(|t| t.worth).sum();
         let best = sc.best.as_ref().map_or(0, |b| b.sum);
         let raw = if best > 0 { ((skill.max(0) as i64 * 100 + i64::from(best) / 2) / i64::from(best)).min(100) as i32 } else { i32::from(skill >= best) * 100 };
-        let score = Score { skill, best, raw, min: 0, max: 100, scaled: f64::from(raw) / 100.0, pass: sc.pass, passed: ending.outcome.is_passing() && raw >= sc.pass };
+        let passed = ending.outcome.is_passing() && raw >= sc.pass && !missed_safety_question;
+        let score = Score { skill, best, raw, min: 0, max: 100, scaled: f64::from(raw) / 100.0, pass: sc.pass, missed_safety_question, passed };
 
         let best_path = sc.best.as_ref().map(|best| {
             let e = &sc.endings[best.ending];
@@ -416,6 +426,15 @@ fn miti(turns: &[Turn]) -> MitiSummary {
 /// Fewer reflections than this are too few to rate the share of complex ones.
 pub const MIN_REFLECTIONS_TO_RATE: usize = 3;
 
+/// The turns at which the peer showed warning signs, when no safety
+/// question was asked from the first of them on; else none.
+fn unasked_signs(turns: &[Turn]) -> Vec<&Turn> {
+    match turns.iter().position(|t| t.warning_signs) {
+        Some(first) if !turns[first..].iter().any(|t| t.skill == Skill::SafetyQuestion) => turns.iter().filter(|t| t.warning_signs).collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// Adds a suggestion when its rule found turns: `text` gets the turns
 /// ("turns 2 and 5") and their skills ("advice / fixing unasked").
 fn suggest(out: &mut Vec<Practice>, rule: &'static str, found: &[&Turn], text: impl FnOnce(String, String) -> String) {
@@ -473,11 +492,7 @@ pub fn practise_next(session: &Session) -> Vec<Practice> {
         format!("Meet a disclosure with validation first. Right after {peer} told you something hard ({when}), you answered with {what}; a validation or a reflection there (\"That took courage to say\") tells {peer} it was safe to share.")
     });
 
-    let signs: Vec<&Turn> = match turns.iter().position(|t| t.warning_signs) {
-        Some(first) if !turns[first..].iter().any(|t| t.skill == Skill::SafetyQuestion) => turns.iter().filter(|t| t.warning_signs).collect(),
-        _ => Vec::new(),
-    };
-    suggest(&mut out, "safety_question", &signs, |when, _| {
+    suggest(&mut out, "safety_question", &unasked_signs(turns), |when, _| {
         format!("Ask directly about suicide when you see warning signs. {peer} showed them ({when}) and the question was never asked; asked calmly and plainly (\"Are you thinking about suicide?\"), it does not plant the idea, it tells {peer} it can be said, and it is how risk is found.")
     });
 

@@ -482,6 +482,9 @@ impl Transcript {
         self.say(&format!("Debrief ({})\n", self.mode.id()));
         let s = &d.score;
         self.say(&format!("  Score: {}/100, {} (pass: {} and an ending that connects); worth {:+} before bounds, best path {:+}\n", s.raw, if s.passed { "passed" } else { "not passed" }, s.pass, s.skill, s.best));
+        if s.missed_safety_question {
+            self.say("  Not passed whatever the score: the peer showed warning signs of suicide and nobody asked about safety.\n");
+        }
         if !d.practise_next.is_empty() {
             self.say("  Practise next:\n");
             for p in &d.practise_next {

@@ -291,3 +291,13 @@ fn a_debt_that_can_no_longer_land_is_settled() {
     let q = play(&sc, &["honest", "aside"]);
     assert_eq!(p.state().flags, q.state().flags);
 }
+
+#[test]
+fn warning_signs_left_unasked_do_not_pass_whatever_the_score() {
+    let missed = play(&teaching(), &["reflect", "ask", "reflect", "ask", "reflect", "ask"]).debrief().unwrap();
+    assert!(missed.score.missed_safety_question);
+    assert!(missed.score.raw >= missed.score.pass && missed.ending.outcome.is_passing(), "{:?}", missed.score);
+    assert!(!missed.score.passed, "a high score with warning signs unasked is not a pass");
+    let asked = play(&teaching(), &["reflect", "ask", "safety", "ask", "reflect", "ask"]).debrief().unwrap();
+    assert!(!asked.score.missed_safety_question && asked.score.passed, "{:?}", asked.score);
+}

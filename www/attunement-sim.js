@@ -729,7 +729,7 @@ class AttunementSim extends HTMLElement {
 
       h('div', { class: 'att-score', 'data-passed': String(s.passed) },
         h('p', { class: 'att-score-line', text: `Score ${s.raw} of ${s.max}, ${s.passed ? 'passed' : 'not passed'}.` }),
-        h('p', { class: 'att-score-note', text: `A pass needs a score of ${s.pass} or more and an ending that connects.${s.best > 0 ? ` The score is what your responses were worth (${signed(s.skill)}) as a share of the best path's (${signed(s.best)}).` : ''}` })),
+        h('p', { class: 'att-score-note', text: `A pass needs a score of ${s.pass} or more and an ending that connects${s.missed_safety_question ? '; and where the peer shows warning signs of suicide, asking directly about safety. Not passed: nobody asked.' : '.'}${s.best > 0 ? ` The score is what your responses were worth (${signed(s.skill)}) as a share of the best path's (${signed(s.best)}).` : ''}` })),
 
       d.practise_next.length > 0 && [sub('What to practise next'),
         h('ul', { class: 'att-practise' }, d.practise_next.map(p => h('li', { 'data-rule': p.rule },
