@@ -301,3 +301,29 @@ fn warning_signs_left_unasked_do_not_pass_whatever_the_score() {
     let asked = play(&teaching(), &["reflect", "ask", "safety", "ask", "reflect", "ask"]).debrief().unwrap();
     assert!(!asked.score.missed_safety_question && asked.score.passed, "{:?}", asked.score);
 }
+
+#[test]
+fn memory_no_choice_can_use_is_forgotten_so_paths_meet() {
+    let mut s = format!("{HEAD}[peer]\nname = \"P\"\ntrust = 40\n[thresholds]\nfloor = 0\n");
+    for (id, next) in [("n0", "n1"), ("n1", "n2")] {
+        s += &node(id, "", &[
+            choice("a", "It sounds like you are tired.", "reflection", next, "trust = 1\n"),
+            choice("b", "What happened then?", "open_question", next, "trust = 1\n"),
+            choice("x", "No.", "judgement", next, ""),
+        ]);
+    }
+    s += &node("n2", "", &[choice("a", "It sounds hard.", "validation", "n3", ""), choice("y", "Calm down.", "ordering", "n3", "")]);
+    s += &node("n3", "", &[choice("t", "Thank you.", "affirmation", "done", ""), choice("z", "Anyway.", "changing_subject", "done", "")]);
+    s += "[[ending]]\nid = \"done\"\noutcome = \"connected\"\ntitle = \"Done\"\ntext = \"t\"\n";
+    let sc = load(&s);
+    // Two reflections opening "it sounds", or two questions: at n2 the
+    // opening still matters (a choice there shares it), the question streak
+    // does not (none is offered); at n3 neither does.
+    let (reflected, asked) = (play(&sc, &["a", "a"]), play(&sc, &["b", "b"]));
+    assert_eq!((reflected.state().opening != 0, asked.state().questions), (true, 0));
+    let (reflected, asked) = (play(&sc, &["a", "a", "a"]), play(&sc, &["b", "b", "a"]));
+    assert_eq!(reflected.turns()[2].modifiers.len(), 1, "the third opening alike still wears thin");
+    assert_eq!(reflected.state().opening, 0);
+    assert_eq!(reflected.state().repeats, 0);
+    assert_eq!((asked.state().opening, asked.state().questions), (0, 0));
+}

@@ -186,6 +186,16 @@ fn enter(scenario: &Scenario, mut state: State, target: Target) -> State {
     let node = &scenario.nodes[n];
     state.place = Place::Node(n as u32);
     state.flags &= !scenario.settled[n];
+    // Memory that no choice here can use is forgotten, so that states which
+    // differ only in it are one: a streak of an opening that no choice here
+    // shares, or of questions where none is offered, ends with the next
+    // response whatever it is.
+    if !node.openings.contains(&state.opening) {
+        (state.opening, state.repeats) = (0, 0);
+    }
+    if !node.asks {
+        state.questions = 0;
+    }
     state.distress = level(i32::from(state.distress) + node.distress) as u8;
     if let Some(bit) = node.visit_flag {
         state.flags |= 1 << bit;

@@ -215,6 +215,8 @@ pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario
             distress: n.distress.as_ref().map_or(0, |d| cx.range(d, -100, 100, "distress change")),
             choices,
             visit_flag: visit_flags[ni],
+            openings: Vec::new(),
+            asks: false,
         });
     }
     let endings = file
@@ -298,6 +300,12 @@ pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario
         if uses[usize::from(c.opening)] < 3 {
             c.opening = 0;
         }
+    }
+    for node in &mut scenario.nodes {
+        node.asks = node.choices.iter().any(|c| c.skill.is_question());
+        let mut openings: Vec<u16> = node.choices.iter().map(|c| c.opening).filter(|&o| o != 0).collect();
+        openings.dedup();
+        node.openings = openings;
     }
     scenario.repairs = scenario.nodes.iter().flat_map(|n| &n.choices).any(|c| c.skill == Skill::Repair);
     scenario.laters = scenario.nodes.iter().enumerate().flat_map(|(n, node)| node.choices.iter().enumerate().filter(|(_, c)| c.later.is_some()).map(move |(c, _)| (n, c))).collect();

@@ -107,6 +107,12 @@ pub struct Node {
     pub choices: Vec<Choice>,
     /// The flag bit set on entering, when some condition asks about visits.
     pub visit_flag: Option<u8>,
+    /// The openings its choices have (none of them 0): a streak of any
+    /// other opening ends here, whatever the learner picks.
+    pub openings: Vec<u16>,
+    /// Whether any of its choices is a question: if none, a question
+    /// streak ends here.
+    pub asks: bool,
 }
 
 #[derive(Clone, Copy, Debug)]
