@@ -16,12 +16,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # 2.9 KB gzipped) and bounded checking in the engine (0.2 KB); 104 KiB until
 # the empathy model of issue 9 added 28 ids, the new rules, ending variants,
 # the best path on the sum and the debrief's score, comparison and
-# suggestions (25.0 KB gzipped in the engine, measured against the engine
-# before it; 2.2 KB in the widget and its styles). 132 KiB until the lean
+# suggestions (26.6 KB gzipped in the engine, measured against the engine
+# before it; 2.1 KB in the widget and its styles). 136 KiB until the lean
 # learner engine of issue 11, which drops the loader, validator and analysis
 # from the learner's build, brings it back under 100 and on towards its aim
 # of 60.
-BUDGET=$((132 * 1024))
+BUDGET=$((136 * 1024))
 
 if [[ ! -f www/pkg/attunement_bg.wasm ]]; then
     echo "size: www/pkg is missing; run bash scripts/build-web.sh first" >&2
