@@ -330,3 +330,22 @@ fn a_save_made_before_the_new_model_restores_with_a_notice() {
     assert!(restored.session.turns().len() <= 4);
     assert!(!restored.session.view().stuck);
 }
+
+/// The five scenarios once shared one skeleton: the same "forget I said it"
+/// rupture and the same door nodes at the end of each. Each now has its own
+/// shape: none of those nodes or lines is back, and no node id other than
+/// the opening stands in more than three scenarios.
+#[test]
+fn the_scenarios_no_longer_share_one_skeleton() {
+    let library = library();
+    let mut ids: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (path, _, sc) in &library {
+        for node in &sc.nodes {
+            assert!(!matches!(node.id.as_str(), "door" | "door-warm" | "door-closed" | "door-open"), "{}: node `{}` is the old shared door", path.display(), node.id);
+            assert!(!node.say.to_lowercase().contains("forget i said"), "{}: node `{}` is the old shared rupture", path.display(), node.id);
+            *ids.entry(node.id.as_str()).or_default() += 1;
+        }
+    }
+    let shared: Vec<_> = ids.iter().filter(|&(id, &n)| *id != "opening" && n > 3).collect();
+    assert!(shared.is_empty(), "node ids in four or more scenarios: {shared:?}");
+}
