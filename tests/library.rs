@@ -349,3 +349,39 @@ fn the_scenarios_no_longer_share_one_skeleton() {
     let shared: Vec<_> = ids.iter().filter(|&(id, &n)| *id != "opening" && n > 3).collect();
     assert!(shared.is_empty(), "node ids in four or more scenarios: {shared:?}");
 }
+
+/// What issue 9 asked of the two crisis scenarios in particular.
+#[test]
+fn the_crisis_scenarios_ask_directly_where_issue_9_says() {
+    let library = library();
+    let find = |id: &str| library.iter().map(|(_, _, sc)| sc).find(|sc| sc.meta.id == id).unwrap_or_else(|| panic!("no scenario `{id}`"));
+    let node_saying = |sc: &Scenario, words: &str| sc.nodes.iter().find(|n| n.say.contains(words)).unwrap_or_else(|| panic!("{}: no node says {words:?}", sc.meta.id)).clone();
+    let asks = |n: &attunement::scenario::Node| n.choices.iter().any(|c| c.skill == Skill::SafetyQuestion);
+
+    let lena = find("asking-directly");
+    // The first clear warning sign, and the immediacy check.
+    let burden = node_saying(lena, "easier time without me");
+    assert!(burden.warning_signs && asks(&burden), "asking-directly: the learner cannot ask at `{}`", burden.id);
+    let tonight = node_saying(lena, "know about tonight");
+    assert!(asks(&tonight), "asking-directly: nothing checks immediacy at `{}`", tonight.id);
+    // The secrecy promise costs trust where it must be broken, and a repair can own it there.
+    let promises: Vec<_> = lena.nodes.iter().flat_map(|n| &n.choices).filter(|c| c.skill == Skill::FalsePromise).collect();
+    assert!(promises.iter().any(|c| match c.later.as_ref().map(|l| l.at) {
+        Some(attunement::scenario::Target::Node(at)) => lena.nodes[at].choices.iter().any(|o| o.skill == Skill::Repair),
+        _ => false,
+    }), "asking-directly: no false promise lands where a repair can own it");
+
+    let carla = find("after-the-slip");
+    assert!(carla.nodes.iter().any(|n| n.warning_signs && n.choices.iter().any(|c| c.skill == Skill::SafetyQuestion && c.text.contains("end your life"))), "after-the-slip: no direct question about intent after the overdose");
+    assert!(carla.nodes.iter().flat_map(|n| &n.choices).any(|c| c.skill == Skill::Information && c.text.contains("tolerance")), "after-the-slip: the reduced-tolerance information is not offered with permission");
+
+    // A direct question about suicide is never disguised as something else.
+    for (path, _, sc) in &library {
+        for c in sc.nodes.iter().flat_map(|n| &n.choices) {
+            let t = c.text.to_lowercase();
+            if (t.contains("thinking about suicide") || t.contains("thoughts of suicide") || t.contains("end your life")) && t.contains('?') {
+                assert_eq!(c.skill, Skill::SafetyQuestion, "{}: `{}` asks about suicide but is coded {}", path.display(), c.id, c.skill);
+            }
+        }
+    }
+}
