@@ -204,14 +204,14 @@ impl Debrief {
             for m in &t.modifiers {
                 out += &format!("; {:+} because {}", m.amount, m.text);
             }
-            if t.ceiling != 0 {
-                out += &format!("; {:+} because {}", t.ceiling, crate::engine::session::CEILING_TEXT);
+            if let Some(text) = t.ceiling_text {
+                out += &format!("; {:+} because {text}", t.ceiling);
             }
             for c in &t.consequences {
                 out += &format!("; {:+} later: {}", c.amount, c.feedback.trim());
             }
-            if t.warned {
-                out += &format!("; {}", crate::engine::session::WARNED_TEXT);
+            if let Some(warning) = &t.warning {
+                out += &format!("; {warning}");
             }
             out += "\n";
             if let Some(f) = &t.feedback {

@@ -457,15 +457,15 @@ impl Transcript {
         for m in &t.modifiers {
             self.say(&format!("    {:+} {}\n", m.amount, m.text));
         }
-        if t.ceiling != 0 {
-            self.say(&format!("    {:+} {}\n", t.ceiling, attunement::engine::session::CEILING_TEXT));
+        if let Some(text) = t.ceiling_text {
+            self.say(&format!("    {:+} {text}\n", t.ceiling));
         }
         for c in &t.consequences {
             let from = c.from_turn.map(|n| format!(" (from turn {n})")).unwrap_or_default();
             self.say(&format!("    {:+} later{from}: {}\n", c.amount, c.feedback.trim()));
         }
-        if t.warned {
-            self.say(&format!("  ! {}\n", attunement::engine::session::WARNED_TEXT));
+        if let Some(warning) = &t.warning {
+            self.say(&format!("  ! {warning}\n"));
         }
         if let Some(f) = &t.feedback {
             self.say(&format!("  Feedback: {}\n", f.trim()));

@@ -60,7 +60,7 @@ fn the_first_fall_below_the_floor_is_a_warning_and_a_repair_brings_the_peer_back
     let sc = warning(false);
     let mut s = play(&sc, &["judge"]);
     let t = s.turns()[0].clone();
-    assert!(t.warned);
+    assert!(t.warning.is_some());
     assert_eq!((t.trust_before, t.trust_after), (20, 8));
     assert_eq!(s.view().node.as_deref(), Some("going"));
     // The repair (with a rupture open, worth half again) goes back to where the talk was going.
@@ -78,7 +78,7 @@ fn the_first_fall_below_the_floor_is_a_warning_and_a_repair_brings_the_peer_back
 #[test]
 fn a_peer_who_walks_out_goes_at_once() {
     let s = play(&warning(true), &["judge"]);
-    assert!(!s.turns()[0].warned);
+    assert!(s.turns()[0].warning.is_none());
     assert_eq!(s.view().ending.map(|e| e.outcome), Some(Outcome::Disengaged));
 }
 

@@ -143,18 +143,18 @@ const LEVELS = { good: 'Good', fair: 'Fair', below_fair: 'Below fair', not_appli
 const KINDS = { skill: 'Builds trust', neutral: 'Neutral', roadblock: 'Roadblock' };
 const badge = kind => h('span', { class: 'att-badge', 'data-kind': kind, text: KINDS[kind] || kind });
 
-// The parts of a turn's change beyond its base: each modifier, what the ceiling took (the
-// engine's CEILING_TEXT), and each consequence of an earlier choice that landed with it.
+// The parts of a turn's change beyond its base: each modifier, what the ceiling took, and each
+// consequence of an earlier choice that landed with it, in the engine's words.
 const amount = (n, text, cls) => h('li', { class: cls }, h('span', { class: 'att-amount', text: signed(n) }), ' ', h('span', { text }));
 const reasons = t => [
   t.modifiers.map(m => amount(m.amount, `${cap(m.text)}.`)),
-  t.ceiling < 0 && amount(t.ceiling, 'Trust is already high, so each gain is smaller.'),
+  t.ceiling_text && amount(t.ceiling, `${cap(t.ceiling_text)}.`),
   t.consequences.map(c => amount(c.amount, `${c.from_turn ? `From turn ${c.from_turn}` : 'From an earlier choice'}: ${c.feedback.trim()}`, 'att-later')),
 ];
 // What trust would have moved with no 0 to 100 bound.
 const unbounded = t => t.total + t.ceiling + t.consequences.reduce((sum, c) => sum + c.amount, 0);
-// The warning beat (the engine's WARNED_TEXT, for the learner).
-const warning = name => `Warning: trust fell below the floor. ${name} is about to leave, and one more fall ends the conversation.`;
+// The warning beat, in the engine's words.
+const warning = t => `Warning: ${t.warning}.`;
 
 class AttunementSim extends HTMLElement {
   static observedAttributes = ['src', 'mode'];
@@ -567,7 +567,7 @@ class AttunementSim extends HTMLElement {
       this._peer(view.say, view.cue);
       if (step.explanation) this._explain(step.explanation, view.can_undo);
       // Focus moves on to the choices, past the feedback: the warning beat is announced too.
-      this._announce.textContent = step.explanation?.warned ? warning(this._info.peer.name) : '';
+      this._announce.textContent = step.explanation?.warning ? warning(step.explanation) : '';
       this._update(view, true, true);
       // Reporters get the full turn in both modes: the course site is not the learner.
       // Practice carries the turn in the step; assessment keeps it back from the learner.
@@ -616,7 +616,7 @@ class AttunementSim extends HTMLElement {
       h('h3', { class: 'att-fb-title', text: 'Feedback' }),
       h('p', { class: 'att-fb-skill' }, badge(t.kind), ' ', h('strong', { class: 'att-cap', text: t.skill_label })),
       h('p', { class: 'att-fb-change', text: `trust ${t.trust_before} → ${t.trust_after} (${signed(change)})` }),
-      t.warned && h('p', { class: 'att-warn', text: warning(this._info.peer.name) }),
+      t.warning && h('p', { class: 'att-warn', text: warning(t) }),
       h('p', { class: 'att-fb-sub', text: 'Why trust moved' }),
       h('ul', { class: 'att-reasons' }, amount(t.base, this._baseText(t)), reasons(t)),
       moved !== change && h('p', { class: 'att-fb-note', text: `Trust stays between 0 and 100, so it moved ${signed(change)} rather than ${signed(moved)}.` }),
@@ -697,7 +697,7 @@ class AttunementSim extends HTMLElement {
         h('p', { class: 'att-quote', text: t.text }),
         h('p', { class: 'att-moment-meta' }, badge(t.kind), ' ',
           h('span', { class: 'att-cap', text: t.skill_label }), `: trust ${t.trust_before} → ${t.trust_after} (${signed(t.trust_after - t.trust_before)})`),
-        t.warned && h('p', { class: 'att-warn', text: warning(this._info.peer.name) }),
+        t.warning && h('p', { class: 'att-warn', text: warning(t) }),
         why.some(Boolean) && h('ul', { class: 'att-reasons' }, why),
         t.feedback && h('p', { text: t.feedback }));
     };

@@ -237,8 +237,11 @@ pub struct Turn {
     /// What the turn counts for the learner's skill: `total` and the
     /// consequences, before any bound.
     pub worth: i32,
-    /// Trust fell below the floor for the first time: the peer is about to leave.
-    pub warned: bool,
+    /// What the ceiling did, in words, when it took anything.
+    pub ceiling_text: Option<&'static str>,
+    /// When trust fell below the floor for the first time: the warning beat,
+    /// in words that name the peer.
+    pub warning: Option<String>,
     /// The peer was in acute distress when the learner responded.
     pub acute: bool,
     /// The peer had just disclosed something (the node is a disclosure).
@@ -259,10 +262,8 @@ pub struct Consequence {
     pub from_turn: Option<usize>,
 }
 
-/// Words for what the ceiling did, for every program that shows a turn.
-pub const CEILING_TEXT: &str = "trust is already high, so each gain is smaller";
-/// Words for the warning beat.
-pub const WARNED_TEXT: &str = "trust fell below the floor: the peer is about to leave, and one more fall ends the conversation";
+/// Words for what the ceiling did.
+const CEILING_TEXT: &str = "trust is already high, so each gain is smaller";
 
 #[derive(Clone, Debug, Serialize)]
 pub struct ModifierView {
@@ -432,7 +433,8 @@ impl Session {
             ceiling: effect.ceiling,
             consequences,
             worth: effect.worth(),
-            warned: effect.warned,
+            ceiling_text: (effect.ceiling != 0).then_some(CEILING_TEXT),
+            warning: effect.warned.then(|| format!("trust fell below the floor. {} is about to leave, and one more fall ends the conversation", sc.peer.name)),
             acute: sc.is_acute(i32::from(self.state.distress)),
             disclosure: node.disclosure,
             warning_signs: node.warning_signs,

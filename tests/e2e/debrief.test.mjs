@@ -341,7 +341,7 @@ test('practice: a consequence of an earlier turn, the warning beat and the ceili
     const byIds = ids => plan(own.text, (offered, turns) => offered.find(o => o.id === ids[turns.length]) ?? null);
     // The ids are this file's own scenario's; the numbers are the engine's.
     const falls = byIds(['promise', 'judge', 'sorry', 'meaning', 'stay']);
-    const warned = falls.turns.find(t => t.warned);
+    const warned = falls.turns.find(t => t.warning);
     const landed = falls.turns.find(t => t.consequences.length);
     assert.ok(warned && landed, 'the scenario of this file has a warning beat and a consequence (precondition)');
     const high = byIds(['reflect', 'validate', 'meaning', 'stay']);
@@ -361,7 +361,7 @@ test('practice: a consequence of an earlier turn, the warning beat and the ceili
             return text;
         });
         const warning = w.feedback.locator('.att-warn');
-        if (t.warned) {
+        if (t.warning) {
             assert.equal(await warning.count(), 1, `turn ${t.number} took trust below the floor: one warning line`);
             assert.match(squash(await warning.textContent()), /^Warning: trust fell below the floor\. Ari is about to leave, and one more fall ends the conversation\.$/);
             await eventually(async () => assert.match(squash(await page.locator('.att-main > [role="status"]').textContent()), /Ari is about to leave/, 'the warning is announced'));
