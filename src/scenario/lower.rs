@@ -542,7 +542,7 @@ fn settled(sc: &Scenario) -> Vec<u64> {
     // Links backwards, to search from each `at` for the nodes that reach it.
     let mut into: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (m, node) in sc.nodes.iter().enumerate() {
-        for t in node.choices.iter().filter_map(|c| if let Target::Node(t) = c.next { Some(t) } else { None }).chain(node.gate.map(|g| g.otherwise)) {
+        for t in node.links() {
             into[t].push(m);
         }
     }
@@ -580,7 +580,7 @@ fn settled(sc: &Scenario) -> Vec<u64> {
 /// the other.
 fn components(nodes: &[Node]) -> Vec<u32> {
     let n = nodes.len();
-    let links = |v: usize| nodes[v].choices.iter().filter_map(|c| if let Target::Node(m) = c.next { Some(m) } else { None }).chain(nodes[v].gate.map(|g| g.otherwise));
+    let links = |v: usize| nodes[v].links();
     let (mut index, mut low, mut component) = (vec![u32::MAX; n], vec![0u32; n], vec![u32::MAX; n]);
     let (mut stack, mut on_stack, mut count, mut next_component) = (Vec::new(), vec![false; n], 0u32, 0u32);
     for root in 0..n {

@@ -115,6 +115,14 @@ pub struct Node {
     pub asks: bool,
 }
 
+impl Node {
+    /// The nodes this one can lead to: its choices' `next` nodes, and its
+    /// gate's `otherwise`.
+    pub fn links(&self) -> impl Iterator<Item = usize> + '_ {
+        self.choices.iter().filter_map(|c| if let Target::Node(n) = c.next { Some(n) } else { None }).chain(self.gate.map(|g| g.otherwise))
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 pub struct Gate {
     pub trust: i32,
