@@ -592,7 +592,11 @@ class AttunementSim extends HTMLElement {
         });
       }
     });
+    // The quiet moment shows as data-quiet on the choices group (tests wait for it to go).
     this._quietUntil = performance.now() + QUIET_MS;
+    const group = this._choices;
+    group?.setAttribute('data-quiet', '');
+    setTimeout(() => group?.removeAttribute('data-quiet'), QUIET_MS);
     this._busy = false;
   }
 
