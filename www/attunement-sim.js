@@ -137,6 +137,10 @@ function uuid() {
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
 
+const MODES = ['practice', 'assessment'];
+// After a choice lands, input on the choices is ignored this long, so a double tap answers once.
+const QUIET_MS = 400;
+
 const LEVELS = { good: 'Good', fair: 'Fair', below_fair: 'Below fair', not_applicable: 'Not rated: too few' };
 
 // The three kinds of response (Kind in src/skill.rs), as badges.
@@ -209,8 +213,12 @@ class AttunementSim extends HTMLElement {
     try {
       const src = this.getAttribute('src');
       if (!src) throw new Error('no scenario: set the src attribute to the URL of a scenario');
-      const mode = this.getAttribute('mode') || 'practice';
-      if (mode !== 'practice' && mode !== 'assessment') throw new Error(`unknown mode "${mode}": use practice or assessment`);
+      // An unknown mode falls back to practice, with one warning for whoever set up the page.
+      let mode = this.getAttribute('mode') || 'practice';
+      if (!MODES.includes(mode)) {
+        console.warn(`attunement: unknown mode "${mode}": the allowed modes are ${MODES.join(' and ')}; using practice`);
+        mode = 'practice';
+      }
       const url = (this._url = new URL(src, document.baseURI));
       const [m, text] = await Promise.all([
         engine(/\.toml$/i.test(url.pathname) ? 'pkg-author' : 'pkg'),
@@ -556,7 +564,7 @@ class AttunementSim extends HTMLElement {
   }
 
   _choose(id, text) {
-    if (this._dead || !this._p || this._busy) return;
+    if (this._dead || !this._p || this._busy || performance.now() < (this._quietUntil || 0)) return;
     this._busy = true;
     this._guard(() => {
       const step = this._p.choose(id);
@@ -584,6 +592,11 @@ class AttunementSim extends HTMLElement {
         });
       }
     });
+    // The quiet moment shows as data-quiet on the choices group (tests wait for it to go).
+    this._quietUntil = performance.now() + QUIET_MS;
+    const group = this._choices;
+    group?.setAttribute('data-quiet', '');
+    setTimeout(() => group?.removeAttribute('data-quiet'), QUIET_MS);
     this._busy = false;
   }
 
@@ -640,8 +653,8 @@ class AttunementSim extends HTMLElement {
     if (!this._choices?.isConnected || this._choiceBox.hidden) return;
     const t = e.target;
     if (t.isContentEditable || /^(input|textarea|select)$/i.test(t.localName || '')) return;
-    const page = t === document.body || t === document.documentElement || t === document;
-    if (!this.contains(t) && !(page && widgets.values().next().value === this)) return;
+    // Only with focus inside this widget: a digit typed elsewhere on the page is not an answer.
+    if (!this.contains(t)) return;
     const b = this._choices.querySelectorAll('button')[e.key - 1];
     if (b) { e.preventDefault(); b.click(); }
   }
@@ -787,7 +800,7 @@ class AttunementSim extends HTMLElement {
 
       h('div', { class: 'att-actions' },
         button('Download transcript', () => this._guard(() => this._download()), 'att-primary'),
-        button('Restart', () => this._restart())));
+        button('Restart', e => this._confirmRestart(e.currentTarget))));
     this._main.append(this._debrief);
   }
 
@@ -798,6 +811,26 @@ class AttunementSim extends HTMLElement {
     a.click();
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10000);
+  }
+
+  // Restart asks first, in a native modal <dialog> (window.confirm is blocked in some embeds):
+  // "Start over" restarts; "Cancel" or Escape closes it and returns focus to `opener`.
+  _confirmRestart(opener) {
+    const id = `${this._uid}-restart`;
+    const cancel = button('Cancel', () => dialog.close('cancel'));
+    const dialog = h('dialog', { class: 'att-dialog', 'aria-labelledby': `${id}-title`, 'aria-describedby': `${id}-text` },
+      h('h3', { id: `${id}-title`, text: 'Start over?' }),
+      h('p', { id: `${id}-text`, text: 'This clears this conversation and its debrief, and begins the scenario again.' }),
+      h('div', { class: 'att-actions' },
+        button('Start over', () => dialog.close('confirm'), 'att-primary'), cancel));
+    dialog.addEventListener('close', () => {
+      dialog.remove();
+      if (dialog.returnValue === 'confirm') this._restart();
+      else if (opener?.isConnected) opener.focus();
+    });
+    this.append(dialog);
+    dialog.showModal();
+    cancel.focus();
   }
 
   _restart() {
