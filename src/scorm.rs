@@ -16,7 +16,7 @@ use crate::scenario::Scenario;
 
 /// The widget's files that a package carries, as paths inside `www/` and inside the zip.
 /// `pkg/` is the learner's engine that `bash scripts/build-web.sh` builds.
-pub const WIDGET_FILES: [&str; 8] = [
+pub const WIDGET_FILES: [&str; 12] = [
     "attunement-sim.js",
     "attunement.css",
     "favicon.svg",
@@ -25,6 +25,10 @@ pub const WIDGET_FILES: [&str; 8] = [
     "pkg/attunement_bg.wasm",
     "scorm.html",
     "scorm.js",
+    "widget/controller.js",
+    "widget/debrief.js",
+    "widget/dom.js",
+    "widget/views.js",
 ];
 
 /// The page the LMS launches.

@@ -349,3 +349,40 @@ fn crc32_and_xml_escape() {
     assert_eq!(xml_escape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&apos;");
     assert_eq!(xml_escape("tab\there\u{1}bell"), "tab\therebell", "control characters XML cannot carry are dropped");
 }
+
+/// The package carries every module its pages load: each relative `import … from './x.js'`,
+/// `import('./x.js')` and `new URL('./x', import.meta.url)` in a packaged script names a packaged
+/// file (pkg/ and lms/xapi.js aside: the engine is built, and xAPI is not used inside a package).
+#[test]
+fn the_package_holds_every_module_its_scripts_import() {
+    let mut missing = Vec::new();
+    for name in WIDGET_FILES.iter().filter(|n| n.ends_with(".js") && !n.starts_with("pkg/")) {
+        let text = std::fs::read_to_string(root().join("www").join(name)).unwrap();
+        let dir = Path::new(name).parent().unwrap_or(Path::new(""));
+        for quote in ['\'', '"', '`'] {
+            // Each quoted string that starts with ./ or ../ (apostrophes in comments cannot
+            // shift this, as a split on quotes would).
+            let starts = text.match_indices(quote).map(|(i, _)| i + 1).filter(|&i| text[i..].starts_with("./") || text[i..].starts_with("../"));
+            for start in starts {
+                let Some(len) = text[start..].find(quote) else { continue };
+                let piece = &text[start..start + len];
+                if !piece.ends_with(".js") || piece.contains('$') {
+                    continue;
+                }
+                let mut path = dir.to_path_buf();
+                for part in piece.split('/') {
+                    match part {
+                        "." => {}
+                        ".." => { path.pop(); }
+                        p => path.push(p),
+                    }
+                }
+                let path = path.to_string_lossy().replace('\\', "/");
+                if path != "lms/xapi.js" && !path.starts_with("pkg") && !WIDGET_FILES.contains(&path.as_str()) {
+                    missing.push(format!("{name} imports {piece} ({path})"));
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "add these to scorm::WIDGET_FILES: {missing:#?}");
+}

@@ -1,0 +1,311 @@
+// views.js: the widget's screens and parts as small view functions over the session's state:
+// the shell (header bar, help, notices), the intro, the bar's persona and trust, the transcript,
+// the choices, the practice feedback, the error panel and the confirmation dialog. Each builds
+// its DOM once and has an update that makes it show the state it is given. No game logic here.
+
+import { h, button, signed, cap, plural, paras, face, disclose } from './dom.js';
+
+export const HELP = 'If you or someone else may be in danger now, contact your local emergency number or a crisis line. Your course may list local services.';
+
+// The three kinds of response (Kind in src/skill.rs), as badges.
+const KINDS = { skill: 'Builds trust', neutral: 'Neutral', roadblock: 'Roadblock' };
+export const badge = kind => h('span', { class: 'att-badge', 'data-kind': kind, text: KINDS[kind] || kind });
+
+// The parts of a turn's change beyond its base: each modifier, what the ceiling took, and each
+// consequence of an earlier choice that landed with it, in the engine's words.
+const amount = (n, text, cls) => h('li', { class: cls }, h('span', { class: 'att-amount', text: signed(n) }), ' ', h('span', { text }));
+export const reasons = t => [
+  t.modifiers.map(m => amount(m.amount, `${cap(m.text)}.`)),
+  t.ceiling_text && amount(t.ceiling, `${cap(t.ceiling_text)}.`),
+  t.consequences.map(c => amount(c.amount, `${c.from_turn ? `From turn ${c.from_turn}` : 'From an earlier choice'}: ${c.feedback.trim()}`, 'att-later')),
+];
+// What trust would have moved with no 0 to 100 bound.
+const unbounded = t => t.total + t.ceiling + t.consequences.reduce((sum, c) => sum + c.amount, 0);
+// The warning beat, in the engine's words.
+export const warning = t => `Warning: ${t.warning}.`;
+/// The verdict of a turn, as heard: "Roadblock: closed question. Trust 24 to 21."
+export const verdict = t => `${KINDS[t.kind] || t.kind}: ${t.skill_label}. Trust ${t.trust_before} to ${t.trust_after}.`;
+
+// ------------------------------------------------------------ shell
+
+/// The header (the title, the mode, the status of the peer while playing, "Get help now" and
+/// its panel), the notices and the body. The header sticks to the top of the screen in play.
+export function shell(uid, help) {
+  const helpId = `${uid}-help`;
+  const title = h('h2', { class: 'att-title', text: 'Attunement' });
+  const mode = h('span', { class: 'att-mode', hidden: true });
+  const panel = h('div', { class: 'att-help', id: helpId, hidden: true },
+    h('p', { text: help.text || HELP }),
+    help.href && h('p', {}, h('a', { href: help.href, target: '_blank', rel: 'noopener', text: 'Open the help page (new tab)' })));
+  const toggle = disclose('Get help now', panel, false);
+  toggle.className = 'att-btn att-help-toggle';
+  const heading = h('div', { class: 'att-heading' }, mode);
+  const status = h('div', { class: 'att-status', hidden: true });
+  const header = h('header', { class: 'att-header' }, h('div', { class: 'att-header-row' }, heading, toggle), status, panel);
+  const notices = h('div', { class: 'att-notices' });
+  const body = h('div', { class: 'att-body' }, h('p', { class: 'att-loading', role: 'status', text: 'Loading the conversation…' }));
+  return {
+    header, notices, body, status,
+    /// The title joins the header once the scenario is known, so no placeholder is read out.
+    titled(text, modeText) {
+      title.textContent = text;
+      if (!title.isConnected) heading.prepend(title);
+      mode.textContent = modeText;
+      mode.hidden = !modeText;
+    },
+    notice(text, detail) {
+      const box = h('div', { class: 'att-notice' },
+        h('div', { class: 'att-notice-text', role: 'status' }, h('p', { text }), detail && h('p', { class: 'att-notice-detail', text: `Details: ${detail}` })));
+      box.append(button('Dismiss', () => box.remove(), 'att-quiet'));
+      notices.append(box);
+      return box;
+    },
+  };
+}
+
+// ------------------------------------------------------------ intro
+
+/// The intro: the content note first (before the summary and the background, which may name
+/// what it warns of), then the summary, the facts and the background, then Continue or Start.
+export function intro(uid, info, practice, { begin, skip }) {
+  const notes = info.content_notes || [];
+  const actions = notes.length
+    ? [button('Continue', begin, 'att-primary'), button('Skip this scenario', skip)]
+    : [button('Start', begin, 'att-primary')];
+  return h('div', { class: 'att-intro' },
+    notes.length > 0 && h('section', { class: 'att-content-note', 'aria-labelledby': `${uid}-note` },
+      h('h3', { id: `${uid}-note`, text: 'Content note' }),
+      h('p', { text: 'This conversation touches on:' }),
+      h('ul', {}, notes.map(n => h('li', { text: n }))),
+      h('p', { text: 'You can skip it, and you can stop at any time. "Get help now" stays at the top of the conversation.' }),
+      h('div', { class: 'att-actions' }, actions)),
+    h('p', { class: 'att-summary', text: info.summary }),
+    h('ul', { class: 'att-facts' },
+      h('li', { text: `About ${plural(info.minutes, 'minute')}` }),
+      h('li', { text: practice
+        ? 'Practice: after each response you see which skill you used and how trust moved, and you can try a different response.'
+        : 'Assessment: play the conversation through; the feedback on each response, and the peer\'s trust, wait for the debrief at the end.' })),
+    h('section', { class: 'att-about', 'aria-labelledby': `${uid}-about` },
+      h('h3', { id: `${uid}-about`, text: `About ${info.peer.name}` }),
+      info.peer.pronouns && h('p', { class: 'att-pronouns', text: info.peer.pronouns }),
+      paras(info.peer.background)),
+    info.objectives?.length > 0 && h('details', { class: 'att-objectives' },
+      h('summary', { text: 'What this scenario practises' }),
+      h('ul', {}, info.objectives.map(o => h('li', { text: o })))),
+    !notes.length && h('div', { class: 'att-actions' }, actions));
+}
+
+export function skipped(again) {
+  const back = button('Show the scenario again', again);
+  const box = h('div', { class: 'att-skipped' },
+    h('p', { role: 'status', text: 'You skipped this scenario. Choosing what you take on is part of looking after yourself.' }), back);
+  return { box, focus: back };
+}
+
+// ------------------------------------------------------------ the bar: persona and trust
+
+/// The peer's name, face and mood, and the trust meter, in the sticky header. With `trustShown`
+/// false (assessment mode, unless the host shows trust) only the name shows: no meter, no mood.
+export function bar(peer, trustShown) {
+  const faceSvg = face();
+  const moodText = h('strong', { class: 'att-mood-text' });
+  const persona = h('div', { class: 'att-persona' }, trustShown && faceSvg,
+    h('div', { class: 'att-persona-text' },
+      h('p', { class: 'att-name' }, peer.name, peer.pronouns && h('span', { class: 'att-pronouns', text: ` (${peer.pronouns})` })),
+      trustShown
+        ? h('p', { class: 'att-mood' }, 'Mood: ', moodText)
+        : h('p', { class: 'att-mood', text: 'Trust and feedback wait for the debrief.' })));
+  if (!trustShown) return { el: h('div', { class: 'att-bar' }, persona), update() {}, change() {} };
+  const fill = h('div', { class: 'att-meter-fill' });
+  const meter = h('div', { class: 'att-meter', role: 'meter', 'aria-label': 'Trust', 'aria-valuemin': '0', 'aria-valuemax': '100' }, fill);
+  const value = h('span', { class: 'att-trust-value' });
+  const band = h('span', { class: 'att-trust-band' });
+  const delta = h('span', { class: 'att-delta', hidden: true });
+  const trust = h('div', { class: 'att-trust' },
+    h('p', { class: 'att-trust-now', 'aria-hidden': 'true' }, h('span', { class: 'att-trust-label', text: 'Trust' }), ' ', value, ' ', band, ' ', delta),
+    meter);
+  return {
+    el: h('div', { class: 'att-bar' }, persona, trust),
+    update(view) {
+      const t = view.trust;
+      meter.setAttribute('aria-valuenow', t.value);
+      meter.setAttribute('aria-valuetext', t.text);
+      meter.dataset.band = t.band;
+      fill.style.width = `${Math.max(0, Math.min(100, ((t.value - t.min) * 100) / (t.max - t.min || 1)))}%`;
+      value.textContent = t.value;
+      band.textContent = `of ${t.max} · ${t.band}`;
+      persona.dataset.mood = view.mood;
+      faceSvg.mood(view.mood);
+      moodText.textContent = view.mood_label;
+    },
+    /// The last turn's change beside the value (none before the first, or after undoing it).
+    change(turn) {
+      delta.hidden = !turn;
+      if (!turn) return;
+      const n = turn.trust_after - turn.trust_before;
+      delta.textContent = signed(n);
+      delta.dataset.sign = n > 0 ? 'up' : n < 0 ? 'down' : 'none';
+    },
+  };
+}
+
+// ------------------------------------------------------------ transcript
+
+/// The conversation. Lines the learner has seen before (a restored session) go in a plain
+/// history above the live log, so a reload reads nothing out again; new lines are appended to the
+/// `role="log"`, never re-rendered. `sync` makes it show the session's turns and current view.
+export function transcript(peer) {
+  const history = h('div', { class: 'att-history' });
+  const log = h('div', { class: 'att-log', role: 'log', 'aria-label': 'Conversation' });
+  const el = h('div', { class: 'att-transcript' }, history, log);
+  // One group of messages per turn (the learner's line and the peer's answer), and the opening.
+  let groups = [];
+  const msg = (into, speaker, who, ...kids) => {
+    const p = h('p', { class: 'att-msg', 'data-speaker': speaker },
+      who && h('span', { class: 'att-who' }, who, h('span', { class: 'att-sr', text: ':' })), ' ', ...kids);
+    into.append(p);
+    return p;
+  };
+  const peerLine = (into, say, cue, ack) => (say || cue || ack) && msg(into, 'peer', peer.name,
+    ack && h('span', { class: 'att-say att-ack', text: ack }),
+    say && h('span', { class: 'att-say', text: say }),
+    cue && h('span', { class: 'att-cue', text: cue }));
+  return {
+    el,
+    /// `turns` and `view` from the session; `fresh` false puts what is new into the history.
+    /// Returns the peer's newest line, the point the screen should show after a choice.
+    sync(turns, view, fresh) {
+      const into = fresh ? log : history;
+      // Group 0 is the peer's opening line; group k holds the learner's k-th line and the peer's
+      // answer to it. Undo drops the last groups; a new turn appends one. lines[k] is what the
+      // peer said before the learner's (k+1)-th line: each turn's peer_said, then the view's.
+      while (groups.length > turns.length + 1) for (const node of groups.pop()) node.remove();
+      const lines = [...turns.map(t => ({ say: t.peer_said, cue: t.peer_cue, ack: t.peer_ack })), { say: view.say, cue: view.cue, ack: view.acknowledges }];
+      if (!groups.length) groups.push([peerLine(into, lines[0].say, lines[0].cue, lines[0].ack)].filter(Boolean));
+      for (let i = groups.length - 1; i < turns.length; i++) {
+        const group = [msg(into, 'learner', 'You', h('span', { class: 'att-say', text: turns[i].text }))];
+        const line = lines[i + 1];
+        const p = peerLine(into, line.say, line.cue, line.ack);
+        if (p) group.push(p);
+        groups.push(group);
+      }
+      if (view.ending && !el.querySelector('.att-msg[data-speaker="system"]')) {
+        groups[groups.length - 1].push(msg(into, 'system', null, `The conversation has ended: ${view.ending.title}.`));
+      }
+      const newest = groups[groups.length - 1];
+      return newest.find(n => n.dataset.speaker === 'peer') || newest[0] || null;
+    },
+  };
+}
+
+// ------------------------------------------------------------ choices
+
+/// The choices group and, below it, "Start over". `pick(id)` is called for a button or a digit;
+/// the group carries `data-quiet` while input is ignored.
+export function choices({ pick, startOver }) {
+  const group = h('div', { class: 'att-choices', role: 'group', 'aria-label': 'Your response', tabindex: '-1' });
+  const el = h('div', { class: 'att-respond' },
+    h('p', { class: 'att-respond-label', 'aria-hidden': 'true', text: 'Your response' }), group,
+    h('div', { class: 'att-play-actions' }, button('Start over', startOver, 'att-quiet att-start-over')));
+  return {
+    el, group,
+    update(view) {
+      el.hidden = !!view.ending;
+      group.replaceChildren(...(view.ending ? [] : view.choices.map((c, i) => h('button', {
+        type: 'button', class: 'att-choice', onclick: () => pick(c.id),
+      }, h('span', { class: 'att-key', text: `${i + 1}.` }), ' ', h('span', { class: 'att-choice-text', text: c.text })))));
+    },
+    quiet(ms) {
+      group.setAttribute('data-quiet', '');
+      setTimeout(() => group.removeAttribute('data-quiet'), ms);
+    },
+    /// The button for digit key `n`, if there is one.
+    key(n) { return el.hidden ? null : group.querySelectorAll('button')[n - 1] || null; },
+  };
+}
+
+// ------------------------------------------------------------ practice feedback
+
+/// Practice feedback: a one-line verdict (badge, skill, trust change) and, behind "Why?", each
+/// reason trust moved, the bound's note and the scenario's feedback. The warning beat stays in
+/// sight. `why` is whether the learner likes "Why?" open; `remember(open)` keeps their choice.
+export function feedback(uid, peerName, { undo, why, remember }) {
+  const el = h('section', { class: 'att-feedback', 'aria-label': 'Feedback', hidden: true });
+  return {
+    el,
+    update(t, canUndo) {
+      el.hidden = !t;
+      if (!t) return el.replaceChildren();
+      const change = t.trust_after - t.trust_before, moved = unbounded(t);
+      const panel = h('div', { class: 'att-fb-why', id: `${uid}-why-${t.number}` },
+        h('ul', { class: 'att-reasons' }, amount(t.base, baseText(t, peerName)), reasons(t)),
+        moved !== change && h('p', { class: 'att-fb-note', text: `Trust stays between 0 and 100, so it moved ${signed(change)} rather than ${signed(moved)}.` }),
+        t.feedback && h('p', { class: 'att-fb-text', text: t.feedback }));
+      el.dataset.kind = t.kind;
+      el.replaceChildren(...h('div', {},
+        h('p', { class: 'att-fb-skill' }, badge(t.kind), ' ', h('strong', { class: 'att-cap', text: t.skill_label }),
+          ' ', h('span', { class: 'att-fb-change', 'data-sign': change > 0 ? 'up' : change < 0 ? 'down' : 'none', text: `trust ${t.trust_before} → ${t.trust_after} (${signed(change)})` })),
+        t.warning && h('p', { class: 'att-warn', text: warning(t) }),
+        h('div', { class: 'att-fb-actions' },
+          disclose('Why?', panel, why(), remember),
+          canUndo && button('Try a different response', undo, 'att-quiet')),
+        panel).childNodes);
+    },
+  };
+}
+
+// The base effect in words: the skill's general reason, unless the scenario made this
+// particular response work against its kind (then the feedback explains).
+function baseText(t, name) {
+  const label = cap(t.skill_label), up = t.base > 0, usual = (t.kind === 'skill') === up;
+  if (!t.base) return `${label} did not move trust by itself here.`;
+  if (t.kind === 'neutral') return `${label} is neutral by itself, but ${up ? 'builds' : 'costs'} trust with ${name} here: ${t.why}.`;
+  return usual
+    ? `${label} ${up ? 'builds' : 'costs'} trust with ${name}: ${t.why}.`
+    : `${label} usually ${up ? 'costs' : 'builds'} trust, but this response ${up ? 'builds' : 'costs'} trust here; the feedback says why.`;
+}
+
+// ------------------------------------------------------------ problems
+
+/// The alert panel: what happened and what to do in plain words, the details for whoever set up
+/// the page in a fold-out, and the ways forward (`actions`: [label, fn] pairs or elements).
+export function problem({ title, text, detail }, actions) {
+  const heading = h('h3', { tabindex: '-1', text: title || 'Something went wrong' });
+  const box = h('div', { class: 'att-error', role: 'alert' },
+    heading,
+    h('p', { text }),
+    detail && h('details', { class: 'att-error-detail' },
+      h('summary', { text: 'Details for whoever set up this page' }),
+      h('pre', { text: detail })),
+    h('div', { class: 'att-actions' }, actions.map(([label, fn, cls]) => button(label, fn, cls))));
+  return { box, heading };
+}
+
+// ------------------------------------------------------------ confirmation
+
+/// A native modal <dialog> (window.confirm is blocked in some embeds) that asks before starting
+/// over: "Start over" calls `yes`; "Cancel" or Escape closes it and returns focus to `opener`.
+/// It opens beside `opener`, not in the middle of the page: in an iframe as tall as its content
+/// the middle may be far off screen. `shown(dialog)` lets the element bring it into view.
+export function confirmStartOver(uid, host, opener, yes, shown) {
+  const id = `${uid}-restart`;
+  const cancel = button('Cancel', () => dialog.close('cancel'));
+  const dialog = h('dialog', { class: 'att-dialog', 'aria-labelledby': `${id}-title`, 'aria-describedby': `${id}-text` },
+    h('h3', { id: `${id}-title`, text: 'Start over?' }),
+    h('p', { id: `${id}-text`, text: 'This clears this conversation and its feedback, and begins the scenario again.' }),
+    h('div', { class: 'att-actions' }, button('Start over', () => dialog.close('confirm'), 'att-primary'), cancel));
+  dialog.addEventListener('close', () => {
+    dialog.remove();
+    if (dialog.returnValue === 'confirm') yes();
+    else if (opener?.isConnected) opener.focus();
+  });
+  host.append(dialog);
+  dialog.showModal();
+  if (opener) {
+    const at = opener.getBoundingClientRect(), height = dialog.getBoundingClientRect().height;
+    const above = at.top - height - 12;
+    dialog.style.top = `${Math.round(scrollY + (above >= 8 ? above : at.bottom + 12))}px`;
+  }
+  cancel.focus();
+  shown?.(dialog);
+}
