@@ -1,7 +1,9 @@
 // embed-host.js: an optional helper for a page that shows embed.html in iframes. It sizes each
 // such iframe to its content (so no scroll bar appears), and re-dispatches every message of the
 // widget as a DOM event on its iframe: `attunement-start`, `-resume`, `-choice`, `-complete`,
-// `-skip` and `-height`, bubbling, with the message as `detail` (docs/embedding.md).
+// `-skip`, `-height` and `-scroll`, bubbling, with the message as `detail` (docs/embedding.md).
+// On `scroll` it scrolls the page to the widget's current focus point (the peer's newest line
+// and the next choices, or the debrief), since an iframe sized to its content cannot scroll itself.
 // It works as a classic script (`<script src=… defer>`, no CORS needed) or as a module, and
 // defines no globals. A message counts only if it comes from one of this page's iframes and from
 // the origin of that iframe's `src`; the hello that asks for the current height goes to that
@@ -22,6 +24,16 @@
         if (target && target !== 'null' && iframe.contentWindow) iframe.contentWindow.postMessage(HELLO, target);
     };
 
+    // Scrolls this page as little as shows the frame's rows top..bottom (its content's pixels),
+    // keeping `top` in view when both do not fit; no motion under prefers-reduced-motion.
+    const reveal = (iframe, top, bottom) => {
+        const box = iframe.getBoundingClientRect(), s = getComputedStyle(iframe);
+        const inset = (parseFloat(s.borderTopWidth) || 0) + (parseFloat(s.paddingTop) || 0);
+        const a = box.top + inset + top - 8, z = box.top + inset + bottom + 8 - innerHeight;
+        const by = z <= a ? Math.min(Math.max(0, z), a) : a;
+        if (Math.abs(by) > 1) scrollBy({ top: by, behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' });
+    };
+
     addEventListener('message', event => {
         const data = event.data;
         if (!data || data.source !== 'attunement' || typeof data.type !== 'string') return;
@@ -35,6 +47,7 @@
                 : 0;
             iframe.style.height = `${Math.max(0, data.height) + extra}px`;
         }
+        if (data.type === 'scroll' && Number.isFinite(data.top) && Number.isFinite(data.bottom)) reveal(iframe, data.top, data.bottom);
         iframe.dispatchEvent(new CustomEvent(`attunement-${data.type}`, { bubbles: true, detail: data }));
     });
 

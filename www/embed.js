@@ -1,7 +1,7 @@
 // embed.js: the page script of embed.html, the bare widget for iframes. It reads the query string
 // and the site's settings (docs/embedding.md), and puts one <attunement-sim> on the page, or says
-// what is missing. In a frame it posts the page's height and the element's events to the parent
-// as versioned messages `{ source: "attunement", version, type, … }`.
+// what is missing. In a frame it posts the page's height, the point to scroll to and the
+// element's events to the parent as versioned messages `{ source: "attunement", version, type, … }`.
 // Invariants: the address chooses the scenario, the mode and the seed, and a cmi5 launch only to
 // origins the site allows. Messages go only to a parent origin the site allows (embed.parentOrigins,
 // else this page's own), never to "*", never before the settings are known; only the parent's
@@ -21,6 +21,8 @@ const EVENTS = ['start', 'resume', 'choice', 'complete', 'skip'];
 warnIgnored(params, 'embed.html');
 if (/^[A-Za-z0-9_-]+$/.test(id)) {
     const element = document.createElement('attunement-sim');
+    // The page's title names the scenario once it is known.
+    element.addEventListener('attunement-ready', e => { document.title = `${e.detail.scenario.title} · Attunement`; });
     element.setAttribute('src', `scenarios/${id}.json`);
     element.setAttribute('mode', params.get('mode') || 'practice');
     if (params.has('seed')) element.setAttribute('seed', params.get('seed'));
@@ -76,7 +78,7 @@ function talk(element, configured) {
 
     // Height: the content's, in whole CSS pixels. The shell's min-height of 100vh would keep the
     // frame from ever shrinking, so it goes; the body's background still fills the frame.
-    let last = -1, frame = 0;
+    let last = -1, frame = 0, reveal = null;
     document.body.style.minHeight = element.style.minHeight = '0';
     const height = force => {
         const h = Math.ceil(document.documentElement.getBoundingClientRect().height);
@@ -86,7 +88,13 @@ function talk(element, configured) {
             if (embed.ltiResize) parent.postMessage({ subject: 'lti.frameResize', height: h }, target);
         }
     };
-    const observer = new ResizeObserver(() => { frame ||= requestAnimationFrame(() => { frame = 0; height(false); }); });
+    const flush = () => {
+        frame = 0;
+        height(false);
+        if (reveal && target) post(reveal);
+        reveal = null;
+    };
+    const observer = new ResizeObserver(() => { frame ||= requestAnimationFrame(flush); });
     observer.observe(document.documentElement);
     observer.observe(document.body);
 
@@ -94,6 +102,13 @@ function talk(element, configured) {
     for (const type of EVENTS) {
         element.addEventListener(`attunement-${type}`, ({ detail: { save, ...detail } }) => send(embed?.includeSave && save != null ? { ...detail, save } : detail));
     }
+    // Where the learner's eyes should be (after Continue, each turn, Start over): the frame is as
+    // tall as its content, so only the parent can scroll there. Only the latest one matters.
+    // It goes after the height that the same change brings, so the parent has room to scroll.
+    element.addEventListener('attunement-reveal', ({ detail: { top, bottom } }) => {
+        reveal = { version: 1, type: 'scroll', top, bottom };
+        frame ||= requestAnimationFrame(flush);
+    });
 
     const hello = origin => {
         if (!embed.parentOrigins.includes(origin)) return;

@@ -88,20 +88,20 @@ async function toDebrief(page) {
     await visible(ui(page).debrief, 'the Debrief region');
 }
 
-test('Restart asks first: Cancel keeps the debrief and returns focus, Start over restarts', async () => {
+test('"Try again" asks first: Cancel keeps the debrief and returns focus, Start over restarts', async () => {
     const p = await openPage(env, EMBED);
     const { page } = p;
     const w = ui(page);
     await toDebrief(page);
     const turns = await w.learnerMessages.count();
 
-    await w.restart.click();
+    await w.tryAgain.click();
     const dialog = page.getByRole('dialog', { name: 'Start over?' });
-    await visible(dialog, 'the Restart confirmation dialog');
+    await visible(dialog, 'the Try again confirmation dialog');
     await eventually(async () => assert.ok(await hasFocus(dialog, { within: true }), `focus should be in the dialog; it is on ${await describeFocus(page)}`));
     await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
     assert.equal(await dialog.count(), 0, 'Cancel closes the dialog');
-    await eventually(async () => assert.ok(await hasFocus(w.restart), `focus returns to Restart; it is on ${await describeFocus(page)}`));
+    await eventually(async () => assert.ok(await hasFocus(w.tryAgain), `focus returns to Try again; it is on ${await describeFocus(page)}`));
     assert.equal(await w.learnerMessages.count(), turns, 'Cancel keeps the conversation');
     assert.equal(await w.debrief.count(), 1, 'Cancel keeps the debrief');
 
@@ -112,7 +112,7 @@ test('Restart asks first: Cancel keeps the debrief and returns focus, Start over
     await eventually(async () => assert.equal(await dialog.count(), 0, 'Escape closes the dialog'));
     assert.equal(await w.debrief.count(), 1, 'Escape keeps the debrief');
 
-    await w.restart.click();
+    await w.tryAgain.click();
     await dialog.getByRole('button', { name: 'Start over', exact: true }).click();
     await eventually(async () => assert.equal(await w.learnerMessages.count(), 0, 'Start over begins afresh'));
     assert.equal(await w.debrief.count(), 0, 'Start over leaves the debrief');

@@ -364,7 +364,7 @@ test('practice: a consequence of an earlier turn, the warning beat and the ceili
         if (t.warning) {
             assert.equal(await warning.count(), 1, `turn ${t.number} took trust below the floor: one warning line`);
             assert.match(squash(await warning.textContent()), /^Warning: trust fell below the floor\. Ari is about to leave, and one more fall ends the conversation\.$/);
-            await eventually(async () => assert.match(squash(await page.locator('.att-main > [role="status"]').textContent()), /Ari is about to leave/, 'the warning is announced'));
+            await eventually(async () => assert.match(squash(await page.locator('attunement-sim .att-play > [role="status"]').textContent()), /Ari is about to leave/, 'the warning is announced'));
         } else {
             assert.equal(await warning.count(), 0, `turn ${t.number}: no warning line`);
         }
@@ -445,8 +445,14 @@ test('what to practise next: each suggestion\'s text and links to the turns it n
     const { opened, page, debrief: d } = await playToDebrief(p);
     const w = ui(page);
     assert.deepEqual(d.practise_next, p.debrief.practise_next, 'the widget\'s session is the planned one');
-    const heading = w.debrief.getByRole('heading', { name: 'What to practise next', exact: true });
-    await visible(heading, 'the heading "What to practise next"');
+    assert.ok(d.practise_next.length > 1, 'the planned path has more than one suggestion (precondition)');
+    // The first suggestion is the summary's third line; every one is in the fold-out.
+    const first = w.debrief.locator('.att-summary-lines > li').nth(2);
+    await visible(first, 'the summary\'s third line');
+    assert.ok(squash(await first.textContent()).startsWith(`Practise next: ${squash(d.practise_next[0].text)}`), 'the summary\'s third line is the first thing to practise next');
+    const fold = w.debrief.locator('details.att-fold', { hasText: 'What to practise next' });
+    assert.equal(await fold.evaluate(el => el.open), false, 'the other suggestions are folded away');
+    await fold.locator('summary').click();
     const items = w.debrief.locator('.att-practise > li');
     assert.equal(await items.count(), d.practise_next.length, 'one item per suggestion');
     const compare = w.debrief.locator('details.att-compare');
@@ -483,8 +489,10 @@ test('the turn-by-turn comparison: what you said beside the other trust-building
     const { opened, page, debrief: d } = await playToDebrief(p);
     const w = ui(page);
     const compare = w.debrief.locator('details.att-compare');
-    assert.equal(await compare.evaluate(el => el.open), false, 'the comparison is folded away at first');
-    await compare.locator('summary').click();
+    // On a laptop the comparison comes open, after the three lines; on a phone it is folded.
+    assert.equal(await compare.evaluate(el => el.open), true, 'at 1280 px the comparison is open at first');
+    const before = await w.debrief.locator('.att-summary-lines').evaluate((lines, el) => !!(lines.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING), await compare.elementHandle());
+    assert.ok(before, 'the comparison follows the summary');
     const turns = w.debrief.locator('.att-compare-list > li');
     assert.equal(await turns.count(), d.comparison.length, 'one entry per turn');
     assert.ok(d.comparison.some(c => c.options.length), 'some turn had other trust-building options (precondition)');

@@ -27,7 +27,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { MIME } from './server.mjs';
 import {
-    startEnv, openPage, ui, enginePlay, start, choose, playTurns, visible, eventually, expectTitle,
+    startEnv, openPage, ui, enginePlay, start, choose, playTurns, visible, eventually, expectTitle, tryAgain,
     FIXTURES, REPO, STORAGE_KEY,
 } from './helpers.mjs';
 
@@ -133,7 +133,7 @@ test('embed.html on another origin: embed-host.js sizes the iframe to fit, and s
     assert.deepEqual(events.map(e => e.detail), got, 'each event\'s detail is its message');
 
     // Restart makes the content shorter: the frame shrinks with it.
-    await ui(frame).restart.click();
+    await tryAgain(frame);
     const [again] = await messages(host, 'start', 1);
     expectMessage(again, 'start');
     assert.notEqual(again.attempt, started.attempt, 'Restart begins a new attempt');
@@ -311,7 +311,7 @@ for (const allowed of [false, true]) {
             assert.equal(choice.save, saved, 'the choice message carries the save string');
             assert.equal(choice.turn, 2, 'the choice message is the second response');
             assert.ok(got.some(r => r.data?.type === 'height'), 'height messages arrive');
-            assert.deepEqual((await host.evaluate(() => window.events)).map(e => e.type).filter(t => t !== 'attunement-height'),
+            assert.deepEqual((await host.evaluate(() => window.events)).map(e => e.type).filter(t => t !== 'attunement-height' && t !== 'attunement-scroll'),
                 ['attunement-resume', 'attunement-choice'], 'embed-host.js passes the events on');
         } else {
             assert.deepEqual(got.map(r => summary(r.data)), [`heard hello from ${stranger.url} (parent)`, 'marker played'], 'nothing from the widget reaches the framing page: no height, no event');

@@ -187,7 +187,10 @@ export async function openPage(env, urlPath, options = {}) {
 
 /// The widget's parts, through roles and accessible names (docs/widget-contract.md).
 export function ui(page) {
+    // The live log holds the lines of this visit; a restored session's earlier lines sit in a
+    // plain history above it (so a reload reads nothing out again). `messages` spans both.
     const log = page.getByRole('log', { name: 'Conversation' });
+    const transcript = page.locator('attunement-sim .att-transcript');
     const choices = page.getByRole('group', { name: /response/i });
     const debrief = page.getByRole('region', { name: /Debrief/ });
     const alert = page.getByRole('alert');
@@ -195,9 +198,11 @@ export function ui(page) {
         widget: page.locator('attunement-sim'),
         title: page.locator('attunement-sim').getByRole('heading', { level: 2 }).first(),
         log,
-        messages: log.locator('.att-msg'),
-        peerMessages: log.locator('.att-msg[data-speaker="peer"]'),
-        learnerMessages: log.locator('.att-msg[data-speaker="learner"]'),
+        transcript,
+        history: transcript.locator('.att-history'),
+        messages: transcript.locator('.att-msg'),
+        peerMessages: transcript.locator('.att-msg[data-speaker="peer"]'),
+        learnerMessages: transcript.locator('.att-msg[data-speaker="learner"]'),
         meter: page.getByRole('meter', { name: /Trust/ }),
         choices,
         choiceButtons: choices.getByRole('button'),
@@ -205,9 +210,12 @@ export function ui(page) {
         undo: page.getByRole('button', { name: 'Try a different response', exact: true }),
         debrief,
         download: debrief.getByRole('button', { name: 'Download transcript', exact: true }),
-        restart: debrief.getByRole('button', { name: 'Restart', exact: true }),
+        tryAgain: debrief.getByRole('button', { name: 'Try again', exact: true }),
+        startOver: page.locator('attunement-sim .att-respond').getByRole('button', { name: 'Start over', exact: true }),
+        confirm: page.getByRole('dialog', { name: 'Start over?' }),
+        confirmStartOver: page.getByRole('dialog', { name: 'Start over?' }).getByRole('button', { name: 'Start over', exact: true }),
         alert,
-        alertRestart: alert.getByRole('button', { name: 'Restart', exact: true }),
+        alertRestart: alert.getByRole('button', { name: /^(Try again|Start over)$/ }),
         status: page.getByRole('status'),
         continueButton: page.getByRole('button', { name: 'Continue', exact: true }),
         skipButton: page.getByRole('button', { name: 'Skip this scenario', exact: true }),
@@ -248,6 +256,16 @@ export async function visible(locator, what) {
     } catch (error) {
         throw new assert.AssertionError({ message: `${what} never became visible: ${error.message.split('\n')[0]}` });
     }
+}
+
+/// Assessment mode: no meter, no mood, no change badge before the debrief.
+export async function expectNoTrust(page, when) {
+    const w = ui(page);
+    assert.equal(await w.meter.count(), 0, `${when}: assessment mode shows no trust meter`);
+    if (await w.debrief.count() > 0) return; // the debrief shows it all
+    assert.equal(await w.widget.locator('[data-mood], .att-delta, .att-badge, .att-face').count(), 0, `${when}: assessment mode shows no mood, face, change or badge`);
+    const text = await w.widget.locator('.att-header').textContent();
+    assert.doesNotMatch(text, /\btrust \d|\d+ of 100/i, `${when}: the bar shows no trust value`);
 }
 
 export async function meterState(page) {
@@ -397,13 +415,34 @@ export async function findChoice(page, text) {
     return { number, button };
 }
 
+/// Waits for the quiet moment after a choice to pass: the choices group loses `data-quiet`.
+export async function settled(page) {
+    await eventually(async () => {
+        assert.equal(await page.locator('attunement-sim .att-choices[data-quiet]').count(), 0, 'the choices are still in their quiet moment after a choice');
+    });
+}
+
+/// "Try again" at the debrief, then "Start over" in the dialog that asks first.
+export async function tryAgain(page) {
+    const w = ui(page);
+    await w.tryAgain.click();
+    await visible(w.confirm, 'the "Start over?" dialog');
+    await w.confirmStartOver.click();
+    await visible(w.choices, 'the choices after starting over');
+}
+
 /// Makes the choice whose text is `text`: by its digit key, by Tab and
-/// Enter, or (for tests not about the keyboard) by a click.
+/// Enter, or (for tests not about the keyboard) by a click. Digits count
+/// only with focus inside the widget, which is where the widget puts it
+/// after a choice; a test that has moved it elsewhere gets it back first.
 export async function choose(page, text, via = 'digit') {
     const { number, button } = await findChoice(page, text);
+    await settled(page);
     const before = await ui(page).learnerMessages.count();
     if (via === 'digit') {
         assert.ok(number <= 9, `choice ${number} has no digit key`);
+        const inside = await page.evaluate(() => !!document.activeElement?.closest?.('attunement-sim'));
+        if (!inside) await ui(page).choices.focus();
         const inTextField = await page.evaluate(() => {
             let el = document.activeElement;
             while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
@@ -429,11 +468,14 @@ export async function choose(page, text, via = 'digit') {
     return number;
 }
 
-/// Plays `turns` (the engine's, from enginePlay) and checks the meter after each.
+/// Plays `turns` (the engine's, from enginePlay) and checks the meter after each; in assessment
+/// mode (unless the host shows trust) checks instead that no trust shows before the debrief.
 export async function playTurns(page, turns, { via = 'digit', feedback = false } = {}) {
+    const hidden = await page.locator('attunement-sim[mode="assessment"]:not([show-trust])').count() > 0;
     for (const turn of turns) {
         await choose(page, turn.text, via);
-        await expectTrust(page, turn.trust_after, `after turn ${turn.number} (${turn.choice})`);
+        if (hidden) await expectNoTrust(page, `after turn ${turn.number} (${turn.choice})`);
+        else await expectTrust(page, turn.trust_after, `after turn ${turn.number} (${turn.choice})`);
         if (feedback) {
             await eventually(async () => {
                 const text = (await ui(page).feedback.textContent()) ?? '';

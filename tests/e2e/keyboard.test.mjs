@@ -61,7 +61,8 @@ for (const [name, path, via] of [
         await eventually(async () => {
             const text = (await w.debrief.textContent()).replace(/\s+/g, ' ');
             assert.ok(text.includes(path.ending.title), `the debrief should show the ending "${path.ending.title}"`);
-            assert.ok(text.includes(path.ending.outcome), `the debrief should show the outcome "${path.ending.outcome}"`);
+            assert.equal(await w.debrief.locator('.att-ending').getAttribute('data-outcome'), path.ending.outcome, 'the ending is styled by its outcome');
+            assert.ok(text.toLowerCase().includes(path.ending.outcome.replace(/_/g, ' ')), `the debrief should name the outcome "${path.ending.outcome}" in words`);
             assert.ok(text.includes(firstParagraph(path.debrief.text)), 'the debrief should show the ending\'s text');
         });
         // (The other ending's title may appear in the comparison with the best path; its text may not.)

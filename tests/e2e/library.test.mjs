@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
     useEnv, openPage, ui, enginePlay, start, playTurns, visible, eventually, expectTrust,
-    expectNoAxeViolations, expectTitle, WWW,
+    expectNoAxeViolations, expectTitle, tryAgain, WWW,
 } from './helpers.mjs';
 
 const env = useEnv();
@@ -97,6 +97,10 @@ test('the debrief downloads a Markdown transcript with the learner\'s choices, a
     assert.ok(markdown.includes(worst.ending.title), `the transcript names the ending "${worst.ending.title}"`);
 
     // The debrief's parts, as the contract lists them.
+    const overTime = w.debrief.locator('details', { hasText: 'Trust over time' });
+    assert.equal(await overTime.evaluate(el => el.open), false, 'the trust over time is behind a disclosure');
+    await overTime.locator('summary').click();
+    await w.debrief.locator('details', { hasText: 'Skills, neutral responses and roadblocks you used' }).locator('summary').click();
     await visible(w.debrief.getByRole('img'), 'the trust-over-time chart (role=img)');
     assert.ok(await w.debrief.getByRole('img').first().getAttribute('aria-label'), 'the chart has an aria-label');
     assert.ok((await w.debrief.getByRole('table').count()) >= 2, 'the debrief has the trust table and the skill table');
@@ -111,8 +115,7 @@ test('the debrief downloads a Markdown transcript with the learner\'s choices, a
     };
     assert.ok(tables.some(holdsTrust), `a debrief table holds the trust over time, one row per value (${wanted.join(', ')})`);
 
-    await w.restart.click();
-    await start(page);
+    await tryAgain(page);
     await expectTrust(page, worst.turns[0].trust_before, 'after Restart');
     assert.equal(await w.learnerMessages.count(), 0, 'Restart starts with an empty transcript');
     assert.equal(await w.debrief.count(), 0, 'Restart leaves the debrief');

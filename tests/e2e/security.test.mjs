@@ -125,25 +125,42 @@ test('a broken scenario shows the alert panel with file:line:col', async () => {
     const { page } = p;
     const w = ui(page);
     await visible(w.alert, 'the role=alert panel');
-    await visible(w.alert.getByRole('heading', { name: 'Something went wrong' }), 'the "Something went wrong" heading');
+    await visible(w.alert.getByRole('heading', { name: 'This scenario has a problem' }), 'the heading "This scenario has a problem"');
+    assert.match(await w.alert.locator('p').first().textContent(), /could not be opened.*Tell whoever runs this course/, 'the learner is told what happened and what to do');
+    assert.equal(await w.alert.locator('details summary').textContent(), 'Details for whoever set up this page', 'the engine\'s details are in a fold-out');
     const pre = (await w.alert.locator('pre').textContent()) ?? '';
     assert.ok(pre.includes(`broken.toml:${lineCol}`), `the message gives broken.toml:${lineCol}; it reads ${JSON.stringify(pre)}`);
     assert.ok(pre.includes(message), `the message gives the engine's diagnostic ${JSON.stringify(message)}`);
-    await visible(w.alertRestart, 'the alert\'s "Restart" button');
+    await visible(w.alertRestart, 'the alert\'s "Try again" button');
     assert.equal(await w.choiceButtons.count(), 0, 'no choices offered for a broken scenario');
     await p.close();
 });
 
-test('a missing scenario shows the alert panel, not a blank widget', async () => {
-    const p = await openPage(env, '/fixtures/host.html?src=/fixtures/no-such-scenario.json', {
+test('a missing scenario shows the alert panel in plain words, and offers "Back to all scenarios"', async () => {
+    const p = await openPage(env, '/fixtures/host.html?src=/fixtures/no-such-scenario.json&back-href=/index.html', {
         // The browser itself logs the failed fetch; nothing else may be logged.
         allow: [/^console\.error: Failed to load resource: .* 404 .*\/fixtures\/no-such-scenario\.json/],
     });
     const { page } = p;
     const w = ui(page);
     await visible(w.alert, 'the role=alert panel');
-    await visible(w.alert.getByRole('heading', { name: 'Something went wrong' }), 'the "Something went wrong" heading');
-    assert.ok(((await w.alert.locator('pre').textContent()) ?? '').length > 0, 'the alert gives a message');
+    await visible(w.alert.getByRole('heading', { name: 'This scenario was not found' }), 'the heading "This scenario was not found"');
+    assert.match(await w.alert.locator('p').first().textContent(), /renamed or removed/, 'the learner is told what may have happened');
+    assert.match((await w.alert.locator('pre').textContent()) ?? '', /no-such-scenario\.json: HTTP 404/, 'the details give the address and the status');
+    const names = await w.alert.getByRole('button').allTextContents();
+    assert.deepEqual(names, ['Back to all scenarios', 'Try again'], 'the way back comes first');
+    await w.alert.getByRole('button', { name: 'Back to all scenarios' }).click();
+    await page.waitForURL(/\/index\.html$/);
+    await p.close();
+});
+
+test('a missing scenario on a page with no library to go back to offers only "Try again"', async () => {
+    const p = await openPage(env, '/fixtures/host.html?src=/fixtures/no-such-scenario.json', {
+        allow: [/^console\.error: Failed to load resource: .* 404 .*\/fixtures\/no-such-scenario\.json/],
+    });
+    const w = ui(p.page);
+    await visible(w.alert.getByRole('heading', { name: 'This scenario was not found' }), 'the heading "This scenario was not found"');
+    assert.deepEqual(await w.alert.getByRole('button').allTextContents(), ['Try again']);
     await p.close();
 });
 
@@ -179,7 +196,7 @@ test('a panic shows the alert panel, and Restart starts afresh', async () => {
     });
     assert.notEqual(thrown, 'did not throw', 'panicForTests traps');
     await visible(w.alert, 'the role=alert panel after a panic');
-    await visible(w.alert.getByRole('heading', { name: 'Something went wrong' }), 'the "Something went wrong" heading');
+    await visible(w.alert.getByRole('heading', { name: 'The simulator stopped unexpectedly' }), 'the heading "The simulator stopped unexpectedly"');
     const pre = (await w.alert.locator('pre').textContent()) ?? '';
     assert.ok(pre.includes('a deliberate panic, for testing the error panel'), `the panel shows the panic message; it reads ${JSON.stringify(pre)}`);
 

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { CSP } from './server.mjs';
 import { enginePlay, eventually, openPage, playTurns, start, startEnv, ui, visible } from './helpers.mjs';
 
-const DEFAULT_HELP = 'If you or someone else is in danger, contact your local emergency services or a crisis line.';
+const DEFAULT_HELP = 'If you or someone else may be in danger now, contact your local emergency number or a crisis line. Your course may list local services.';
 const NOT_FOUND = /Failed to load resource: the server responded with a status of 404/;
 const best = enginePlay({ auto: 'best', seed: 1 });
 
