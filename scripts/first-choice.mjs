@@ -11,7 +11,7 @@
 //            waiting and tap in between (an upper bound)
 //
 // "Usable" is checked once a frame (requestAnimationFrame), so a time is that of the first frame
-// in which the button is on the page, connected, enabled and laid out.
+// callback in which the button is on the page, connected, enabled and laid out.
 //
 // Each load is done twice, interleaved: "after" serves www/ as it is, "before" a copy of it in
 // a temporary folder whose pages have their <link rel="modulepreload"> and <link rel="preload">
@@ -30,6 +30,8 @@
 //              4G); unset: none (the loopback server)
 //   WWW=DIR    serve another copy of www/ (to measure a patched copy)
 //   TIMELINE=1 also print each entry point's resource timeline (from its last "after" load)
+//   MARKS=1    also print the medians of the pages' own performance.mark()s, by name (marks
+//              put in a patched copy, served with WWW=, time the steps between the fetches)
 //   CHROMIUM_PATH=/usr/bin/chromium
 
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -136,7 +138,10 @@ async function load(entry, config) {
             return null;
         };
         const usable = el => el.isConnected && !el.disabled && !el.closest('[inert], [hidden]') && el.getClientRects().length > 0;
-        const watch = now => {
+        // performance.now(), not the frame's timestamp: that is when the frame was due, which
+        // a long task (the engine loading the scenario) can leave far behind.
+        const watch = () => {
+            const now = performance.now();
             for (const [name, sel] of Object.entries(selectors)) if (seen[name] === undefined && (name !== 'choice' || seen.tap !== undefined) && find(document, sel)) seen[name] = now;
             requestAnimationFrame(watch);
         };
@@ -164,13 +169,15 @@ async function load(entry, config) {
         notes.push(`no ${entry.ready}${entry.then ? ' or choice' : ''} within 60 s: ${e.message.split('\n')[0]}`);
     }
     // What the page loaded, against what its links preloaded.
-    const { preloaded, resources } = await page.evaluate(() => ({
+    const { preloaded, resources, marks } = await page.evaluate(() => ({
+        marks: performance.getEntriesByType('mark').map(m => [m.name, m.startTime]),
         // The page's own <script src> counts: the parser finds it as early as a link.
         preloaded: [...document.querySelectorAll('link[rel=modulepreload], link[rel=preload], script[src]')].map(l => l.href ?? l.src),
         resources: performance.getEntriesByType('resource').map(e => ({
             name: e.name, type: e.initiatorType, start: e.startTime, end: e.responseEnd,
         })),
-    })).catch(() => ({ preloaded: [], resources: [] }));
+    })).catch(() => ({ preloaded: [], resources: [], marks: [] }));
+    r.marks = marks;
     if (config === 'after') {
         const doc = new URL(entry.path, origin + '/').pathname;
         for (const url of new Set(requested)) {
@@ -215,6 +222,17 @@ function report() {
     const notes = [...results].flatMap(([entry, slot]) => [...slot.notes].map(n => `  ${entry}: ${n}`));
     console.log();
     console.log(notes.length ? `noted:\n${[...new Set(notes)].join('\n')}` : 'noted: nothing (every script the pages loaded was preloaded, nothing was fetched twice, no preload warnings)');
+    if (process.env.MARKS) {
+        for (const [entry, slot] of results) {
+            for (const config of CONFIGS) {
+                const names = [...new Set(slot[config].flatMap(r => r.marks.map(([name]) => name)))];
+                if (!names.length) continue;
+                console.log(`\nmarks of ${entry} (${config}; median ms from navigation start, of the loads that have it):`);
+                const at = name => slot[config].map(r => ({ t: r.marks.find(([n]) => n === name)?.[1] }));
+                for (const name of names.sort((a, b) => stat(at(a), 't').median - stat(at(b), 't').median)) console.log(`  ${stat(at(name), 't').text.padEnd(28)} ${name}`);
+            }
+        }
+    }
     if (process.env.TIMELINE) {
         for (const [entry, slot] of results) {
             console.log(`\ntimeline of ${entry} (after, last load; ms from navigation start):`);
