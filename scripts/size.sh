@@ -8,6 +8,8 @@
 # module, the widget and the modules it imports, the stylesheet, and the
 # learner engine (wasm-bindgen's JS and the wasm). The scenario is listed
 # apart (it varies), and so is the authors' engine (learners never load it).
+# How soon that download gives a phone its first choice is another script's:
+# node scripts/first-choice.mjs.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
