@@ -1,6 +1,9 @@
-// library.js: the page script of index.html. Without ?scenario it lists the library from
-// scenarios/index.json (title, peer, minutes, summary, content notes, practice and assessment
-// links); with ?scenario=ID&mode=… it shows that scenario's <attunement-sim> and a way back.
+// library.js: the page script of index.html. Without ?scenario it shows the library from
+// scenarios/index.json as a path: the scenarios in the file's order (the suggested one, which
+// `attunement library` writes), numbered, each card with its level, peer and minutes, the
+// learner's progress per mode, the content note before the summary, and practice and assessment
+// links. With ?scenario=ID&mode=… it shows that scenario's <attunement-sim>, a way back, a page
+// title that names the scenario and, for the widget's debrief, the next scenario on the path.
 // The address chooses the scenario, the mode and the seed only: where "Get help now" points is
 // the site's setting (site-config.js), never a link's.
 import './attunement-sim.js';
@@ -10,9 +13,14 @@ const main = document.getElementById('main');
 const params = new URLSearchParams(location.search);
 const id = params.get('scenario');
 
+const LEVELS = { introductory: 'Introductory', intermediate: 'Intermediate', advanced: 'Advanced' };
+const MODES = [['practice', 'Practice'], ['assessment', 'Assessment']];
+const STATUS = { 'in-progress': 'in progress', done: 'done' };
+
 function h(tag, props = {}, ...kids) {
     const el = document.createElement(tag);
     for (const [k, v] of Object.entries(props)) {
+        if (v == null) continue;
         if (k === 'class') el.className = v;
         else if (k === 'text') el.textContent = v;
         else el.setAttribute(k, v);
@@ -21,42 +29,102 @@ function h(tag, props = {}, ...kids) {
     return el;
 }
 
+/// The scenarios of scenarios/index.json, in the file's order; throws with a short reason.
+async function loadIndex() {
+    const response = await fetch('scenarios/index.json');
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const scenarios = (await response.json()).scenarios;
+    return Array.isArray(scenarios) ? scenarios : [];
+}
+
+const playerHref = (scenario, mode) => `index.html?scenario=${encodeURIComponent(scenario)}&mode=${encodeURIComponent(mode)}`;
+
 async function player() {
     warnIgnored(params, 'index.html');
-    const config = await siteConfig();
+    // Both fetches start now; the element waits for the site's help resource only, since it
+    // reads help-href and help-text when it draws its shell. The index names the page and the
+    // next scenario whenever it arrives.
+    const config = siteConfig();
+    const index = loadIndex().catch(() => null);
     const element = document.createElement('attunement-sim');
     element.setAttribute('src', `scenarios/${id}.json`);
     element.setAttribute('mode', params.get('mode') || 'practice');
     if (params.has('seed')) element.setAttribute('seed', params.get('seed'));
-    if (config.help.href) element.setAttribute('help-href', config.help.href);
-    if (config.help.text) element.setAttribute('help-text', config.help.text);
+    element.setAttribute('back-href', 'index.html');
     // Skipping a scenario (its content note) returns to the library.
     element.addEventListener('attunement-skip', () => location.assign('index.html'));
+    // When the widget switches itself to another mode ("Try it in assessment mode"), the
+    // address follows, so a reload stays in that mode.
+    let next = null;
+    new MutationObserver(() => {
+        const mode = element.getAttribute('mode');
+        if (!mode) return;
+        const url = new URL(location.href);
+        if (url.searchParams.get('mode') !== mode) {
+            url.searchParams.set('mode', mode);
+            history.replaceState(history.state, '', url);
+        }
+        if (next) element.setAttribute('next-href', playerHref(next.id, mode));
+    }).observe(element, { attributes: true, attributeFilter: ['mode'] });
+
+    index.then(scenarios => {
+        if (!scenarios) return;
+        const at = scenarios.findIndex(s => s && s.id === id);
+        document.title = at < 0 ? 'Scenario not found · Attunement' : `${scenarios[at].title} · Attunement`;
+        next = at < 0 ? null : scenarios[at + 1] ?? null;
+        if (next) {
+            element.setAttribute('next-href', playerHref(next.id, element.getAttribute('mode') || 'practice'));
+            element.setAttribute('next-title', next.title);
+        }
+    });
+
+    const { help } = await config;
+    if (help.href) element.setAttribute('help-href', help.href);
+    if (help.text) element.setAttribute('help-text', help.text);
     main.replaceChildren(
         h('nav', { 'aria-label': 'Library' }, h('a', { class: 'att-back', href: 'index.html', text: '← All scenarios' })),
         h('h1', { class: 'att-sr', text: 'Attunement: empathy practice' }),
         element);
 }
 
+/// The learner's progress in each mode, as the widget records it
+/// (attunement:ID:MODE:status = "in-progress" | "done"); [] when storage cannot be read.
+function progress(scenario) {
+    try {
+        return MODES.flatMap(([mode, label]) => {
+            const status = STATUS[localStorage.getItem(`attunement:${scenario}:${mode}:status`)];
+            return status ? [`${label}: ${status}`] : [];
+        });
+    } catch {
+        return [];
+    }
+}
+
 function card(sc) {
-    const open = mode => `index.html?scenario=${encodeURIComponent(sc.id)}&mode=${mode}`;
-    const notes = sc.content_notes || [];
-    return h('li', {}, h('article', { class: 'att-card' },
+    const notes = Array.isArray(sc.content_notes) ? sc.content_notes : [];
+    const minutes = Number(sc.minutes);
+    const meta = [
+        LEVELS[sc.level],
+        sc.peer && `with ${sc.peer}`,
+        minutes > 0 && `about ${minutes} minute${minutes === 1 ? '' : 's'}`,
+    ].filter(Boolean).join(' · ');
+    const status = progress(sc.id);
+    // Heavy content first: the content note comes before the summary, in reading order and on screen.
+    return h('li', {}, h('article', { class: 'att-card', 'data-level': LEVELS[sc.level] ? sc.level : null },
         h('h3', { text: sc.title }),
-        h('p', { class: 'att-card-meta', text: `With ${sc.peer} · about ${sc.minutes} minute${sc.minutes === 1 ? '' : 's'}` }),
-        h('p', { text: sc.summary }),
+        meta && h('p', { class: 'att-card-meta', text: meta.charAt(0).toUpperCase() + meta.slice(1) }),
+        status.length > 0 && h('p', { class: 'att-card-status' }, h('span', { class: 'att-sr', text: 'Your progress: ' }), status.join(' · ')),
         notes.length > 0 && h('p', { class: 'att-card-notes' }, h('strong', { text: 'Content note: ' }), notes.join('; ')),
+        sc.summary && h('p', { class: 'att-card-summary', text: sc.summary }),
         h('div', { class: 'att-card-actions' },
-            h('a', { class: 'att-link-btn att-link-btn-primary', href: open('practice'), 'aria-label': `Practice: ${sc.title}`, text: 'Practice' }),
-            h('a', { class: 'att-link-btn', href: open('assessment'), 'aria-label': `Assessment: ${sc.title}`, text: 'Assessment' }))));
+            h('a', { class: 'att-link-btn att-link-btn-primary', href: playerHref(sc.id, 'practice'), 'aria-label': `Practice: ${sc.title}`, text: 'Practice' }),
+            h('a', { class: 'att-link-btn', href: playerHref(sc.id, 'assessment'), 'aria-label': `Assessment: ${sc.title}`, text: 'Assessment' }))));
 }
 
 async function library() {
     let scenarios;
     try {
-        const response = await fetch('scenarios/index.json');
-        if (!response.ok) throw new Error(`HTTP ${response.status}`);
-        scenarios = (await response.json()).scenarios || [];
+        scenarios = (await loadIndex()).filter(s => s && typeof s.id === 'string' && typeof s.title === 'string');
     } catch (e) {
         main.replaceChildren(h('p', { class: 'att-page-error', role: 'alert', text: `The scenario library could not be loaded (${e.message}). Try reloading the page.` }));
         return;
@@ -68,9 +136,10 @@ async function library() {
             h('li', {}, h('strong', { text: 'Practice' }), ': after each response, see the skill you used and how it moved trust, and try a different response if you like.'),
             h('li', {}, h('strong', { text: 'Assessment' }), ': play the conversation through; all the feedback waits for the debrief at the end.')),
         h('h2', { text: 'Scenarios' }),
-        scenarios.length
-            ? h('ul', { class: 'att-library' }, scenarios.map(card))
-            : h('p', { text: 'There are no scenarios in the library yet.' }));
+        ...(scenarios.length
+            ? [h('p', { class: 'att-path-intro', text: 'In a suggested order: the first is a gentle start, and you can begin anywhere.' }),
+                h('ol', { class: 'att-library att-path' }, scenarios.map(card))]
+            : [h('p', { text: 'There are no scenarios in the library yet.' })]));
 }
 
 if (id && /^[A-Za-z0-9_-]+$/.test(id)) player();
