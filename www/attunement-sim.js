@@ -32,7 +32,7 @@ const stored = (key, fallback) => { try { return localStorage.getItem(key) ?? fa
 const keep = (key, value) => { try { localStorage.setItem(key, value); } catch { /* a preference only */ } };
 
 class AttunementSim extends HTMLElement {
-  static observedAttributes = ['src', 'mode', 'show-trust'];
+  static observedAttributes = ['src', 'mode', 'show-trust', 'next-href', 'next-title'];
 
   connectedCallback() {
     addStyles();
@@ -47,8 +47,11 @@ class AttunementSim extends HTMLElement {
     this._timer = null;
   }
 
-  attributeChangedCallback(_, before, after) {
-    if (this._booted && before !== after) this._boot();
+  attributeChangedCallback(name, before, after) {
+    if (!this._booted || before === after) return;
+    // The next scenario may be known only after the debrief is drawn: draw it again.
+    if (name.startsWith('next-')) { if (this._screen?.debrief) this._sync(false); return; }
+    this._boot();
   }
 
   // With `watch`: reload when the scenario's text changes. The save replays what still fits,

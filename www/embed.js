@@ -8,7 +8,7 @@
 // hello is heeded; the save leaves only with embed.includeSave; the element is put on the page,
 // and so restores or saves, only once embed.save is known.
 import './attunement-sim.js';
-import { originOf, siteConfig, warnIgnored } from './site-config.js';
+import { originOf, preload, siteConfig, warnIgnored } from './site-config.js';
 
 const main = document.getElementById('main');
 const params = new URLSearchParams(location.search);
@@ -20,6 +20,8 @@ const EVENTS = ['start', 'resume', 'choice', 'complete', 'skip'];
 
 warnIgnored(params, 'embed.html');
 if (/^[A-Za-z0-9_-]+$/.test(id)) {
+    // The scenario downloads while the settings do (the wasm is preloaded by embed.html).
+    preload(`scenarios/${id}.json`);
     const element = document.createElement('attunement-sim');
     // The page's title names the scenario once it is known.
     element.addEventListener('attunement-ready', e => { document.title = `${e.detail.scenario.title} · Attunement`; });

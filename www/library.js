@@ -7,7 +7,7 @@
 // The address chooses the scenario, the mode and the seed only: where "Get help now" points is
 // the site's setting (site-config.js), never a link's.
 import './attunement-sim.js';
-import { siteConfig, warnIgnored } from './site-config.js';
+import { preload, siteConfig, warnIgnored } from './site-config.js';
 
 const main = document.getElementById('main');
 const params = new URLSearchParams(location.search);
@@ -41,6 +41,8 @@ const playerHref = (scenario, mode) => `index.html?scenario=${encodeURIComponent
 
 async function player() {
     warnIgnored(params, 'index.html');
+    preload('pkg/attunement_bg.wasm', 'application/wasm');
+    preload(`scenarios/${id}.json`);
     // Both fetches start now; the element waits for the site's help resource only, since it
     // reads help-href and help-text when it draws its shell. The index names the page and the
     // next scenario whenever it arrives.

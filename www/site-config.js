@@ -55,6 +55,14 @@ function origins(list, key, problems) {
   return found;
 }
 
+/// Starts fetching what the player will fetch (the engine's wasm, the scenario) now, beside the
+/// modules, as `fetch(url)` will ask for it (crossorigin anonymous, so the preload is used).
+export function preload(href, type) {
+  const link = Object.assign(document.createElement('link'), { rel: 'preload', href, as: 'fetch', crossOrigin: 'anonymous' });
+  if (type) link.type = type;
+  document.head.append(link);
+}
+
 /// The origin of an http(s) URL (relative to the page), or null.
 export function originOf(raw) {
   const url = urlOf(raw);

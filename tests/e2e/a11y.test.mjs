@@ -13,9 +13,17 @@ const env = useEnv();
 
 const worst = enginePlay({ auto: 'worst', seed: 1 });
 
-for (const colorScheme of ['light', 'dark']) {
-    test(`axe-core: no violations at the start, after a choice and at the debrief (${colorScheme})`, async () => {
-        const p = await openPage(env, '/embed.html?scenario=first-meeting&mode=practice', { colorScheme });
+const looks = [];
+for (const width of [320, 1280]) {
+    for (const colorScheme of ['light', 'dark']) looks.push({ width, colorScheme, forcedColors: 'none' });
+    looks.push({ width, colorScheme: 'light', forcedColors: 'active' });
+}
+for (const { width, colorScheme: scheme, forcedColors } of looks) {
+    const colorScheme = forcedColors === 'active' ? `${scheme}, forced colours` : scheme;
+    test(`axe-core: no violations at the start, after a choice and at the debrief (${width} px, ${colorScheme})`, async () => {
+        const p = await openPage(env, '/embed.html?scenario=first-meeting&mode=practice', {
+            colorScheme: scheme, viewport: { width, height: 800 }, device: { forcedColors },
+        });
         const { page } = p;
         const w = ui(page);
         await visible(w.title, 'the intro');
@@ -25,8 +33,27 @@ for (const colorScheme of ['light', 'dark']) {
         await playTurns(page, worst.turns.slice(0, 1));
         await visible(w.feedback, 'the Feedback section');
         await expectNoAxeViolations(page, `after a choice, with feedback (${colorScheme})`);
+        if (forcedColors === 'active') {
+            // The meter's bar keeps a colour of its own (the system's Highlight): it does not vanish
+            // into the track, and the badges and bubbles get borders.
+            const look = await page.evaluate(() => {
+                const fill = getComputedStyle(document.querySelector('attunement-sim .att-meter-fill'));
+                const track = getComputedStyle(document.querySelector('attunement-sim .att-meter'));
+                const badge = getComputedStyle(document.querySelector('attunement-sim .att-badge'));
+                const bubble = getComputedStyle(document.querySelector('attunement-sim .att-msg[data-speaker="learner"]'));
+                return { forced: matchMedia('(forced-colors: active)').matches, fill: fill.backgroundColor, adjust: fill.forcedColorAdjust, track: track.backgroundColor, badge: badge.borderTopStyle, bubble: bubble.borderTopStyle };
+            });
+            assert.equal(look.forced, true, 'forced colours are on');
+            assert.equal(look.adjust, 'none', 'the meter\'s bar keeps its colour');
+            assert.notEqual(look.fill, look.track, `the bar (${look.fill}) differs from the track (${look.track})`);
+            assert.notEqual(look.fill, 'rgba(0, 0, 0, 0)', 'the bar is not transparent');
+            assert.equal(look.badge, 'solid', 'badges are outlined');
+            assert.equal(look.bubble, 'solid', 'the learner\'s bubbles are outlined');
+        }
         await playTurns(page, worst.turns.slice(1));
         await visible(w.debrief, 'the Debrief region');
+        // Every fold-out open, so axe sees all of it.
+        await page.evaluate(() => { for (const d of document.querySelectorAll('attunement-sim details')) d.open = true; });
         await expectNoAxeViolations(page, `at the debrief (${colorScheme})`);
         await p.close();
     });

@@ -130,8 +130,10 @@ export async function openPage(env, urlPath, options = {}) {
         reducedMotion = 'no-preference',
         allow = [],
         init,
+        device = {},
     } = options;
-    const context = await env.browser.newContext({ viewport, colorScheme, reducedMotion, acceptDownloads: true });
+    // `device` adds context options: hasTouch, isMobile, deviceScaleFactor, forcedColors.
+    const context = await env.browser.newContext({ viewport, colorScheme, reducedMotion, acceptDownloads: true, ...device });
     const page = await context.newPage();
     const problems = { errors: [], csp: [], dialogs: [], allow };
     page.on('console', message => {
