@@ -41,6 +41,9 @@ fn info_carries_the_library_fields() {
     let info = tiny().info().map_err(JsValue::from).unwrap();
     assert_eq!(get(&info, "id").as_string().as_deref(), Some("tiny"));
     assert_eq!(get(&info, "minutes").as_f64(), Some(2.0));
+    // tiny says no level and no order: the defaults.
+    assert_eq!(get(&info, "level").as_string().as_deref(), Some("intermediate"));
+    assert!(get(&info, "order").is_null());
     assert_eq!(get(&get(&info, "peer"), "name").as_string().as_deref(), Some("Ari"));
     assert!(Array::is_array(&get(&info, "content_notes")));
 }

@@ -58,6 +58,7 @@ pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario
         None => "en".into(),
     };
     let minutes = cx.range(&file.minutes, 1, 240, "estimated minutes");
+    let order = file.order.as_ref().map(|o| cx.range(o, 1, 999, "library order") as u32);
     let trust = cx.range(&file.peer.trust, 0, 100, "starting trust");
     let distress = file.peer.distress.as_ref().map_or(0, |d| cx.range(d, 0, 100, "starting distress"));
 
@@ -263,6 +264,8 @@ pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario
             summary: file.summary.clone(),
             objectives: file.objectives.clone(),
             minutes: minutes as u32,
+            level: file.level.as_ref().map_or_else(Level::default, |l| l.value),
+            order,
             content_notes: file.content_notes.clone(),
         },
         peer: Peer { name: file.peer.name.clone(), pronouns: file.peer.pronouns.clone(), background: file.peer.background.clone(), trust, distress },

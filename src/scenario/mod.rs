@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::analysis::Path;
 use crate::diagnostic::Diagnostic;
 use crate::skill::Skill;
-pub use syntax::Outcome;
+pub use syntax::{Level, Outcome};
 
 /// Trust and distress are levels from 0 to this.
 pub const MAX_LEVEL: i32 = 100;
@@ -38,6 +38,10 @@ pub struct Meta {
     pub summary: String,
     pub objectives: Vec<String>,
     pub minutes: u32,
+    /// Where the scenario sits on the library's path.
+    pub level: Level,
+    /// Its place among the scenarios of its level, lower first, if the author gave one.
+    pub order: Option<u32>,
     pub content_notes: Vec<String>,
 }
 

@@ -152,6 +152,12 @@ syntax! {
         pub objectives: Vec<String>,
         /// Estimated minutes to play.
         pub minutes: Spanned<i64>,
+        /// Where the scenario sits on the library's path: `introductory`, `intermediate` or
+        /// `advanced`; defaults to `intermediate`. The library lists introductory scenarios first.
+        pub level: Option<Spanned<Level>>,
+        /// The scenario's place among those of its level, 1 to 999, lower first; those without
+        /// one follow, by title.
+        pub order: Option<Spanned<i64>>,
         /// Content notes shown before the scenario starts, with a way to skip; empty when none.
         pub content_notes: Vec<String>,
         /// Id of the first node; defaults to the first node in the file.
@@ -358,6 +364,41 @@ impl Outcome {
             Outcome::Disengaged => "disengaged",
             Outcome::Referred => "referred",
         }
+    }
+}
+
+/// How far along the library's path a scenario sits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// A first scenario: a guarded peer, one skill at a time.
+    Introductory,
+    /// The default.
+    #[default]
+    Intermediate,
+    /// Crisis work: warning signs, an overdose, acute risk.
+    Advanced,
+}
+
+impl Level {
+    /// In the library's order: introductory first.
+    pub const ALL: [Level; 3] = [Level::Introductory, Level::Intermediate, Level::Advanced];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Level::Introductory => "introductory",
+            Level::Intermediate => "intermediate",
+            Level::Advanced => "advanced",
+        }
+    }
+}
+
+impl Syntax for Level {
+    fn lower(v: &Spanned<Value>, cx: &mut Cx) -> Option<Self> {
+        lower_name(v, cx, &Level::ALL, Level::id, "E028", "level")
+    }
+    fn schema() -> Json {
+        json!({ "enum": Level::ALL.map(Level::id) })
     }
 }
 
