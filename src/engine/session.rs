@@ -99,34 +99,53 @@ impl Band {
     }
 }
 
-/// How the peer seems, from trust and distress together: acute distress
-/// (overwhelmed when trust is also low), raised distress, or calm, each
-/// read with trust, as [`Scenario::is_acute`] and [`Scenario::is_raised`]
-/// decide.
+/// How the peer seems, from trust and distress together. Outside acute
+/// distress the mood follows the trust [`Band`] at every turn: it changes
+/// exactly when the band does, and distress decides only how a band reads
+/// (closed is withdrawn when calm, shut down when distress is raised). In
+/// acute distress, distress speaks first: overwhelmed while trust is closed
+/// or guarded, distressed from cautious up, the split falling on a band's
+/// edge, so the face never reads warmer than the meter. Acute and raised are
+/// as [`Scenario::is_acute`] and [`Scenario::is_raised`] decide.
+///
+/// | band | calm | raised | acute |
+/// | --- | --- | --- | --- |
+/// | closed | withdrawn | shut down | overwhelmed |
+/// | guarded | wary | wary | overwhelmed |
+/// | cautious | calm | uneasy | distressed |
+/// | open | opening up | opening up | distressed |
+/// | trusting | at ease | confiding | distressed |
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Mood {
     Overwhelmed,
     Distressed,
+    ShutDown,
     Withdrawn,
     Wary,
     Uneasy,
     Calm,
     Opening,
+    Confiding,
     AtEase,
 }
 
 impl Mood {
     pub fn of(scenario: &Scenario, trust: i32, distress: i32) -> Mood {
-        match (scenario.is_acute(distress), scenario.is_raised(distress), trust) {
-            (true, _, ..40) => Mood::Overwhelmed,
-            (true, _, _) => Mood::Distressed,
-            (false, true, ..40) => Mood::Wary,
-            (false, true, 40..70) => Mood::Uneasy,
-            (false, true, _) => Mood::Opening,
-            (false, false, ..40) => Mood::Withdrawn,
-            (false, false, 40..70) => Mood::Calm,
-            (false, false, _) => Mood::AtEase,
+        let band = Band::of(trust);
+        if scenario.is_acute(distress) {
+            return if matches!(band, Band::Closed | Band::Guarded) { Mood::Overwhelmed } else { Mood::Distressed };
+        }
+        let raised = scenario.is_raised(distress);
+        match band {
+            Band::Closed if raised => Mood::ShutDown,
+            Band::Closed => Mood::Withdrawn,
+            Band::Guarded => Mood::Wary,
+            Band::Cautious if raised => Mood::Uneasy,
+            Band::Cautious => Mood::Calm,
+            Band::Open => Mood::Opening,
+            Band::Trusting if raised => Mood::Confiding,
+            Band::Trusting => Mood::AtEase,
         }
     }
 
@@ -134,11 +153,13 @@ impl Mood {
         match self {
             Mood::Overwhelmed => "overwhelmed",
             Mood::Distressed => "distressed",
+            Mood::ShutDown => "shut down",
             Mood::Withdrawn => "withdrawn",
             Mood::Wary => "wary",
             Mood::Uneasy => "uneasy",
             Mood::Calm => "calm",
             Mood::Opening => "opening up",
+            Mood::Confiding => "confiding",
             Mood::AtEase => "at ease",
         }
     }
