@@ -434,8 +434,10 @@ impl Transcript {
     }
 
     fn view(&mut self, v: &View) {
-        if let Some(say) = &v.say {
-            self.say(&format!("{}: {}\n", v.peer, say.trim()));
+        // A line that owns a sharp drop comes first, as part of what the peer says.
+        let line: Vec<&str> = v.acknowledges.iter().chain(&v.say).map(|s| s.trim()).collect();
+        if !line.is_empty() {
+            self.say(&format!("{}: {}\n", v.peer, line.join(" ")));
         }
         if let Some(cue) = &v.cue {
             self.say(&format!("  ({cue})\n"));

@@ -52,8 +52,9 @@ fn info_carries_the_library_fields() {
 fn the_view_is_a_plain_object_without_skills() {
     let play = tiny().start("practice", 1).map_err(JsValue::from).unwrap();
     let view = play.view().map_err(JsValue::from).unwrap();
-    assert_eq!(keys(&view), ["can_undo", "choices", "cue", "ending", "mode", "mood", "mood_label", "node", "peer", "say", "scenario", "stuck", "trust", "turn"]);
+    assert_eq!(keys(&view), ["acknowledges", "can_undo", "choices", "cue", "ending", "mode", "mood", "mood_label", "node", "peer", "say", "scenario", "stuck", "trust", "turn"]);
     assert!(get(&view, "ending").is_null());
+    assert!(get(&view, "acknowledges").is_null(), "nothing to acknowledge before the first turn");
     assert_eq!(get(&view, "mode").as_string().as_deref(), Some("practice"));
     let trust = get(&view, "trust");
     assert_eq!(get(&trust, "value").as_f64(), Some(30.0));

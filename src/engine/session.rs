@@ -174,6 +174,10 @@ pub struct View {
     pub turn: usize,
     pub peer: String,
     pub node: Option<String>,
+    /// What the peer says first, before `say`, when the turn that led here
+    /// cost trust sharply and the node has an `after_drop` line: the peer
+    /// owning the hurt ("Right. Noted."). Absent at the start and at endings.
+    pub acknowledges: Option<String>,
     /// What the peer says now (at an ending, their last words, if any).
     pub say: Option<String>,
     pub cue: Option<String>,
@@ -227,6 +231,9 @@ pub struct Turn {
     /// 1-based.
     pub number: usize,
     pub node: String,
+    /// What the peer had said first, acknowledging a sharp drop on the turn
+    /// before (the node's `after_drop`), when they did.
+    pub peer_acknowledged: Option<String>,
     /// What the peer had said, and the non-verbal cue that went with it.
     pub peer_said: String,
     pub peer_cue: Option<String>,
@@ -367,15 +374,15 @@ impl Session {
         let sc = &*self.scenario;
         let trust = i32::from(self.state.trust);
         let mood = Mood::of(sc, trust, i32::from(self.state.distress));
-        let (node, say, cue, choices, ending) = match (self.state.node(), self.state.ending()) {
+        let (node, acknowledges, say, cue, choices, ending) = match (self.state.node(), self.state.ending()) {
             (Some(n), _) => {
                 let node = &sc.nodes[n];
                 let choices = self.order().into_iter().map(|i| ChoiceView { id: node.choices[i].id.clone(), text: node.choices[i].text.clone() }).collect();
-                (Some(node.id.clone()), Some(node.say.clone()), node.cue.clone(), choices, None)
+                (Some(node.id.clone()), self.acknowledgement(n, self.turns.last()), Some(node.say.clone()), node.cue.clone(), choices, None)
             }
             (None, Some(e)) => {
                 let e = &sc.endings[e];
-                (None, e.say.clone(), None, Vec::new(), Some(EndingView { id: e.id.clone(), outcome: e.outcome, title: e.title.clone() }))
+                (None, None, e.say.clone(), None, Vec::new(), Some(EndingView { id: e.id.clone(), outcome: e.outcome, title: e.title.clone() }))
             }
             (None, None) => unreachable!("a state is at a node or an ending"),
         };
@@ -386,6 +393,7 @@ impl Session {
             turn: self.turns.len(),
             peer: sc.peer.name.clone(),
             node,
+            acknowledges,
             say,
             cue,
             mood,
@@ -436,6 +444,7 @@ impl Session {
         Turn {
             number: self.turns.len() + 1,
             node: node.id.clone(),
+            peer_acknowledged: self.acknowledgement(n, self.turns.last()),
             peer_said: node.say.clone(),
             peer_cue: node.cue.clone(),
             choice: choice.id.clone(),
@@ -462,6 +471,13 @@ impl Session {
             feedback: choice.feedback.clone(),
             why: choice.skill.why(),
         }
+    }
+
+    /// What the peer says first at node `n` when the turn `previous` led
+    /// there: the node's `after_drop`, if that turn cost trust sharply.
+    fn acknowledgement(&self, n: usize, previous: Option<&Turn>) -> Option<String> {
+        let sc = &*self.scenario;
+        previous.filter(|t| t.trust_before - t.trust_after >= sc.sharp_drop).and_then(|_| sc.nodes[n].after_drop.clone())
     }
 
     /// Takes back the last choice (practice mode only).

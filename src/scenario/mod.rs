@@ -62,6 +62,9 @@ pub struct Scenario {
     pub profile: [i32; Skill::ALL.len()],
     pub floor: i32,
     pub acute: i32,
+    /// A turn that costs at least this much trust is a sharp drop: the node
+    /// it leads to says its `after_drop` first.
+    pub sharp_drop: i32,
     pub start: usize,
     pub nodes: Vec<Node>,
     pub endings: Vec<Ending>,
@@ -103,6 +106,8 @@ pub struct Node {
     pub id: String,
     pub say: String,
     pub cue: Option<String>,
+    /// What the peer says first after a sharp drop, before `say`.
+    pub after_drop: Option<String>,
     pub disclosure: bool,
     /// The peer shows a warning sign of suicide here.
     pub warning_signs: bool,

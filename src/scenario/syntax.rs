@@ -205,6 +205,9 @@ syntax! {
         pub acute: Option<Spanned<i64>>,
         /// Named disclosure gates: the trust a gated node needs.
         pub gates: Option<Entries>,
+        /// How much trust one turn must cost for the peer to say a node's `after_drop` on
+        /// arriving, 1 to 100; defaults to 8.
+        pub sharp_drop: Option<Spanned<i64>>,
         /// True for a peer who walks out the moment trust falls below the floor, without the
         /// warning beat of `leaving`.
         pub walks_out: Option<bool>,
@@ -224,6 +227,9 @@ syntax! {
         pub say: String,
         /// A non-verbal cue, such as `looks at the floor`.
         pub cue: Option<String>,
+        /// What the peer says first when the turn that brought the talk here cost trust sharply
+        /// (`sharp_drop` under `[thresholds]`): a line that owns the hurt, shown before `say`.
+        pub after_drop: Option<Spanned<String>>,
         /// True when the peer discloses something here; validation right after is worth more.
         pub disclosure: Option<bool>,
         /// True when the peer shows a warning sign of suicide here (talk of being a burden, of
