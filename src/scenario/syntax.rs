@@ -401,31 +401,33 @@ impl Level {
 
 impl Syntax for Level {
     fn lower(v: &Spanned<Value>, cx: &mut Cx) -> Option<Self> {
-        lower_name(v, cx, &Level::ALL, Level::id, "E028", "level")
+        lower_name(v, cx, &Level::ALL.map(Level::id), "E028", "level").map(|i| Level::ALL[i])
     }
     fn schema() -> Json {
         json!({ "enum": Level::ALL.map(Level::id) })
     }
 }
 
-/// Reads a string naming one of a fixed set, with a "did you mean" on a typo.
-fn lower_name<T: Copy>(v: &Spanned<Value>, cx: &mut Cx, all: &[T], id: fn(T) -> &'static str, code: &'static str, what: &str) -> Option<T> {
+/// Reads a string naming one of a fixed set, with a "did you mean" on a typo:
+/// the position of the name in `names`. Not generic over the type named, so
+/// that each new set of names costs the learner's download one table, not
+/// another copy of this function.
+fn lower_name(v: &Spanned<Value>, cx: &mut Cx, names: &[&'static str], code: &'static str, what: &str) -> Option<usize> {
     let name = String::lower(v, cx)?;
-    if let Some(&t) = all.iter().find(|&&t| id(t) == name) {
-        return Some(t);
+    if let Some(i) = names.iter().position(|&n| n == name) {
+        return Some(i);
     }
-    let names = || all.iter().map(|&t| id(t));
     let d = Diagnostic::error(code, v.span, format!("unknown {what} `{}`", quoted(&name)));
-    cx.diagnostics.push(match did_you_mean(&name, names()) {
+    cx.diagnostics.push(match did_you_mean(&name, names.iter().copied()) {
         Some(m) => d.hint(format!("did you mean `{m}`?")),
-        None => d.hint(format!("{what}s are: {}", names().collect::<Vec<_>>().join(", "))),
+        None => d.hint(format!("{what}s are: {}", names.join(", "))),
     });
     None
 }
 
 impl Syntax for Outcome {
     fn lower(v: &Spanned<Value>, cx: &mut Cx) -> Option<Self> {
-        lower_name(v, cx, &Outcome::ALL, Outcome::id, "E016", "outcome")
+        lower_name(v, cx, &Outcome::ALL.map(Outcome::id), "E016", "outcome").map(|i| Outcome::ALL[i])
     }
     fn schema() -> Json {
         json!({ "enum": Outcome::ALL.map(Outcome::id) })
@@ -434,7 +436,7 @@ impl Syntax for Outcome {
 
 impl Syntax for Skill {
     fn lower(v: &Spanned<Value>, cx: &mut Cx) -> Option<Self> {
-        lower_name(v, cx, &Skill::ALL, Skill::id, "E006", "skill")
+        lower_name(v, cx, &Skill::ALL.map(Skill::id), "E006", "skill").map(|i| Skill::ALL[i])
     }
     fn schema() -> Json {
         json!({ "enum": Skill::ALL.map(Skill::id) })
