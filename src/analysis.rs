@@ -106,6 +106,9 @@ pub struct Analysis {
     pub offered: Vec<Vec<bool>>,
     /// For each node, a reachable state in which no choice is offered.
     pub softlocks: Vec<Option<State>>,
+    /// For each node, whether some turn arrives there after a sharp drop of
+    /// trust, so that its `after_drop` can be said.
+    pub sharp_drops: Vec<bool>,
     pub best: Option<Path>,
     pub worst: Option<Path>,
 }
@@ -135,6 +138,7 @@ pub fn explore(scenario: &Scenario, budget: Budget, worst: bool) -> Analysis {
         variants: scenario.endings.iter().map(|e| vec![false; e.variants.len()]).collect(),
         offered: scenario.nodes.iter().map(|node| vec![false; node.choices.len()]).collect(),
         softlocks: vec![None; n],
+        sharp_drops: vec![false; n],
         best: None,
         worst: None,
     };
@@ -166,6 +170,11 @@ pub fn explore(scenario: &Scenario, budget: Budget, worst: bool) -> Analysis {
                 any = true;
                 a.offered[node][i] = true;
                 let (next, effect) = step(scenario, &state, i);
+                if let Some(m) = next.node()
+                    && effect.before - effect.after >= scenario.sharp_drop
+                {
+                    a.sharp_drops[m] = true;
+                }
                 targets.push(index.insert(&mut states, Packed::of(&next)));
                 picks.push(i as u8);
                 worths.push(effect.worth().clamp(i32::from(i16::MIN), i32::from(i16::MAX)) as i16);

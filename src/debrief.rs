@@ -197,7 +197,8 @@ impl Debrief {
         out += &format!("Mode: {mode}. Ending: **{}** ({}). Final trust: {} of {} ({}).\n\n", self.ending.title, self.ending.outcome.id(), self.trust.value, self.trust.max, self.trust.band.label());
         out += "## Conversation\n\n";
         for t in &self.turns {
-            out += &format!("**Peer:** {}\n\n", t.peer_said.trim().replace('\n', "  \n"));
+            let said: Vec<&str> = t.peer_acknowledged.iter().chain([&t.peer_said]).map(|s| s.trim()).collect();
+            out += &format!("**Peer:** {}\n\n", said.join(" ").replace('\n', "  \n"));
             out += &format!("**You:** {}\n\n", t.text.trim());
             let sign = if t.trust_after >= t.trust_before { "+" } else { "" };
             out += &format!("> {} ({}): trust {} → {} ({sign}{})", t.skill_label, t.kind.label(), t.trust_before, t.trust_after, t.trust_after - t.trust_before);

@@ -434,8 +434,10 @@ impl Transcript {
     }
 
     fn view(&mut self, v: &View) {
-        if let Some(say) = &v.say {
-            self.say(&format!("{}: {}\n", v.peer, say.trim()));
+        // A line that owns a sharp drop comes first, as part of what the peer says.
+        let line: Vec<&str> = v.acknowledges.iter().chain(&v.say).map(|s| s.trim()).collect();
+        if !line.is_empty() {
+            self.say(&format!("{}: {}\n", v.peer, line.join(" ")));
         }
         if let Some(cue) = &v.cue {
             self.say(&format!("  ({cue})\n"));
@@ -824,17 +826,25 @@ fn library_into(paths: &[std::path::PathBuf], out: &std::path::Path, io: &dyn Fn
             let copy = out.join(format!("{}.toml", sc.meta.id));
             std::fs::write(&copy, &text).map_err(|e| io("write", &copy, e))?;
         }
-        index.push(json!({
+        let key = (sc.meta.level, sc.meta.order.unwrap_or(u32::MAX), sc.meta.title.clone(), sc.meta.id.clone());
+        index.push((key, json!({
             "id": sc.meta.id,
             "title": sc.meta.title,
             "summary": sc.meta.summary,
             "language": sc.meta.language,
             "minutes": sc.meta.minutes,
+            "level": sc.meta.level,
+            "order": sc.meta.order,
             "content_notes": sc.meta.content_notes,
             "peer": sc.peer.name,
             "src": format!("{}.json", sc.meta.id),
-        }));
+        })));
     }
+    // The suggested path: introductory first, then intermediate, then
+    // advanced; within a level by the author's order (those without one
+    // last), then by title.
+    index.sort_by(|a, b| a.0.cmp(&b.0));
+    let index: Vec<serde_json::Value> = index.into_iter().map(|(_, entry)| entry).collect();
     // The index lists the scenarios that compiled; the exit code still says
     // that some did not.
     let target = out.join("index.json");

@@ -385,3 +385,50 @@ fn the_crisis_scenarios_ask_directly_where_issue_9_says() {
         }
     }
 }
+
+/// The library is a path: `attunement library` lists introductory scenarios
+/// first, then intermediate, then advanced, each entry with its level, and
+/// within a level by `order`, then title. The suicide scenario must not come
+/// before the introductory one (issue 10), and every library scenario says
+/// its level rather than taking the default.
+#[test]
+fn the_library_index_is_a_path_from_introductory_to_advanced() {
+    for (path, text, sc) in library() {
+        assert!(text.lines().any(|l| l.starts_with("level = ")), "{}: the library's scenarios say their level", path.display());
+        assert!(sc.meta.order.is_some(), "{}: the library's scenarios say their order", path.display());
+    }
+    let out = std::env::temp_dir().join(format!("attunement-path-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_attunement")).args(["library", "scenarios", "-o", out.to_str().unwrap()]).current_dir(root()).output().expect("the attunement binary runs");
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let index: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("index.json")).expect("an index")).expect("JSON");
+    let _ = std::fs::remove_dir_all(&out);
+    let entries = index["scenarios"].as_array().expect("a list of scenarios");
+    let listed: Vec<(&str, &str)> = entries.iter().map(|e| (e["id"].as_str().unwrap(), e["level"].as_str().expect("every entry has a level"))).collect();
+    assert_eq!(
+        listed,
+        [("first-meeting", "introductory"), ("nobody-listens", "intermediate"), ("bearing-witness", "intermediate"), ("asking-directly", "advanced"), ("after-the-slip", "advanced")],
+        "the library's suggested order"
+    );
+    let rank = |level: &str| ["introductory", "intermediate", "advanced"].iter().position(|l| *l == level).expect("a known level");
+    for pair in entries.windows(2) {
+        let key = |e: &serde_json::Value| (rank(e["level"].as_str().unwrap()), e["order"].as_u64().unwrap_or(u64::MAX), e["title"].as_str().unwrap().to_string());
+        assert!(key(&pair[0]) <= key(&pair[1]), "{} comes before {}", pair[0]["id"], pair[1]["id"]);
+    }
+    let at = |id: &str| listed.iter().position(|(i, _)| *i == id).expect("listed");
+    assert!(at("first-meeting") < at("asking-directly"), "the suicide scenario comes after the introductory one");
+}
+
+/// A scenario without `level` is intermediate, and the compiled form keeps
+/// the level an author wrote, so the browser reads the same.
+#[test]
+fn level_defaults_to_intermediate_and_survives_compiling() {
+    let tiny = std::fs::read_to_string(root().join("tests/fixtures/tiny.toml")).expect("the fixture");
+    let sc = attunement::Scenario::parse(&tiny, Format::Toml).expect("tiny checks");
+    assert_eq!((sc.meta.level, sc.meta.order), (attunement::scenario::Level::Intermediate, None));
+    let text = std::fs::read_to_string(root().join("scenarios/first-meeting.toml")).expect("first-meeting");
+    let json = attunement::scenario::compile(&text, Format::Toml).expect("compiles");
+    let compiled = attunement::Scenario::parse(&json, Format::Json).expect("the compiled form loads");
+    assert_eq!((compiled.meta.level, compiled.meta.order), (attunement::scenario::Level::Introductory, Some(1)));
+    assert!(json.contains("\"level\":\"introductory\""), "the compiled JSON carries the level");
+}

@@ -327,3 +327,57 @@ fn memory_no_choice_can_use_is_forgotten_so_paths_meet() {
     assert_eq!(reflected.state().repeats, 0);
     assert_eq!((asked.state().opening, asked.state().questions), (0, 0));
 }
+
+/// One node the learner leaves by a choice that costs `trust` (or gains it),
+/// into a node with an `after_drop` line; `thresholds` adds to `[thresholds]`.
+fn hurt(thresholds: &str) -> String {
+    let mut s = format!("{HEAD}[peer]\nname = \"P\"\ntrust = 50\n[thresholds]\nfloor = 10\nwalks_out = true\n{thresholds}");
+    s += &node("a", "", &[
+        choice("slam", "You shouldn't have.", "judgement", "b", "trust = -10\n"),
+        choice("edge", "You need to calm down.", "ordering", "b", "trust = -8\n"),
+        choice("nudge", "At least it's Friday.", "minimising", "b", "trust = -7\n"),
+        choice("warm", "That sounds hard.", "validation", "b", "trust = 5\n"),
+    ]);
+    s += &node("b", "after_drop = \"Right. Noted.\"\n", &[
+        choice("again", "Anyway, moving on.", "changing_subject", "done", "trust = -45\n"),
+        choice("ok", "Tell me more.", "open_question", "done", ""),
+    ]);
+    s + ENDINGS
+}
+
+#[test]
+fn the_peer_acknowledges_a_sharp_drop_and_nothing_less() {
+    let sc = load(&hurt(""));
+    assert_eq!(sc.sharp_drop, 8, "the default");
+    for (pick, said) in [("slam", Some("Right. Noted.")), ("edge", Some("Right. Noted.")), ("nudge", None), ("warm", None)] {
+        let mut s = play(&sc, &[pick]);
+        assert_eq!(s.view().acknowledges.as_deref(), said, "after `{pick}`");
+        assert_eq!(s.view().say.as_deref(), Some("..."), "`say` is the node's line either way");
+        // The next turn records what the peer said first, and the debrief's transcript says it too.
+        s.choose("ok").unwrap();
+        assert_eq!(s.turns()[1].peer_acknowledged.as_deref(), said, "after `{pick}`");
+        assert_eq!(s.turns()[0].peer_acknowledged, None, "nothing comes before the first line");
+        assert_eq!(s.view().acknowledges, None, "an ending says no acknowledgement");
+        let markdown = s.debrief().unwrap().markdown();
+        assert_eq!(markdown.contains("**Peer:** Right. Noted. ..."), said.is_some(), "after `{pick}`: {markdown}");
+    }
+    // Undo takes the acknowledgement back with the turn.
+    let mut s = play(&sc, &["slam"]);
+    s.undo().unwrap();
+    assert_eq!(s.view().acknowledges, None);
+    // A save restores what the peer says first.
+    let saved = play(&sc, &["edge"]).save();
+    let restored = Session::restore(sc.clone(), &saved, Mode::Practice).unwrap().session;
+    assert_eq!(restored.view().acknowledges.as_deref(), Some("Right. Noted."));
+}
+
+#[test]
+fn sharp_drop_is_the_authors_to_set_and_a_line_that_is_never_said_is_a_warning() {
+    let sc = load(&hurt("sharp_drop = 10\n"));
+    assert_eq!(play(&sc, &["slam"]).view().acknowledges.as_deref(), Some("Right. Noted."));
+    assert_eq!(play(&sc, &["edge"]).view().acknowledges, None, "a drop of 8 is not sharp when the author says 10");
+    let report = check(&hurt("sharp_drop = 11\n"), Format::Toml);
+    let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code).collect();
+    assert!(codes.contains(&"W010"), "no turn into `b` costs 11: {codes:?}");
+    assert!(!check(&hurt(""), Format::Toml).diagnostics.iter().any(|d| d.code == "W010"));
+}

@@ -41,6 +41,9 @@ fn info_carries_the_library_fields() {
     let info = tiny().info().map_err(JsValue::from).unwrap();
     assert_eq!(get(&info, "id").as_string().as_deref(), Some("tiny"));
     assert_eq!(get(&info, "minutes").as_f64(), Some(2.0));
+    // tiny says no level and no order: the defaults.
+    assert_eq!(get(&info, "level").as_string().as_deref(), Some("intermediate"));
+    assert!(get(&info, "order").is_null());
     assert_eq!(get(&get(&info, "peer"), "name").as_string().as_deref(), Some("Ari"));
     assert!(Array::is_array(&get(&info, "content_notes")));
 }
@@ -49,8 +52,9 @@ fn info_carries_the_library_fields() {
 fn the_view_is_a_plain_object_without_skills() {
     let play = tiny().start("practice", 1).map_err(JsValue::from).unwrap();
     let view = play.view().map_err(JsValue::from).unwrap();
-    assert_eq!(keys(&view), ["can_undo", "choices", "cue", "ending", "mode", "mood", "mood_label", "node", "peer", "say", "scenario", "stuck", "trust", "turn"]);
+    assert_eq!(keys(&view), ["acknowledges", "can_undo", "choices", "cue", "ending", "mode", "mood", "mood_label", "node", "peer", "say", "scenario", "stuck", "trust", "turn"]);
     assert!(get(&view, "ending").is_null());
+    assert!(get(&view, "acknowledges").is_null(), "nothing to acknowledge before the first turn");
     assert_eq!(get(&view, "mode").as_string().as_deref(), Some("practice"));
     let trust = get(&view, "trust");
     assert_eq!(get(&trust, "value").as_f64(), Some(30.0));

@@ -99,34 +99,53 @@ impl Band {
     }
 }
 
-/// How the peer seems, from trust and distress together: acute distress
-/// (overwhelmed when trust is also low), raised distress, or calm, each
-/// read with trust, as [`Scenario::is_acute`] and [`Scenario::is_raised`]
-/// decide.
+/// How the peer seems, from trust and distress together. Outside acute
+/// distress the mood follows the trust [`Band`] at every turn: it changes
+/// exactly when the band does, and distress decides only how a band reads
+/// (closed is withdrawn when calm, shut down when distress is raised). In
+/// acute distress, distress speaks first: overwhelmed while trust is closed
+/// or guarded, distressed from cautious up, the split falling on a band's
+/// edge, so the face never reads warmer than the meter. Acute and raised are
+/// as [`Scenario::is_acute`] and [`Scenario::is_raised`] decide.
+///
+/// | band | calm | raised | acute |
+/// | --- | --- | --- | --- |
+/// | closed | withdrawn | shut down | overwhelmed |
+/// | guarded | wary | wary | overwhelmed |
+/// | cautious | calm | uneasy | distressed |
+/// | open | opening up | opening up | distressed |
+/// | trusting | at ease | confiding | distressed |
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Mood {
     Overwhelmed,
     Distressed,
+    ShutDown,
     Withdrawn,
     Wary,
     Uneasy,
     Calm,
     Opening,
+    Confiding,
     AtEase,
 }
 
 impl Mood {
     pub fn of(scenario: &Scenario, trust: i32, distress: i32) -> Mood {
-        match (scenario.is_acute(distress), scenario.is_raised(distress), trust) {
-            (true, _, ..40) => Mood::Overwhelmed,
-            (true, _, _) => Mood::Distressed,
-            (false, true, ..40) => Mood::Wary,
-            (false, true, 40..70) => Mood::Uneasy,
-            (false, true, _) => Mood::Opening,
-            (false, false, ..40) => Mood::Withdrawn,
-            (false, false, 40..70) => Mood::Calm,
-            (false, false, _) => Mood::AtEase,
+        let band = Band::of(trust);
+        if scenario.is_acute(distress) {
+            return if matches!(band, Band::Closed | Band::Guarded) { Mood::Overwhelmed } else { Mood::Distressed };
+        }
+        let raised = scenario.is_raised(distress);
+        match band {
+            Band::Closed if raised => Mood::ShutDown,
+            Band::Closed => Mood::Withdrawn,
+            Band::Guarded => Mood::Wary,
+            Band::Cautious if raised => Mood::Uneasy,
+            Band::Cautious => Mood::Calm,
+            Band::Open => Mood::Opening,
+            Band::Trusting if raised => Mood::Confiding,
+            Band::Trusting => Mood::AtEase,
         }
     }
 
@@ -134,11 +153,13 @@ impl Mood {
         match self {
             Mood::Overwhelmed => "overwhelmed",
             Mood::Distressed => "distressed",
+            Mood::ShutDown => "shut down",
             Mood::Withdrawn => "withdrawn",
             Mood::Wary => "wary",
             Mood::Uneasy => "uneasy",
             Mood::Calm => "calm",
             Mood::Opening => "opening up",
+            Mood::Confiding => "confiding",
             Mood::AtEase => "at ease",
         }
     }
@@ -153,6 +174,10 @@ pub struct View {
     pub turn: usize,
     pub peer: String,
     pub node: Option<String>,
+    /// What the peer says first, before `say`, when the turn that led here
+    /// cost trust sharply and the node has an `after_drop` line: the peer
+    /// owning the hurt ("Right. Noted."). Absent at the start and at endings.
+    pub acknowledges: Option<String>,
     /// What the peer says now (at an ending, their last words, if any).
     pub say: Option<String>,
     pub cue: Option<String>,
@@ -206,6 +231,9 @@ pub struct Turn {
     /// 1-based.
     pub number: usize,
     pub node: String,
+    /// What the peer had said first, acknowledging a sharp drop on the turn
+    /// before (the node's `after_drop`), when they did.
+    pub peer_acknowledged: Option<String>,
     /// What the peer had said, and the non-verbal cue that went with it.
     pub peer_said: String,
     pub peer_cue: Option<String>,
@@ -346,15 +374,15 @@ impl Session {
         let sc = &*self.scenario;
         let trust = i32::from(self.state.trust);
         let mood = Mood::of(sc, trust, i32::from(self.state.distress));
-        let (node, say, cue, choices, ending) = match (self.state.node(), self.state.ending()) {
+        let (node, acknowledges, say, cue, choices, ending) = match (self.state.node(), self.state.ending()) {
             (Some(n), _) => {
                 let node = &sc.nodes[n];
                 let choices = self.order().into_iter().map(|i| ChoiceView { id: node.choices[i].id.clone(), text: node.choices[i].text.clone() }).collect();
-                (Some(node.id.clone()), Some(node.say.clone()), node.cue.clone(), choices, None)
+                (Some(node.id.clone()), self.acknowledgement(n, self.turns.last()), Some(node.say.clone()), node.cue.clone(), choices, None)
             }
             (None, Some(e)) => {
                 let e = &sc.endings[e];
-                (None, e.say.clone(), None, Vec::new(), Some(EndingView { id: e.id.clone(), outcome: e.outcome, title: e.title.clone() }))
+                (None, None, e.say.clone(), None, Vec::new(), Some(EndingView { id: e.id.clone(), outcome: e.outcome, title: e.title.clone() }))
             }
             (None, None) => unreachable!("a state is at a node or an ending"),
         };
@@ -365,6 +393,7 @@ impl Session {
             turn: self.turns.len(),
             peer: sc.peer.name.clone(),
             node,
+            acknowledges,
             say,
             cue,
             mood,
@@ -415,6 +444,7 @@ impl Session {
         Turn {
             number: self.turns.len() + 1,
             node: node.id.clone(),
+            peer_acknowledged: self.acknowledgement(n, self.turns.last()),
             peer_said: node.say.clone(),
             peer_cue: node.cue.clone(),
             choice: choice.id.clone(),
@@ -441,6 +471,13 @@ impl Session {
             feedback: choice.feedback.clone(),
             why: choice.skill.why(),
         }
+    }
+
+    /// What the peer says first at node `n` when the turn `previous` led
+    /// there: the node's `after_drop`, if that turn cost trust sharply.
+    fn acknowledgement(&self, n: usize, previous: Option<&Turn>) -> Option<String> {
+        let sc = &*self.scenario;
+        previous.filter(|t| t.trust_before - t.trust_after >= sc.sharp_drop).and_then(|_| sc.nodes[n].after_drop.clone())
     }
 
     /// Takes back the last choice (practice mode only).

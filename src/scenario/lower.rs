@@ -18,6 +18,8 @@ use crate::hash::Fnv;
 pub struct Spans {
     pub file: Span,
     pub nodes: Vec<Span>,
+    /// For each node, its `after_drop` line, if it has one.
+    pub after_drops: Vec<Option<Span>>,
     /// For each node, for each choice: the choice itself and its `when`.
     pub choices: Vec<Vec<(Span, Option<Span>)>>,
     pub endings: Vec<Span>,
@@ -30,6 +32,9 @@ pub const MAX_NAME: usize = 64;
 const DEFAULT_FLOOR: i64 = 10;
 const DEFAULT_ACUTE: i64 = 60;
 const DEFAULT_PASS: i32 = 60;
+/// A roadblock costs about 5 to 8 with most peers; 8 or more in one turn is
+/// one the peer would remark on.
+const DEFAULT_SHARP_DROP: i32 = 8;
 /// The `next` of a choice in the `leaving` node that returns to where the
 /// conversation was going.
 pub const BACK: &str = "@back";
@@ -58,6 +63,7 @@ pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario
         None => "en".into(),
     };
     let minutes = cx.range(&file.minutes, 1, 240, "estimated minutes");
+    let order = file.order.as_ref().map(|o| cx.range(o, 1, 999, "library order") as u32);
     let trust = cx.range(&file.peer.trust, 0, 100, "starting trust");
     let distress = file.peer.distress.as_ref().map_or(0, |d| cx.range(d, 0, 100, "starting distress"));
 
@@ -111,6 +117,7 @@ pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario
         None => Some(0),
     };
     let pass = thresholds.and_then(|t| t.pass.as_ref()).map_or(DEFAULT_PASS, |p| cx.range(p, 0, 100, "pass score"));
+    let sharp_drop = thresholds.and_then(|t| t.sharp_drop.as_ref()).map_or(DEFAULT_SHARP_DROP, |d| cx.range(d, 1, 100, "sharp drop"));
     let walks_out = thresholds.and_then(|t| t.walks_out).unwrap_or(false);
     let leaving = file.leaving.as_ref().and_then(|l| cx.node(l));
     cx.leaving = leaving;
@@ -204,11 +211,13 @@ pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario
             }
         }
         spans.nodes.push(n.id.span);
+        spans.after_drops.push(n.after_drop.as_ref().map(|a| a.span));
         spans.choices.push(choice_spans);
         nodes.push(Node {
             id: n.id.value.clone(),
             say: n.say.clone(),
             cue: n.cue.clone(),
+            after_drop: n.after_drop.as_ref().map(|a| a.value.clone()),
             disclosure: n.disclosure.unwrap_or(false),
             warning_signs: n.warning_signs.unwrap_or(false),
             gate,
@@ -263,12 +272,15 @@ pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario
             summary: file.summary.clone(),
             objectives: file.objectives.clone(),
             minutes: minutes as u32,
+            level: file.level.as_ref().map_or_else(Level::default, |l| l.value),
+            order,
             content_notes: file.content_notes.clone(),
         },
         peer: Peer { name: file.peer.name.clone(), pronouns: file.peer.pronouns.clone(), background: file.peer.background.clone(), trust, distress },
         profile,
         floor,
         acute,
+        sharp_drop,
         start: start?,
         nodes,
         endings,

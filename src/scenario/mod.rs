@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::analysis::Path;
 use crate::diagnostic::Diagnostic;
 use crate::skill::Skill;
-pub use syntax::Outcome;
+pub use syntax::{Level, Outcome};
 
 /// Trust and distress are levels from 0 to this.
 pub const MAX_LEVEL: i32 = 100;
@@ -38,6 +38,10 @@ pub struct Meta {
     pub summary: String,
     pub objectives: Vec<String>,
     pub minutes: u32,
+    /// Where the scenario sits on the library's path.
+    pub level: Level,
+    /// Its place among the scenarios of its level, lower first, if the author gave one.
+    pub order: Option<u32>,
     pub content_notes: Vec<String>,
 }
 
@@ -58,6 +62,9 @@ pub struct Scenario {
     pub profile: [i32; Skill::ALL.len()],
     pub floor: i32,
     pub acute: i32,
+    /// A turn that costs at least this much trust is a sharp drop: the node
+    /// it leads to says its `after_drop` first.
+    pub sharp_drop: i32,
     pub start: usize,
     pub nodes: Vec<Node>,
     pub endings: Vec<Ending>,
@@ -99,6 +106,8 @@ pub struct Node {
     pub id: String,
     pub say: String,
     pub cue: Option<String>,
+    /// What the peer says first after a sharp drop, before `say`.
+    pub after_drop: Option<String>,
     pub disclosure: bool,
     /// The peer shows a warning sign of suicide here.
     pub warning_signs: bool,

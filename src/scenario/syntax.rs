@@ -152,6 +152,12 @@ syntax! {
         pub objectives: Vec<String>,
         /// Estimated minutes to play.
         pub minutes: Spanned<i64>,
+        /// Where the scenario sits on the library's path: `introductory`, `intermediate` or
+        /// `advanced`; defaults to `intermediate`. The library lists introductory scenarios first.
+        pub level: Option<Spanned<Level>>,
+        /// The scenario's place among those of its level, 1 to 999, lower first; those without
+        /// one follow, by title.
+        pub order: Option<Spanned<i64>>,
         /// Content notes shown before the scenario starts, with a way to skip; empty when none.
         pub content_notes: Vec<String>,
         /// Id of the first node; defaults to the first node in the file.
@@ -199,6 +205,9 @@ syntax! {
         pub acute: Option<Spanned<i64>>,
         /// Named disclosure gates: the trust a gated node needs.
         pub gates: Option<Entries>,
+        /// How much trust one turn must cost for the peer to say a node's `after_drop` on
+        /// arriving, 1 to 100; defaults to 8.
+        pub sharp_drop: Option<Spanned<i64>>,
         /// True for a peer who walks out the moment trust falls below the floor, without the
         /// warning beat of `leaving`.
         pub walks_out: Option<bool>,
@@ -218,6 +227,9 @@ syntax! {
         pub say: String,
         /// A non-verbal cue, such as `looks at the floor`.
         pub cue: Option<String>,
+        /// What the peer says first when the turn that brought the talk here cost trust sharply
+        /// (`sharp_drop` under `[thresholds]`): a line that owns the hurt, shown before `say`.
+        pub after_drop: Option<Spanned<String>>,
         /// True when the peer discloses something here; validation right after is worth more.
         pub disclosure: Option<bool>,
         /// True when the peer shows a warning sign of suicide here (talk of being a burden, of
@@ -361,24 +373,61 @@ impl Outcome {
     }
 }
 
-/// Reads a string naming one of a fixed set, with a "did you mean" on a typo.
-fn lower_name<T: Copy>(v: &Spanned<Value>, cx: &mut Cx, all: &[T], id: fn(T) -> &'static str, code: &'static str, what: &str) -> Option<T> {
-    let name = String::lower(v, cx)?;
-    if let Some(&t) = all.iter().find(|&&t| id(t) == name) {
-        return Some(t);
+/// How far along the library's path a scenario sits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// A first scenario: a guarded peer, one skill at a time.
+    Introductory,
+    /// The default.
+    #[default]
+    Intermediate,
+    /// Crisis work: warning signs, an overdose, acute risk.
+    Advanced,
+}
+
+impl Level {
+    /// In the library's order: introductory first.
+    pub const ALL: [Level; 3] = [Level::Introductory, Level::Intermediate, Level::Advanced];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Level::Introductory => "introductory",
+            Level::Intermediate => "intermediate",
+            Level::Advanced => "advanced",
+        }
     }
-    let names = || all.iter().map(|&t| id(t));
+}
+
+impl Syntax for Level {
+    fn lower(v: &Spanned<Value>, cx: &mut Cx) -> Option<Self> {
+        lower_name(v, cx, &Level::ALL.map(Level::id), "E028", "level").map(|i| Level::ALL[i])
+    }
+    fn schema() -> Json {
+        json!({ "enum": Level::ALL.map(Level::id) })
+    }
+}
+
+/// Reads a string naming one of a fixed set, with a "did you mean" on a typo:
+/// the position of the name in `names`. Not generic over the type named, so
+/// that each new set of names costs the learner's download one table, not
+/// another copy of this function.
+fn lower_name(v: &Spanned<Value>, cx: &mut Cx, names: &[&'static str], code: &'static str, what: &str) -> Option<usize> {
+    let name = String::lower(v, cx)?;
+    if let Some(i) = names.iter().position(|&n| n == name) {
+        return Some(i);
+    }
     let d = Diagnostic::error(code, v.span, format!("unknown {what} `{}`", quoted(&name)));
-    cx.diagnostics.push(match did_you_mean(&name, names()) {
+    cx.diagnostics.push(match did_you_mean(&name, names.iter().copied()) {
         Some(m) => d.hint(format!("did you mean `{m}`?")),
-        None => d.hint(format!("{what}s are: {}", names().collect::<Vec<_>>().join(", "))),
+        None => d.hint(format!("{what}s are: {}", names.join(", "))),
     });
     None
 }
 
 impl Syntax for Outcome {
     fn lower(v: &Spanned<Value>, cx: &mut Cx) -> Option<Self> {
-        lower_name(v, cx, &Outcome::ALL, Outcome::id, "E016", "outcome")
+        lower_name(v, cx, &Outcome::ALL.map(Outcome::id), "E016", "outcome").map(|i| Outcome::ALL[i])
     }
     fn schema() -> Json {
         json!({ "enum": Outcome::ALL.map(Outcome::id) })
@@ -387,7 +436,7 @@ impl Syntax for Outcome {
 
 impl Syntax for Skill {
     fn lower(v: &Spanned<Value>, cx: &mut Cx) -> Option<Self> {
-        lower_name(v, cx, &Skill::ALL, Skill::id, "E006", "skill")
+        lower_name(v, cx, &Skill::ALL.map(Skill::id), "E006", "skill").map(|i| Skill::ALL[i])
     }
     fn schema() -> Json {
         json!({ "enum": Skill::ALL.map(Skill::id) })

@@ -56,6 +56,14 @@ pub fn validate(sc: &mut Scenario, spans: &Spans, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
+        if let Some(span) = spans.after_drops[n]
+            && !a.sharp_drops[n]
+        {
+            out.push(
+                Diagnostic::warning("W010", span, format!("node `{}` has an `after_drop` line that is never said", node.id))
+                    .hint(format!("no turn arrives here with trust falling by {} or more: put the line on a node a roadblock leads to, or lower `sharp_drop` under `[thresholds]`", sc.sharp_drop)),
+            );
+        }
         if let Some(state) = a.softlocks[n] {
             let flags: Vec<&str> = (0..sc.flags.len()).filter(|b| state.flags & 1 << b != 0).map(|b| sc.flags[b].as_str()).collect();
             let flags = if flags.is_empty() { "no flags set".to_string() } else { format!("flags {}", flags.join(", ")) };
