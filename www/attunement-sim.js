@@ -200,8 +200,9 @@ class AttunementSim extends HTMLElement {
     if (!sc) return;
     const target = sc.debrief ? sc.debrief.heading : sc.choices.group;
     if (focus) target.focus({ preventScroll: true });
-    const top = (sc.debrief ? sc.debrief.el : point || sc.choices.el);
-    this._reveal(top, sc.debrief ? null : sc.choices.el);
+    // At the end: the peer's last line and the debrief's three lines under it.
+    const to = sc.debrief ? sc.debrief.el.querySelector('.att-summary-lines') : sc.choices.el;
+    this._reveal(point || to, to);
   }
 
   // Scrolls so that `from` (the peer's newest line) is in view just below the sticky bar and the

@@ -142,6 +142,48 @@ test('embed.html on another origin: embed-host.js sizes the iframe to fit, and s
     await p.close();
 });
 
+test('an auto-height iframe on a phone: after Continue, each turn and Try again, the course page scrolls to the peer\'s line and the next choices', async () => {
+    embedConfig({ parentOrigins: [course.url] });
+    const src = `${env.url}/embed.html?scenario=first-meeting&mode=practice&seed=1`;
+    // A course page with a long introduction above the activity, as course pages have.
+    const intro = Array.from({ length: 12 }, (_, i) => `<p>Reading for week 3, paragraph ${i + 1}: what active listening asks of a peer supporter, before the practice below.</p>`).join('\n');
+    course.pages.set('/phone.html', page({ head: script(`${env.url}/embed-host.js`), body: `${intro}\n${iframe('sim', src)}` }));
+    // (isMobile would lay this page, which has no viewport meta, out 980 px wide.)
+    const p = await openPage(courseEnv, '/phone.html', { viewport: { width: 360, height: 740 }, reducedMotion: 'reduce', device: { hasTouch: true } });
+    const { page: host } = p;
+    const frame = await frameOf(host, 'sim');
+    await visible(ui(frame).continueButton.or(ui(frame).startButton), 'the intro inside the iframe');
+    await host.locator('iframe#sim').scrollIntoViewIfNeeded();
+    // Where the frame's first choice (or the debrief's three lines) is on the course page's screen.
+    const onScreen = async (when, selector = '.att-choices button') => eventually(async () => {
+        const inner = await frame.evaluate(sel => {
+            const r = document.querySelector(`attunement-sim ${sel}`)?.getBoundingClientRect();
+            return r && { top: r.top, bottom: r.bottom };
+        }, selector);
+        assert.ok(inner, `${when}: ${selector} is in the frame`);
+        const at = await host.evaluate(({ top, bottom }) => {
+            const f = document.getElementById('sim').getBoundingClientRect();
+            return { top: f.top + top, bottom: f.top + bottom, height: innerHeight, scrolled: scrollY };
+        }, inner);
+        assert.ok(at.top >= 0 && at.bottom <= at.height, `${when}: ${selector} is on the course page's screen: ${JSON.stringify(at)}`);
+        return at;
+    });
+    await start(frame);
+    await messages(host, 'scroll', 1);
+    const first = await onScreen('after Continue');
+    let last = first;
+    for (const [i, turn] of best.turns.slice(0, 5).entries()) {
+        await playTurns(frame, [turn], { via: 'click' });
+        await messages(host, 'scroll', i + 2);
+        last = await onScreen(`after turn ${i + 1}`);
+    }
+    const [scroll] = (await received(host)).map(r => r.data).filter(d => d.type === 'scroll').slice(-1);
+    assert.deepEqual(Object.keys(scroll).sort(), ['bottom', 'source', 'top', 'type', 'version'], 'the scroll message\'s fields');
+    assert.equal(scroll.version, 1, 'the scroll message is versioned');
+    assert.ok(last.scrolled > first.scrolled + 300, `the course page followed the conversation down (from ${first.scrolled} to ${last.scrolled} px)`);
+    await p.close();
+});
+
 test('a message carries the save only when the site\'s embed.includeSave is true', async () => {
     for (const withSave of [false, true]) {
         embedConfig({ parentOrigins: [course.url], includeSave: withSave });

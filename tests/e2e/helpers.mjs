@@ -515,10 +515,16 @@ export async function expectNoHorizontalScroll(page, when) {
         scrollWidth: document.documentElement.scrollWidth,
         bodyScrollWidth: document.body.scrollWidth,
         clientWidth: document.documentElement.clientWidth,
+        // The innermost elements that stick out, to name in the message.
+        wide: [...document.querySelectorAll('body *')]
+            .filter(el => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+            .filter((el, _, all) => !all.some(other => other !== el && el.contains(other)))
+            .slice(0, 5)
+            .map(el => `<${el.localName} class="${el.className?.baseVal ?? el.className}"> ${JSON.stringify(el.textContent.trim().slice(0, 40))}`),
     }));
     assert.ok(
         sizes.scrollWidth <= sizes.clientWidth && sizes.bodyScrollWidth <= sizes.clientWidth,
-        `${when}: the page scrolls sideways (scrollWidth ${sizes.scrollWidth}, body ${sizes.bodyScrollWidth}, viewport ${sizes.clientWidth})`,
+        `${when}: the page scrolls sideways (scrollWidth ${sizes.scrollWidth}, body ${sizes.bodyScrollWidth}, viewport ${sizes.clientWidth}): ${sizes.wide.join('; ')}`,
     );
 }
 

@@ -180,7 +180,7 @@ export function transcript(peer) {
       // answer to it. Undo drops the last groups; a new turn appends one. lines[k] is what the
       // peer said before the learner's (k+1)-th line: each turn's peer_said, then the view's.
       while (groups.length > turns.length + 1) for (const node of groups.pop()) node.remove();
-      const lines = [...turns.map(t => ({ say: t.peer_said, cue: t.peer_cue, ack: t.peer_ack })), { say: view.say, cue: view.cue, ack: view.acknowledges }];
+      const lines = [...turns.map(t => ({ say: t.peer_said, cue: t.peer_cue, ack: t.peer_acknowledged })), { say: view.say, cue: view.cue, ack: view.acknowledges }];
       if (!groups.length) groups.push([peerLine(into, lines[0].say, lines[0].cue, lines[0].ack)].filter(Boolean));
       for (let i = groups.length - 1; i < turns.length; i++) {
         const group = [msg(into, 'learner', 'You', h('span', { class: 'att-say', text: turns[i].text }))];
@@ -254,15 +254,16 @@ export function feedback(uid, peerName, { undo, why, remember }) {
   };
 }
 
-// The base effect in words: the skill's general reason, unless the scenario made this
-// particular response work against its kind (then the feedback explains).
+// The base effect in words, without naming the skill again (the verdict names it): the skill's
+// general reason, unless the scenario made this response work against its kind (then the
+// feedback explains).
 function baseText(t, name) {
-  const label = cap(t.skill_label), up = t.base > 0, usual = (t.kind === 'skill') === up;
-  if (!t.base) return `${label} did not move trust by itself here.`;
-  if (t.kind === 'neutral') return `${label} is neutral by itself, but ${up ? 'builds' : 'costs'} trust with ${name} here: ${t.why}.`;
+  const up = t.base > 0, usual = (t.kind === 'skill') === up;
+  if (!t.base) return 'By itself, this response did not move trust here.';
+  if (t.kind === 'neutral') return `Neutral by itself, but it ${up ? 'builds' : 'costs'} trust with ${name} here: ${t.why}.`;
   return usual
-    ? `${label} ${up ? 'builds' : 'costs'} trust with ${name}: ${t.why}.`
-    : `${label} usually ${up ? 'costs' : 'builds'} trust, but this response ${up ? 'builds' : 'costs'} trust here; the feedback says why.`;
+    ? `${up ? 'Builds' : 'Costs'} trust with ${name}: ${t.why}.`
+    : `This kind of response usually ${up ? 'costs' : 'builds'} trust, but here it ${up ? 'builds' : 'costs'} it; the feedback says why.`;
 }
 
 // ------------------------------------------------------------ problems
