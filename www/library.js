@@ -41,6 +41,7 @@ const playerHref = (scenario, mode) => `index.html?scenario=${encodeURIComponent
 
 async function player() {
     warnIgnored(params, 'index.html');
+    preload('pkg/attunement.js');
     preload('pkg/attunement_bg.wasm', 'application/wasm');
     preload(`scenarios/${id}.json`);
     // Both fetches start now; the element waits for the site's help resource only, since it

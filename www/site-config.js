@@ -55,10 +55,12 @@ function origins(list, key, problems) {
   return found;
 }
 
-/// Starts fetching what the player will fetch (the engine's wasm, the scenario) now, beside the
-/// modules, as `fetch(url)` will ask for it (crossorigin anonymous, so the preload is used).
+/// Starts fetching what the player will fetch (the engine's glue and wasm, the scenario) now,
+/// beside the page's modules: a module as `import()` will ask for it, anything else as
+/// `fetch(url)` will (crossorigin anonymous), so the later request uses the preload.
 export function preload(href, type) {
-  const link = Object.assign(document.createElement('link'), { rel: 'preload', href, as: 'fetch', crossOrigin: 'anonymous' });
+  const module = href.endsWith('.js');
+  const link = Object.assign(document.createElement('link'), module ? { rel: 'modulepreload', href } : { rel: 'preload', href, as: 'fetch', crossOrigin: 'anonymous' });
   if (type) link.type = type;
   document.head.append(link);
 }

@@ -641,6 +641,33 @@ test('docs/embedding.md: the one-line embed works from another origin when the w
     await p.close();
 });
 
+test('docs/embedding.md: without CORS for the module the one-line embed keeps its fallback text; without CORS for the scenario the panel says why', async () => {
+    course.pages.set('/doc-no-cors.html', page({ body: snippet('one-line') }));
+    const blocked = [/^console\.error: Access to script at .* has been blocked by CORS policy/, /^console\.error: Failed to load resource: net::ERR_FAILED/];
+    const p = await openPage(courseEnv, '/doc-no-cors.html', { allow: blocked });
+    const { page: host } = p;
+    const element = host.locator('attunement-sim');
+    await eventually(async () => assert.equal(await host.evaluate(() => !!customElements.get('attunement-sim')), false, 'the module never loads'));
+    await eventually(async () => assert.match((await element.textContent()).trim(), /^The practice conversation appears here\./, 'the fallback text stays'));
+    await p.close();
+
+    // The module and the engine allowed, the scenario not: the widget starts and says why in plain words.
+    const q = await openPage(courseEnv, '/doc-no-cors.html', {
+        allow: [/^console\.error: Access to fetch at .* has been blocked by CORS policy/, /^console\.error: Failed to load resource: net::ERR_FAILED/],
+        // The scenario's request goes on untouched (a fulfilled one would skip the CORS check).
+        init: page => page.route(`${env.url}/**`, async route => {
+            if (route.request().url().includes('/scenarios/')) return route.continue();
+            const response = await route.fetch();
+            await route.fulfill({ response, headers: { ...response.headers(), 'access-control-allow-origin': '*' } });
+        }),
+    });
+    const w = ui(q.page);
+    await visible(w.alert.getByRole('heading', { name: 'The scenario could not be loaded' }), 'the panel\'s heading');
+    assert.match(await w.alert.locator('p').first().textContent(), /another site, which did not allow this page to read it/, 'the learner is told why in plain words');
+    assert.match(await w.alert.locator('pre').textContent(), /Access-Control-Allow-Origin/, 'whoever set up the page is told what to fix');
+    await q.close();
+});
+
 for (const helper of ['helper', 'auto-height']) {
     test(`docs/embedding.md: the iframe snippet with the ${helper} snippet, under the site configuration's example, fits the iframe to its content`, async () => {
         // The example attunement.config.json names the course site in embed.parentOrigins.
