@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds what the browser loads into www/ (all of it generated, none committed):
 #
+#   www/attunement-sim.js  the widget: www/widget/*.js bundled and minified
 #   www/pkg/         the learner's engine: reads compiled JSON only
 #   www/pkg-author/  the authors' engine: reads TOML too, loaded only for a
 #                    `.toml` src, so learners never download the TOML parser;
@@ -36,6 +37,13 @@ build() {
 
 build www/pkg --no-default-features
 build www/pkg-author --features test-hooks
+
+# The widget: www/widget/element.js and the modules it imports, bundled and minified into the one
+# module pages load, www/attunement-sim.js (with a source map for the browser's tools). The
+# engines and the reporters (lms/) stay separate files, loaded when needed.
+echo "build-web: www/attunement-sim.js" >&2
+node_modules/.bin/esbuild www/widget/element.js --bundle --format=esm --minify --target=es2022 \
+    --legal-comments=none --sourcemap=linked --log-level=warning --outfile=www/attunement-sim.js
 
 # A scenario with errors is left out (with its diagnostics printed), so one
 # author's broken draft does not stop everyone's build or preview;

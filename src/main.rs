@@ -878,7 +878,7 @@ fn cmd_scorm(o: &Options) -> Result<ExitCode, Usage> {
         let file = www.join(name);
         match std::fs::read(&file) {
             Ok(bytes) => widget.push((name, bytes)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && name.starts_with("pkg/") => {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && scorm::is_built(name) => {
                 return Err(Usage(format!("`{}` is missing: build the widget first with `bash scripts/build-web.sh`", file.display())));
             }
             Err(e) => return Err(Usage(format!("cannot read `{}`: {}", file.display(), e.to_string().to_lowercase()))),

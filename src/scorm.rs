@@ -15,8 +15,9 @@ use crate::engine::session::Mode;
 use crate::scenario::Scenario;
 
 /// The widget's files that a package carries, as paths inside `www/` and inside the zip.
-/// `pkg/` is the learner's engine that `bash scripts/build-web.sh` builds.
-pub const WIDGET_FILES: [&str; 12] = [
+/// `pkg/` is the learner's engine and `attunement-sim.js` the widget's bundle (of `www/widget/`),
+/// both built by `bash scripts/build-web.sh`.
+pub const WIDGET_FILES: [&str; 8] = [
     "attunement-sim.js",
     "attunement.css",
     "favicon.svg",
@@ -25,11 +26,13 @@ pub const WIDGET_FILES: [&str; 12] = [
     "pkg/attunement_bg.wasm",
     "scorm.html",
     "scorm.js",
-    "widget/controller.js",
-    "widget/debrief.js",
-    "widget/dom.js",
-    "widget/views.js",
 ];
+
+/// Whether a file of [`WIDGET_FILES`] is made by `bash scripts/build-web.sh` (and so is missing
+/// until the widget is built), not written by hand.
+pub fn is_built(name: &str) -> bool {
+    name.starts_with("pkg/") || name == "attunement-sim.js"
+}
 
 /// The page the LMS launches.
 pub const LAUNCH: &str = "scorm.html";

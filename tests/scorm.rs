@@ -2,14 +2,14 @@
 //! written here, independent of the writer (a bitwise CRC-32, the headers parsed field by field).
 //!
 //! The packages are built from a stand-in `www/` in a temporary folder (`ATTUNEMENT_WWW`): the
-//! real hand-written widget files, and stand-ins for the generated engine in `pkg/`, so these
-//! tests need no browser build. tests/e2e/scorm.test.mjs runs a package built from the real
+//! real hand-written widget files, and stand-ins for the generated engine in `pkg/` and the
+//! widget's bundle `attunement-sim.js`, so these tests need no browser build. tests/e2e/scorm.test.mjs runs a package built from the real
 //! www/ in Chromium.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use attunement::scorm::{WIDGET_FILES, crc32, xml_escape};
+use attunement::scorm::{WIDGET_FILES, crc32, is_built, xml_escape};
 
 const SCENARIO: &str = "scenarios/first-meeting.toml";
 /// Stand-in for the learner's engine: a wasm header and every byte value, so binary data
@@ -32,15 +32,15 @@ fn temp(name: &str) -> PathBuf {
     dir
 }
 
-/// A www/ folder with the real widget files and, when `engine`, stand-ins for pkg/.
+/// A www/ folder with the real widget files and, when `engine`, stand-ins for pkg/ and the bundle.
 fn www(dir: &Path, engine: bool) -> PathBuf {
     let www = dir.join("www");
     for name in WIDGET_FILES {
         let target = www.join(name);
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();
-        if name.starts_with("pkg/") {
+        if is_built(name) {
             if engine {
-                let bytes = if name.ends_with(".wasm") { stand_in_wasm() } else { b"// stand-in for the engine's JS glue\n".to_vec() };
+                let bytes = if name.ends_with(".wasm") { stand_in_wasm() } else { format!("// stand-in for the built {name}\n").into_bytes() };
                 std::fs::write(&target, bytes).unwrap();
             }
         } else {
@@ -292,14 +292,15 @@ fn a_scenario_with_errors_gives_diagnostics_and_no_package() {
 }
 
 #[test]
-fn a_missing_engine_build_says_how_to_build_it() {
+fn a_missing_widget_build_says_how_to_build_it() {
     let dir = temp("nopkg");
     let www = www(&dir, false);
     let zip = dir.join("package.zip");
     let out = scorm(&www, &[SCENARIO, "-o", zip.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let missing = www.join("pkg/attunement.js");
+    // The first built file the package needs: the widget's bundle, then the engine.
+    let missing = www.join("attunement-sim.js");
     assert_eq!(stderr, format!("error: `{}` is missing: build the widget first with `bash scripts/build-web.sh`\n", missing.display()));
     assert!(!zip.exists(), "no package is written");
     std::fs::remove_dir_all(dir).ok();
@@ -356,7 +357,8 @@ fn crc32_and_xml_escape() {
 #[test]
 fn the_package_holds_every_module_its_scripts_import() {
     let mut missing = Vec::new();
-    for name in WIDGET_FILES.iter().filter(|n| n.ends_with(".js") && !n.starts_with("pkg/")) {
+    // The built files (the engine, the widget's bundle) hold no imports of other files to check.
+    for name in WIDGET_FILES.iter().filter(|n| n.ends_with(".js") && !n.starts_with("pkg/") && **n != "attunement-sim.js") {
         let text = std::fs::read_to_string(root().join("www").join(name)).unwrap();
         let dir = Path::new(name).parent().unwrap_or(Path::new(""));
         for quote in ['\'', '"', '`'] {

@@ -3,6 +3,8 @@
 // library's progress mark, attaches the course-site reporters and emits the element's events.
 // The element (attunement-sim.js) renders what this holds; this never touches the page.
 //
+// URLs from import.meta.url are written from www/, where this is bundled (element.js says why).
+//
 // Invariants: the page's mode, never the save's, decides the mode; a save is written after every
 // change of the session; the learner's input is ignored while a choice is processed and for
 // QUIET_MS after it lands (a double tap answers once); every event carries the versioned header.
@@ -18,7 +20,7 @@ const sessions = new Set();
 // One engine module per build, shared by every widget; its panic hook reaches every session on
 // it, because a panic leaves that wasm instance dead.
 export function engine(kind) {
-  return (engines[kind] ||= import(new URL(`../${kind}/attunement.js`, import.meta.url).href)
+  return (engines[kind] ||= import(new URL(`./${kind}/attunement.js`, import.meta.url).href)
     .then(async m => {
       await m.default();
       m.installPanicHook(text => { for (const s of sessions) if (s.engine === m) s.onPanic(text); });
@@ -33,7 +35,7 @@ const reporters = {};
 const failures = {};
 function reporter(path) {
   const n = failures[path] || 0;
-  return (reporters[path] ||= import(new URL(n ? `../${path}?retry=${n}` : `../${path}`, import.meta.url).href)
+  return (reporters[path] ||= import(new URL(n ? `./${path}?retry=${n}` : `./${path}`, import.meta.url).href)
     .catch(e => { delete reporters[path]; failures[path] = n + 1; throw e; }));
 }
 

@@ -1,14 +1,17 @@
-// attunement-sim.js: the <attunement-sim> custom element, the learner-facing widget. It wires a
-// Session (widget/controller.js: the engine, the save, attempts, events; no DOM) to the views
-// (widget/views.js, widget/debrief.js): the screen follows from the session's state, and a
-// restored session and one played now take the same path (showPlay). It holds no game logic.
+// element.js: the <attunement-sim> custom element, the learner-facing widget. It wires a
+// Session (controller.js: the engine, the save, attempts, events; no DOM) to the views
+// (views.js, debrief.js): the screen follows from the session's state, and a restored session
+// and one played now take the same path (showPlay). It holds no game logic.
+// scripts/build-web.sh bundles and minifies this file and its imports into www/attunement-sim.js,
+// the one module pages load; so every URL made from import.meta.url in these modules is written
+// from there (www/), not from www/widget/.
 // Scenario text is always set as text, never parsed as markup. The DOM it builds is fixed by
 // docs/widget-contract.md; classes are prefixed `att-`.
 
-import { h, reduced } from './widget/dom.js';
-import { Session, Problem, QUIET_MS, message } from './widget/controller.js';
-import * as views from './widget/views.js';
-import { debrief } from './widget/debrief.js';
+import { h, reduced } from './dom.js';
+import { Session, Problem, QUIET_MS, message } from './controller.js';
+import * as views from './views.js';
+import { debrief } from './debrief.js';
 
 const WHY_KEY = 'attunement:why-open';
 let uid = 0;
