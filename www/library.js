@@ -96,7 +96,7 @@ function progress(scenario) {
     try {
         return MODES.flatMap(([mode, label]) => {
             const status = STATUS[localStorage.getItem(`attunement:${scenario}:${mode}:status`)];
-            return status ? [`${label}: ${status}`] : [];
+            return status ? [{ mode, text: `${label}: ${status}`, going: status === STATUS['in-progress'] }] : [];
         });
     } catch {
         return [];
@@ -116,12 +116,15 @@ function card(sc) {
     return h('li', {}, h('article', { class: 'att-card', 'data-level': LEVELS[sc.level] ? sc.level : null },
         h('h3', { text: sc.title }),
         meta && h('p', { class: 'att-card-meta', text: meta.charAt(0).toUpperCase() + meta.slice(1) }),
-        status.length > 0 && h('p', { class: 'att-card-status' }, h('span', { class: 'att-sr', text: 'Your progress: ' }), status.join(' · ')),
+        status.length > 0 && h('p', { class: 'att-card-status' }, h('span', { class: 'att-sr', text: 'Your progress: ' }), status.map(s => s.text).join(' · ')),
         notes.length > 0 && h('p', { class: 'att-card-notes' }, h('strong', { text: 'Content note: ' }), notes.join('; ')),
         sc.summary && h('p', { class: 'att-card-summary', text: sc.summary }),
         h('div', { class: 'att-card-actions' },
-            h('a', { class: 'att-link-btn att-link-btn-primary', href: playerHref(sc.id, 'practice'), 'aria-label': `Practice: ${sc.title}`, text: 'Practice' }),
-            h('a', { class: 'att-link-btn', href: playerHref(sc.id, 'assessment'), 'aria-label': `Assessment: ${sc.title}`, text: 'Assessment' }))));
+            MODES.map(([mode, label], i) => {
+                // A conversation under way is picked up where it was left.
+                const text = status.some(s => s.mode === mode && s.going) ? `Continue ${label.toLowerCase()}` : label;
+                return h('a', { class: `att-link-btn${i ? '' : ' att-link-btn-primary'}`, href: playerHref(sc.id, mode), 'aria-label': `${text}: ${sc.title}`, text });
+            }))));
 }
 
 async function library() {

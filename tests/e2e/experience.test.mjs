@@ -75,7 +75,7 @@ test('"Why?" opens the reasons, and the widget remembers whether the learner lik
     assert.equal(await w.feedback.locator('.att-badge').count(), 1, 'the verdict shows one badge');
     const t0 = best.turns[0], change = t0.trust_after - t0.trust_before;
     const verdict = squash(await w.feedback.locator('.att-fb-skill').textContent());
-    assert.equal(verdict.toLowerCase(), `${KINDS[t0.kind]} ${t0.skill_label} trust ${t0.trust_before} → ${t0.trust_after} (${change > 0 ? '+' : ''}${change})`.toLowerCase(), 'the one-line verdict: badge, skill, change');
+    assert.equal(verdict.toLowerCase(), `${KINDS[t0.kind]} ${t0.skill_label} · trust ${t0.trust_before} → ${t0.trust_after} (${change > 0 ? '+' : ''}${change})`.toLowerCase(), 'the one-line verdict: badge, skill, change');
     const named = async () => (await w.feedback.evaluate(el => el.innerText)).toLowerCase().split(t0.skill_label.toLowerCase()).length - 1;
     assert.equal(await named(), 1, 'the verdict names the skill once');
     await why.click();

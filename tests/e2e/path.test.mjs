@@ -156,6 +156,9 @@ test('a card shows "in progress" or "done" per mode from the widget\'s status ke
     assert.equal(await statusOf(a), 'Your progress: Practice: done · Assessment: in progress', `"${a.title}": both modes`);
     assert.equal(await statusOf(b), 'Your progress: Assessment: done', `"${b.title}": assessment only`);
     for (const sc of BUILT.slice(2)) assert.equal(await statusOf(sc), null, `"${sc.title}" has no status key the widget writes, so no progress`);
+    const links = async sc => normal((await cardOf(page, sc.title).getByRole('link').allTextContents()).join(' | '));
+    assert.equal(await links(a), 'Practice | Continue assessment', `"${a.title}": the assessment under way is continued`);
+    assert.equal(await links(b), 'Practice | Assessment', `"${b.title}": a finished mode starts again`);
     await expectNoAxeViolations(page, 'on the library with progress shown');
 
     // Storage that throws (a sandboxed frame, some private modes): the cards, and no progress.

@@ -65,6 +65,7 @@ export function debrief(uid, d, actions, wide) {
       e.preventDefault();
       compare.open = true;
       const target = targets.get(n);
+      target.hidden = false;
       target.focus({ preventScroll: true });
       target.scrollIntoView({ block: 'start', behavior: reduced() ? 'auto' : 'smooth' });
     } })
@@ -75,8 +76,10 @@ export function debrief(uid, d, actions, wide) {
   const response = (r, verb) => [
     h('p', { class: 'att-quote', text: r.text }),
     h('p', { class: 'att-moment-meta' }, badge(r.kind), ' ', h('span', { class: 'att-cap', text: `${r.label}:` }), ` ${verb} ${signed(r.change)}`)];
+  // A turn worth a second look: a response that did not build trust, or a better one on offer.
+  const worth = c => c.chosen.kind !== 'skill' || c.options.some(o => o.change > c.chosen.change);
   const entry = c => {
-    const li = h('li', { id: turnId(c.turn), tabindex: '-1' },
+    const li = h('li', { id: turnId(c.turn), tabindex: '-1', hidden: !worth(c) },
       h('p', { class: 'att-compare-turn', text: `Turn ${c.turn}` }),
       h('p', { class: 'att-compare-sub', text: 'You said' }),
       response(c.chosen, 'trust'),
@@ -85,9 +88,19 @@ export function debrief(uid, d, actions, wide) {
     targets.set(c.turn, li);
     return li;
   };
+  // The turns worth a second look show first; the rest wait behind "Show all".
+  const list = h('ol', { class: 'att-compare-list' }, d.comparison.map(entry));
+  const rest = d.comparison.filter(c => !worth(c)).length;
+  const all = rest > 0 && button(`Show all ${d.comparison.length} turns`, () => {
+    for (const li of list.children) li.hidden = false;
+    all.remove();
+  }, 'att-quiet');
   compare.append(
     h('summary', { text: 'Turn by turn: what you said beside the other options' }),
-    h('ol', { class: 'att-compare-list' }, d.comparison.map(entry)));
+    rest > 0 && h('p', { class: 'att-compare-note', text: rest === d.comparison.length
+      ? 'Every response built trust as well as anything else on offer.'
+      : `The ${plural(d.comparison.length - rest, 'turn')} where something else would have built more trust. The other ${plural(rest, 'turn')} went as well as they could.` }),
+    list, all);
 
   const explained = t => {
     const why = reasons(t).flat();
@@ -113,7 +126,10 @@ export function debrief(uid, d, actions, wide) {
           h('span', { class: 'att-final', text: ` · final trust ${d.trust.value} of ${d.trust.max}, ${d.trust.band}` })),
         h('li', { class: 'att-score', 'data-passed': String(sc.passed) },
           h('strong', { class: 'att-score-line', text: `Score ${sc.raw} of ${sc.max}, ${sc.passed ? 'passed' : 'not passed'}.` }), ' ',
-          h('span', { class: 'att-score-note', text: `A pass needs a score of ${sc.pass} or more and an ending that connects${sc.missed_safety_question ? '; and where the peer shows warning signs of suicide, asking directly about safety. Not passed: nobody asked.' : '.'}` })),
+          h('span', { class: 'att-score-note', text: [
+            sc.best > 0 && `The score is what your responses were worth (${signed(sc.skill)}) as a share of the best path's (${signed(sc.best)}), not the peer's final trust.`,
+            `A pass needs a score of ${sc.pass} or more and an ending that connects${sc.missed_safety_question ? ', and, when the peer shows warning signs of suicide, a direct question about suicide. None was asked here.' : '.'}`,
+          ].filter(Boolean).join(' ') })),
         first && h('li', { class: 'att-next-one', 'data-rule': first.rule }, h('strong', { text: 'Practise next: ' }), practise(first))),
       h('div', { class: 'att-ending-text' },
         paras(d.text),
@@ -131,7 +147,6 @@ export function debrief(uid, d, actions, wide) {
           d.trust_over_time.map((v, i) => [i ? i : 'Start', v, i ? signed(v - d.trust_over_time[i - 1]) : '']))),
 
       fold('att-skills', 'Skills, neutral responses and roadblocks you used',
-        sc.best > 0 && h('p', { class: 'att-score-how', text: `The score is what your responses were worth (${signed(sc.skill)}) as a share of the best path's (${signed(sc.best)}).` }),
         table('Each kind of response, how often, what it was worth before trust\'s bounds, and its net effect on trust', ['Response', 'Times', 'Worth', 'Net trust'],
           d.skills.map(x => [[h('span', { class: 'att-cap', text: x.label }), ' ', badge(x.kind)], x.count, signed(x.worth), signed(x.net)]))),
 

@@ -209,16 +209,19 @@ class AttunementSim extends HTMLElement {
   }
 
   // Scrolls so that `from` (the peer's newest line) is in view just below the sticky bar and the
-  // choices `to` below it, scrolling as little as it can; when both do not fit, the first choice
-  // is kept in view. In an auto-height iframe the page cannot scroll, so an `attunement-reveal`
+  // choices `to` below it, scrolling as little as it can; when they do not all fit, the peer's
+  // line and the first choice; when even that does not fit (a long reply with "Why?" open), the
+  // peer's line comes first, just below the bar: it is what is read next. In an auto-height iframe the page cannot scroll, so an `attunement-reveal`
   // event asks the host (embed.js passes it on to its parent).
   _reveal(from, to) {
     const header = this._ui.header, sticky = getComputedStyle(header).position === 'sticky' ? header.getBoundingClientRect().height : 0;
     const a = from.getBoundingClientRect(), z = (to || from).getBoundingClientRect();
     const first = (to?.querySelector('button') || to || from).getBoundingClientRect();
-    const lo = a.top - sticky - 8; // the most it may scroll and keep `from` in view
-    const hi = z.bottom + 8 - innerHeight; // the least it must scroll to show all of `to`
-    const by = hi <= lo ? Math.min(Math.max(0, hi), lo) : Math.max(lo, first.bottom + 8 - innerHeight);
+    const lo = a.top - sticky - 4; // the most it may scroll and keep `from` in view
+    const all = z.bottom + 4 - innerHeight; // the least it must scroll to show all of `to`
+    const one = first.bottom + 4 - innerHeight; // … to show its first choice
+    const least = all <= lo ? all : one <= lo ? one : lo;
+    const by = Math.min(Math.max(0, least), lo);
     if (Math.abs(by) > 1) scrollBy({ top: by, behavior: reduced() ? 'auto' : 'smooth' });
     this.dispatchEvent(new CustomEvent('attunement-reveal', {
       bubbles: true, composed: true,

@@ -115,14 +115,17 @@ export function bar(peer, trustShown) {
       trustShown
         ? h('p', { class: 'att-mood' }, 'Mood: ', moodText)
         : h('p', { class: 'att-mood', text: 'Trust and feedback wait for the debrief.' })));
-  if (!trustShown) return { el: h('div', { class: 'att-bar' }, persona), update() {}, change() {} };
+  if (!trustShown) {
+    const wait = persona.querySelector('.att-mood');
+    return { el: h('div', { class: 'att-bar' }, persona), update(view) { if (view.ending) wait.textContent = 'Trust and feedback are in the debrief below.'; }, change() {} };
+  }
   const fill = h('div', { class: 'att-meter-fill' });
   const meter = h('div', { class: 'att-meter', role: 'meter', 'aria-label': 'Trust', 'aria-valuemin': '0', 'aria-valuemax': '100' }, fill);
   const value = h('span', { class: 'att-trust-value' });
   const band = h('span', { class: 'att-trust-band' });
   const delta = h('span', { class: 'att-delta', hidden: true });
   const trust = h('div', { class: 'att-trust' },
-    h('p', { class: 'att-trust-now', 'aria-hidden': 'true' }, h('span', { class: 'att-trust-label', text: 'Trust' }), ' ', value, ' ', band, ' ', delta),
+    h('p', { class: 'att-trust-now', 'aria-hidden': 'true' }, h('span', { class: 'att-trust-label', text: 'Trust' }), ' ', value, h('span', { class: 'att-trust-max', text: ' of 100' }), ' ', band, ' ', delta),
     meter);
   return {
     el: h('div', { class: 'att-bar' }, persona, trust),
@@ -133,7 +136,7 @@ export function bar(peer, trustShown) {
       meter.dataset.band = t.band;
       fill.style.width = `${Math.max(0, Math.min(100, ((t.value - t.min) * 100) / (t.max - t.min || 1)))}%`;
       value.textContent = t.value;
-      band.textContent = `of ${t.max} · ${t.band}`;
+      band.textContent = `· ${t.band}`;
       persona.dataset.mood = view.mood;
       faceSvg.mood(view.mood);
       moodText.textContent = view.mood_label;
@@ -244,7 +247,7 @@ export function feedback(uid, peerName, { undo, why, remember }) {
       el.dataset.kind = t.kind;
       el.replaceChildren(...h('div', {},
         h('p', { class: 'att-fb-skill' }, badge(t.kind), ' ', h('strong', { class: 'att-cap', text: t.skill_label }),
-          ' ', h('span', { class: 'att-fb-change', 'data-sign': change > 0 ? 'up' : change < 0 ? 'down' : 'none', text: `trust ${t.trust_before} → ${t.trust_after} (${signed(change)})` })),
+          h('span', { class: 'att-sep', 'aria-hidden': 'true', text: ' · ' }), h('span', { class: 'att-fb-change', 'data-sign': change > 0 ? 'up' : change < 0 ? 'down' : 'none', text: `trust ${t.trust_before} → ${t.trust_after} (${signed(change)})` })),
         t.warning && h('p', { class: 'att-warn', text: warning(t) }),
         h('div', { class: 'att-fb-actions' },
           disclose('Why?', panel, why(), remember),
