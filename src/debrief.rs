@@ -474,9 +474,9 @@ fn labels(turns: &[&Turn]) -> String {
 /// Up to three things to practise, from the learner's own pattern. The
 /// rules, in order of priority (the first three that find something are
 /// kept):
-/// 1. `after_disclosure`: a roadblock as the answer to a disclosure.
-/// 2. `safety_question`: the peer showed warning signs, and no safety
+/// 1. `safety_question`: the peer showed warning signs, and no safety
 ///    question was asked from the first of them on.
+/// 2. `after_disclosure`: a roadblock as the answer to a disclosure.
 /// 3. `distress`: advice, logic, reassurance, minimising or unasked
 ///    information while the peer was in acute distress.
 /// 4. `questions`: three or more questions with no reflection between them.
@@ -488,13 +488,14 @@ pub fn practise_next(session: &Session) -> Vec<Practice> {
     let peer = &sc.peer.name;
     let mut out = Vec::new();
 
-    let disclosed: Vec<&Turn> = turns.iter().filter(|t| t.disclosure && t.kind == Kind::Roadblock).collect();
-    suggest(&mut out, "after_disclosure", &disclosed, |when, what| {
-        format!("Meet a disclosure with validation first. Right after {peer} told you something hard ({when}), you answered with {what}; a validation or a reflection there (\"That took courage to say\") tells {peer} it was safe to share.")
-    });
-
+    // Safety first: a question about suicide never asked outranks everything else.
     suggest(&mut out, "safety_question", &unasked_signs(turns), |when, _| {
         format!("Ask directly about suicide when you see warning signs. {peer} showed them ({when}) and the question was never asked; asked calmly and plainly (\"Are you thinking about suicide?\"), it does not plant the idea, it tells {peer} it can be said, and it is how risk is found.")
+    });
+
+    let disclosed: Vec<&Turn> = turns.iter().filter(|t| t.disclosure && t.kind == Kind::Roadblock).collect();
+    suggest(&mut out, "after_disclosure", &disclosed, |when, what| {
+        format!("Meet a disclosure with validation first. Right after {peer} told you something hard ({when}), you answered with {what}; a validation or a reflection there (\"That sounds really hard. Anyone would feel shaken.\") tells {peer} it was safe to share.")
     });
 
     let fixing: Vec<&Turn> = turns.iter().filter(|t| t.acute && matches!(t.skill, Skill::Advice | Skill::Lecturing | Skill::Reassurance | Skill::Minimising | Skill::UnaskedInformation)).collect();
