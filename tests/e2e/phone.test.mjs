@@ -105,6 +105,16 @@ test('laptop 1280 × 800: the debrief uses the width, the three lines beside the
     });
     assert.ok(layout.debrief > 0.9 * layout.widget, `the debrief spans the widget (${layout.debrief} of ${layout.widget} px)`);
     assert.ok(layout.text.left >= layout.lines.right - 1 && Math.abs(layout.text.top - layout.lines.top) < 40, `the ending's text sits beside the three lines: ${JSON.stringify(layout)}`);
+    // No stray "false", "null" or "undefined" from a view's optional parts, anywhere in it.
+    await page.evaluate(() => { for (const d of document.querySelectorAll('attunement-sim details')) d.open = true; });
+    const stray = await page.evaluate(() => {
+        const walker = document.createTreeWalker(document.querySelector('attunement-sim'), NodeFilter.SHOW_TEXT);
+        const found = [];
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) if (/^\s*(false|null|undefined|NaN)\s*$/.test(n.data)) found.push(`${n.parentElement.className}: ${n.data}`);
+        return found;
+    });
+    assert.deepEqual(stray, [], 'no text node reads false, null, undefined or NaN');
+    await page.evaluate(() => { for (const d of document.querySelectorAll('attunement-sim details')) d.open = false; window.scrollTo(0, 0); });
     await screenshot(page, 'laptop-first-meeting-debrief');
     await p.close();
 });

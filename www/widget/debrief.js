@@ -79,12 +79,15 @@ export function debrief(uid, d, actions, wide) {
   // A turn worth a second look: a response that did not build trust, or a better one on offer.
   const worth = c => c.chosen.kind !== 'skill' || c.options.some(o => o.change > c.chosen.change);
   const entry = c => {
+    // Two halves, side by side on a wide screen: what was said, and what else was on offer.
     const li = h('li', { id: turnId(c.turn), tabindex: '-1', hidden: !worth(c) },
       h('p', { class: 'att-compare-turn', text: `Turn ${c.turn}` }),
-      h('p', { class: 'att-compare-sub', text: 'You said' }),
-      response(c.chosen, 'trust'),
-      h('p', { class: 'att-compare-sub', text: c.options.length ? 'The other trust-building options then' : 'No other trust-building option was on offer then.' }),
-      c.options.length > 0 && h('ul', { class: 'att-compare-options' }, c.options.map(o => h('li', {}, response(o, 'would have moved trust')))));
+      h('div', { class: 'att-compare-said' },
+        h('p', { class: 'att-compare-sub', text: 'You said' }),
+        response(c.chosen, 'trust')),
+      h('div', { class: 'att-compare-other' },
+        h('p', { class: 'att-compare-sub', text: c.options.length ? 'The other trust-building options then' : 'No other trust-building option was on offer then.' }),
+        c.options.length > 0 && h('ul', { class: 'att-compare-options' }, c.options.map(o => h('li', {}, response(o, 'would have moved trust'))))));
     targets.set(c.turn, li);
     return li;
   };
@@ -95,12 +98,12 @@ export function debrief(uid, d, actions, wide) {
     for (const li of list.children) li.hidden = false;
     all.remove();
   }, 'att-quiet');
-  compare.append(
+  compare.append(...[
     h('summary', { text: 'Turn by turn: what you said beside the other options' }),
     rest > 0 && h('p', { class: 'att-compare-note', text: rest === d.comparison.length
       ? 'Every response built trust as well as anything else on offer.'
       : `The ${plural(d.comparison.length - rest, 'turn')} where something else would have built more trust. The other ${plural(rest, 'turn')} went as well as they could.` }),
-    list, all);
+    list, all].filter(Boolean));
 
   const explained = t => {
     const why = reasons(t).flat();
