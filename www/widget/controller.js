@@ -9,8 +9,8 @@
 // change of the session; the learner's input is ignored while a choice is processed and for
 // QUIET_MS after it lands (a double tap answers once); every event carries the versioned header.
 
-export const MODES = ['practice', 'assessment'];
-export const EVENT_VERSION = 1;
+const MODES = ['practice', 'assessment'];
+const EVENT_VERSION = 1;
 // After a choice lands, input on the choices is ignored this long, so a double tap answers once.
 export const QUIET_MS = 400;
 
@@ -19,7 +19,7 @@ const sessions = new Set();
 
 // One engine module per build, shared by every widget; its panic hook reaches every session on
 // it, because a panic leaves that wasm instance dead.
-export function engine(kind) {
+function engine(kind) {
   return (engines[kind] ||= import(new URL(`./${kind}/attunement.js`, import.meta.url).href)
     .then(async m => {
       await m.default();
@@ -173,17 +173,15 @@ export class Session {
     return null;
   }
 
-  /// The library's mark for this scenario and mode: "in-progress" or "done", in localStorage
-  /// only (a course site's store holds the save alone), never with no-save.
-  mark() {
-    if (this.host.hasAttribute('no-save') || this.host.store || !this.info || !this.play) return;
-    try { localStorage.setItem(`${this.key()}:status`, this.ended ? 'done' : 'in-progress'); } catch { /* the save's notice covers it */ }
-  }
-
-  save() {
+  /// Writes the save and the library's mark for this scenario and mode: "in-progress" or "done"
+  /// (`ended`: only a choice can end a session), the mark in localStorage only (a course site's
+  /// store holds the save alone), never with no-save.
+  save(ended = false) {
     const save = this.play.save();
     this.store('set', save);
-    this.mark();
+    if (!this.host.hasAttribute('no-save') && !this.host.store) {
+      try { localStorage.setItem(`${this.key()}:status`, ended ? 'done' : 'in-progress'); } catch { /* the save's notice covers it */ }
+    }
     return save;
   }
 
@@ -245,7 +243,7 @@ export class Session {
     this.busy = true;
     try {
       const step = this.play.choose(id);
-      const save = this.save();
+      const save = this.save(step.ended);
       const turn = step.explanation ?? this.play.turns().at(-1);
       this.emit('choice', {
         turn: turn.number, node: turn.node, choice: { id: turn.choice, text: turn.text }, skill: turn.skill, kind: turn.kind,
