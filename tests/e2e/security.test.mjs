@@ -161,6 +161,7 @@ test('a missing scenario on a page with no library to go back to offers only "Tr
     const w = ui(p.page);
     await visible(w.alert.getByRole('heading', { name: 'This scenario was not found' }), 'the heading "This scenario was not found"');
     assert.deepEqual(await w.alert.getByRole('button').allTextContents(), ['Try again']);
+    assert.equal(await w.title.textContent(), 'Attunement', 'the widget keeps its h2 above the panel');
     await p.close();
 });
 

@@ -310,6 +310,8 @@ class AttunementSim extends HTMLElement {
     const actions = [[panic || playing ? 'Start over' : 'Try again', restart, back && p.missing ? '' : 'att-primary']];
     if (back && p.missing) actions.unshift(['Back to all scenarios', () => location.assign(back), 'att-primary']);
     const { box, heading } = views.problem(p, actions);
+    // A scenario that never loaded still gets the widget's h2, above the panel's h3.
+    if (!s?.info) this._ui.titled('Attunement', '');
     this._screen = null;
     this._ui.status.hidden = true;
     this._ui.body.replaceChildren(box);
