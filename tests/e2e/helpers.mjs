@@ -528,7 +528,9 @@ export async function expectNoHorizontalScroll(page, when) {
     );
 }
 
-export async function screenshot(page, name) {
+/// A screenshot in test-results/screenshots/: the whole page, or with `fullPage: false` what the
+/// screen shows (a sticky bar lands mid-page in a full-page one).
+export async function screenshot(page, name, { fullPage = true } = {}) {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage });
 }

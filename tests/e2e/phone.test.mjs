@@ -6,7 +6,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useEnv, openPage, ui, enginePlay, start, visible, eventually, settled, screenshot, expectNoHorizontalScroll } from './helpers.mjs';
+import { useEnv, openPage, ui, enginePlay, start, visible, eventually, settled, screenshot, findChoice, expectNoHorizontalScroll } from './helpers.mjs';
 
 const env = useEnv();
 const PHONE = { viewport: { width: 360, height: 740 }, device: { hasTouch: true, isMobile: true } };
@@ -56,7 +56,7 @@ for (const [id, auto] of [['first-meeting', 'best'], ['asking-directly', 'best']
         assert.ok(at.choice.top >= at.bar.bottom - 1 && at.choice.top <= at.height - 44, `after Continue the first choice is on screen: ${JSON.stringify(at)}`);
         let fully = 0;
         for (const [i, turn] of path.turns.entries()) {
-            const { button } = await findByText(page, turn.text);
+            const { button } = await findChoice(page, turn.text);
             await settled(page);
             await button.tap();
             await eventually(async () => assert.equal(await w.learnerMessages.count(), i + 1, `turn ${i + 1} landed`));
@@ -73,14 +73,14 @@ for (const [id, auto] of [['first-meeting', 'best'], ['asking-directly', 'best']
                 assert.ok(at.choice.top >= at.bar.bottom - 1 && at.choice.top <= at.height - 44, `${when}: the first of the next choices is on screen below the bar: ${JSON.stringify({ bar: at.bar, choice: at.choice, height: at.height })}`);
                 fully += inView(at.choice, at.bar.bottom, at.height) ? 1 : 0;
             }
-            if (i < 2) await page.screenshot({ path: `${await shotDir()}/phone-${id}-turn-${i + 1}.png` });
+            if (i < 2) await screenshot(page, `phone-${id}-turn-${i + 1}`, { fullPage: false });
         }
         assert.ok(fully >= 0.75 * (path.turns.length - 1), `the first choice was on screen in full after most turns (${fully} of ${path.turns.length - 1})`);
         await visible(w.debrief, 'the Debrief region');
         at = await where(page);
         assert.ok(at.lines.top >= at.bar.bottom - 1 && at.lines.top < at.height, `at the end the debrief's three lines start on screen: ${JSON.stringify(at)}`);
         await expectNoHorizontalScroll(page, 'the debrief on a phone');
-        await page.screenshot({ path: `${await shotDir()}/phone-${id}-debrief.png` });
+        await screenshot(page, `phone-${id}-debrief`, { fullPage: false });
         await p.close();
     });
 }
@@ -91,9 +91,9 @@ test('laptop 1280 × 800: the debrief uses the width, the three lines beside the
     const { page } = p;
     const w = ui(page);
     await start(page);
-    await page.screenshot({ path: `${await shotDir()}/laptop-first-meeting-start.png` });
+    await screenshot(page, 'laptop-first-meeting-start', { fullPage: false });
     for (const turn of path.turns) {
-        const { button } = await findByText(page, turn.text);
+        const { button } = await findChoice(page, turn.text);
         await settled(page);
         await button.click();
     }
@@ -118,17 +118,3 @@ test('laptop 1280 × 800: the debrief uses the width, the three lines beside the
     await screenshot(page, 'laptop-first-meeting-debrief');
     await p.close();
 });
-
-async function findByText(page, text) {
-    const wanted = text.replace(/\s+/g, ' ').trim();
-    const button = ui(page).choiceButtons.filter({ hasText: wanted.slice(0, 60) });
-    await visible(button, `the choice ${JSON.stringify(wanted.slice(0, 60))}`);
-    return { button: button.first() };
-}
-
-async function shotDir() {
-    const { SCREENSHOTS } = await import('./helpers.mjs');
-    const { mkdirSync } = await import('node:fs');
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    return SCREENSHOTS;
-}
