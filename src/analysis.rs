@@ -21,6 +21,7 @@
 use serde::Serialize;
 
 use crate::engine::{Place, State, step};
+pub use crate::scenario::Path;
 use crate::scenario::{Scenario, Target};
 use crate::skill::Kind;
 
@@ -74,18 +75,6 @@ impl Limit {
 pub struct Range {
     pub min: i32,
     pub max: i32,
-}
-
-/// A path through the scenario: the picks, where it ends, the final trust,
-/// and the sum of its responses' worth before any bound (with the
-/// consequences that landed), which is what the learner's skill is measured by.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Path {
-    /// (node, choice) by authored index.
-    pub steps: Vec<(usize, usize)>,
-    pub ending: usize,
-    pub trust: i32,
-    pub sum: i32,
 }
 
 #[derive(Debug)]

@@ -7,23 +7,32 @@
 
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "check")]
 pub mod analysis;
+pub mod compiled;
 pub mod debrief;
+#[cfg(feature = "check")]
 pub mod diagnostic;
 pub mod engine;
+#[cfg(feature = "check")]
 #[doc(hidden)]
 pub mod generate;
 pub mod hash;
 pub mod scenario;
+#[cfg(feature = "check")]
 pub mod scorm;
 pub mod skill;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
+#[cfg(feature = "check")]
 pub use analysis::{Analysis, analyze};
 pub use debrief::Debrief;
+#[cfg(feature = "check")]
 pub use diagnostic::{Diagnostic, Severity, Source};
 pub use engine::save::{Restored, SaveError};
 pub use engine::session::{Mode, PlayError, Session, Step, View};
-pub use scenario::{Format, Report, Scenario, check};
+pub use scenario::Scenario;
+#[cfg(feature = "check")]
+pub use scenario::{Format, Report, check};
 pub use skill::Skill;

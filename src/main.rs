@@ -26,7 +26,7 @@ commands:
   play FILE                play a scenario in the terminal
   analyze FILE             explore every state: reachability, trust ranges, best and worst paths
   graph FILE               draw the scenario (--format dot|mermaid)
-  compile FILE [-o OUT]    write the scenario as JSON, for the browser
+  compile FILE [-o OUT]    write the compiled scenario the browser plays (FILE.attn)
   library DIR -o OUT       compile every scenario in DIR into OUT, with an index.json
   scorm FILE -o OUT.zip    build a SCORM package for a course site (assessment unless --mode)
   schema                   print the JSON Schema of the scenario format
@@ -188,8 +188,8 @@ fn load(path: &str) -> Result<Result<Scenario, ExitCode>, Usage> {
     Ok(load_as(path, |text, format| (check(text, format), Some(())))?.map(|(scenario, ())| scenario))
 }
 
-/// Loads a scenario and its compiled JSON, in one check.
-fn load_compiled(path: &str) -> Result<Result<(Scenario, String), ExitCode>, Usage> {
+/// Loads a scenario and its compiled form, in one check.
+fn load_compiled(path: &str) -> Result<Result<(Scenario, Vec<u8>), ExitCode>, Usage> {
     load_as(path, attunement::scenario::compile_report)
 }
 
@@ -682,18 +682,27 @@ fn cmd_graph(o: &Options) -> Result<ExitCode, Usage> {
 
 fn cmd_compile(o: &Options) -> Result<ExitCode, Usage> {
     let path = one_file(o)?;
-    let json = match load_compiled(path)? {
-        Ok((_, json)) => json,
+    let bytes = match load_compiled(path)? {
+        Ok((_, bytes)) => bytes,
         Err(code) => return Ok(code),
     };
-    match &o.output {
-        Some(out) => std::fs::write(out, json + "\n").map_err(|e| Usage(format!("cannot write `{out}`: {}", e.to_string().to_lowercase())))?,
-        None => dataln!("{json}"),
+    // The compiled form is binary: beside the source by default, to standard
+    // output only when asked with `-o -` and never onto a terminal.
+    let out = o.output.clone().unwrap_or_else(|| std::path::Path::new(path).with_extension(attunement::compiled::EXTENSION).to_string_lossy().into_owned());
+    if out == "-" {
+        use std::io::IsTerminal;
+        if std::io::stdout().is_terminal() {
+            return Err(Usage("compile writes a binary file: give `-o FILE.attn`, or redirect standard output".into()));
+        }
+        let _ = std::io::stdout().write_all(&bytes);
+    } else {
+        std::fs::write(&out, &bytes).map_err(|e| Usage(format!("cannot write `{out}`: {}", e.to_string().to_lowercase())))?;
+        eprintln!("compile: wrote {out} ({} bytes)", bytes.len());
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// Compiles a folder of scenarios for the browser: `OUT/ID.json` for each,
+/// Compiles a folder of scenarios for the browser: `OUT/ID.attn` for each,
 /// a copy of each source (for authors' previews), and `OUT/index.json`
 /// listing them for the library page. A scenario's file name must be its id.
 ///
@@ -802,9 +811,9 @@ fn library_into(paths: &[std::path::PathBuf], out: &std::path::Path, io: &dyn Fn
             }
         };
         let format = Format::from_path(&name);
-        let (report, json) = attunement::scenario::compile_report(&text, format);
+        let (report, compiled) = attunement::scenario::compile_report(&text, format);
         eprint!("{}", Source::new(&name, &text).render_all(&report.diagnostics));
-        let (Some(sc), Some(json)) = (report.scenario, json) else {
+        let (Some(sc), Some(compiled)) = (report.scenario, compiled) else {
             failed.push(name);
             continue;
         };
@@ -820,8 +829,8 @@ fn library_into(paths: &[std::path::PathBuf], out: &std::path::Path, io: &dyn Fn
             continue;
         }
         ids.push((sc.meta.id.clone(), name));
-        let target = out.join(format!("{}.json", sc.meta.id));
-        std::fs::write(&target, json + "\n").map_err(|e| io("write", &target, e))?;
+        let target = out.join(format!("{}.{}", sc.meta.id, attunement::compiled::EXTENSION));
+        std::fs::write(&target, &compiled).map_err(|e| io("write", &target, e))?;
         if format == Format::Toml {
             let copy = out.join(format!("{}.toml", sc.meta.id));
             std::fs::write(&copy, &text).map_err(|e| io("write", &copy, e))?;
@@ -837,7 +846,7 @@ fn library_into(paths: &[std::path::PathBuf], out: &std::path::Path, io: &dyn Fn
             "order": sc.meta.order,
             "content_notes": sc.meta.content_notes,
             "peer": sc.peer.name,
-            "src": format!("{}.json", sc.meta.id),
+            "src": format!("{}.{}", sc.meta.id, attunement::compiled::EXTENSION),
         })));
     }
     // The suggested path: introductory first, then intermediate, then
@@ -853,7 +862,7 @@ fn library_into(paths: &[std::path::PathBuf], out: &std::path::Path, io: &dyn Fn
     Ok((index.len(), failed))
 }
 
-/// Builds a SCORM package: the scenario (checked, then compiled to JSON), the learner's widget
+/// Builds a SCORM package: the scenario (checked, then compiled), the learner's widget
 /// from www/ (its engine built by scripts/build-web.sh) and the manifest, in one zip.
 /// `ATTUNEMENT_WWW` names another www/ folder. The mode defaults to assessment.
 fn cmd_scorm(o: &Options) -> Result<ExitCode, Usage> {
@@ -868,7 +877,7 @@ fn cmd_scorm(o: &Options) -> Result<ExitCode, Usage> {
         None => Mode::Assessment,
         Some(m) => Mode::from_id(m).ok_or_else(|| Usage(format!("unknown mode `{m}`; use practice or assessment")))?,
     };
-    let (scenario, json) = match load_compiled(path)? {
+    let (scenario, compiled) = match load_compiled(path)? {
         Ok(loaded) => loaded,
         Err(code) => return Ok(code),
     };
@@ -884,7 +893,7 @@ fn cmd_scorm(o: &Options) -> Result<ExitCode, Usage> {
             Err(e) => return Err(Usage(format!("cannot read `{}`: {}", file.display(), e.to_string().to_lowercase()))),
         }
     }
-    let zip = scorm::package(&scenario, &json, mode, version, &widget);
+    let zip = scorm::package(&scenario, &compiled, mode, version, &widget);
     std::fs::write(out, &zip).map_err(|e| Usage(format!("cannot write `{out}`: {}", e.to_string().to_lowercase())))?;
     eprintln!("scorm: wrote {out} (SCORM {}, scenario `{}`, {} KB)", version.id(), scenario.meta.id, zip.len().div_ceil(1024));
     Ok(ExitCode::SUCCESS)

@@ -3,7 +3,7 @@
 //!
 //! A package holds `imsmanifest.xml` at its root, the widget's files (the names in
 //! [`WIDGET_FILES`], read from `www/` by the caller), the scenario compiled to JSON at
-//! `scenarios/ID.json`, and `scorm.json`, the small config that the launch page `scorm.html`
+//! `scenarios/ID.attn` (the compiled scenario), and `scorm.json`, the small config that the launch page `scorm.html`
 //! reads (scenario id, mode, SCORM version). At run time `lms/scorm.js` talks to the LMS.
 //!
 //! This module is pure, like the engine: bytes in, bytes out. The CLI reads the files and writes
@@ -67,12 +67,12 @@ impl Version {
     }
 }
 
-/// Builds the package: the zip's bytes. `json` is the scenario compiled to JSON
+/// Builds the package: the zip's bytes. `compiled` is the scenario's compiled form
 /// ([`crate::scenario::compile`]); `widget` holds each of [`WIDGET_FILES`] with its contents.
-pub fn package(scenario: &Scenario, json: &str, mode: Mode, version: Version, widget: &[(&str, Vec<u8>)]) -> Vec<u8> {
+pub fn package(scenario: &Scenario, compiled: &[u8], mode: Mode, version: Version, widget: &[(&str, Vec<u8>)]) -> Vec<u8> {
     let config = serde_json::json!({ "scenario": scenario.meta.id, "mode": mode.id(), "scorm": version.id() });
     let mut files: Vec<(String, Vec<u8>)> = widget.iter().map(|(name, bytes)| (name.to_string(), bytes.clone())).collect();
-    files.push((format!("scenarios/{}.json", scenario.meta.id), format!("{}\n", json.trim_end()).into_bytes()));
+    files.push((format!("scenarios/{}.{}", scenario.meta.id, crate::compiled::EXTENSION), compiled.to_vec()));
     files.push((CONFIG.to_string(), format!("{config}\n").into_bytes()));
     let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
     let manifest = manifest(scenario, version, &names);

@@ -17,8 +17,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::engine::session::{Mode, Session};
-use crate::scenario::{Format, Scenario, check, refuse_unanalysed};
-use crate::diagnostic::Source;
+use crate::scenario::Scenario;
 
 thread_local! {
     static PANIC_CALLBACK: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
@@ -54,7 +53,7 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
 
-/// Whether this build reads TOML (the authors' build) or only JSON.
+/// Whether this build reads TOML (the authors' build) or only compiled scenarios.
 #[wasm_bindgen(js_name = readsToml)]
 pub fn reads_toml() -> bool {
     cfg!(feature = "toml")
@@ -68,24 +67,19 @@ pub struct Simulator {
 
 #[wasm_bindgen]
 impl Simulator {
-    /// Checks a scenario. `name` is the file name used in diagnostics; its
-    /// extension picks the format (`.json`, else TOML). On errors, the JS
-    /// `Error`'s message lists the diagnostics with file:line:col (at most
-    /// [`crate::diagnostic::MAX_RENDERED`], and a count of the rest). A
+    /// Reads a compiled scenario (`.attn`, from `attunement compile`) from
+    /// its bytes, a `Uint8Array`; `name` is its file name, for messages. The
+    /// authors' build (feature `check`) also checks a scenario's source, a
+    /// `.toml` or `.json` file given as a string: on errors, the JS `Error`'s
+    /// message lists the diagnostics with file:line:col (at most
+    /// [`crate::diagnostic::MAX_RENDERED`], and a count of the rest), and a
     /// scenario whose analysis did not finish is refused (E025): it could
     /// leave a learner stuck.
     #[wasm_bindgen(constructor)]
-    pub fn new(text: &str, name: &str) -> Result<Simulator, JsError> {
-        let mut report = check(text, Format::from_path(name));
-        refuse_unanalysed(&mut report);
-        match report.scenario {
-            Some(scenario) => Ok(Simulator { scenario: Arc::new(scenario) }),
-            None => {
-                let errors = report.errors().count();
-                let rendered = Source::new(name, text).render_all(report.errors());
-                Err(JsError::new(&format!("{name} has {errors} error{}:\n{rendered}", if errors == 1 { "" } else { "s" })))
-            }
-        }
+    pub fn new(contents: JsValue, name: &str) -> Result<Simulator, JsError> {
+        let lower = name.to_ascii_lowercase();
+        let scenario = if lower.ends_with(".toml") || lower.ends_with(".json") { check_source(&contents, name)? } else { read_compiled(&contents, name)? };
+        Ok(Simulator { scenario: Arc::new(scenario) })
     }
 
     /// The scenario's metadata and peer, for the library page and the intro.
@@ -192,6 +186,45 @@ impl Play {
     pub fn markdown(&self) -> Result<String, JsError> {
         Ok(self.session.debrief().map_err(|e| JsError::new(&e.to_string()))?.markdown())
     }
+}
+
+/// Reads a compiled scenario from a `Uint8Array` (or an `ArrayBuffer`).
+fn read_compiled(contents: &JsValue, name: &str) -> Result<Scenario, JsError> {
+    let bytes = if let Some(text) = contents.as_string() {
+        // Text decoding mangles a binary file; say so rather than call it damaged.
+        if text.get(..8).is_some_and(|head| head.ends_with("ATTN\r\n")) || text.starts_with("\u{fffd}ATTN") {
+            return Err(JsError::new(&format!("{name} is a compiled scenario, which is binary: pass its bytes (new Uint8Array(await response.arrayBuffer())), not its text")));
+        }
+        text.into_bytes()
+    } else if let Some(array) = contents.dyn_ref::<js_sys::Uint8Array>() {
+        array.to_vec()
+    } else if let Some(buffer) = contents.dyn_ref::<js_sys::ArrayBuffer>() {
+        js_sys::Uint8Array::new(buffer).to_vec()
+    } else {
+        return Err(JsError::new(&format!("{name}: a scenario's contents must be a Uint8Array or a string")));
+    };
+    crate::compiled::read(&bytes).map_err(|e| JsError::new(&format!("{name}: {e}")))
+}
+
+/// Checks a scenario's source: only in the authors' build.
+#[cfg(feature = "check")]
+fn check_source(contents: &JsValue, name: &str) -> Result<Scenario, JsError> {
+    use crate::diagnostic::Source;
+    use crate::scenario::{Format, check, refuse_unanalysed};
+    let text = contents.as_string().ok_or_else(|| JsError::new(&format!("{name}: a scenario's source must be given as text")))?;
+    let mut report = check(&text, Format::from_path(name));
+    refuse_unanalysed(&mut report);
+    if let Some(scenario) = report.scenario.take() {
+        return Ok(scenario);
+    }
+    let errors = report.errors().count();
+    let rendered = Source::new(name, &text).render_all(report.errors());
+    Err(JsError::new(&format!("{name} has {errors} error{}:\n{rendered}", if errors == 1 { "" } else { "s" })))
+}
+
+#[cfg(not(feature = "check"))]
+fn check_source(_: &JsValue, name: &str) -> Result<Scenario, JsError> {
+    Err(JsError::new(&format!("{name} is a scenario's source, and this engine reads compiled scenarios only: compile it with `attunement compile` (the authors' preview opens sources)")))
 }
 
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {

@@ -7,17 +7,23 @@
 //! [`Scenario`] exists only when no error was found, so the engine never
 //! meets a dangling id, an out-of-range threshold or an unknown skill.
 
+#[cfg(feature = "check")]
+mod check;
+#[cfg(feature = "check")]
 pub mod lower;
+#[cfg(feature = "check")]
 pub mod syntax;
+#[cfg(feature = "check")]
 pub mod validate;
+#[cfg(feature = "check")]
 pub mod value;
 
 use serde::Serialize;
 
-use crate::analysis::Path;
-use crate::diagnostic::Diagnostic;
+#[cfg(feature = "check")]
+pub use check::{Format, Report, check, compile, compile_report, refuse_unanalysed, too_large};
+use crate::hash::Fnv;
 use crate::skill::Skill;
-pub use syntax::{Level, Outcome};
 
 /// Trust and distress are levels from 0 to this.
 pub const MAX_LEVEL: i32 = 100;
@@ -237,149 +243,78 @@ impl Ending {
     }
 }
 
-/// The source format of a scenario.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    Toml,
-    Json,
+/// The kind of outcome an ending is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Breakthrough,
+    Connected,
+    Unresolved,
+    Disengaged,
+    Referred,
 }
 
-impl Format {
-    /// JSON for `.json` files, TOML for everything else.
-    pub fn from_path(path: &str) -> Format {
-        if path.to_ascii_lowercase().ends_with(".json") { Format::Json } else { Format::Toml }
-    }
-}
+impl Outcome {
+    pub const ALL: [Outcome; 5] = [Outcome::Breakthrough, Outcome::Connected, Outcome::Unresolved, Outcome::Disengaged, Outcome::Referred];
 
-/// The result of checking a scenario: the scenario when there is no error,
-/// and every diagnostic (errors and warnings) in source order.
-pub struct Report {
-    pub scenario: Option<Scenario>,
-    pub diagnostics: Vec<Diagnostic>,
-}
+    /// Whether reaching an ending of this outcome can pass (the score decides too).
+    pub fn is_passing(self) -> bool {
+        matches!(self, Outcome::Breakthrough | Outcome::Connected | Outcome::Referred)
+    }
 
-impl Report {
-    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.diagnostics.iter().filter(|d| d.is_error())
-    }
-}
-
-/// Parses, lowers and validates a scenario from its source text.
-pub fn check(text: &str, format: Format) -> Report {
-    if let Some(d) = too_large(text.len()) {
-        return Report { scenario: None, diagnostics: vec![d] };
-    }
-    match parse_tree(text, format) {
-        Ok(tree) => check_tree(&tree),
-        Err(diagnostics) => Report { scenario: None, diagnostics },
-    }
-}
-
-/// Checks a scenario and writes it as compact JSON, the form the browser loads
-/// without a TOML parser.
-pub fn compile(text: &str, format: Format) -> Result<String, Vec<Diagnostic>> {
-    match compile_report(text, format) {
-        (_, Some(json)) => Ok(json),
-        (report, None) => Err(report.diagnostics),
-    }
-}
-
-/// Checks a scenario once and, when it has no error, also writes it as JSON:
-/// for callers that need the checked scenario, its warnings and the JSON.
-/// A scenario whose analysis did not finish is refused with E025: nobody
-/// knows whether a learner could get stuck in it.
-pub fn compile_report(text: &str, format: Format) -> (Report, Option<String>) {
-    if let Some(d) = too_large(text.len()) {
-        return (Report { scenario: None, diagnostics: vec![d] }, None);
-    }
-    match parse_tree(text, format) {
-        Ok(tree) => {
-            let mut report = check_tree(&tree);
-            refuse_unanalysed(&mut report);
-            let json = report.scenario.is_some().then(|| tree.to_json().to_string());
-            (report, json)
+    pub fn id(self) -> &'static str {
+        match self {
+            Outcome::Breakthrough => "breakthrough",
+            Outcome::Connected => "connected",
+            Outcome::Unresolved => "unresolved",
+            Outcome::Disengaged => "disengaged",
+            Outcome::Referred => "referred",
         }
-        Err(diagnostics) => (Report { scenario: None, diagnostics }, None),
     }
 }
 
-/// The E023 a file of `len` bytes gets when it is over [`MAX_SOURCE_BYTES`].
-pub fn too_large(len: usize) -> Option<Diagnostic> {
-    (len > MAX_SOURCE_BYTES).then(|| {
-        Diagnostic::error("E023", crate::diagnostic::Span::default(), format!("the file is {} KiB, more than the {} KiB a scenario may be", len.div_ceil(1024), MAX_SOURCE_BYTES >> 10))
-            .hint("a scenario is a conversation, not a book: split it, or check that this is the file you meant")
-    })
+/// How far along the library's path a scenario sits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// A first scenario: a guarded peer, one skill at a time.
+    Introductory,
+    /// The default.
+    #[default]
+    Intermediate,
+    /// Crisis work: warning signs, an overdose, acute risk.
+    Advanced,
 }
 
-/// Turns a scenario whose analysis stopped at a bound into an error (E025):
-/// for what reaches learners (`compile`, `library`, `scorm`, the browser).
-pub fn refuse_unanalysed(report: &mut Report) {
-    if report.scenario.as_ref().is_some_and(|s| !s.analysed) {
-        report.scenario = None;
-        report.diagnostics.push(
-            Diagnostic::error("E025", crate::diagnostic::Span::default(), "the scenario cannot be played: its analysis stopped before it could check that no learner gets stuck")
-                .hint("make the state space smaller (see W004), then compile it again"),
-        );
+impl Level {
+    /// In the library's order: introductory first.
+    pub const ALL: [Level; 3] = [Level::Introductory, Level::Intermediate, Level::Advanced];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Level::Introductory => "introductory",
+            Level::Intermediate => "intermediate",
+            Level::Advanced => "advanced",
+        }
     }
 }
 
-fn parse_tree(text: &str, format: Format) -> Result<value::Spanned<value::Value>, Vec<Diagnostic>> {
-    match format {
-        #[cfg(feature = "toml")]
-        Format::Toml => value::parse_toml(text),
-        #[cfg(not(feature = "toml"))]
-        Format::Toml => Err(vec![crate::diagnostic::Diagnostic::error(
-            "E001",
-            crate::diagnostic::Span::default(),
-            "this build reads JSON scenarios only",
-        )
-        .hint("compile the scenario to JSON with `attunement compile`")]),
-        Format::Json => value::parse_json(text),
-    }
-}
-
-fn check_tree(tree: &value::Spanned<value::Value>) -> Report {
-    let mut cx = syntax::Cx::default();
-    let file = <syntax::ScenarioFile as syntax::Syntax>::lower(tree, &mut cx);
-    let mut diagnostics = cx.diagnostics;
-    value::control_characters(tree, &mut diagnostics);
-    let Some(file) = file else {
-        sort(&mut diagnostics);
-        return Report { scenario: None, diagnostics };
-    };
-    let lowered = lower::lower(&file, &mut diagnostics);
-    let scenario = lowered.and_then(|(mut scenario, spans)| {
-        validate::validate(&mut scenario, &spans, &mut diagnostics);
-        (!diagnostics.iter().any(Diagnostic::is_error)).then_some(scenario)
-    });
-    sort(&mut diagnostics);
-    Report { scenario, diagnostics }
-}
-
-/// Puts diagnostics in source order, errors first at one place: a small
-/// stable merge sort, because the standard library's sorts add kilobytes to
-/// the learner's download for every type they sort.
-fn sort(diagnostics: &mut Vec<Diagnostic>) {
-    if diagnostics.len() < 2 {
-        return;
-    }
-    let mut right = diagnostics.split_off(diagnostics.len() / 2);
-    sort(diagnostics);
-    sort(&mut right);
-    let key = |d: &Diagnostic| (d.span.start, d.severity);
-    let mut merged = Vec::with_capacity(diagnostics.len() + right.len());
-    let (mut left, mut right) = (std::mem::take(diagnostics).into_iter().peekable(), right.into_iter().peekable());
-    while let (Some(l), Some(r)) = (left.peek(), right.peek()) {
-        let next = if key(r) < key(l) { right.next() } else { left.next() };
-        merged.extend(next);
-    }
-    merged.extend(left.chain(right));
-    *diagnostics = merged;
+/// A path through the scenario: the picks, where it ends, the final trust,
+/// and the sum of its responses' worth before any bound (with the
+/// consequences that landed), which is what the learner's skill is measured by.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Path {
+    /// (node, choice) by authored index.
+    pub steps: Vec<(usize, usize)>,
+    pub ending: usize,
+    pub trust: i32,
+    pub sum: i32,
 }
 
 impl Scenario {
     /// Checks a scenario and returns it, or its errors.
-    pub fn parse(text: &str, format: Format) -> Result<Scenario, Vec<Diagnostic>> {
+    #[cfg(feature = "check")]
+    pub fn parse(text: &str, format: Format) -> Result<Scenario, Vec<crate::diagnostic::Diagnostic>> {
         let report = check(text, format);
         report.scenario.ok_or(report.diagnostics)
     }
@@ -401,4 +336,62 @@ impl Scenario {
     pub fn node(&self, id: &str) -> Option<usize> {
         self.nodes.iter().position(|n| n.id == id)
     }
+
+    /// Works out what follows from the nodes and choices alone: which
+    /// openings and questions each node offers, whether any choice is a
+    /// repair, and the consequences owed. Checking and the compiled reader
+    /// both call it, so the two cannot disagree.
+    pub(crate) fn resolve(&mut self) {
+        for node in &mut self.nodes {
+            node.asks = node.choices.iter().any(|c| c.skill.is_question());
+            let mut openings: Vec<u16> = node.choices.iter().map(|c| c.opening).filter(|&o| o != 0).collect();
+            openings.dedup();
+            node.openings = openings;
+        }
+        self.repairs = self.nodes.iter().flat_map(|n| &n.choices).any(|c| c.skill == Skill::Repair);
+        self.laters = self.nodes.iter().enumerate().flat_map(|(n, node)| node.choices.iter().enumerate().filter(|(_, c)| c.later.is_some()).map(move |(c, _)| (n, c))).collect();
+        self.owed = self.nodes.iter().flat_map(|n| &n.choices).filter_map(|c| c.later.as_ref()).fold(0, |bits, l| bits | 1 << l.bit);
+    }
 }
+
+/// Hashes everything that changes how play goes; wording does not count, so
+/// fixing a typo in feedback keeps learners' saves valid.
+pub(crate) fn content_hash(s: &Scenario) -> u64 {
+    let mut h = Fnv::default();
+    h.str(&s.meta.id).int(s.peer.trust.into()).int(s.peer.distress.into()).int(s.floor.into()).int(s.acute.into()).int(s.start as i64).int(s.disengaged.map_or(-1, |d| d as i64));
+    for p in s.profile {
+        h.int(p.into());
+    }
+    h.int(s.leaving.map_or(-1, |l| l as i64));
+    let target = |h: &mut Fnv, t: Target| {
+        h.int(match t {
+            Target::Node(n) => n as i64,
+            Target::Ending(e) => -1 - e as i64,
+            Target::Back => i64::MIN,
+        });
+    };
+    for n in &s.nodes {
+        h.str(&n.id).int(n.disclosure.into()).int(n.distress.into()).int(n.visit_flag.map_or(-1, i64::from));
+        if let Some(g) = n.gate {
+            h.int(g.trust.into()).int(g.otherwise as i64);
+        }
+        for c in &n.choices {
+            // The two-digit fingerprint of the first save format, so that the
+            // wider one left every scenario's hash, and so its saves, as it was.
+            h.str(&c.id).int((c.fingerprint % 1296).into()).int(c.skill.index() as i64).int(c.trust.map_or(i64::MIN, i64::from)).int(c.distress.into());
+            h.int(c.set as i64).int(c.clear as i64).int(c.when.all as i64).int(c.when.none as i64);
+            h.int(c.when.trust_min.map_or(-1, i64::from)).int(c.when.trust_max.map_or(-1, i64::from));
+            target(&mut h, c.next);
+            h.int(c.opening.into());
+            if let Some(l) = &c.later {
+                target(&mut h, l.at);
+                h.int(l.trust.into()).int(l.bit.into());
+            }
+        }
+    }
+    for e in &s.endings {
+        h.str(&e.id).str(e.outcome.id());
+    }
+    h.finish()
+}
+

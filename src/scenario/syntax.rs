@@ -12,6 +12,7 @@ use serde_json::{Map, Value as Json, json};
 use super::value::{Spanned, Value};
 use crate::diagnostic::{Diagnostic, Span, did_you_mean, quoted};
 use crate::skill::Skill;
+pub use super::{Level, Outcome};
 
 /// Collects diagnostics while lowering.
 #[derive(Default)]
@@ -340,62 +341,6 @@ syntax! {
         pub text: Option<String>,
         /// Replaces the ending's `next_time`.
         pub next_time: Option<String>,
-    }
-}
-
-/// The kind of outcome an ending is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Outcome {
-    Breakthrough,
-    Connected,
-    Unresolved,
-    Disengaged,
-    Referred,
-}
-
-impl Outcome {
-    pub const ALL: [Outcome; 5] = [Outcome::Breakthrough, Outcome::Connected, Outcome::Unresolved, Outcome::Disengaged, Outcome::Referred];
-
-    /// Whether reaching an ending of this outcome can pass (the score decides too).
-    pub fn is_passing(self) -> bool {
-        matches!(self, Outcome::Breakthrough | Outcome::Connected | Outcome::Referred)
-    }
-
-    pub fn id(self) -> &'static str {
-        match self {
-            Outcome::Breakthrough => "breakthrough",
-            Outcome::Connected => "connected",
-            Outcome::Unresolved => "unresolved",
-            Outcome::Disengaged => "disengaged",
-            Outcome::Referred => "referred",
-        }
-    }
-}
-
-/// How far along the library's path a scenario sits.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    /// A first scenario: a guarded peer, one skill at a time.
-    Introductory,
-    /// The default.
-    #[default]
-    Intermediate,
-    /// Crisis work: warning signs, an overdose, acute risk.
-    Advanced,
-}
-
-impl Level {
-    /// In the library's order: introductory first.
-    pub const ALL: [Level; 3] = [Level::Introductory, Level::Intermediate, Level::Advanced];
-
-    pub fn id(self) -> &'static str {
-        match self {
-            Level::Introductory => "introductory",
-            Level::Intermediate => "intermediate",
-            Level::Advanced => "advanced",
-        }
     }
 }
 
