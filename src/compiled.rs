@@ -388,9 +388,9 @@ impl Reader<'_> {
             language: self.str()?,
             summary: self.str()?,
             objectives: self.list(Self::str)?,
-            minutes: self.int(0, 10_000)? as u32,
+            minutes: self.below(10_000)? as u32,
             level: self.pick(&levels)?,
-            order: self.opt(|r| r.int(0, 100_000))?.map(|o| o as u32),
+            order: self.opt(|r| r.below(100_000))?.map(|o| o as u32),
             content_notes: self.list(Self::str)?,
         };
         let peer = Peer { name: self.str()?, pronouns: self.text()?, background: self.text()?, trust: self.level()?, distress: self.level()? };

@@ -2,8 +2,8 @@
 //! Canvas, any LMS) imports as a single activity.
 //!
 //! A package holds `imsmanifest.xml` at its root, the widget's files (the names in
-//! [`WIDGET_FILES`], read from `www/` by the caller), the scenario compiled to JSON at
-//! `scenarios/ID.attn` (the compiled scenario), and `scorm.json`, the small config that the launch page `scorm.html`
+//! [`WIDGET_FILES`], read from `www/` by the caller), the compiled scenario at
+//! `scenarios/ID.attn`, and `scorm.json`, the small config that the launch page `scorm.html`
 //! reads (scenario id, mode, SCORM version). At run time `lms/scorm.js` talks to the LMS.
 //!
 //! This module is pure, like the engine: bytes in, bytes out. The CLI reads the files and writes

@@ -308,7 +308,7 @@ fn library_builds_around_a_bad_file_and_replaces_the_old_library_only_when_done(
     assert!(stderr.contains("library: skipped ") && stderr.contains("notes.md: not a .toml or .json scenario"), "nothing is skipped silently: {stderr}");
     assert!(stderr.contains("dangling.toml: error: not a file that can be read"), "a link to nothing is that file's problem: {stderr}");
     assert!(stderr.contains("library: 1 scenario compiled into") && stderr.contains("left out, with errors: ") && stderr.contains("broken.toml"), "{stderr}");
-    assert!(out.join("tiny.json").exists() && out.join("tiny.toml").exists(), "the good scenario still builds");
+    assert!(out.join("tiny.attn").exists() && out.join("tiny.toml").exists(), "the good scenario still builds");
     assert!(!out.join("old.json").exists(), "the new library replaced the old one whole");
     let index: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("index.json")).unwrap()).unwrap();
     assert_eq!(index["scenarios"].as_array().map(|s| s.iter().map(|s| s["id"].as_str().unwrap()).collect::<Vec<_>>()), Some(vec!["tiny"]));
@@ -320,7 +320,7 @@ fn library_builds_around_a_bad_file_and_replaces_the_old_library_only_when_done(
     std::os::unix::fs::symlink(&out, &link).unwrap();
     let through = Command::new(env!("CARGO_BIN_EXE_attunement")).args(["library", dir.to_str().unwrap(), "-o", link.to_str().unwrap()]).output().unwrap();
     assert_eq!(through.status.code(), Some(1));
-    assert!(link.symlink_metadata().unwrap().file_type().is_symlink() && out.join("tiny.json").exists(), "the link still leads to the rebuilt library");
+    assert!(link.symlink_metadata().unwrap().file_type().is_symlink() && out.join("tiny.attn").exists(), "the link still leads to the rebuilt library");
     // A file where the library should go is a usage error, and stays.
     let file = tmp.join("a-file");
     std::fs::write(&file, "keep me").unwrap();

@@ -3,12 +3,14 @@
 //! bound.
 //!
 //! Each execution takes one seed input (a library scenario as TOML, the same
-//! compiled to JSON, or a save string of a random session), applies one to
+//! as JSON, its compiled form, or a save string of a random session), applies one to
 //! four mutations (flipped, inserted, deleted, duplicated or truncated
 //! bytes, and tokens chosen to hurt: escapes, brackets, huge numbers, the
 //! engine's reserved names), and runs what a real user would: `check`, the
 //! rendering of its diagnostics, and, when the result loads, a short random
-//! play with a save and a restore; a mutated save is restored. A panic, a
+//! play with a save and a restore; a mutated compiled file is read (half the
+//! time with its checksum mended, so the reader's own checks meet the
+//! damage) and played the same way; a mutated save is restored. A panic, a
 //! peak heap over 256 MiB or a rendered report over 1 MiB is a finding: the
 //! input is written to `target/fuzz-findings/` and the test fails.
 //!
@@ -24,6 +26,7 @@ use std::sync::Arc;
 
 use attunement::diagnostic::Source;
 use attunement::hash::Rng;
+use attunement::compiled;
 use attunement::scenario::{Format, compile};
 use attunement::{Mode, Session, check};
 
@@ -44,13 +47,14 @@ const TOKENS: &[&str] = &[
 enum Kind {
     Toml,
     Json,
+    Compiled,
     Save,
 }
 
 struct Seed {
     kind: Kind,
     name: String,
-    text: String,
+    text: Vec<u8>,
     /// For saves, the scenario they belong to.
     scenario: Option<Arc<attunement::Scenario>>,
 }
@@ -63,15 +67,17 @@ fn seeds() -> Vec<Seed> {
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        let json = compile(&text, Format::Toml).unwrap_or_else(|_| panic!("{name} compiles"));
+        let compiled = compile(&text, Format::Toml).unwrap_or_else(|_| panic!("{name} compiles"));
+        let json = serde_json::to_string(&toml::from_str::<serde_json::Value>(&text).unwrap()).unwrap();
         let sc = Arc::new(attunement::Scenario::parse(&text, Format::Toml).unwrap());
         for (seed, mode) in [(1, Mode::Practice), (2, Mode::Assessment)] {
             let mut s = Session::start(sc.clone(), mode, seed);
             play(&mut s, &mut Rng::new(seed), 12);
-            seeds.push(Seed { kind: Kind::Save, name: format!("{name}.save{seed}"), text: s.save(), scenario: Some(sc.clone()) });
+            seeds.push(Seed { kind: Kind::Save, name: format!("{name}.save{seed}"), text: s.save().into_bytes(), scenario: Some(sc.clone()) });
         }
-        seeds.push(Seed { kind: Kind::Json, name: name.replace(".toml", ".json"), text: json, scenario: None });
-        seeds.push(Seed { kind: Kind::Toml, name, text, scenario: None });
+        seeds.push(Seed { kind: Kind::Json, name: name.replace(".toml", ".json"), text: json.into_bytes(), scenario: None });
+        seeds.push(Seed { kind: Kind::Compiled, name: name.replace(".toml", ".attn"), text: compiled, scenario: None });
+        seeds.push(Seed { kind: Kind::Toml, name, text: text.into_bytes(), scenario: None });
     }
     seeds
 }
@@ -89,9 +95,9 @@ fn play(s: &mut Session, rng: &mut Rng, turns: usize) {
 }
 
 /// One to four mutations of `text`, as bytes (the result may not be UTF-8;
-/// it is read lossily, as `check` would report it).
-fn mutate(text: &str, rng: &mut Rng) -> String {
-    let mut b = text.as_bytes().to_vec();
+/// text is read lossily, as `check` would report it).
+fn mutate(text: &[u8], rng: &mut Rng) -> Vec<u8> {
+    let mut b = text.to_vec();
     for _ in 0..1 + rng.below(4) {
         let at = if b.is_empty() { 0 } else { rng.below(b.len() + 1) };
         match rng.below(7) {
@@ -121,11 +127,20 @@ fn mutate(text: &str, rng: &mut Rng) -> String {
             }
         }
     }
-    String::from_utf8_lossy(&b).into_owned()
+    b
 }
 
 /// Runs one input as a user would; `Err` names what went wrong.
-fn run(seed: &Seed, input: &str, rng: &mut Rng) -> Result<bool, String> {
+fn run(seed: &Seed, input: &[u8], rng: &mut Rng) -> Result<bool, String> {
+    if let Kind::Compiled = seed.kind {
+        let mut bytes = input.to_vec();
+        if rng.below(2) == 0 {
+            compiled::mend_checksum(&mut bytes);
+        }
+        let Ok(sc) = compiled::read(&bytes) else { return Ok(false) };
+        return played(Arc::new(sc), rng).map(|()| true);
+    }
+    let input = &*String::from_utf8_lossy(input);
     match seed.kind {
         Kind::Save => {
             let sc = seed.scenario.clone().expect("a save has its scenario");
@@ -139,7 +154,7 @@ fn run(seed: &Seed, input: &str, rng: &mut Rng) -> Result<bool, String> {
             }
             Ok(false)
         }
-        Kind::Toml | Kind::Json => {
+        _ => {
             let format = if matches!(seed.kind, Kind::Json) { Format::Json } else { Format::Toml };
             let report = check(input, format);
             let rendered = Source::new(&seed.name, input).render_all(&report.diagnostics);
@@ -147,18 +162,22 @@ fn run(seed: &Seed, input: &str, rng: &mut Rng) -> Result<bool, String> {
                 return Err(format!("{} bytes of diagnostics rendered", rendered.len()));
             }
             let Some(sc) = report.scenario else { return Ok(false) };
-            let sc = Arc::new(sc);
-            let mut s = Session::start(sc.clone(), Mode::Practice, rng.next_u64());
-            play(&mut s, rng, 30);
-            let save = s.save();
-            let restored = Session::restore(sc, &save, Mode::Practice).map_err(|e| format!("a fresh save does not restore: {e}"))?;
-            if restored.session.save() != save {
-                return Err("a restored save differs".into());
-            }
-            let _ = s.debrief();
-            Ok(true)
+            played(Arc::new(sc), rng).map(|()| true)
         }
     }
+}
+
+/// A short random play of a loaded scenario, a save, a restore and the debrief.
+fn played(sc: Arc<attunement::Scenario>, rng: &mut Rng) -> Result<(), String> {
+    let mut s = Session::start(sc.clone(), Mode::Practice, rng.next_u64());
+    play(&mut s, rng, 30);
+    let save = s.save();
+    let restored = Session::restore(sc, &save, Mode::Practice).map_err(|e| format!("a fresh save does not restore: {e}"))?;
+    if restored.session.save() != save {
+        return Err("a restored save differs".into());
+    }
+    let _ = s.debrief().map(|d| d.markdown());
+    Ok(())
 }
 
 #[test]

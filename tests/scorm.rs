@@ -165,7 +165,7 @@ fn check_package(zip: &[u8], version: &str, dir: &Path) -> Vec<Entry> {
     sorted.sort();
     assert_eq!(names, sorted, "entries are sorted by name");
     let mut expected: Vec<&str> = WIDGET_FILES.to_vec();
-    expected.extend(["imsmanifest.xml", "scenarios/first-meeting.json", "scorm.json"]);
+    expected.extend(["imsmanifest.xml", "scenarios/first-meeting.attn", "scorm.json"]);
     expected.sort();
     assert_eq!(names, expected, "the package holds the widget, the scenario, the config and the manifest");
     for e in &entries {
@@ -193,8 +193,8 @@ fn check_package(zip: &[u8], version: &str, dir: &Path) -> Vec<Entry> {
     assert_eq!(entry(&entries, "pkg/attunement_bg.wasm").data, stand_in_wasm());
     // The scenario, compiled as `attunement compile` compiles it.
     let source = std::fs::read_to_string(root().join(SCENARIO)).unwrap();
-    let json = attunement::scenario::compile(&source, attunement::Format::Toml).unwrap();
-    assert_eq!(text(&entries, "scenarios/first-meeting.json"), json + "\n");
+    let compiled = attunement::scenario::compile(&source, attunement::Format::Toml).unwrap();
+    assert_eq!(entry(&entries, "scenarios/first-meeting.attn").data, compiled);
     // The launch page's config.
     let config: serde_json::Value = serde_json::from_str(&text(&entries, "scorm.json")).unwrap();
     assert_eq!(config, serde_json::json!({ "scenario": "first-meeting", "mode": "assessment", "scorm": version }));
