@@ -36,7 +36,7 @@ build() {
 }
 
 build www/pkg --no-default-features
-build www/pkg-author --features test-hooks
+build www/pkg-author --no-default-features --features toml,test-hooks
 
 # The widget: www/widget/element.js and the modules it imports, bundled and minified into the one
 # module pages load, www/attunement-sim.js (with a source map for the browser's tools). The

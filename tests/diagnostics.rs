@@ -261,8 +261,9 @@ fn an_unknown_command_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
     let stderr = String::from_utf8(out.stderr).expect("stderr is UTF-8");
-    assert!(stderr.starts_with("error: unknown command `chekc`\n"), "{stderr}");
-    assert!(stderr.contains("usage: attunement <command> [options]"), "the usage follows: {stderr}");
+    assert!(stderr.starts_with("error: unrecognized subcommand 'chekc'\n"), "{stderr}");
+    assert!(stderr.contains("'check'"), "the close command is suggested: {stderr}");
+    assert!(stderr.contains("Usage: attunement <COMMAND>"), "the usage follows: {stderr}");
 }
 
 #[test]
@@ -271,15 +272,18 @@ fn an_unknown_option_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
     let stderr = String::from_utf8(out.stderr).expect("stderr is UTF-8");
-    assert!(stderr.starts_with("error: unknown option `--formt`"), "{stderr}");
+    assert!(stderr.starts_with("error: unexpected argument '--formt' found\n"), "{stderr}");
+    assert!(stderr.contains("tip: a similar argument exists: '--format'"), "{stderr}");
 }
 
 #[test]
 fn no_command_is_a_usage_error() {
     let out = attunement(&[]);
     assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    // The help, so the commands are on screen.
     let stderr = String::from_utf8(out.stderr).expect("stderr is UTF-8");
-    assert!(stderr.starts_with("error: usage: a command is needed\n"), "{stderr}");
+    assert!(stderr.contains("Usage: attunement <COMMAND>") && stderr.contains("  check "), "{stderr}");
 }
 
 #[test]

@@ -312,9 +312,9 @@ fn usage_mistakes() {
     let www = www(&dir, true);
     let zip = dir.join("package.zip");
     let cases: [(&[&str], &str); 3] = [
-        (&[SCENARIO, "-o", zip.to_str().unwrap(), "--version", "2005"], "error: unknown SCORM version `2005`; use 1.2 or 2004\n"),
-        (&[SCENARIO, "-o", zip.to_str().unwrap(), "--mode", "exam"], "error: unknown mode `exam`; use practice or assessment\n"),
-        (&[SCENARIO], "error: usage: scorm FILE -o PACKAGE.zip [--version 1.2|2004]\n"),
+        (&[SCENARIO, "-o", zip.to_str().unwrap(), "--version", "2005"], "error: invalid value '2005' for '--version <EDITION>'\n  [possible values: 1.2, 2004]\n"),
+        (&[SCENARIO, "-o", zip.to_str().unwrap(), "--mode", "exam"], "error: invalid value 'exam' for '--mode <MODE>'\n  [possible values: practice, assessment]\n"),
+        (&[SCENARIO], "error: the following required arguments were not provided:\n  --output <OUT.zip>\n"),
     ];
     for (args, expected) in cases {
         let out = scorm(&www, args);
