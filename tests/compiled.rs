@@ -74,6 +74,17 @@ fn every_library_scenario_reads_back_as_checked_and_plays_the_same() {
 }
 
 #[test]
+fn the_compiled_fixture_is_the_toml_fixture_compiled() {
+    let tiny = std::fs::read_to_string(format!("{}/tests/fixtures/tiny.toml", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let compiled = compile(&tiny, Format::Toml).unwrap();
+    let path = format!("{}/tests/fixtures/tiny.attn", env!("CARGO_MANIFEST_DIR"));
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, &compiled).unwrap();
+    }
+    assert!(std::fs::read(&path).unwrap() == compiled, "tests/fixtures/tiny.attn is stale: run UPDATE_GOLDEN=1 cargo test --test compiled");
+}
+
+#[test]
 fn a_compiled_scenario_starts_with_the_magic_and_version() {
     let bytes = compile(&source("first-meeting"), Format::Toml).unwrap();
     assert_eq!(bytes[..8], MAGIC);

@@ -11,9 +11,16 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 const TINY: &str = include_str!("fixtures/tiny.toml");
-/// The same scenario as JSON, which both builds read (`tests/engine.rs`
-/// keeps it in step with the TOML).
+/// The same scenario as JSON, a source only the authors' build reads
+/// (`tests/engine.rs` keeps it in step with the TOML).
 const TINY_JSON: &str = include_str!("fixtures/tiny.json");
+/// The same scenario compiled, which both builds read (`tests/compiled.rs`
+/// keeps it in step with the TOML).
+const TINY_ATTN: &[u8] = include_bytes!("fixtures/tiny.attn");
+
+fn bytes(b: &[u8]) -> JsValue {
+    js_sys::Uint8Array::from(b).into()
+}
 
 fn get(v: &JsValue, key: &str) -> JsValue {
     Reflect::get(v, &key.into()).unwrap_or_else(|_| panic!("no `{key}` in {v:?}"))
@@ -33,7 +40,7 @@ fn error_message(e: impl Into<JsValue>) -> String {
 }
 
 fn tiny() -> Simulator {
-    Simulator::new(TINY_JSON, "tiny.json").map_err(JsValue::from).unwrap()
+    Simulator::new(bytes(TINY_ATTN), "tiny.attn").map_err(JsValue::from).unwrap()
 }
 
 #[wasm_bindgen_test]
@@ -96,22 +103,50 @@ fn errors_arrive_as_js_errors_with_the_engine_message() {
     assert_eq!(error_message(play.debrief().unwrap_err()), "the conversation has not ended yet");
     assert_eq!(error_message(sim.restore("A1.tiny.0000000000000000.p1..deadbeef", "practice").err().unwrap()), "the save is corrupted: its checksum does not match");
 
-    let broken = TINY_JSON.replacen("\"next\": \"story\"", "\"next\": \"stroy\"", 1);
-    let message = error_message(Simulator::new(&broken, "tiny.json").err().unwrap());
-    assert!(message.starts_with("tiny.json has 1 error:\ntiny.json:"), "{message}");
-    assert!(message.contains(": error[E004]: unknown node or ending `stroy`"), "{message}");
-    assert!(message.contains("hint: did you mean `story`?"), "{message}");
 }
 
 #[wasm_bindgen_test]
-fn toml_loads_only_in_the_authors_build() {
-    let loaded = Simulator::new(TINY, "tiny.toml");
-    if reads_toml() {
-        assert!(loaded.is_ok());
-    } else {
-        let message = error_message(loaded.err().unwrap());
-        assert!(message.contains("this build reads JSON scenarios only"), "{message}");
+fn a_damaged_or_mistaken_compiled_file_is_a_plain_error() {
+    let mut damaged = TINY_ATTN.to_vec();
+    let last = damaged.len() - 9;
+    damaged[last] ^= 0x20;
+    assert_eq!(
+        error_message(Simulator::new(bytes(&damaged), "tiny.attn").err().unwrap()),
+        "tiny.attn: the compiled scenario is damaged (its checksum does not match its contents): copy or download it again, or compile it afresh"
+    );
+    assert_eq!(error_message(Simulator::new(bytes(&TINY_ATTN[..30]), "tiny.attn").err().unwrap()), "tiny.attn: the compiled scenario is incomplete (the file is cut short): copy or download it again");
+    // Fetched as text, a binary file is mangled: the message says how to fetch it.
+    let as_text = String::from_utf8_lossy(TINY_ATTN).into_owned();
+    let message = error_message(Simulator::new(as_text.into(), "tiny.attn").err().unwrap());
+    assert!(message.starts_with("tiny.attn is a compiled scenario, which is binary: pass its bytes"), "{message}");
+    let message = error_message(Simulator::new(JsValue::from(7), "tiny.attn").err().unwrap());
+    assert_eq!(message, "tiny.attn: a scenario's contents must be a Uint8Array or a string");
+    // An ArrayBuffer is read like its bytes.
+    let buffer = js_sys::Uint8Array::from(TINY_ATTN).buffer();
+    assert!(Simulator::new(buffer.into(), "tiny.attn").is_ok());
+}
+
+#[wasm_bindgen_test]
+fn sources_load_only_in_the_authors_build() {
+    for (text, name) in [(TINY, "tiny.toml"), (TINY_JSON, "tiny.json")] {
+        let loaded = Simulator::new(text.into(), name);
+        if reads_toml() {
+            assert!(loaded.is_ok(), "{name}");
+        } else {
+            let message = error_message(loaded.err().unwrap());
+            assert_eq!(message, format!("{name} is a scenario's source, and this engine reads compiled scenarios only: compile it with `attunement compile` (the authors' preview opens sources)"));
+        }
     }
+}
+
+#[cfg(feature = "check")]
+#[wasm_bindgen_test]
+fn a_source_with_errors_lists_them_with_file_line_and_column() {
+    let broken = TINY_JSON.replacen("\"next\": \"story\"", "\"next\": \"stroy\"", 1);
+    let message = error_message(Simulator::new(broken.into(), "tiny.json").err().unwrap());
+    assert!(message.starts_with("tiny.json has 1 error:\ntiny.json:"), "{message}");
+    assert!(message.contains(": error[E004]: unknown node or ending `stroy`"), "{message}");
+    assert!(message.contains("hint: did you mean `story`?"), "{message}");
 }
 
 #[wasm_bindgen_test]
@@ -140,20 +175,19 @@ fn save_restore_and_debrief_cross_the_boundary() {
     assert!(md.contains("**You:** It sounds like you're not sure this will help."), "{md}");
 }
 
+#[cfg(feature = "check")]
 #[wasm_bindgen_test]
 fn a_one_line_file_full_of_errors_gets_a_bounded_message() {
     let text = attunement::generate::hostile::one_line_errors(2_000);
-    let message = error_message(Simulator::new(&text, "big.json").err().unwrap());
+    let message = error_message(Simulator::new(text.clone().into(), "big.json").err().unwrap());
     assert!(message.starts_with("big.json has 4000 errors:\n"), "{}", &message[..80]);
     assert!(message.len() < 100_000, "{} bytes for a {}-byte file", message.len(), text.len());
     assert!(message.ends_with("big.json: and 3900 more problems not shown; fix these first\n"), "{}", &message[message.len() - 120..]);
 }
 
+#[cfg(feature = "check")]
 #[wasm_bindgen_test]
 fn a_scenario_whose_analysis_stopped_is_refused() {
-    if !reads_toml() {
-        return;
-    }
-    let message = error_message(Simulator::new(&attunement::generate::hostile::flag_hub(19), "hub.toml").err().unwrap());
+    let message = error_message(Simulator::new(attunement::generate::hostile::flag_hub(19).into(), "hub.toml").err().unwrap());
     assert!(message.contains("error[E025]: the scenario cannot be played"), "{message}");
 }
