@@ -18,7 +18,7 @@ PORT="${PORT:-8080}"
 DEFAULT=first-meeting
 
 bash scripts/build-web.sh
-if [[ ! -f "www/scenarios/$DEFAULT.json" ]]; then
+if [[ ! -f "www/scenarios/$DEFAULT.attn" ]]; then
     echo "serve: the default scenario scenarios/$DEFAULT.toml did not build" >&2
     exit 1
 fi

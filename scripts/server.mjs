@@ -30,6 +30,8 @@ export const MIME = {
     '.mjs': 'text/javascript; charset=utf-8',
     '.json': 'application/json; charset=utf-8',
     '.wasm': 'application/wasm',
+    // A compiled scenario (attunement compile): binary, read with arrayBuffer().
+    '.attn': 'application/octet-stream',
     '.css': 'text/css; charset=utf-8',
     '.svg': 'image/svg+xml',
     '.toml': 'text/plain; charset=utf-8',

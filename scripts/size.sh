@@ -65,7 +65,7 @@ done
 printf '%-36s %10s %10d  (budget %d, %d%%)\n' "total" "" "$total" "$BUDGET" $((100 * total / BUDGET))
 echo
 printf '%-36s %10s %10s\n' "listed apart" "bytes" "gzipped"
-for f in www/scenarios/*.json www/pkg-author/attunement_bg.wasm; do
+for f in www/scenarios/*.attn www/pkg-author/attunement_bg.wasm; do
     [[ -f "$f" && "$f" != */index.json ]] || continue
     printf '%-36s %10d %10d\n' "${f#www/}" "$(wc -c <"$f")" "$(gz "$f")"
 done

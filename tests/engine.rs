@@ -523,18 +523,22 @@ fn a_changed_scenario_replays_what_still_fits_and_says_where_it_stopped() {
     assert_eq!(r.session.turns()[1].text, "That sounds really hard to carry alone.");
 }
 
+/// JSON sources kept beside the TOML they are written from: a JSON source
+/// is the TOML source's tree, written as JSON, and loads the same scenario.
 #[test]
-fn the_json_fixture_is_the_toml_fixture_and_loads_the_same_scenario() {
-    // A JSON source is the TOML source's tree, written as JSON.
-    let tree: serde_json::Value = toml::from_str(TINY).unwrap();
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tiny.json");
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(path, serde_json::to_string_pretty(&tree).unwrap() + "\n").unwrap();
+fn the_json_fixtures_are_their_toml_fixtures_and_load_the_same_scenario() {
+    for (toml_path, json_path) in [("tests/fixtures/tiny.toml", "tests/fixtures/tiny.json"), ("tests/e2e/fixtures/xss.toml", "tests/e2e/fixtures/xss.json")] {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let source = std::fs::read_to_string(root.join(toml_path)).unwrap();
+        let tree: serde_json::Value = toml::from_str(&source).unwrap();
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            std::fs::write(root.join(json_path), serde_json::to_string_pretty(&tree).unwrap() + "\n").unwrap();
+        }
+        let committed = std::fs::read_to_string(root.join(json_path)).unwrap();
+        assert!(serde_json::from_str::<serde_json::Value>(&committed).unwrap() == tree, "{json_path} is stale: run UPDATE_GOLDEN=1 cargo test --test engine");
+        let from_json = Scenario::parse(&committed, Format::Json).unwrap();
+        assert_eq!(format!("{from_json:?}"), format!("{:?}", load(&source)), "{json_path}: the same scenario, field for field");
     }
-    let committed = std::fs::read_to_string(path).unwrap();
-    assert!(serde_json::from_str::<serde_json::Value>(&committed).unwrap() == tree, "tests/fixtures/tiny.json is stale: run UPDATE_GOLDEN=1 cargo test --test engine");
-    let from_json = Scenario::parse(&committed, Format::Json).unwrap();
-    assert_eq!(format!("{from_json:?}"), format!("{:?}", load(TINY)), "the same scenario, field for field");
 }
 
 #[test]

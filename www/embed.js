@@ -21,11 +21,11 @@ const EVENTS = ['start', 'resume', 'choice', 'complete', 'skip'];
 warnIgnored(params, 'embed.html');
 if (/^[A-Za-z0-9_-]+$/.test(id)) {
     // The scenario downloads while the settings do (the wasm is preloaded by embed.html).
-    preload(`scenarios/${id}.json`);
+    preload(`scenarios/${id}.attn`);
     const element = document.createElement('attunement-sim');
     // The page's title names the scenario once it is known.
     element.addEventListener('attunement-ready', e => { document.title = `${e.detail.scenario.title} · Attunement`; });
-    element.setAttribute('src', `scenarios/${id}.json`);
+    element.setAttribute('src', `scenarios/${id}.attn`);
     element.setAttribute('mode', params.get('mode') || 'practice');
     if (params.has('seed')) element.setAttribute('seed', params.get('seed'));
     const configured = siteConfig();

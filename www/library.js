@@ -43,14 +43,14 @@ async function player() {
     warnIgnored(params, 'index.html');
     preload('pkg/attunement.js');
     preload('pkg/attunement_bg.wasm', 'application/wasm');
-    preload(`scenarios/${id}.json`);
+    preload(`scenarios/${id}.attn`);
     // Both fetches start now; the element waits for the site's help resource only, since it
     // reads help-href and help-text when it draws its shell. The index names the page and the
     // next scenario whenever it arrives.
     const config = siteConfig();
     const index = loadIndex().catch(() => null);
     const element = document.createElement('attunement-sim');
-    element.setAttribute('src', `scenarios/${id}.json`);
+    element.setAttribute('src', `scenarios/${id}.attn`);
     element.setAttribute('mode', params.get('mode') || 'practice');
     if (params.has('seed')) element.setAttribute('seed', params.get('seed'));
     element.setAttribute('back-href', 'index.html');

@@ -38,7 +38,7 @@ try {
     const { scenario, mode, scorm } = await settings();
     if (typeof scenario !== 'string' || !/^[A-Za-z0-9_-]+$/.test(scenario)) throw new Error('no scenario id');
     const element = document.createElement('attunement-sim');
-    element.setAttribute('src', `scenarios/${scenario}.json`);
+    element.setAttribute('src', `scenarios/${scenario}.attn`);
     element.setAttribute('mode', mode || 'assessment');
     element.setAttribute('scorm', scorm === '2004' ? '2004' : scorm === '1.2' ? '1.2' : '');
     main.append(element);

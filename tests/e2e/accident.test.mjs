@@ -61,7 +61,7 @@ test('digit keys answer only with focus inside the widget', async () => {
 });
 
 test('a digit typed in an element outside the widget does nothing', async () => {
-    const p = await openPage(env, '/fixtures/host.html?src=/scenarios/first-meeting.json');
+    const p = await openPage(env, '/fixtures/host.html?src=/scenarios/first-meeting.attn');
     const { page } = p;
     const w = ui(page);
     await start(page);
@@ -121,7 +121,7 @@ test('"Try again" asks first: Cancel keeps the debrief and returns focus, Start 
 });
 
 for (const [name, url] of [
-    ['the mode attribute', '/fixtures/host.html?src=/scenarios/first-meeting.json&mode=exam'],
+    ['the mode attribute', '/fixtures/host.html?src=/scenarios/first-meeting.attn&mode=exam'],
     ['embed.html ?mode=exam', '/embed.html?scenario=first-meeting&mode=exam'],
     ['index.html ?mode=exam', '/index.html?scenario=first-meeting&mode=exam'],
 ]) {

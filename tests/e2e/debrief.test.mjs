@@ -30,12 +30,12 @@ engine.initSync({ module: readFileSync(path.join(WWW, 'pkg', 'attunement_bg.wasm
 
 const library = JSON.parse(readFileSync(path.join(WWW, 'scenarios', 'index.json'), 'utf8')).scenarios.map(s => s.id);
 
-/// Plays a scenario (its compiled text) in the learner's engine, in practice mode. At each
+/// Plays a scenario (its compiled bytes) in the learner's engine, in practice mode. At each
 /// step `pick(offered, turns)` chooses among the offered choices, each given with the turn
 /// it would make (`turn`: chosen, then taken back), or returns null to stop there.
 /// Returns the turns taken and, at an ending, the debrief.
 function plan(text, pick) {
-    const sim = new engine.Simulator(text, 'scenario.json');
+    const sim = new engine.Simulator(text, 'scenario.attn');
     const play = sim.start('practice', 1);
     const turns = [];
     try {
@@ -58,7 +58,7 @@ function plan(text, pick) {
 
 /// The engine's debrief of a save (the widget's, from its page).
 function debriefOf(text, save, mode = 'practice') {
-    const sim = new engine.Simulator(text, 'scenario.json');
+    const sim = new engine.Simulator(text, 'scenario.attn');
     const play = sim.restore(save, mode);
     try {
         return play.debrief();
@@ -68,7 +68,7 @@ function debriefOf(text, save, mode = 'practice') {
     }
 }
 
-const scenarioText = id => readFileSync(path.join(WWW, 'scenarios', `${id}.json`), 'utf8');
+const scenarioText = id => readFileSync(path.join(WWW, 'scenarios', `${id}.attn`));
 const change = o => o.turn.trust_after - o.turn.trust_before;
 /// The trust-building choice that gains most, else whatever loses least.
 const greedy = offered => [...offered].sort((a, b) => (b.turn.kind === 'skill') - (a.turn.kind === 'skill') || change(b) - change(a))[0];
@@ -251,8 +251,8 @@ let env, tmp, turnsText;
 before(async () => {
     tmp = mkdtempSync(path.join(os.tmpdir(), 'attunement-debrief-'));
     writeFileSync(path.join(tmp, 'turns.toml'), TURNS_TOML);
-    cli('compile', path.join(tmp, 'turns.toml'), '-o', path.join(tmp, 'turns.json'));
-    turnsText = readFileSync(path.join(tmp, 'turns.json'), 'utf8');
+    cli('compile', path.join(tmp, 'turns.toml'), '-o', path.join(tmp, 'turns.attn'));
+    turnsText = readFileSync(path.join(tmp, 'turns.attn'));
     env = await startEnv({ mounts: { '/own': tmp } });
 });
 after(async () => {
@@ -348,7 +348,7 @@ test('practice: a consequence of an earlier turn, the warning beat and the ceili
     const ceiling = high.turns.find(t => t.ceiling < 0);
     assert.ok(ceiling, 'a gain on the second path meets the ceiling (precondition)');
 
-    const opened = await openPage(env, '/fixtures/host.html?src=/own/turns.json&mode=practice');
+    const opened = await openPage(env, '/fixtures/host.html?src=/own/turns.attn&mode=practice');
     const { page } = opened;
     const w = ui(page);
     await start(page);
@@ -384,7 +384,7 @@ test('practice: a consequence of an earlier turn, the warning beat and the ceili
     await expectNoAxeViolations(page, 'at the debrief of a path with a warning and a consequence');
     await opened.close();
 
-    const again = await openPage(env, '/fixtures/host.html?src=/own/turns.json&mode=practice');
+    const again = await openPage(env, '/fixtures/host.html?src=/own/turns.attn&mode=practice');
     await start(again.page);
     for (const t of high.turns) {
         await choose(again.page, t.text, 'click');

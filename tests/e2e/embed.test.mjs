@@ -573,7 +573,7 @@ test('embed.html passes the scenario, mode and seed from its address, the site\'
         registration: '5b7e0f5c-6a47-4b1e-9d4e-2f0f3b1c9a10', activityId: 'https://courses.example.edu/activities/first-meeting',
     });
     assert.deepEqual(await attributesAtAttach(String(cmi5)), {
-        src: 'scenarios/first-meeting.json',
+        src: 'scenarios/first-meeting.attn',
         mode: 'assessment',
         seed: '7',
         'help-href': 'https://help.example.org/',
@@ -594,7 +594,7 @@ test('embed.html passes the scenario, mode and seed from its address, the site\'
         'xapi-auth': 'Basic bGVhcm5lcjpzZWNyZXQxMjM=', 'xapi-actor': 'mailto:learner@example.org', 'xapi-activity': 'https://example.org/a/1',
     });
     assert.deepEqual(await attributesAtAttach(`${both}&no-save`), {
-        src: 'scenarios/first-meeting.json',
+        src: 'scenarios/first-meeting.attn',
         mode: 'practice',
         'help-href': 'https://help.example.org/',
         'help-text': 'Call the duty line.',

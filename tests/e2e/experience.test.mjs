@@ -139,7 +139,7 @@ test('assessment shows no trust, mood or badge until the debrief; show-trust sho
     await visible(w.debrief, 'the Debrief region');
     await p.close();
 
-    const shown = await openPage(env, '/fixtures/host.html?src=/scenarios/first-meeting.json&mode=assessment&seed=1&show-trust');
+    const shown = await openPage(env, '/fixtures/host.html?src=/scenarios/first-meeting.attn&mode=assessment&seed=1&show-trust');
     await start(shown.page);
     await playTurns(shown.page, assessed.turns.slice(0, 2));
     assert.equal(await ui(shown.page).feedback.count(), 0, 'show-trust shows trust, not the practice feedback');
@@ -149,7 +149,7 @@ test('assessment shows no trust, mood or badge until the debrief; show-trust sho
 for (const [entry, url] of [
     ['index.html', '/index.html?scenario=asking-directly&mode=practice'],
     ['embed.html', '/embed.html?scenario=asking-directly&mode=practice'],
-    ['a page\'s own element', '/fixtures/host.html?src=/scenarios/asking-directly.json'],
+    ['a page\'s own element', '/fixtures/host.html?src=/scenarios/asking-directly.attn'],
 ]) {
     test(`${entry}: the content note comes before the summary and the background`, async () => {
         const p = await openPage(env, url);
@@ -176,7 +176,7 @@ for (const [entry, url] of [
 test('after a sharp drop the peer acknowledges it, where the scenario says so, and a reload keeps the line', async () => {
     const path = JSON.parse(cli('play', 'scenarios/nobody-listens.toml', '--choices', 'furious,start-record', '--format', 'json', '--seed', '1'));
     const ack = "See? That. That's exactly what they do.";
-    const p = await openPage(env, '/fixtures/host.html?src=/scenarios/nobody-listens.json&seed=1');
+    const p = await openPage(env, '/fixtures/host.html?src=/scenarios/nobody-listens.attn&seed=1');
     const { page } = p;
     const w = ui(page);
     await start(page);
@@ -203,13 +203,13 @@ test('a theme\'s styles for buttons and text (text-transform, letter-spacing) ch
         await p.close();
         return style;
     };
-    const plain = await look('/fixtures/host.html?src=/scenarios/first-meeting.json&seed=1');
-    const themed = await look('/fixtures/themed.html?src=/scenarios/first-meeting.json&seed=1');
+    const plain = await look('/fixtures/host.html?src=/scenarios/first-meeting.attn&seed=1');
+    const themed = await look('/fixtures/themed.html?src=/scenarios/first-meeting.attn&seed=1');
     assert.deepEqual(themed, plain, 'inside a themed page the widget looks as it does on a plain one');
     assert.equal(plain.choice.transform, 'none');
     await (async () => {
         // The theme really is there: its own button outside the widget is in capitals.
-        const p = await openPage(env, '/fixtures/themed.html?src=/scenarios/first-meeting.json');
+        const p = await openPage(env, '/fixtures/themed.html?src=/scenarios/first-meeting.attn');
         assert.equal(await p.page.locator('#theme-button').evaluate(el => getComputedStyle(el).textTransform), 'uppercase', 'the theme applies to its own buttons');
         await p.close();
     })();

@@ -47,8 +47,8 @@ export function assertBuilt() {
         'pkg/attunement.js',
         'pkg/attunement_bg.wasm',
         'pkg-author/attunement.js',
-        'scenarios/index.json',
-        'scenarios/first-meeting.json',
+        'scenarios/index.attn',
+        'scenarios/first-meeting.attn',
     ];
     const missing = needed.filter(file => !existsSync(path.join(WWW, file)));
     assert.deepEqual(missing, [], `www/ is incomplete (missing ${missing.join(', ')}): run \`bash scripts/build-web.sh\` first`);
@@ -108,12 +108,12 @@ export function enginePlay({ auto, seed = 1, mode = 'practice', scenario = DEFAU
     return JSON.parse(cli('play', scenario, '--auto', auto, '--format', 'json', '--seed', String(seed), '--mode', mode));
 }
 
-/// Compiles a fixture scenario (tests/e2e/fixtures/NAME.toml) to JSON beside it.
+/// Compiles a fixture scenario (tests/e2e/fixtures/NAME.toml) to NAME.attn beside it, and
+/// returns the scenario as data, from the committed JSON source NAME.json (which
+/// tests/engine.rs keeps in step with the TOML).
 export function compileFixture(name) {
-    const toml = path.join(FIXTURES, `${name}.toml`);
-    const json = path.join(FIXTURES, `${name}.json`);
-    cli('compile', toml, '-o', json);
-    return JSON.parse(readFileSync(json, 'utf8'));
+    cli('compile', path.join(FIXTURES, `${name}.toml`), '-o', path.join(FIXTURES, `${name}.attn`));
+    return JSON.parse(readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8'));
 }
 
 // ---------------------------------------------------------------- pages
@@ -294,12 +294,12 @@ export async function expectTrust(page, trust, when) {
 /// The engine's view of the widget's own save: the save in localStorage,
 /// restored by a second Simulator on the page's engine module. Lets a test
 /// compare what the widget shows with what the engine says, field by field.
-export async function engineViewOfSave(page, { key = STORAGE_KEY, src = '/scenarios/first-meeting.json' } = {}) {
+export async function engineViewOfSave(page, { key = STORAGE_KEY, src = '/scenarios/first-meeting.attn' } = {}) {
     return page.evaluate(
         async ([key, src]) => {
             const engine = await import('/pkg/attunement.js');
             await engine.default();
-            const sim = new engine.Simulator(await (await fetch(src)).text(), src.split('/').pop());
+            const sim = new engine.Simulator(new Uint8Array(await (await fetch(src)).arrayBuffer()), src.split('/').pop());
             // The key ends in the page's mode (attunement:ID:MODE), which restore must be told.
             const play = sim.restore(localStorage.getItem(key), key.split(':').at(-1));
             const view = play.view();

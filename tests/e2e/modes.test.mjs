@@ -17,7 +17,7 @@ engine.initSync({ module: readFileSync(path.join(WWW, 'pkg', 'attunement_bg.wasm
 /// The choices offered after `turns` (the engine's) in first-meeting, each with the turn it
 /// would make, found by the learner's engine (loaded into Node): chosen, then taken back.
 function offeredAfter(turns) {
-    const sim = new engine.Simulator(readFileSync(path.join(WWW, 'scenarios', 'first-meeting.json'), 'utf8'), 'first-meeting.json');
+    const sim = new engine.Simulator(readFileSync(path.join(WWW, 'scenarios', 'first-meeting.attn')), 'first-meeting.attn');
     const play = sim.start('practice', 1);
     try {
         for (const t of turns) play.choose(t.choice);

@@ -58,7 +58,7 @@ async function engineRefusal(page, save) {
     return page.evaluate(async save => {
         const engine = await import('/pkg/attunement.js');
         await engine.default();
-        const sim = new engine.Simulator(await (await fetch('/scenarios/first-meeting.json')).text(), 'first-meeting.json');
+        const sim = new engine.Simulator(new Uint8Array(await (await fetch('/scenarios/first-meeting.attn')).arrayBuffer()), 'first-meeting.attn');
         try {
             sim.restore(save, 'practice').free();
             return null;

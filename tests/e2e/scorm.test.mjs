@@ -164,13 +164,13 @@ async function engineViewOfSuspendData(frame, suspendData) {
     return frame.evaluate(async ([save, src]) => {
         const engine = await import(new URL('pkg/attunement.js', location.href).href);
         await engine.default();
-        const sim = new engine.Simulator(await (await fetch(src)).text(), 'scenario.json');
+        const sim = new engine.Simulator(new Uint8Array(await (await fetch(src)).arrayBuffer()), 'scenario.attn');
         const play = sim.restore(save, 'assessment');
         const view = play.view();
         play.free();
         sim.free();
         return view;
-    }, [data.s, `scenarios/${SCENARIO}.json`]);
+    }, [data.s, `scenarios/${SCENARIO}.attn`]);
 }
 
 async function noLocalSave(frame) {
@@ -459,7 +459,7 @@ test('inside a package, the address cannot change the scenario or the mode', asy
         await visible(w.widget.locator('.att-mode'), `${query}: the mode tag`);
         assert.equal((await w.widget.locator('.att-mode').textContent()).trim(), 'Assessment', `${query}: the package's mode`);
         assert.equal(await w.widget.getAttribute('mode'), 'assessment', query);
-        assert.equal(await w.widget.getAttribute('src'), `scenarios/${SCENARIO}.json`, `${query}: the package's scenario`);
+        assert.equal(await w.widget.getAttribute('src'), `scenarios/${SCENARIO}.attn`, `${query}: the package's scenario`);
         assert.equal(await w.widget.getAttribute('scorm'), '2004', `${query}: the package's edition`);
         await start(frame);
         await playTurns(frame, best.turns, { via: 'click' });

@@ -22,7 +22,8 @@ async function imgCount(page) {
     return page.locator('img').count();
 }
 
-for (const file of ['xss.json', 'xss.toml']) {
+// Compiled (the learner's engine), and as TOML and JSON sources (the authors' engine).
+for (const file of ['xss.attn', 'xss.toml', 'xss.json']) {
     test(`scenario text is shown as text, never markup (${file})`, async () => {
         const p = await openPage(env, `/fixtures/host.html?src=/fixtures/${file}&mode=practice`);
         const { page } = p;

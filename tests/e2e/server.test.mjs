@@ -37,7 +37,7 @@ test('MIME types and the CSP header', async () => {
         ['/attunement.css', 'text/css'],
         ['/pkg/attunement.js', 'text/javascript'],
         ['/pkg/attunement_bg.wasm', 'application/wasm'],
-        ['/scenarios/index.json', 'application/json'],
+        ['/scenarios/index.attn', 'application/json'],
         ['/scenarios/first-meeting.toml', 'text/plain'],
         ['/fixtures/host.html', 'text/html'],
         ['/fixtures/host.js', 'text/javascript'],

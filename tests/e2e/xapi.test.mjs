@@ -434,7 +434,7 @@ test('a store that never answers holds nothing up: requests time out, and other 
     const store = await startSwitch(lrs.endpoint);
     connectTo.add(store.origin);
     const attributes = mode => new URLSearchParams({
-        src: '/scenarios/first-meeting.json', mode, seed: '9',
+        src: '/scenarios/first-meeting.attn', mode, seed: '9',
         'xapi-endpoint': `${store.origin}/xAPI/`, 'xapi-auth': AUTH, 'xapi-actor': ACTOR, 'xapi-timeout': '1',
     });
     const warnings = [];

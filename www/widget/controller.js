@@ -59,7 +59,12 @@ export class Problem extends Error {
   }
 }
 
-// Why a scenario's fetch failed, in words a learner and a course author can act on.
+// A scenario's source (TOML or JSON), which only the authors' engine checks, rather than the
+// compiled form (.attn) that learners' pages load.
+const isSource = url => /\.(toml|json)$/i.test(url.pathname);
+
+// Fetches a scenario: a source as text, the compiled form as bytes. Why a fetch failed is said
+// in words a learner and a course author can act on.
 async function fetchScenario(url) {
   let r;
   try {
@@ -83,7 +88,7 @@ async function fetchScenario(url) {
     throw new Problem('The scenario could not be loaded', 'The site did not send it. Try again in a moment; if it keeps happening, tell whoever runs this course.',
       `${url.pathname}: HTTP ${r.status} ${r.statusText}`.trim());
   }
-  return r.text();
+  return isSource(url) ? r.text() : new Uint8Array(await r.arrayBuffer());
 }
 
 export class Session {
@@ -118,26 +123,26 @@ export class Session {
   }
 
   /// Loads the engine and the scenario; then the reporters, before any save is read (SCORM keeps
-  /// the save in the LMS). Returns the source text, for `watch`.
+  /// the save in the LMS). Returns the file as text, for `watch` to compare.
   async load(src, mode) {
     if (!src) throw new Problem('No scenario is set', 'This page shows no conversation yet. Tell whoever set it up.', 'set the src attribute of <attunement-sim> to the URL of a scenario');
     this.mode = mode;
     this.url = new URL(src, document.baseURI);
-    const [m, text] = await Promise.all([
-      engine(/\.toml$/i.test(this.url.pathname) ? 'pkg-author' : 'pkg').catch(e => {
+    const [m, contents] = await Promise.all([
+      engine(isSource(this.url) ? 'pkg-author' : 'pkg').catch(e => {
         throw new Problem('The simulator could not start', 'Its files did not load. Check that you are online, then try again.', message(e));
       }),
       fetchScenario(this.url),
     ]);
     this.engine = m;
     try {
-      this.sim = new m.Simulator(text, decodeURIComponent(this.url.pathname.split('/').pop()) || 'scenario.json');
+      this.sim = new m.Simulator(contents, decodeURIComponent(this.url.pathname.split('/').pop()) || 'scenario.attn');
     } catch (e) {
       throw new Problem('This scenario has a problem', 'It could not be opened, so the conversation cannot start. Tell whoever runs this course; the details below help them fix it.', message(e));
     }
     this.info = this.sim.info();
     await this.attachLms();
-    return text;
+    return typeof contents === 'string' ? contents : new TextDecoder().decode(contents);
   }
 
   get practice() { return this.mode === 'practice'; }
