@@ -227,7 +227,12 @@ fn check_source(_: &JsValue, name: &str) -> Result<Scenario, JsError> {
     Err(JsError::new(&format!("{name} is a scenario's source, and this engine reads compiled scenarios only: compile it with `attunement compile` (the authors' preview opens sources)")))
 }
 
+/// Hands a value to JavaScript as a plain object: written as JSON here and
+/// parsed by the JS engine's own `JSON.parse`, which crosses the boundary
+/// once with one string. serde-wasm-bindgen built each object a property at
+/// a time, one crossing each, which made a step several times slower (see
+/// the README's figures).
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    value.serialize(&serializer).map_err(|e| JsError::new(&e.to_string()))
+    let json = serde_json::to_string(value).map_err(|e| JsError::new(&e.to_string()))?;
+    js_sys::JSON::parse(&json).map_err(|_| JsError::new("the engine wrote a view JavaScript could not read"))
 }
