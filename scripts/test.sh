@@ -67,8 +67,8 @@ bash scripts/size.sh
 # wasm-bindgen-test-runner takes no --quiet, so these run without it.
 step "the browser binding's tests, in Node (authors' engine, then learners')"
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
-cargo test --target wasm32-unknown-unknown --test wasm
-cargo test --target wasm32-unknown-unknown --test wasm --no-default-features
+cargo test --target wasm32-unknown-unknown --test wasm --no-default-features --features toml,test-hooks
+cargo test --target wasm32-unknown-unknown --test wasm --no-default-features --features test-hooks
 unset CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER
 
 # `cargo test --all-targets`, in two runs: the benchmarks run in test mode

@@ -11,6 +11,7 @@
 //! callback first, so the widget can show an error panel instead of freezing.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -63,6 +64,7 @@ pub fn reads_toml() -> bool {
 #[wasm_bindgen]
 pub struct Simulator {
     scenario: Arc<Scenario>,
+    words: Rc<Words>,
 }
 
 #[wasm_bindgen]
@@ -79,7 +81,8 @@ impl Simulator {
     pub fn new(contents: JsValue, name: &str) -> Result<Simulator, JsError> {
         let lower = name.to_ascii_lowercase();
         let scenario = if lower.ends_with(".toml") || lower.ends_with(".json") { check_source(&contents, name)? } else { read_compiled(&contents, name)? };
-        Ok(Simulator { scenario: Arc::new(scenario) })
+        let scenario = Arc::new(scenario);
+        Ok(Simulator { words: Rc::new(Words::of(&scenario)), scenario })
     }
 
     /// The scenario's metadata and peer, for the library page and the intro.
@@ -119,7 +122,7 @@ impl Simulator {
     /// Starts a session in `practice` or `assessment` mode.
     pub fn start(&self, mode: &str, seed: u32) -> Result<Play, JsError> {
         let mode = Mode::from_id(mode).ok_or_else(|| JsError::new(&format!("unknown mode `{mode}`; use practice or assessment")))?;
-        Ok(Play { session: Session::start(self.scenario.clone(), mode, seed.into()), notice: None })
+        Ok(Play { session: Session::start(self.scenario.clone(), mode, seed.into()), notice: None, words: self.words.clone() })
     }
 
     /// Restores a session from a save string into the page's `mode`. A
@@ -128,7 +131,7 @@ impl Simulator {
     pub fn restore(&self, save: &str, mode: &str) -> Result<Play, JsError> {
         let mode = Mode::from_id(mode).ok_or_else(|| JsError::new(&format!("unknown mode `{mode}`; use practice or assessment")))?;
         let restored = Session::restore(self.scenario.clone(), save, mode).map_err(|e| JsError::new(&e.to_string()))?;
-        Ok(Play { session: restored.session, notice: restored.notice })
+        Ok(Play { session: restored.session, notice: restored.notice, words: self.words.clone() })
     }
 }
 
@@ -137,20 +140,89 @@ impl Simulator {
 pub struct Play {
     session: Session,
     notice: Option<String>,
+    words: Rc<Words>,
 }
 
 #[wasm_bindgen]
 impl Play {
-    /// What the learner sees now: the peer's line and cue, mood, trust, choices.
-    pub fn view(&self) -> Result<JsValue, JsError> {
-        to_js(&self.session.view())
+    /// What the learner sees now: the peer's line and cue, mood, trust,
+    /// choices. The same object as [`crate::engine::session::View`] serialised,
+    /// field for field and in the same order, but built from [`Words`]: the
+    /// scenario's text crosses to JavaScript once, not at every step.
+    pub fn view(&self) -> JsValue {
+        let shown = self.session.shown();
+        let (sc, w) = (&**self.session.scenario(), &*self.words);
+        let o = js_sys::Object::new();
+        let node = shown.node.map(|n| &sc.nodes[n]);
+        let ending = shown.ending.map(|e| &sc.endings[e]);
+        w.put(&o, Key::Scenario, Slot::Scenario, &sc.meta.id);
+        w.fixed(&o, Key::Mode, self.session.mode().id());
+        w.number(&o, Key::Turn, shown.turn);
+        w.put(&o, Key::Peer, Slot::Peer, &sc.peer.name);
+        let n = shown.node.unwrap_or(0);
+        let e = shown.ending.unwrap_or(0);
+        w.put_opt(&o, Key::Node, Slot::NodeId(n), node.map(|node| &*node.id));
+        w.put_opt(&o, Key::Acknowledges, Slot::AfterDrop(n), node.and_then(|node| node.after_drop.as_deref()).filter(|_| shown.acknowledges));
+        match node {
+            Some(node) => w.put(&o, Key::Say, Slot::Say(n), &node.say),
+            None => w.put_opt(&o, Key::Say, Slot::EndingSay(e), ending.and_then(|e| e.say.as_deref())),
+        }
+        w.put_opt(&o, Key::Cue, Slot::Cue(n), node.and_then(|node| node.cue.as_deref()));
+        w.fixed(&o, Key::Mood, shown.mood.id());
+        w.fixed(&o, Key::MoodLabel, shown.mood.label());
+        let trust = js_sys::Object::new();
+        let band = crate::engine::session::Band::of(shown.trust);
+        w.number(&trust, Key::Value, shown.trust.max(0) as usize);
+        w.number(&trust, Key::Min, 0);
+        w.number(&trust, Key::Max, crate::scenario::MAX_LEVEL as usize);
+        w.fixed(&trust, Key::Band, band.label());
+        w.trust_text(&trust, shown.trust);
+        w.set(&o, Key::Trust, &trust);
+        let choices = js_sys::Array::new();
+        if let Some(node) = node {
+            for &i in &shown.choices {
+                let c = js_sys::Object::new();
+                w.put(&c, Key::Id, Slot::ChoiceId(n, i), &node.choices[i].id);
+                w.put(&c, Key::Text, Slot::ChoiceText(n, i), &node.choices[i].text);
+                choices.push(&c);
+            }
+        }
+        w.set(&o, Key::Choices, &choices);
+        let ending = ending.map_or(JsValue::NULL, |ending| {
+            let v = js_sys::Object::new();
+            w.put(&v, Key::Id, Slot::EndingId(e), &ending.id);
+            w.fixed(&v, Key::Outcome, ending.outcome.id());
+            w.put(&v, Key::Title, Slot::EndingTitle(e), &ending.title);
+            v.into()
+        });
+        w.set(&o, Key::Ending, &ending);
+        w.set(&o, Key::CanUndo, &JsValue::from_bool(shown.can_undo));
+        w.set(&o, Key::Stuck, &JsValue::from_bool(shown.stuck()));
+        o.into()
+    }
+
+    /// The view as the engine serialises it, for the test that the two agree.
+    #[cfg(feature = "test-hooks")]
+    #[doc(hidden)]
+    #[wasm_bindgen(js_name = viewAsJson)]
+    pub fn view_as_json(&self) -> String {
+        serde_json::to_string(&self.session.view()).unwrap_or_default()
     }
 
     /// Picks the offered choice with this id; returns `{ ended, explanation }`,
     /// the explanation only in practice mode.
     pub fn choose(&mut self, id: &str) -> Result<JsValue, JsError> {
         let step = self.session.choose(id).map_err(|e| JsError::new(&e.to_string()))?;
-        to_js(&step)
+        // The explanation is rich and varied, and goes as JSON; without one
+        // (assessment mode) the object is two properties.
+        let explanation = match &step.explanation {
+            Some(turn) => to_js(turn)?,
+            None => JsValue::NULL,
+        };
+        let o = js_sys::Object::new();
+        self.words.set(&o, Key::Ended, &JsValue::from_bool(step.ended));
+        self.words.set(&o, Key::Explanation, &explanation);
+        Ok(o.into())
     }
 
     /// Takes back the last choice (practice mode only).
@@ -185,6 +257,169 @@ impl Play {
     /// The whole conversation and its debrief as Markdown, for download.
     pub fn markdown(&self) -> Result<String, JsError> {
         Ok(self.session.debrief().map_err(|e| JsError::new(&e.to_string()))?.markdown())
+    }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `Reflect.set`, without wasm-bindgen's try/catch: the binding sets
+    /// plain properties on fresh plain objects, which cannot throw.
+    #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
+    fn reflect_set(target: &JsValue, key: &JsValue, value: &JsValue) -> bool;
+}
+
+/// The property names of a view, in the order [`Play::view`] sets them.
+#[derive(Clone, Copy)]
+enum Key {
+    Scenario,
+    Mode,
+    Turn,
+    Peer,
+    Node,
+    Acknowledges,
+    Say,
+    Cue,
+    Mood,
+    MoodLabel,
+    Trust,
+    Choices,
+    Ending,
+    CanUndo,
+    Stuck,
+    Value,
+    Min,
+    Max,
+    Band,
+    Text,
+    Id,
+    Outcome,
+    Title,
+    Ended,
+    Explanation,
+}
+
+const KEYS: [&str; 25] = [
+    "scenario", "mode", "turn", "peer", "node", "acknowledges", "say", "cue", "mood", "mood_label", "trust", "choices", "ending", "can_undo", "stuck", "value", "min", "max", "band", "text", "id", "outcome",
+    "title", "ended", "explanation",
+];
+
+/// Where a piece of the scenario's text is kept in [`Words`].
+#[derive(Clone, Copy)]
+enum Slot {
+    Scenario,
+    Peer,
+    NodeId(usize),
+    Say(usize),
+    Cue(usize),
+    AfterDrop(usize),
+    ChoiceId(usize, usize),
+    ChoiceText(usize, usize),
+    EndingId(usize),
+    EndingTitle(usize),
+    EndingSay(usize),
+}
+
+/// The scenario's words as JavaScript strings, each made the first time a
+/// view shows it and kept for the simulator's life; the property names and
+/// the engine's fixed words (modes, moods, bands, outcomes) likewise. A
+/// view then crosses the boundary as a few dozen handles rather than a
+/// kilobyte of text to decode, which is most of what made a step slow.
+struct Words {
+    slots: RefCell<Vec<Option<JsValue>>>,
+    fixed: RefCell<Vec<(&'static str, JsValue)>>,
+    keys: Vec<JsValue>,
+    trust: RefCell<Vec<Option<JsValue>>>,
+    numbers: RefCell<Vec<Option<JsValue>>>,
+    /// The first choice slot of each node.
+    choices: Vec<usize>,
+    endings: usize,
+}
+
+impl Words {
+    fn of(sc: &Scenario) -> Words {
+        let nodes = sc.nodes.len();
+        let mut choices = Vec::with_capacity(nodes);
+        let mut next = 2 + 4 * nodes;
+        for node in &sc.nodes {
+            choices.push(next);
+            next += 2 * node.choices.len();
+        }
+        Words {
+            slots: RefCell::new(vec![None; next + 3 * sc.endings.len()]),
+            fixed: RefCell::new(Vec::new()),
+            keys: KEYS.iter().map(|&k| JsValue::from_str(k)).collect(),
+            trust: RefCell::new(vec![None; crate::scenario::MAX_LEVEL as usize + 1]),
+            numbers: RefCell::new(vec![None; 256]),
+            choices,
+            endings: next,
+        }
+    }
+
+    fn slot(&self, slot: Slot) -> usize {
+        let nodes = self.choices.len();
+        match slot {
+            Slot::Scenario => 0,
+            Slot::Peer => 1,
+            Slot::NodeId(n) => 2 + n,
+            Slot::Say(n) => 2 + nodes + n,
+            Slot::Cue(n) => 2 + 2 * nodes + n,
+            Slot::AfterDrop(n) => 2 + 3 * nodes + n,
+            Slot::ChoiceId(n, c) => self.choices[n] + 2 * c,
+            Slot::ChoiceText(n, c) => self.choices[n] + 2 * c + 1,
+            Slot::EndingId(e) => self.endings + 3 * e,
+            Slot::EndingTitle(e) => self.endings + 3 * e + 1,
+            Slot::EndingSay(e) => self.endings + 3 * e + 2,
+        }
+    }
+
+    /// Sets `key` to a piece of the scenario's text, made once; the handle
+    /// is lent, not copied, so nothing is left to drop.
+    fn put(&self, target: &JsValue, key: Key, slot: Slot, text: &str) {
+        let i = self.slot(slot);
+        let mut slots = self.slots.borrow_mut();
+        reflect_set(target, &self.keys[key as usize], slots[i].get_or_insert_with(|| JsValue::from_str(text)));
+    }
+
+    /// Sets `key` to a small whole number (a turn, a trust level), made once.
+    fn number(&self, target: &JsValue, key: Key, n: usize) {
+        let mut numbers = self.numbers.borrow_mut();
+        match numbers.get_mut(n) {
+            Some(v) => reflect_set(target, &self.keys[key as usize], v.get_or_insert_with(|| JsValue::from(n as u32))),
+            None => reflect_set(target, &self.keys[key as usize], &JsValue::from(n as u32)),
+        };
+    }
+
+    /// Sets `key` to a piece of the scenario's text if there is one, else to null.
+    fn put_opt(&self, target: &JsValue, key: Key, slot: Slot, text: Option<&str>) {
+        match text {
+            Some(text) => self.put(target, key, slot, text),
+            None => self.set(target, key, &JsValue::NULL),
+        }
+    }
+
+    /// Sets `key` to one of the engine's fixed words, made once.
+    fn fixed(&self, target: &JsValue, key: Key, word: &'static str) {
+        let mut fixed = self.fixed.borrow_mut();
+        let i = match fixed.iter().position(|(w, _)| std::ptr::eq(*w, word)) {
+            Some(i) => i,
+            None => {
+                fixed.push((word, JsValue::from_str(word)));
+                fixed.len() - 1
+            }
+        };
+        self.set(target, key, &fixed[i].1);
+    }
+
+    /// Sets `text` to trust in words ("trust 45 of 100, cautious"), made once a level.
+    fn trust_text(&self, target: &JsValue, trust: i32) {
+        let level = trust.clamp(0, crate::scenario::MAX_LEVEL);
+        let mut texts = self.trust.borrow_mut();
+        let text = texts[level as usize].get_or_insert_with(|| JsValue::from_str(&crate::engine::session::TrustView::of(level).text));
+        self.set(target, Key::Text, text);
+    }
+
+    fn set(&self, target: &JsValue, key: Key, value: &JsValue) {
+        reflect_set(target, &self.keys[key as usize], value);
     }
 }
 

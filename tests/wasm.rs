@@ -58,7 +58,7 @@ fn info_carries_the_library_fields() {
 #[wasm_bindgen_test]
 fn the_view_is_a_plain_object_without_skills() {
     let play = tiny().start("practice", 1).map_err(JsValue::from).unwrap();
-    let view = play.view().map_err(JsValue::from).unwrap();
+    let view = play.view();
     assert_eq!(keys(&view), ["acknowledges", "can_undo", "choices", "cue", "ending", "mode", "mood", "mood_label", "node", "peer", "say", "scenario", "stuck", "trust", "turn"]);
     assert!(get(&view, "ending").is_null());
     assert!(get(&view, "acknowledges").is_null(), "nothing to acknowledge before the first turn");
@@ -86,12 +86,50 @@ fn choosing_explains_in_practice_and_not_in_assessment() {
     let modifiers: Array = get(&turn, "modifiers").dyn_into().unwrap();
     assert_eq!(get(&modifiers.get(0), "reason").as_string().as_deref(), Some("distress_rewards_presence"));
     play.undo().map_err(JsValue::from).unwrap();
-    assert_eq!(get(&play.view().map_err(JsValue::from).unwrap(), "turn").as_f64(), Some(0.0));
+    assert_eq!(get(&play.view(), "turn").as_f64(), Some(0.0));
 
     let mut play = sim.start("assessment", 1).map_err(JsValue::from).unwrap();
     let step = play.choose("reflect").map_err(JsValue::from).unwrap();
     assert!(get(&step, "explanation").is_null());
     assert_eq!(error_message(play.undo().unwrap_err()), "undo is not available in assessment mode");
+}
+
+/// The view is built from cached JS strings, not serialised: it must be the
+/// engine's view all the same, field for field and in order, at every step
+/// of a long play in both modes.
+#[cfg(feature = "test-hooks")]
+#[wasm_bindgen_test]
+fn the_view_is_the_engines_view_at_every_step() {
+    // The learner's build reads only the compiled fixture; the authors' build
+    // also checks two library scenarios from their sources.
+    let mut scenarios = vec![(bytes(TINY_ATTN), "tiny.attn")];
+    if cfg!(feature = "check") {
+        scenarios.push((include_str!("../scenarios/first-meeting.toml").into(), "first-meeting.toml"));
+        scenarios.push((include_str!("../scenarios/asking-directly.toml").into(), "asking-directly.toml"));
+    }
+    for (contents, name) in scenarios {
+        let sim = Simulator::new(contents, name).map_err(JsValue::from).unwrap();
+        for (mode, seed) in [("practice", 1), ("assessment", 2), ("practice", 3)] {
+            let mut play = sim.start(mode, seed).map_err(JsValue::from).unwrap();
+            for turn in 0..60u32 {
+                let view = play.view();
+                let shown = String::from(js_sys::JSON::stringify(&view).unwrap());
+                assert_eq!(shown, play.view_as_json(), "{name}, {mode}, turn {turn}");
+                let choices: Array = get(&view, "choices").dyn_into().unwrap();
+                if choices.length() == 0 {
+                    break;
+                }
+                let id = get(&choices.get((turn * 7 + 3) % choices.length()), "id").as_string().unwrap();
+                let step = play.choose(&id).map_err(JsValue::from).unwrap();
+                assert_eq!(keys(&step), ["ended", "explanation"]);
+                assert_eq!(get(&step, "explanation").is_null(), mode == "assessment");
+                if mode == "practice" && turn % 5 == 4 {
+                    play.undo().map_err(JsValue::from).unwrap();
+                    assert_eq!(String::from(js_sys::JSON::stringify(&play.view()).unwrap()), play.view_as_json(), "{name}, after undo");
+                }
+            }
+        }
+    }
 }
 
 #[wasm_bindgen_test]

@@ -149,6 +149,22 @@ impl Mood {
         }
     }
 
+    /// The id the view carries, as serde writes it (`shut_down`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Mood::Overwhelmed => "overwhelmed",
+            Mood::Distressed => "distressed",
+            Mood::ShutDown => "shut_down",
+            Mood::Withdrawn => "withdrawn",
+            Mood::Wary => "wary",
+            Mood::Uneasy => "uneasy",
+            Mood::Calm => "calm",
+            Mood::Opening => "opening",
+            Mood::Confiding => "confiding",
+            Mood::AtEase => "at_ease",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Mood::Overwhelmed => "overwhelmed",
@@ -193,6 +209,32 @@ pub struct View {
     /// stopped (W004) may; the conversation cannot go on, and the program
     /// showing it must say so rather than wait.
     pub stuck: bool,
+}
+
+/// What the learner sees now, by position in the scenario rather than as
+/// text: what [`View`] is made from, for a program that keeps the scenario's
+/// words itself (the browser binding holds them as JavaScript strings, so a
+/// step does not copy them across again).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Shown {
+    /// The node the conversation is at, or the ending it reached.
+    pub node: Option<usize>,
+    pub ending: Option<usize>,
+    /// The peer says the node's `after_drop` first.
+    pub acknowledges: bool,
+    /// The offered choices' authored indices, in display order.
+    pub choices: Vec<usize>,
+    pub mood: Mood,
+    pub trust: i32,
+    pub turn: usize,
+    pub can_undo: bool,
+}
+
+impl Shown {
+    /// At a node where no choice is offered (see [`View::stuck`]).
+    pub fn stuck(&self) -> bool {
+        self.ending.is_none() && self.choices.is_empty()
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -370,39 +412,53 @@ impl Session {
         offered
     }
 
+    /// What the learner sees now, by position: see [`Shown`].
+    pub fn shown(&self) -> Shown {
+        let trust = i32::from(self.state.trust);
+        let node = self.state.node();
+        Shown {
+            node,
+            ending: self.state.ending(),
+            acknowledges: node.is_some_and(|n| self.acknowledgement(n, self.turns.last()).is_some()),
+            choices: if node.is_some() { self.order() } else { Vec::new() },
+            mood: Mood::of(&self.scenario, trust, i32::from(self.state.distress)),
+            trust,
+            turn: self.turns.len(),
+            can_undo: self.mode == Mode::Practice && !self.turns.is_empty(),
+        }
+    }
+
     pub fn view(&self) -> View {
         let sc = &*self.scenario;
-        let trust = i32::from(self.state.trust);
-        let mood = Mood::of(sc, trust, i32::from(self.state.distress));
-        let (node, acknowledges, say, cue, choices, ending) = match (self.state.node(), self.state.ending()) {
+        let shown = self.shown();
+        let (node, say, cue, choices, ending) = match (shown.node, shown.ending) {
             (Some(n), _) => {
                 let node = &sc.nodes[n];
-                let choices = self.order().into_iter().map(|i| ChoiceView { id: node.choices[i].id.clone(), text: node.choices[i].text.clone() }).collect();
-                (Some(node.id.clone()), self.acknowledgement(n, self.turns.last()), Some(node.say.clone()), node.cue.clone(), choices, None)
+                let choices = shown.choices.iter().map(|&i| ChoiceView { id: node.choices[i].id.clone(), text: node.choices[i].text.clone() }).collect();
+                (Some(node.id.clone()), Some(node.say.clone()), node.cue.clone(), choices, None)
             }
             (None, Some(e)) => {
                 let e = &sc.endings[e];
-                (None, None, e.say.clone(), None, Vec::new(), Some(EndingView { id: e.id.clone(), outcome: e.outcome, title: e.title.clone() }))
+                (None, e.say.clone(), None, Vec::new(), Some(EndingView { id: e.id.clone(), outcome: e.outcome, title: e.title.clone() }))
             }
             (None, None) => unreachable!("a state is at a node or an ending"),
         };
-        let stuck = ending.is_none() && choices.is_empty();
         View {
             scenario: sc.meta.id.clone(),
             mode: self.mode,
-            turn: self.turns.len(),
+            turn: shown.turn,
             peer: sc.peer.name.clone(),
             node,
-            acknowledges,
+            acknowledges: if shown.acknowledges { shown.node.and_then(|n| sc.nodes[n].after_drop.clone()) } else { None },
             say,
             cue,
-            mood,
-            mood_label: mood.label(),
-            trust: TrustView::of(trust),
+            mood: shown.mood,
+            mood_label: shown.mood.label(),
+            trust: TrustView::of(shown.trust),
+            stuck: shown.stuck(),
             choices,
             ending,
-            can_undo: self.mode == Mode::Practice && !self.turns.is_empty(),
-            stuck,
+            can_undo: shown.can_undo,
         }
     }
 

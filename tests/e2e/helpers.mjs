@@ -47,7 +47,7 @@ export function assertBuilt() {
         'pkg/attunement.js',
         'pkg/attunement_bg.wasm',
         'pkg-author/attunement.js',
-        'scenarios/index.attn',
+        'scenarios/index.json',
         'scenarios/first-meeting.attn',
     ];
     const missing = needed.filter(file => !existsSync(path.join(WWW, file)));

@@ -27,7 +27,7 @@ function entryOf(page, scenario) {
 }
 
 test('the library lists first-meeting with title, summary, minutes and content notes, and opens it', async () => {
-    assert.ok(firstMeeting, 'www/scenarios/index.attn lists first-meeting');
+    assert.ok(firstMeeting, 'www/scenarios/index.json lists first-meeting');
     const p = await openPage(env, '/index.html');
     const { page } = p;
     const entry = entryOf(page, firstMeeting);

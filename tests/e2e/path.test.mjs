@@ -1,4 +1,4 @@
-// The library as a path (issue 10): the cards keep scenarios/index.attn's order (the suggested
+// The library as a path (issue 10): the cards keep scenarios/index.json's order (the suggested
 // one, which `attunement library` writes) and show each scenario's level, the content note
 // before the summary, and the learner's progress per mode from the widget's status keys
 // (attunement:ID:MODE:status = "in-progress" | "done"); the player page's title names the
@@ -35,7 +35,7 @@ before(async () => {
     tmp = mkdtempSync(path.join(os.tmpdir(), 'attunement-path-'));
     indexFile = path.join(tmp, 'index.json');
     serveIndex(BUILT);
-    env = await startEnv({ files: { '/scenarios/index.attn': indexFile } });
+    env = await startEnv({ files: { '/scenarios/index.json': indexFile } });
 });
 
 after(async () => {
@@ -43,14 +43,14 @@ after(async () => {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
-/// Serves `scenarios` as /scenarios/index.attn from the next request on.
+/// Serves `scenarios` as /scenarios/index.json from the next request on.
 function serveIndex(scenarios) {
     writeFileSync(indexFile, JSON.stringify({ scenarios }));
 }
 
 /// The index as the page's server answers it (not as this file wrote it).
 async function servedIndex(page) {
-    return page.evaluate(async () => (await (await fetch('/scenarios/index.attn', { cache: 'no-store' })).json()).scenarios);
+    return page.evaluate(async () => (await (await fetch('/scenarios/index.json', { cache: 'no-store' })).json()).scenarios);
 }
 
 /// The card of the scenario titled `title`: the article whose heading is that title.
