@@ -2,11 +2,13 @@
 # Builds what the browser loads into www/ (all of it generated, none committed):
 #
 #   www/attunement-sim.js  the widget: www/widget/*.js bundled and minified
-#   www/pkg/         the learner's engine: reads compiled JSON only
-#   www/pkg-author/  the authors' engine: reads TOML too, loaded only for a
-#                    `.toml` src, so learners never download the TOML parser;
-#                    it also has the test-only exports (feature test-hooks)
-#   www/scenarios/   every scenario in scenarios/, compiled to JSON, with its
+#   www/pkg/         the learner's engine: reads compiled scenarios (.attn)
+#                    only, with no checking or analysis in it
+#   www/pkg-author/  the authors' engine: checks sources (.toml, .json) too,
+#                    loaded only for such a src, so learners never download
+#                    the checker; it also has the test-only exports (feature
+#                    test-hooks)
+#   www/scenarios/   every scenario in scenarios/, compiled (ID.attn), with its
 #                    TOML source and an index.json for the library page
 #
 #   bash scripts/build-web.sh

@@ -19,11 +19,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # the empathy model of issue 9 added 28 ids, the new rules, ending variants,
 # the best path on the sum and the debrief's score, comparison and
 # suggestions (26.6 KB gzipped in the engine, measured against the engine
-# before it; 2.1 KB in the widget and its styles). 136 KiB until the lean
-# learner engine of issue 11, which drops the loader, validator and analysis
-# from the learner's build, brings it back under 100 and on towards its aim
-# of 60.
-BUDGET=$((136 * 1024))
+# before it; 2.1 KB in the widget and its styles); 136 KiB until the lean
+# learner engine of issue 11 dropped the loader, validator and analysis from
+# the learner's build (the engine from 107 KB to 60 KB gzipped) and brought
+# the total to 88 KiB. The budget holds that, with a little room; the aim is
+# 60 KB, which needs the engine's and the widget's words and code halved.
+BUDGET=$((92 * 1024))
 
 if [[ ! -f www/pkg/attunement_bg.wasm ]]; then
     echo "size: www/pkg is missing; run bash scripts/build-web.sh first" >&2

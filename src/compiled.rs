@@ -137,6 +137,11 @@ pub fn write(sc: &Scenario) -> Vec<u8> {
 /// Reads a compiled scenario, checking everything the engine relies on.
 pub fn read(bytes: &[u8]) -> Result<Scenario, ReadError> {
     if !bytes.starts_with(&MAGIC) {
+        // The magic's \r\n is there to show a text-mode transfer (an FTP
+        // upload in ASCII mode), which rewrites line endings.
+        if bytes.starts_with(&MAGIC[..5]) {
+            return Err(ReadError::Corrupt("its line endings were changed on the way, as a text-mode transfer does: upload it in binary mode"));
+        }
         let text = bytes.iter().position(|b| !b.is_ascii_whitespace()).map(|i| bytes[i]);
         // TOML opens with a key, a table or a comment; JSON with an object.
         let source = text.is_some_and(|b| b.is_ascii_alphabetic() || matches!(b, b'{' | b'[' | b'#')) && std::str::from_utf8(bytes).is_ok();

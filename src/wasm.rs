@@ -1,10 +1,13 @@
 //! The browser binding: the only module that names `wasm_bindgen` or `js_sys`.
 //!
-//! A thin layer over the engine for the `<attunement-sim>` element. It loads a
-//! scenario from its text, starts or restores a session, and hands the engine's
-//! view, step and debrief to JavaScript as plain objects; every error becomes a
-//! JS `Error` carrying the engine's message. JavaScript holds no game logic: it
-//! renders what comes back and reports the learner's pick.
+//! A thin layer over the engine for the `<attunement-sim>` element. It reads a
+//! compiled scenario from its bytes (or, in the authors' build, checks a
+//! source), starts or restores a session, and hands the engine's view, step
+//! and debrief to JavaScript as plain objects: the view built from the
+//! scenario's words cached as JS strings ([`Words`]), the rest as JSON for
+//! `JSON.parse`. Every error becomes a JS `Error` carrying the engine's
+//! message. JavaScript holds no game logic: it renders what comes back and
+//! reports the learner's pick.
 //!
 //! A panic cannot unwind on `wasm32-unknown-unknown`, so the instance traps and
 //! is unusable afterwards. `install_panic_hook` hands the panic message to a JS

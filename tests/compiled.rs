@@ -97,6 +97,11 @@ fn foreign_files_are_named_for_what_they_are() {
     assert_eq!(compiled::read(toml.as_bytes()).err(), Some(ReadError::Foreign { source: true }));
     assert_eq!(compiled::read(b"{\"id\": \"x\"}").err(), Some(ReadError::Foreign { source: true }));
     assert_eq!(compiled::read(b"\x00\x01\x02garbage").err(), Some(ReadError::Foreign { source: false }));
+    // An ASCII-mode upload turns the magic's \r\n into \n.
+    let bytes = compile(&toml, Format::Toml).unwrap();
+    let mut text_mode = bytes[..5].to_vec();
+    text_mode.extend(bytes[5..].iter().copied().filter(|&b| b != b'\r'));
+    assert_eq!(compiled::read(&text_mode).err(), Some(ReadError::Corrupt("its line endings were changed on the way, as a text-mode transfer does: upload it in binary mode")));
     assert_eq!(compiled::read(b"").err(), Some(ReadError::Foreign { source: false }));
     assert_eq!(
         ReadError::Foreign { source: true }.to_string(),

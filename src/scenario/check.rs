@@ -97,9 +97,9 @@ fn parse_tree(text: &str, format: Format) -> Result<value::Spanned<value::Value>
         Format::Toml => Err(vec![crate::diagnostic::Diagnostic::error(
             "E001",
             crate::diagnostic::Span::default(),
-            "this build reads JSON scenarios only",
+            "this build checks JSON sources only",
         )
-        .hint("compile the scenario to JSON with `attunement compile`")]),
+        .hint("build with the `toml` feature to check TOML, or write the scenario as JSON")]),
         Format::Json => value::parse_json(text),
     }
 }
