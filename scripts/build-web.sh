@@ -33,6 +33,11 @@ build() {
     rm -rf "$out"
     wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name attunement \
         target/wasm32-unknown-unknown/web/attunement.wasm
+    # The binding's JavaScript half (src/wasm.js) comes out as a snippet module the glue
+    # imports; bundled into the glue (and minified with it), the browser fetches one file.
+    node_modules/.bin/esbuild "$out/attunement.js" --bundle --format=esm --minify --target=es2022 \
+        --legal-comments=none --log-level=warning --allow-overwrite --outfile="$out/attunement.js"
+    rm -rf "$out/snippets"
     # The producers and target-features sections are for tools, not browsers.
     "$WASM_OPT" -Oz --converge --strip-producers --strip-target-features "${WASM_FEATURES[@]}" -o "$out/attunement_bg.wasm" "$out/attunement_bg.wasm"
 }

@@ -60,6 +60,15 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// The id views and reports carry, as serde writes it.
+    pub fn id(self) -> &'static str {
+        match self {
+            Kind::Skill => "skill",
+            Kind::Neutral => "neutral",
+            Kind::Roadblock => "roadblock",
+        }
+    }
+
     /// "builds trust", "neutral", "roadblock": for transcripts.
     pub fn label(self) -> &'static str {
         match self {

@@ -20,7 +20,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::engine::session::{Mode, Session};
+use crate::engine::session::{Mode, Session, Turn};
 use crate::scenario::Scenario;
 
 thread_local! {
@@ -155,53 +155,46 @@ impl Play {
     pub fn view(&self) -> JsValue {
         let shown = self.session.shown();
         let (sc, w) = (&**self.session.scenario(), &*self.words);
-        let o = js_sys::Object::new();
+        let (n, e) = (shown.node.unwrap_or(0), shown.ending.unwrap_or(0));
         let node = shown.node.map(|n| &sc.nodes[n]);
         let ending = shown.ending.map(|e| &sc.endings[e]);
-        w.put(&o, Key::Scenario, Slot::Scenario, &sc.meta.id);
-        w.fixed(&o, Key::Mode, self.session.mode().id());
-        w.number(&o, Key::Turn, shown.turn);
-        w.put(&o, Key::Peer, Slot::Peer, &sc.peer.name);
-        let n = shown.node.unwrap_or(0);
-        let e = shown.ending.unwrap_or(0);
-        w.put_opt(&o, Key::Node, Slot::NodeId(n), node.map(|node| &*node.id));
-        w.put_opt(&o, Key::Acknowledges, Slot::AfterDrop(n), node.and_then(|node| node.after_drop.as_deref()).filter(|_| shown.acknowledges));
-        match node {
-            Some(node) => w.put(&o, Key::Say, Slot::Say(n), &node.say),
-            None => w.put_opt(&o, Key::Say, Slot::EndingSay(e), ending.and_then(|e| e.say.as_deref())),
-        }
-        w.put_opt(&o, Key::Cue, Slot::Cue(n), node.and_then(|node| node.cue.as_deref()));
-        w.fixed(&o, Key::Mood, shown.mood.id());
-        w.fixed(&o, Key::MoodLabel, shown.mood.label());
-        let trust = js_sys::Object::new();
-        let band = crate::engine::session::Band::of(shown.trust);
-        w.number(&trust, Key::Value, shown.trust.max(0) as usize);
-        w.number(&trust, Key::Min, 0);
-        w.number(&trust, Key::Max, crate::scenario::MAX_LEVEL as usize);
-        w.fixed(&trust, Key::Band, band.label());
-        w.trust_text(&trust, shown.trust);
-        w.set(&o, Key::Trust, &trust);
         let choices = js_sys::Array::new();
         if let Some(node) = node {
             for &i in &shown.choices {
-                let c = js_sys::Object::new();
-                w.put(&c, Key::Id, Slot::ChoiceId(n, i), &node.choices[i].id);
-                w.put(&c, Key::Text, Slot::ChoiceText(n, i), &node.choices[i].text);
-                choices.push(&c);
+                push_choice(&choices, &w.text(Slot::ChoiceId(n, i), &node.choices[i].id), &w.text(Slot::ChoiceText(n, i), &node.choices[i].text));
             }
         }
-        w.set(&o, Key::Choices, &choices);
-        let ending = ending.map_or(JsValue::NULL, |ending| {
-            let v = js_sys::Object::new();
-            w.put(&v, Key::Id, Slot::EndingId(e), &ending.id);
-            w.fixed(&v, Key::Outcome, ending.outcome.id());
-            w.put(&v, Key::Title, Slot::EndingTitle(e), &ending.title);
-            v.into()
-        });
-        w.set(&o, Key::Ending, &ending);
-        w.set(&o, Key::CanUndo, &JsValue::from_bool(shown.can_undo));
-        w.set(&o, Key::Stuck, &JsValue::from_bool(shown.stuck()));
-        o.into()
+        let say = match (node, ending) {
+            (Some(node), _) => w.text(Slot::Say(n), &node.say),
+            (None, ending) => w.opt(Slot::EndingSay(e), ending.and_then(|e| e.say.as_deref())),
+        };
+        let band = crate::engine::session::Band::of(shown.trust);
+        make_view(
+            &w.text(Slot::Scenario, &sc.meta.id),
+            &w.fixed(self.session.mode().id()),
+            shown.turn as u32,
+            &w.text(Slot::Peer, &sc.peer.name),
+            &w.opt(Slot::NodeId(n), node.map(|node| &*node.id)),
+            &w.opt(Slot::AfterDrop(n), node.and_then(|node| node.after_drop.as_deref()).filter(|_| shown.acknowledges)),
+            &say,
+            &w.opt(Slot::Cue(n), node.and_then(|node| node.cue.as_deref())),
+            &w.fixed(shown.mood.id()),
+            &w.fixed(shown.mood.label()),
+            &make_trust(shown.trust, &w.fixed(band.label()), &w.trust_text(shown.trust)),
+            &choices,
+            &ending.map_or(JsValue::NULL, |ending| make_ending(&w.text(Slot::EndingId(e), &ending.id), &w.fixed(ending.outcome.id()), &w.text(Slot::EndingTitle(e), &ending.title))),
+            shown.can_undo,
+            shown.stuck(),
+        )
+    }
+
+    /// The explanation of the last turn as the engine serialises it, for the
+    /// test that the binding's object agrees.
+    #[cfg(feature = "test-hooks")]
+    #[doc(hidden)]
+    #[wasm_bindgen(js_name = lastTurnAsJson)]
+    pub fn last_turn_as_json(&self) -> String {
+        serde_json::to_string(&self.session.turns().last()).unwrap_or_default()
     }
 
     /// The view as the engine serialises it, for the test that the two agree.
@@ -216,16 +209,8 @@ impl Play {
     /// the explanation only in practice mode.
     pub fn choose(&mut self, id: &str) -> Result<JsValue, JsError> {
         let step = self.session.choose(id).map_err(|e| JsError::new(&e.to_string()))?;
-        // The explanation is rich and varied, and goes as JSON; without one
-        // (assessment mode) the object is two properties.
-        let explanation = match &step.explanation {
-            Some(turn) => to_js(turn)?,
-            None => JsValue::NULL,
-        };
-        let o = js_sys::Object::new();
-        self.words.set(&o, Key::Ended, &JsValue::from_bool(step.ended));
-        self.words.set(&o, Key::Explanation, &explanation);
-        Ok(o.into())
+        let explanation = step.explanation.as_ref().map_or(JsValue::NULL, |turn| self.words.turn(self.session.scenario(), turn));
+        Ok(make_step(step.ended, &explanation))
     }
 
     /// Takes back the last choice (practice mode only).
@@ -263,48 +248,73 @@ impl Play {
     }
 }
 
-#[wasm_bindgen]
+// The object literals of src/wasm.js: one call makes a view or a turn, with
+// a fixed shape, where setting properties one at a time cost a keyed store
+// each (about 130 ns apiece, most of a view's time).
+#[wasm_bindgen(module = "/src/wasm.js")]
 extern "C" {
-    /// `Reflect.set`, without wasm-bindgen's try/catch: the binding sets
-    /// plain properties on fresh plain objects, which cannot throw.
-    #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
-    fn reflect_set(target: &JsValue, key: &JsValue, value: &JsValue) -> bool;
+    #[wasm_bindgen(js_name = view)]
+    #[allow(clippy::too_many_arguments)]
+    fn make_view(
+        scenario: &JsValue,
+        mode: &JsValue,
+        turn: u32,
+        peer: &JsValue,
+        node: &JsValue,
+        acknowledges: &JsValue,
+        say: &JsValue,
+        cue: &JsValue,
+        mood: &JsValue,
+        mood_label: &JsValue,
+        trust: &JsValue,
+        choices: &JsValue,
+        ending: &JsValue,
+        can_undo: bool,
+        stuck: bool,
+    ) -> JsValue;
+    #[wasm_bindgen(js_name = trust)]
+    fn make_trust(value: i32, band: &JsValue, text: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = choice)]
+    fn push_choice(list: &JsValue, id: &JsValue, text: &JsValue);
+    #[wasm_bindgen(js_name = ending)]
+    fn make_ending(id: &JsValue, outcome: &JsValue, title: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = turn)]
+    #[allow(clippy::too_many_arguments)]
+    fn make_turn(
+        number: u32,
+        node: &JsValue,
+        peer_acknowledged: &JsValue,
+        peer_said: &JsValue,
+        peer_cue: &JsValue,
+        choice: &JsValue,
+        text: &JsValue,
+        skill: &JsValue,
+        skill_label: &JsValue,
+        kind: &JsValue,
+        trust_before: i32,
+        trust_after: i32,
+        change: i32,
+        base: i32,
+        modifiers: &JsValue,
+        total: i32,
+        ceiling: i32,
+        consequences: &JsValue,
+        worth: i32,
+        ceiling_text: &JsValue,
+        warning: &JsValue,
+        acute: bool,
+        disclosure: bool,
+        warning_signs: bool,
+        feedback: &JsValue,
+        why: &JsValue,
+    ) -> JsValue;
+    #[wasm_bindgen(js_name = modifier)]
+    fn push_modifier(list: &JsValue, reason: &JsValue, text: &JsValue, amount: i32);
+    #[wasm_bindgen(js_name = consequence)]
+    fn push_consequence(list: &JsValue, amount: i32, feedback: &JsValue, from_turn: &JsValue);
+    #[wasm_bindgen(js_name = step)]
+    fn make_step(ended: bool, explanation: &JsValue) -> JsValue;
 }
-
-/// The property names of a view, in the order [`Play::view`] sets them.
-#[derive(Clone, Copy)]
-enum Key {
-    Scenario,
-    Mode,
-    Turn,
-    Peer,
-    Node,
-    Acknowledges,
-    Say,
-    Cue,
-    Mood,
-    MoodLabel,
-    Trust,
-    Choices,
-    Ending,
-    CanUndo,
-    Stuck,
-    Value,
-    Min,
-    Max,
-    Band,
-    Text,
-    Id,
-    Outcome,
-    Title,
-    Ended,
-    Explanation,
-}
-
-const KEYS: [&str; 25] = [
-    "scenario", "mode", "turn", "peer", "node", "acknowledges", "say", "cue", "mood", "mood_label", "trust", "choices", "ending", "can_undo", "stuck", "value", "min", "max", "band", "text", "id", "outcome",
-    "title", "ended", "explanation",
-];
 
 /// Where a piece of the scenario's text is kept in [`Words`].
 #[derive(Clone, Copy)]
@@ -320,19 +330,18 @@ enum Slot {
     EndingId(usize),
     EndingTitle(usize),
     EndingSay(usize),
+    Feedback(usize, usize),
 }
 
 /// The scenario's words as JavaScript strings, each made the first time a
-/// view shows it and kept for the simulator's life; the property names and
-/// the engine's fixed words (modes, moods, bands, outcomes) likewise. A
-/// view then crosses the boundary as a few dozen handles rather than a
-/// kilobyte of text to decode, which is most of what made a step slow.
+/// view shows it and kept for the simulator's life, and the engine's fixed
+/// words (modes, moods, bands, skills, reasons) likewise. A view then
+/// crosses the boundary as a handful of handles rather than a kilobyte of
+/// text to decode.
 struct Words {
     slots: RefCell<Vec<Option<JsValue>>>,
     fixed: RefCell<Vec<(&'static str, JsValue)>>,
-    keys: Vec<JsValue>,
     trust: RefCell<Vec<Option<JsValue>>>,
-    numbers: RefCell<Vec<Option<JsValue>>>,
     /// The first choice slot of each node.
     choices: Vec<usize>,
     endings: usize,
@@ -345,14 +354,12 @@ impl Words {
         let mut next = 2 + 4 * nodes;
         for node in &sc.nodes {
             choices.push(next);
-            next += 2 * node.choices.len();
+            next += 3 * node.choices.len();
         }
         Words {
             slots: RefCell::new(vec![None; next + 3 * sc.endings.len()]),
             fixed: RefCell::new(Vec::new()),
-            keys: KEYS.iter().map(|&k| JsValue::from_str(k)).collect(),
             trust: RefCell::new(vec![None; crate::scenario::MAX_LEVEL as usize + 1]),
-            numbers: RefCell::new(vec![None; 256]),
             choices,
             endings: next,
         }
@@ -367,62 +374,84 @@ impl Words {
             Slot::Say(n) => 2 + nodes + n,
             Slot::Cue(n) => 2 + 2 * nodes + n,
             Slot::AfterDrop(n) => 2 + 3 * nodes + n,
-            Slot::ChoiceId(n, c) => self.choices[n] + 2 * c,
-            Slot::ChoiceText(n, c) => self.choices[n] + 2 * c + 1,
+            Slot::ChoiceId(n, c) => self.choices[n] + 3 * c,
+            Slot::ChoiceText(n, c) => self.choices[n] + 3 * c + 1,
+            Slot::Feedback(n, c) => self.choices[n] + 3 * c + 2,
             Slot::EndingId(e) => self.endings + 3 * e,
             Slot::EndingTitle(e) => self.endings + 3 * e + 1,
             Slot::EndingSay(e) => self.endings + 3 * e + 2,
         }
     }
 
-    /// Sets `key` to a piece of the scenario's text, made once; the handle
-    /// is lent, not copied, so nothing is left to drop.
-    fn put(&self, target: &JsValue, key: Key, slot: Slot, text: &str) {
+    /// A piece of the scenario's text as a JS string, made once.
+    fn text(&self, slot: Slot, text: &str) -> JsValue {
         let i = self.slot(slot);
-        let mut slots = self.slots.borrow_mut();
-        reflect_set(target, &self.keys[key as usize], slots[i].get_or_insert_with(|| JsValue::from_str(text)));
+        self.slots.borrow_mut()[i].get_or_insert_with(|| JsValue::from_str(text)).clone()
     }
 
-    /// Sets `key` to a small whole number (a turn, a trust level), made once.
-    fn number(&self, target: &JsValue, key: Key, n: usize) {
-        let mut numbers = self.numbers.borrow_mut();
-        match numbers.get_mut(n) {
-            Some(v) => reflect_set(target, &self.keys[key as usize], v.get_or_insert_with(|| JsValue::from(n as u32))),
-            None => reflect_set(target, &self.keys[key as usize], &JsValue::from(n as u32)),
-        };
+    /// A piece of the scenario's text if there is one, else null.
+    fn opt(&self, slot: Slot, text: Option<&str>) -> JsValue {
+        text.map_or(JsValue::NULL, |text| self.text(slot, text))
     }
 
-    /// Sets `key` to a piece of the scenario's text if there is one, else to null.
-    fn put_opt(&self, target: &JsValue, key: Key, slot: Slot, text: Option<&str>) {
-        match text {
-            Some(text) => self.put(target, key, slot, text),
-            None => self.set(target, key, &JsValue::NULL),
-        }
-    }
-
-    /// Sets `key` to one of the engine's fixed words, made once.
-    fn fixed(&self, target: &JsValue, key: Key, word: &'static str) {
+    /// One of the engine's fixed words as a JS string, made once.
+    fn fixed(&self, word: &'static str) -> JsValue {
         let mut fixed = self.fixed.borrow_mut();
-        let i = match fixed.iter().position(|(w, _)| std::ptr::eq(*w, word)) {
-            Some(i) => i,
-            None => {
-                fixed.push((word, JsValue::from_str(word)));
-                fixed.len() - 1
-            }
-        };
-        self.set(target, key, &fixed[i].1);
+        if let Some((_, v)) = fixed.iter().find(|(w, _)| std::ptr::eq(*w, word)) {
+            return v.clone();
+        }
+        let v = JsValue::from_str(word);
+        fixed.push((word, v.clone()));
+        v
     }
 
-    /// Sets `text` to trust in words ("trust 45 of 100, cautious"), made once a level.
-    fn trust_text(&self, target: &JsValue, trust: i32) {
+    /// Trust in words ("trust 45 of 100, cautious"), made once a level.
+    fn trust_text(&self, trust: i32) -> JsValue {
         let level = trust.clamp(0, crate::scenario::MAX_LEVEL);
-        let mut texts = self.trust.borrow_mut();
-        let text = texts[level as usize].get_or_insert_with(|| JsValue::from_str(&crate::engine::session::TrustView::of(level).text));
-        self.set(target, Key::Text, text);
+        self.trust.borrow_mut()[level as usize].get_or_insert_with(|| JsValue::from_str(&crate::engine::session::TrustView::of(level).text)).clone()
     }
 
-    fn set(&self, target: &JsValue, key: Key, value: &JsValue) {
-        reflect_set(target, &self.keys[key as usize], value);
+    /// A turn's explanation, the engine's [`Turn`] as an object: the same
+    /// fields in the same order as its JSON.
+    fn turn(&self, sc: &Scenario, t: &Turn) -> JsValue {
+        let (n, c) = (t.node_index, t.index);
+        let modifiers = js_sys::Array::new();
+        for m in &t.modifiers {
+            push_modifier(&modifiers, &self.fixed(m.reason.id()), &self.fixed(m.text), m.amount);
+        }
+        let consequences = js_sys::Array::new();
+        for l in &t.consequences {
+            push_consequence(&consequences, l.amount, &JsValue::from_str(&l.feedback), &l.from_turn.map_or(JsValue::NULL, |f| JsValue::from(f as u32)));
+        }
+        let node = &sc.nodes[n];
+        make_turn(
+            t.number as u32,
+            &self.text(Slot::NodeId(n), &t.node),
+            &self.opt(Slot::AfterDrop(n), t.peer_acknowledged.as_deref()),
+            &self.text(Slot::Say(n), &node.say),
+            &self.opt(Slot::Cue(n), node.cue.as_deref()),
+            &self.text(Slot::ChoiceId(n, c), &t.choice),
+            &self.text(Slot::ChoiceText(n, c), &t.text),
+            &self.fixed(t.skill.id()),
+            &self.fixed(t.skill_label),
+            &self.fixed(t.kind.id()),
+            t.trust_before,
+            t.trust_after,
+            t.change,
+            t.base,
+            &modifiers,
+            t.total,
+            t.ceiling,
+            &consequences,
+            t.worth,
+            &t.ceiling_text.map_or(JsValue::NULL, |c| self.fixed(c)),
+            &t.warning.as_deref().map_or(JsValue::NULL, JsValue::from_str),
+            t.acute,
+            t.disclosure,
+            t.warning_signs,
+            &self.opt(Slot::Feedback(n, c), t.feedback.as_deref()),
+            &self.fixed(t.why),
+        )
     }
 }
 

@@ -633,3 +633,29 @@ fn a_node_with_no_offered_choice_is_a_stuck_view_not_a_panic() {
     assert!(s.order().is_empty());
     assert_eq!(s.choose("leave").unwrap_err().to_string(), "choice `leave` is not offered now");
 }
+
+/// The browser binding writes these ids itself, without serde: they must be
+/// what serde writes.
+#[test]
+fn the_ids_the_binding_writes_are_serdes() {
+    use attunement::engine::session::{Band, Mood};
+    use attunement::engine::trust::Reason;
+    use attunement::skill::Kind;
+    let serde = |v: serde_json::Value| v.as_str().unwrap().to_string();
+    for m in [Mood::Overwhelmed, Mood::Distressed, Mood::ShutDown, Mood::Withdrawn, Mood::Wary, Mood::Uneasy, Mood::Calm, Mood::Opening, Mood::Confiding, Mood::AtEase] {
+        assert_eq!(m.id(), serde(serde_json::to_value(m).unwrap()));
+    }
+    for k in [Kind::Skill, Kind::Neutral, Kind::Roadblock] {
+        assert_eq!(k.id(), serde(serde_json::to_value(k).unwrap()));
+    }
+    for r in [Reason::DistressAmplifiesRoadblock, Reason::DistressRaisesCost, Reason::DistressRewardsPresence, Reason::Parroting, Reason::Interrogation, Reason::AfterDisclosure, Reason::RepairsRupture, Reason::NothingToRepair] {
+        assert_eq!(r.id(), serde(serde_json::to_value(r).unwrap()));
+    }
+    for trust in 0..=100 {
+        let band = Band::of(trust);
+        assert_eq!(band.label(), serde(serde_json::to_value(band).unwrap()));
+    }
+    for o in attunement::scenario::Outcome::ALL {
+        assert_eq!(o.id(), serde(serde_json::to_value(o).unwrap()));
+    }
+}

@@ -94,9 +94,9 @@ fn choosing_explains_in_practice_and_not_in_assessment() {
     assert_eq!(error_message(play.undo().unwrap_err()), "undo is not available in assessment mode");
 }
 
-/// The view is built from cached JS strings, not serialised: it must be the
-/// engine's view all the same, field for field and in order, at every step
-/// of a long play in both modes.
+/// The view and the explanation are built from cached JS strings, not
+/// serialised: they must be the engine's all the same, field for field and
+/// in order, at every step of a long play in both modes.
 #[cfg(feature = "test-hooks")]
 #[wasm_bindgen_test]
 fn the_view_is_the_engines_view_at_every_step() {
@@ -123,6 +123,10 @@ fn the_view_is_the_engines_view_at_every_step() {
                 let step = play.choose(&id).map_err(JsValue::from).unwrap();
                 assert_eq!(keys(&step), ["ended", "explanation"]);
                 assert_eq!(get(&step, "explanation").is_null(), mode == "assessment");
+                if mode == "practice" {
+                    let explained = String::from(js_sys::JSON::stringify(&get(&step, "explanation")).unwrap());
+                    assert_eq!(explained, play.last_turn_as_json(), "{name}, turn {turn}: the explanation");
+                }
                 if mode == "practice" && turn % 5 == 4 {
                     play.undo().map_err(JsValue::from).unwrap();
                     assert_eq!(String::from(js_sys::JSON::stringify(&play.view()).unwrap()), play.view_as_json(), "{name}, after undo");

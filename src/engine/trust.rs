@@ -56,6 +56,20 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// The id the explanation carries, as serde writes it.
+    pub fn id(self) -> &'static str {
+        match self {
+            Reason::DistressAmplifiesRoadblock => "distress_amplifies_roadblock",
+            Reason::DistressRaisesCost => "distress_raises_cost",
+            Reason::DistressRewardsPresence => "distress_rewards_presence",
+            Reason::Parroting => "parroting",
+            Reason::Interrogation => "interrogation",
+            Reason::AfterDisclosure => "after_disclosure",
+            Reason::RepairsRupture => "repairs_rupture",
+            Reason::NothingToRepair => "nothing_to_repair",
+        }
+    }
+
     pub fn text(self) -> &'static str {
         match self {
             Reason::DistressAmplifiesRoadblock => "the peer is in acute distress, so this lands much harder",
