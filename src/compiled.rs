@@ -19,7 +19,7 @@
 //! magic    8 bytes   \x89 A T T N \r \n \x1a  (a text-mode transfer breaks it visibly)
 //! version  2 bytes   little-endian; this engine reads VERSION only
 //! length   4 bytes   little-endian, of the body
-//! checksum 8 bytes   little-endian FNV-1a of the body
+//! checksum 8 bytes   little-endian, of the body (see `checksum`)
 //! body               the scenario (see `write` for the order)
 //! ```
 //!
@@ -28,15 +28,17 @@
 //! an enum in a later version cannot silently change what a file means.
 //!
 //! The reader trusts nothing: every length is checked against what is left,
-//! every index against what it indexes, every number against the range that
-//! checking allows, and the content hash is computed again and compared. A
-//! truncated, corrupted, foreign or newer file is a [`ReadError`], never a
-//! panic, and a file the reader accepts plays without one.
+//! every index against what it indexes and every number against the range
+//! that checking allows. A truncated, corrupted, foreign or newer file is a
+//! [`ReadError`], never a panic, and a file the reader accepts plays without
+//! one. The checksum finds damage (any change of one 8-byte word, so of any
+//! one byte); it is not a signature, and the content hash is stored as
+//! checking computed it rather than computed again, which took a fifth of
+//! the time to read.
 
 use std::fmt;
 
-use crate::hash::{Fnv, fnv};
-use crate::scenario::{Choice, Condition, Ending, Gate, Later, Level, MAX_CHOICES, MAX_FLAGS, MAX_LEVEL, Meta, Node, Outcome, Path, Peer, Scenario, Target, Variant, content_hash};
+use crate::scenario::{Choice, Condition, Ending, Gate, Later, Level, MAX_CHOICES, MAX_FLAGS, MAX_LEVEL, Meta, Node, Outcome, Path, Peer, Scenario, Target, Variant};
 use crate::skill::Skill;
 
 /// The first bytes of every compiled scenario.
@@ -129,7 +131,7 @@ pub fn write(sc: &Scenario) -> Vec<u8> {
     out.extend_from_slice(&MAGIC);
     out.extend_from_slice(&VERSION.to_le_bytes());
     out.extend_from_slice(&(body.len() as u32).to_le_bytes());
-    out.extend_from_slice(&fnv(&body).to_le_bytes());
+    out.extend_from_slice(&checksum(&body).to_le_bytes());
     out.extend_from_slice(&body);
     out
 }
@@ -164,14 +166,27 @@ pub fn read(bytes: &[u8]) -> Result<Scenario, ReadError> {
     if body.len() > len {
         return Err(ReadError::Corrupt("it has bytes after its end"));
     }
-    if fnv(body) != u64::from_le_bytes(sum) {
+    if checksum(body) != u64::from_le_bytes(sum) {
         return Err(ReadError::Corrupt("its checksum does not match its contents"));
     }
-    let sc = Reader { bytes: body, at: 0 }.scenario()?;
-    if content_hash(&sc) != sc.hash {
-        return Err(ReadError::Corrupt("its content hash does not match"));
+    Reader { bytes: body, at: 0 }.scenario()
+}
+
+/// FNV-1a over 8-byte words (the tail byte by byte): each step is a
+/// bijection of the running value, so a change to any one word, and so to
+/// any one byte, always changes the sum; eight times fewer steps than
+/// FNV-1a over bytes, which was a fifth of the time to read.
+fn checksum(bytes: &[u8]) -> u64 {
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        h = (h ^ u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]])).wrapping_mul(PRIME);
     }
-    Ok(sc)
+    for &b in words.remainder() {
+        h = (h ^ u64::from(b)).wrapping_mul(PRIME);
+    }
+    h
 }
 
 struct Writer(Vec<u8>);
@@ -553,12 +568,12 @@ impl Reader<'_> {
     }
 }
 
-/// For tests: a 64-bit FNV-1a of the body, to mend a mutated file's checksum
-/// so that the reader's own checks, not the checksum, meet the mutation.
+/// For tests: mends a mutated file's checksum, so that the reader's own
+/// checks, not the checksum, meet the mutation.
 #[doc(hidden)]
 pub fn mend_checksum(bytes: &mut [u8]) {
     if bytes.len() >= HEADER {
-        let sum = Fnv::default().bytes(&bytes[HEADER..]).finish();
+        let sum = checksum(&bytes[HEADER..]);
         bytes[14..22].copy_from_slice(&sum.to_le_bytes());
     }
 }

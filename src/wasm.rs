@@ -13,7 +13,7 @@
 //! is unusable afterwards. `install_panic_hook` hands the panic message to a JS
 //! callback first, so the widget can show an error panel instead of freezing.
 
-use std::cell::RefCell;
+use std::cell::{Cell, OnceCell, RefCell};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -208,9 +208,10 @@ impl Play {
     /// Picks the offered choice with this id; returns `{ ended, explanation }`,
     /// the explanation only in practice mode.
     pub fn choose(&mut self, id: &str) -> Result<JsValue, JsError> {
-        let step = self.session.choose(id).map_err(|e| JsError::new(&e.to_string()))?;
-        let explanation = step.explanation.as_ref().map_or(JsValue::NULL, |turn| self.words.turn(self.session.scenario(), turn));
-        Ok(make_step(step.ended, &explanation))
+        let ended = self.session.pick(id).map_err(|e| JsError::new(&e.to_string()))?;
+        let turn = self.session.turns().last().filter(|_| self.session.mode() == Mode::Practice);
+        let explanation = turn.map_or(JsValue::NULL, |turn| self.words.turn(self.session.scenario(), turn));
+        Ok(make_step(ended, &explanation))
     }
 
     /// Takes back the last choice (practice mode only).
@@ -339,9 +340,13 @@ enum Slot {
 /// crosses the boundary as a handful of handles rather than a kilobyte of
 /// text to decode.
 struct Words {
-    slots: RefCell<Vec<Option<JsValue>>>,
-    fixed: RefCell<Vec<(&'static str, JsValue)>>,
-    trust: RefCell<Vec<Option<JsValue>>>,
+    slots: Vec<OnceCell<JsValue>>,
+    /// An open-addressed table by address, at most half full: a view and a
+    /// turn look up a dozen of the engine's fixed (`'static`) words.
+    fixed: Vec<OnceCell<(&'static str, JsValue)>>,
+    fixed_used: Cell<usize>,
+    trust: Vec<OnceCell<JsValue>>,
+    null: JsValue,
     /// The first choice slot of each node.
     choices: Vec<usize>,
     endings: usize,
@@ -356,10 +361,13 @@ impl Words {
             choices.push(next);
             next += 3 * node.choices.len();
         }
+        let cells = |n: usize| (0..n).map(|_| OnceCell::new()).collect::<Vec<_>>();
         Words {
-            slots: RefCell::new(vec![None; next + 3 * sc.endings.len()]),
-            fixed: RefCell::new(Vec::new()),
-            trust: RefCell::new(vec![None; crate::scenario::MAX_LEVEL as usize + 1]),
+            slots: cells(next + 3 * sc.endings.len()),
+            fixed: (0..512).map(|_| OnceCell::new()).collect(),
+            fixed_used: Cell::new(0),
+            trust: cells(crate::scenario::MAX_LEVEL as usize + 1),
+            null: JsValue::NULL,
             choices,
             endings: next,
         }
@@ -383,32 +391,38 @@ impl Words {
         }
     }
 
-    /// A piece of the scenario's text as a JS string, made once.
-    fn text(&self, slot: Slot, text: &str) -> JsValue {
-        let i = self.slot(slot);
-        self.slots.borrow_mut()[i].get_or_insert_with(|| JsValue::from_str(text)).clone()
+    /// A piece of the scenario's text as a JS string, made once and lent.
+    fn text(&self, slot: Slot, text: &str) -> &JsValue {
+        self.slots[self.slot(slot)].get_or_init(|| JsValue::from_str(text))
     }
 
     /// A piece of the scenario's text if there is one, else null.
-    fn opt(&self, slot: Slot, text: Option<&str>) -> JsValue {
-        text.map_or(JsValue::NULL, |text| self.text(slot, text))
+    fn opt(&self, slot: Slot, text: Option<&str>) -> &JsValue {
+        text.map_or(&self.null, |text| self.text(slot, text))
     }
 
-    /// One of the engine's fixed words as a JS string, made once.
+    /// One of the engine's fixed words as a JS string, made once and lent.
     fn fixed(&self, word: &'static str) -> JsValue {
-        let mut fixed = self.fixed.borrow_mut();
-        if let Some((_, v)) = fixed.iter().find(|(w, _)| std::ptr::eq(*w, word)) {
-            return v.clone();
+        let mask = self.fixed.len() - 1;
+        let mut i = (word.as_ptr() as usize >> 2).wrapping_mul(0x9e37_79b9) >> 7 & mask;
+        while let Some((w, v)) = self.fixed[i].get() {
+            if std::ptr::eq(*w, word) {
+                return v.clone();
+            }
+            i = (i + 1) & mask;
         }
         let v = JsValue::from_str(word);
-        fixed.push((word, v.clone()));
+        if self.fixed_used.get() * 2 < self.fixed.len() {
+            self.fixed_used.set(self.fixed_used.get() + 1);
+            let _ = self.fixed[i].set((word, v.clone()));
+        }
         v
     }
 
     /// Trust in words ("trust 45 of 100, cautious"), made once a level.
-    fn trust_text(&self, trust: i32) -> JsValue {
+    fn trust_text(&self, trust: i32) -> &JsValue {
         let level = trust.clamp(0, crate::scenario::MAX_LEVEL);
-        self.trust.borrow_mut()[level as usize].get_or_insert_with(|| JsValue::from_str(&crate::engine::session::TrustView::of(level).text)).clone()
+        self.trust[level as usize].get_or_init(|| JsValue::from_str(&crate::engine::session::TrustView::of(level).text))
     }
 
     /// A turn's explanation, the engine's [`Turn`] as an object: the same

@@ -464,12 +464,20 @@ impl Session {
 
     /// Picks the offered choice with this id.
     pub fn choose(&mut self, id: &str) -> Result<Step, PlayError> {
+        let ended = self.pick(id)?;
+        let explanation = (self.mode == Mode::Practice).then(|| self.turns.last().cloned()).flatten();
+        Ok(Step { ended, explanation })
+    }
+
+    /// Picks the offered choice with this id, as [`Session::choose`] does,
+    /// without a copy of the explanation (it is the last of
+    /// [`Session::turns`]); returns whether the conversation has ended.
+    pub fn pick(&mut self, id: &str) -> Result<bool, PlayError> {
         let Some(n) = self.state.node() else { return Err(PlayError::Ended) };
         let node = &self.scenario.nodes[n];
         let index = self.state.offered(&self.scenario).find(|&i| node.choices[i].id == id).ok_or_else(|| PlayError::NotOffered(id.to_string()))?;
         self.take(index);
-        let explanation = (self.mode == Mode::Practice).then(|| self.turns.last().cloned()).flatten();
-        Ok(Step { ended: self.is_ended(), explanation })
+        Ok(self.is_ended())
     }
 
     /// Takes the choice at an authored index; the caller checked it is offered.

@@ -22,7 +22,6 @@ use serde::Serialize;
 
 #[cfg(feature = "check")]
 pub use check::{Format, Report, check, compile, compile_report, refuse_unanalysed, too_large};
-use crate::hash::Fnv;
 use crate::skill::Skill;
 
 /// Trust and distress are levels from 0 to this.
@@ -353,45 +352,3 @@ impl Scenario {
         self.owed = self.nodes.iter().flat_map(|n| &n.choices).filter_map(|c| c.later.as_ref()).fold(0, |bits, l| bits | 1 << l.bit);
     }
 }
-
-/// Hashes everything that changes how play goes; wording does not count, so
-/// fixing a typo in feedback keeps learners' saves valid.
-pub(crate) fn content_hash(s: &Scenario) -> u64 {
-    let mut h = Fnv::default();
-    h.str(&s.meta.id).int(s.peer.trust.into()).int(s.peer.distress.into()).int(s.floor.into()).int(s.acute.into()).int(s.start as i64).int(s.disengaged.map_or(-1, |d| d as i64));
-    for p in s.profile {
-        h.int(p.into());
-    }
-    h.int(s.leaving.map_or(-1, |l| l as i64));
-    let target = |h: &mut Fnv, t: Target| {
-        h.int(match t {
-            Target::Node(n) => n as i64,
-            Target::Ending(e) => -1 - e as i64,
-            Target::Back => i64::MIN,
-        });
-    };
-    for n in &s.nodes {
-        h.str(&n.id).int(n.disclosure.into()).int(n.distress.into()).int(n.visit_flag.map_or(-1, i64::from));
-        if let Some(g) = n.gate {
-            h.int(g.trust.into()).int(g.otherwise as i64);
-        }
-        for c in &n.choices {
-            // The two-digit fingerprint of the first save format, so that the
-            // wider one left every scenario's hash, and so its saves, as it was.
-            h.str(&c.id).int((c.fingerprint % 1296).into()).int(c.skill.index() as i64).int(c.trust.map_or(i64::MIN, i64::from)).int(c.distress.into());
-            h.int(c.set as i64).int(c.clear as i64).int(c.when.all as i64).int(c.when.none as i64);
-            h.int(c.when.trust_min.map_or(-1, i64::from)).int(c.when.trust_max.map_or(-1, i64::from));
-            target(&mut h, c.next);
-            h.int(c.opening.into());
-            if let Some(l) = &c.later {
-                target(&mut h, l.at);
-                h.int(l.trust.into()).int(l.bit.into());
-            }
-        }
-    }
-    for e in &s.endings {
-        h.str(&e.id).str(e.outcome.id());
-    }
-    h.finish()
-}
-
