@@ -161,7 +161,7 @@ impl Play {
         let choices = js_sys::Array::new();
         if let Some(node) = node {
             for &i in &shown.choices {
-                push_choice(&choices, &w.text(Slot::ChoiceId(n, i), &node.choices[i].id), &w.text(Slot::ChoiceText(n, i), &node.choices[i].text));
+                push_choice(&choices, w.text(Slot::ChoiceId(n, i), &node.choices[i].id), w.text(Slot::ChoiceText(n, i), &node.choices[i].text));
             }
         }
         let say = match (node, ending) {
@@ -170,19 +170,19 @@ impl Play {
         };
         let band = crate::engine::session::Band::of(shown.trust);
         make_view(
-            &w.text(Slot::Scenario, &sc.meta.id),
+            w.text(Slot::Scenario, &sc.meta.id),
             &w.fixed(self.session.mode().id()),
             shown.turn as u32,
-            &w.text(Slot::Peer, &sc.peer.name),
-            &w.opt(Slot::NodeId(n), node.map(|node| &*node.id)),
-            &w.opt(Slot::AfterDrop(n), node.and_then(|node| node.after_drop.as_deref()).filter(|_| shown.acknowledges)),
-            &say,
-            &w.opt(Slot::Cue(n), node.and_then(|node| node.cue.as_deref())),
+            w.text(Slot::Peer, &sc.peer.name),
+            w.opt(Slot::NodeId(n), node.map(|node| &*node.id)),
+            w.opt(Slot::AfterDrop(n), node.and_then(|node| node.after_drop.as_deref()).filter(|_| shown.acknowledges)),
+            say,
+            w.opt(Slot::Cue(n), node.and_then(|node| node.cue.as_deref())),
             &w.fixed(shown.mood.id()),
             &w.fixed(shown.mood.label()),
-            &make_trust(shown.trust, &w.fixed(band.label()), &w.trust_text(shown.trust)),
+            &make_trust(shown.trust, &w.fixed(band.label()), w.trust_text(shown.trust)),
             &choices,
-            &ending.map_or(JsValue::NULL, |ending| make_ending(&w.text(Slot::EndingId(e), &ending.id), &w.fixed(ending.outcome.id()), &w.text(Slot::EndingTitle(e), &ending.title))),
+            &ending.map_or(JsValue::NULL, |ending| make_ending(w.text(Slot::EndingId(e), &ending.id), &w.fixed(ending.outcome.id()), w.text(Slot::EndingTitle(e), &ending.title))),
             shown.can_undo,
             shown.stuck(),
         )
@@ -440,12 +440,12 @@ impl Words {
         let node = &sc.nodes[n];
         make_turn(
             t.number as u32,
-            &self.text(Slot::NodeId(n), &t.node),
-            &self.opt(Slot::AfterDrop(n), t.peer_acknowledged.as_deref()),
-            &self.text(Slot::Say(n), &node.say),
-            &self.opt(Slot::Cue(n), node.cue.as_deref()),
-            &self.text(Slot::ChoiceId(n, c), &t.choice),
-            &self.text(Slot::ChoiceText(n, c), &t.text),
+            self.text(Slot::NodeId(n), &t.node),
+            self.opt(Slot::AfterDrop(n), t.peer_acknowledged.as_deref()),
+            self.text(Slot::Say(n), &node.say),
+            self.opt(Slot::Cue(n), node.cue.as_deref()),
+            self.text(Slot::ChoiceId(n, c), &t.choice),
+            self.text(Slot::ChoiceText(n, c), &t.text),
             &self.fixed(t.skill.id()),
             &self.fixed(t.skill_label),
             &self.fixed(t.kind.id()),
@@ -463,7 +463,7 @@ impl Words {
             t.acute,
             t.disclosure,
             t.warning_signs,
-            &self.opt(Slot::Feedback(n, c), t.feedback.as_deref()),
+            self.opt(Slot::Feedback(n, c), t.feedback.as_deref()),
             &self.fixed(t.why),
         )
     }
