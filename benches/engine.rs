@@ -21,6 +21,7 @@ use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use attunement::scenario::Playable;
 use attunement::generate::{self, Shape};
 use attunement::scenario::compile;
 use attunement::{Format, Mode, Scenario, Session, View, analyze, check};
@@ -96,7 +97,7 @@ struct Case {
     name: &'static str,
     shape: Shape,
     toml: String,
-    scenario: Option<Arc<Scenario>>,
+    scenario: Option<Arc<Playable>>,
 }
 
 impl Case {
@@ -240,7 +241,7 @@ fn cyclic_save(plan: &Plan, shape: Shape) {
 
 /// Plays sessions back to back, always picking the first displayed choice.
 struct Walker {
-    scenario: Arc<Scenario>,
+    scenario: Arc<Playable>,
     session: Session,
     view: View,
     seed: u64,
@@ -249,7 +250,7 @@ struct Walker {
 }
 
 impl Walker {
-    fn new(scenario: Arc<Scenario>) -> Walker {
+    fn new(scenario: Arc<Playable>) -> Walker {
         let session = Session::start(scenario.clone(), Mode::Practice, SEED);
         let view = session.view();
         Walker { scenario, session, view, seed: SEED, sessions: 1, turns: 0 }
@@ -274,7 +275,7 @@ impl Walker {
     }
 }
 
-fn play_first(sc: &Arc<Scenario>) -> Session {
+fn play_first(sc: &Arc<Playable>) -> Session {
     let mut session = Session::start(sc.clone(), Mode::Practice, SEED);
     loop {
         let view = session.view();
@@ -283,7 +284,7 @@ fn play_first(sc: &Arc<Scenario>) -> Session {
     }
 }
 
-fn play_spine(sc: &Arc<Scenario>) -> Session {
+fn play_spine(sc: &Arc<Playable>) -> Session {
     let mut session = Session::start(sc.clone(), Mode::Practice, SEED);
     while !session.is_ended() {
         session.choose("spine").expect("the spine choice is always offered");
@@ -293,7 +294,7 @@ fn play_spine(sc: &Arc<Scenario>) -> Session {
 
 /// Plays up to `turns` turns, avoiding endings: each displayed choice is tried
 /// in turn and undone when it ends the talk.
-fn play_long(sc: &Arc<Scenario>, turns: usize) -> Session {
+fn play_long(sc: &Arc<Playable>, turns: usize) -> Session {
     let mut session = Session::start(sc.clone(), Mode::Practice, SEED);
     'turn: while session.turns().len() < turns {
         let view = session.view();

@@ -41,7 +41,7 @@
 
 use std::fmt;
 
-use crate::scenario::{Choice, Condition, Ending, Gate, Later, Level, MAX_CHOICES, MAX_FLAGS, MAX_LEVEL, Meta, Node, Outcome, Path, Peer, Scenario, Target, Variant};
+use crate::scenario::{Choice, Condition, Ending, Gate, Later, Level, MAX_CHOICES, MAX_FLAGS, MAX_LEVEL, Meta, Node, Outcome, Path, Peer, Playable, Scenario, Target, Variant};
 use crate::skill::Skill;
 
 /// The first bytes of every compiled scenario.
@@ -87,7 +87,7 @@ impl fmt::Display for ReadError {
 impl std::error::Error for ReadError {}
 
 /// Writes a checked, fully analysed scenario in the compiled form.
-pub fn write(sc: &Scenario) -> Vec<u8> {
+pub fn write(sc: &Playable) -> Vec<u8> {
     let mut w = Writer { out: Vec::with_capacity(4096), text: Vec::with_capacity(16384) };
     w.list(&Skill::ALL, |w, s| w.str(s.id()));
     w.list(&Outcome::ALL, |w, o| w.str(o.id()));
@@ -119,7 +119,7 @@ pub fn write(sc: &Scenario) -> Vec<u8> {
     w.list(&sc.nodes, Writer::node);
     w.list(&sc.endings, Writer::ending);
     w.list(&sc.settled, |w, &b| w.uint(b));
-    w.opt(sc.best.as_ref(), |w, b| {
+    w.opt(sc.best(), |w, b| {
         w.list(&b.steps, |w, &(n, c)| {
             w.uint(n as u64);
             w.uint(c as u64);
@@ -144,7 +144,7 @@ pub fn write(sc: &Scenario) -> Vec<u8> {
 }
 
 /// Reads a compiled scenario, checking everything the engine relies on.
-pub fn read(bytes: &[u8]) -> Result<Scenario, ReadError> {
+pub fn read(bytes: &[u8]) -> Result<Playable, ReadError> {
     if !bytes.starts_with(&MAGIC) {
         // The magic's \r\n is there to show a text-mode transfer (an FTP
         // upload in ASCII mode), which rewrites line endings.
@@ -415,7 +415,7 @@ impl Reader<'_> {
         if flags < 64 && b >> flags != 0 { Err(ReadError::Corrupt("a flag is out of range")) } else { Ok(b) }
     }
 
-    fn scenario(mut self) -> Read<Scenario> {
+    fn scenario(mut self) -> Read<Playable> {
         let skills = self.table(&Skill::ALL, Skill::id)?;
         let outcomes = self.table(&Outcome::ALL, Outcome::id)?;
         let levels = self.table(&Level::ALL, Level::id)?;
@@ -504,13 +504,12 @@ impl Reader<'_> {
             repairs: false,
             flags,
             hash,
-            analysed: true,
-            best,
         };
         // What follows from the nodes alone is worked out again rather than
         // read, so it cannot disagree with them.
         sc.resolve();
-        Ok(sc)
+        // Only a fully analysed scenario is ever written.
+        Ok(Playable::new(sc, best, true))
     }
 
     fn target(&mut self) -> Read<Target> {

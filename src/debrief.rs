@@ -312,12 +312,12 @@ impl Session {
         let practise_next = practise_next(self);
         let missed_safety_question = !unasked_signs(&turns).is_empty();
         let skill: i32 = turns.iter().map(|t| t.worth).sum();
-        let best = sc.best.as_ref().map_or(0, |b| b.sum);
+        let best = sc.best().map_or(0, |b| b.sum);
         let raw = if best > 0 { ((skill.max(0) as i64 * 100 + i64::from(best) / 2) / i64::from(best)).min(100) as i32 } else { i32::from(skill >= best) * 100 };
         let passed = ending.outcome.is_passing() && raw >= sc.pass && !missed_safety_question;
         let score = Score { skill, best, raw, min: 0, max: 100, scaled: f64::from(raw) / 100.0, pass: sc.pass, missed_safety_question, passed };
 
-        let best_path = sc.best.as_ref().map(|best| {
+        let best_path = sc.best().map(|best| {
             let e = &sc.endings[best.ending];
             let on_best_path = self.state().ending() == Some(best.ending) && final_trust >= best.trust;
             let left = turns.iter().zip(best.steps.iter().map(Some).chain(std::iter::repeat(None))).position(|(t, step)| step.is_none_or(|&(n, c)| n != t.node_index || c != t.index));

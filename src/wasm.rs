@@ -21,7 +21,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::engine::session::{Mode, Session, Turn};
-use crate::scenario::Scenario;
+use crate::scenario::{Playable, Scenario};
 
 thread_local! {
     static PANIC_CALLBACK: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
@@ -66,7 +66,7 @@ pub fn reads_toml() -> bool {
 /// A checked scenario, ready to play.
 #[wasm_bindgen]
 pub struct Simulator {
-    scenario: Arc<Scenario>,
+    scenario: Arc<Playable>,
     words: Rc<Words>,
 }
 
@@ -470,7 +470,7 @@ impl Words {
 }
 
 /// Reads a compiled scenario from a `Uint8Array` (or an `ArrayBuffer`).
-fn read_compiled(contents: &JsValue, name: &str) -> Result<Scenario, JsError> {
+fn read_compiled(contents: &JsValue, name: &str) -> Result<Playable, JsError> {
     let bytes = if let Some(text) = contents.as_string() {
         // Text decoding mangles a binary file; say so rather than call it damaged.
         if text.get(..8).is_some_and(|head| head.ends_with("ATTN\r\n")) || text.starts_with("\u{fffd}ATTN") {
@@ -489,7 +489,7 @@ fn read_compiled(contents: &JsValue, name: &str) -> Result<Scenario, JsError> {
 
 /// Checks a scenario's source: only in the authors' build.
 #[cfg(feature = "check")]
-fn check_source(contents: &JsValue, name: &str) -> Result<Scenario, JsError> {
+fn check_source(contents: &JsValue, name: &str) -> Result<Playable, JsError> {
     use crate::diagnostic::Source;
     use crate::scenario::{Format, check, refuse_unanalysed};
     let text = contents.as_string().ok_or_else(|| JsError::new(&format!("{name}: a scenario's source must be given as text")))?;
@@ -504,7 +504,7 @@ fn check_source(contents: &JsValue, name: &str) -> Result<Scenario, JsError> {
 }
 
 #[cfg(not(feature = "check"))]
-fn check_source(_: &JsValue, name: &str) -> Result<Scenario, JsError> {
+fn check_source(_: &JsValue, name: &str) -> Result<Playable, JsError> {
     Err(JsError::new(&format!("{name} is a scenario's source, and this engine reads compiled scenarios only: compile it with `attunement compile` (the authors' preview opens sources)")))
 }
 

@@ -8,6 +8,7 @@
 
 use std::sync::Arc;
 
+use attunement::scenario::Playable;
 use attunement::compiled::{self, MAGIC, ReadError, VERSION};
 use attunement::generate::{Shape, scenario};
 use attunement::hash::Rng;
@@ -21,13 +22,13 @@ fn source(id: &str) -> String {
     std::fs::read_to_string(format!("{}/scenarios/{id}.toml", env!("CARGO_MANIFEST_DIR"))).unwrap()
 }
 
-fn checked(text: &str) -> Scenario {
+fn checked(text: &str) -> Playable {
     Scenario::parse(text, Format::Toml).unwrap_or_else(|d| panic!("{d:?}"))
 }
 
 /// Everything a learner could see in `sessions` seeded plays: each view,
 /// each step, the save after each step, and the debrief.
-fn transcript(sc: Scenario, sessions: u64) -> Vec<String> {
+fn transcript(sc: Playable, sessions: u64) -> Vec<String> {
     let sc = Arc::new(sc);
     let mut out = Vec::new();
     for seed in 0..sessions {
@@ -143,7 +144,7 @@ fn a_changed_byte_anywhere_is_caught_by_the_checksum() {
 
 /// Plays a read scenario every way a learner could for a while, to show that
 /// what the reader accepts cannot make the engine panic.
-fn exercise(sc: Scenario) {
+fn exercise(sc: Playable) {
     let sc = Arc::new(sc);
     for seed in 0..4 {
         let mut session = Session::start(sc.clone(), Mode::Practice, seed);

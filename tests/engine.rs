@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use attunement::scenario::Playable;
 use attunement::engine::session::{Band, Mood};
 use attunement::engine::trust::Reason;
 use attunement::scenario::{Format, Outcome};
@@ -10,7 +11,7 @@ use attunement::{Mode, PlayError, SaveError, Scenario, Session};
 
 const TINY: &str = include_str!("fixtures/tiny.toml");
 
-fn load(text: &str) -> Arc<Scenario> {
+fn load(text: &str) -> Arc<Playable> {
     match Scenario::parse(text, Format::Toml) {
         Ok(s) => Arc::new(s),
         Err(d) => panic!("scenario has errors: {d:#?}"),
@@ -19,7 +20,7 @@ fn load(text: &str) -> Arc<Scenario> {
 
 /// A loop scenario: one node whose choices all come back to it, so a test can
 /// use any skill any number of times. `extra` goes into `[peer]`.
-fn looping(trust: i32, distress: i32, disclosure: bool) -> Arc<Scenario> {
+fn looping(trust: i32, distress: i32, disclosure: bool) -> Arc<Playable> {
     let mut s = format!(
         "id = \"loop\"\ntitle = \"Loop\"\nsummary = \"s\"\nminutes = 5\n[peer]\nname = \"P\"\ntrust = {trust}\ndistress = {distress}\n\
          [thresholds]\nfloor = 5\n[[node]]\nid = \"talk\"\nsay = \"...\"\ndisclosure = {disclosure}\n"
@@ -101,7 +102,7 @@ fn the_same_response_again_and_again_wears_thin() {
 
 /// A chain of nodes, each offering the given (id, text, skill) choices, all
 /// leading on to the next node; `extra` goes at the top of the file.
-fn chain(extra: &str, trust: i32, nodes: usize, choices: &[(&str, &str, &str)]) -> Arc<Scenario> {
+fn chain(extra: &str, trust: i32, nodes: usize, choices: &[(&str, &str, &str)]) -> Arc<Playable> {
     let mut s = format!("id = \"chain\"\ntitle = \"Chain\"\nsummary = \"s\"\nminutes = 5\n{extra}\n[peer]\nname = \"P\"\ntrust = {trust}\n[thresholds]\nfloor = 0\n");
     for i in 0..nodes {
         s += &format!("[[node]]\nid = \"n{i}\"\nsay = \"...\"\n");
@@ -587,7 +588,7 @@ fn bands_of(mood: Mood) -> &'static [Band] {
 fn mood_agrees_with_the_trust_band_at_every_trust_and_distress() {
     // The mood reads only the threshold, so any threshold will do, whether
     // or not tiny would still check with it.
-    let with_acute = |acute: i32| Scenario { acute, ..(*load(TINY)).clone() };
+    let with_acute = |acute: i32| Scenario { acute, ..load(TINY).scenario().clone() };
     for acute in [0, 1, 2, 30, 59, 60, 99, 100] {
         let sc = with_acute(acute);
         for distress in 0..=100 {
@@ -622,7 +623,7 @@ fn a_node_with_no_offered_choice_is_a_stuck_view_not_a_panic() {
     let text = attunement::generate::hostile::flag_hub(19);
     let report = attunement::scenario::check(&text, Format::Toml);
     let sc = Arc::new(report.scenario.expect("W004 alone lets it check"));
-    assert!(!sc.analysed);
+    assert!(!sc.is_analysed());
     let mut s = Session::start(sc, Mode::Practice, 1);
     assert!(!s.view().stuck);
     for i in 0..19 {

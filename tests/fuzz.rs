@@ -56,7 +56,7 @@ struct Seed {
     name: String,
     text: Vec<u8>,
     /// For saves, the scenario they belong to.
-    scenario: Option<Arc<attunement::Scenario>>,
+    scenario: Option<Arc<attunement::scenario::Playable>>,
 }
 
 fn seeds() -> Vec<Seed> {
@@ -168,7 +168,7 @@ fn run(seed: &Seed, input: &[u8], rng: &mut Rng) -> Result<bool, String> {
 }
 
 /// A short random play of a loaded scenario, a save, a restore and the debrief.
-fn played(sc: Arc<attunement::Scenario>, rng: &mut Rng) -> Result<(), String> {
+fn played(sc: Arc<attunement::scenario::Playable>, rng: &mut Rng) -> Result<(), String> {
     let mut s = Session::start(sc.clone(), Mode::Practice, rng.next_u64());
     play(&mut s, rng, 30);
     let save = s.save();

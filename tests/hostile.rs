@@ -55,7 +55,7 @@ fn every_hostile_input_is_refused_in_bounded_memory() {
             }
             "flag-hub.toml" => {
                 assert_eq!(codes, ["W004"], "{name}");
-                assert!(report.scenario.as_ref().is_some_and(|s| !s.analysed), "{name}: checks, unanalysed");
+                assert!(report.scenario.as_ref().is_some_and(|s| !s.is_analysed()), "{name}: checks, unanalysed");
                 let refused = compile(&text, format).unwrap_err();
                 assert_eq!(refused.iter().map(|d| d.code).collect::<Vec<_>>(), ["W004", "E025"], "{name}: compile refuses it");
             }

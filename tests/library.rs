@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use attunement::scenario::Playable;
 use attunement::analysis::analyze;
 use attunement::hash::Rng;
 use attunement::scenario::{Format, Outcome, check};
@@ -19,7 +20,7 @@ fn root() -> &'static Path {
 }
 
 /// Every scenario in `scenarios/`, with its path and text.
-fn library() -> Vec<(PathBuf, String, Scenario)> {
+fn library() -> Vec<(PathBuf, String, Playable)> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(root().join("scenarios"))
         .expect("scenarios/ is readable")
         .map(|e| e.expect("scenarios/ is readable").path())
@@ -90,8 +91,8 @@ fn each_scenario_meets_the_library_bar() {
 }
 
 /// The best path of a scenario, played.
-fn best_session(sc: &Arc<Scenario>) -> Session {
-    let best = sc.best.clone().expect("a best path");
+fn best_session(sc: &Arc<Playable>) -> Session {
+    let best = sc.best().cloned().expect("a best path");
     let mut s = Session::start(sc.clone(), Mode::Practice, 1);
     for (n, c) in best.steps {
         assert_eq!(s.state().node(), Some(n));

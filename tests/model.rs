@@ -5,18 +5,19 @@
 
 use std::sync::Arc;
 
+use attunement::scenario::Playable;
 use attunement::debrief::Level;
 use attunement::scenario::{Format, Outcome, check};
 use attunement::{Mode, Scenario, Session};
 
-fn load(text: &str) -> Arc<Scenario> {
+fn load(text: &str) -> Arc<Playable> {
     match Scenario::parse(text, Format::Toml) {
         Ok(s) => Arc::new(s),
         Err(d) => panic!("scenario has errors: {d:#?}"),
     }
 }
 
-fn play(sc: &Arc<Scenario>, picks: &[&str]) -> Session {
+fn play(sc: &Arc<Playable>, picks: &[&str]) -> Session {
     let mut s = Session::start(sc.clone(), Mode::Practice, 1);
     for p in picks {
         s.choose(p).unwrap_or_else(|e| panic!("{p}: {e}"));
@@ -37,7 +38,7 @@ const HEAD: &str = "id = \"m\"\ntitle = \"M\"\nsummary = \"s\"\nminutes = 5\n";
 const ENDINGS: &str = "[[ending]]\nid = \"done\"\noutcome = \"connected\"\ntitle = \"Done\"\ntext = \"t\"\n[[ending]]\nid = \"gone\"\noutcome = \"disengaged\"\ntitle = \"Gone\"\ntext = \"t\"\n";
 
 /// Two nodes and a leaving node: a roadblock that drops trust below the floor.
-fn warning(walks_out: bool) -> Arc<Scenario> {
+fn warning(walks_out: bool) -> Arc<Playable> {
     let mut s = format!("{HEAD}{}[peer]\nname = \"P\"\ntrust = 20\n[thresholds]\nfloor = 15\n{}", if walks_out { "" } else { "leaving = \"going\"\n" }, if walks_out { "walks_out = true\n" } else { "" });
     s += &node("a", "", &[
         choice("judge", "You shouldn't.", "judgement", "b", ""),
@@ -94,7 +95,7 @@ fn the_warning_beat_is_checked() {
 }
 
 /// A false promise at the start whose cost lands at the hand-off.
-fn promise() -> Arc<Scenario> {
+fn promise() -> Arc<Playable> {
     let mut s = format!("{HEAD}[peer]\nname = \"P\"\ntrust = 40\n[thresholds]\nfloor = 0\n");
     s += "[[node]]\nid = \"a\"\nsay = \"Don't tell anyone.\"\n";
     s += &choice("promise", "I promise I won't.", "false_promise", "b", "set = [\"promised\"]\nlater = { at = \"handoff\", trust = -12, feedback = \"The promise you made has to be broken now.\" }\n");
@@ -164,7 +165,7 @@ fn the_best_path_is_chosen_on_the_sum_before_bounds() {
     ]);
     s += "[[ending]]\nid = \"done\"\noutcome = \"connected\"\ntitle = \"Done\"\ntext = \"t\"\n";
     let sc = load(&s);
-    let best = sc.best.clone().expect("a best path");
+    let best = sc.best().cloned().expect("a best path");
     assert_eq!(best.sum, 20, "two gains of 10 beat one of 12, though trust is near its ceiling");
     assert_eq!(best.steps.len(), 2);
     // The learner who took the other route to the same ending with as much trust is on a best path.
@@ -182,7 +183,7 @@ fn the_best_path_is_chosen_on_the_sum_before_bounds() {
 
 /// A scenario for the rules of `practise_next`: a disclosure, warning signs,
 /// acute distress, room for a question streak, and a repair on offer.
-fn teaching() -> Arc<Scenario> {
+fn teaching() -> Arc<Playable> {
     let mut s = format!("{HEAD}[peer]\nname = \"Robin\"\ntrust = 50\ndistress = 0\n[thresholds]\nfloor = 0\nacute = 60\n");
     let step = |id: &str, next: &str, extra_node: &str| {
         let mut n = format!("[[node]]\nid = \"{id}\"\nsay = \"...\"\n{extra_node}");
@@ -232,7 +233,7 @@ fn each_practise_next_rule_fires_on_its_pattern() {
 #[test]
 fn practise_next_is_silent_on_the_best_path() {
     let sc = teaching();
-    let best = sc.best.clone().expect("a best path");
+    let best = sc.best().cloned().expect("a best path");
     let picks: Vec<&str> = best.steps.iter().map(|&(n, c)| sc.nodes[n].choices[c].id.as_str()).collect();
     let d = play(&sc, &picks).debrief().unwrap();
     assert!(d.practise_next.is_empty(), "{picks:?}: {:?}", d.practise_next);

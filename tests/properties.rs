@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use attunement::scenario::Playable;
 use attunement::analysis::{Range, analyze};
 use attunement::engine::{State, step};
 use attunement::generate::{Shape, scenario};
@@ -20,7 +21,7 @@ fn shape() -> impl Strategy<Value = Shape> {
         .prop_map(|(nodes, max_choices, cycles, flags, gates, distress)| Shape { nodes, max_choices, cycles, flags, gates, distress })
 }
 
-fn load(seed: u64, shape: &Shape) -> Arc<Scenario> {
+fn load(seed: u64, shape: &Shape) -> Arc<Playable> {
     let text = scenario(seed, shape);
     Arc::new(Scenario::parse(&text, Format::Toml).unwrap_or_else(|d| panic!("generated scenario has errors: {d:?}")))
 }

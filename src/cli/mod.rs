@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use attunement::Report;
 use attunement::diagnostic::{Diagnostic, Source, Span, terminal_safe};
-use attunement::scenario::{Format, Scenario};
+use attunement::scenario::{Format, Playable};
 
 /// `print!` that ignores a closed pipe (`attunement analyze x | head`)
 /// instead of panicking, and shows control characters from a scenario as
@@ -94,18 +94,18 @@ pub fn read(path: impl AsRef<std::path::Path>) -> Result<Result<String, (Diagnos
 }
 
 /// Loads a scenario, printing its diagnostics to stderr; `Err(1)` on errors.
-pub fn load(path: &str) -> Result<Result<Scenario, ExitCode>, Problem> {
+pub fn load(path: &str) -> Result<Result<Playable, ExitCode>, Problem> {
     Ok(load_as(path, |text, format| (attunement::check(text, format), Some(())))?.map(|(scenario, ())| scenario))
 }
 
 /// Loads a scenario and its compiled JSON, in one check.
-pub fn load_compiled(path: &str) -> Result<Result<(Scenario, Vec<u8>), ExitCode>, Problem> {
+pub fn load_compiled(path: &str) -> Result<Result<(Playable, Vec<u8>), ExitCode>, Problem> {
     load_as(path, attunement::scenario::compile_report)
 }
 
 /// Reads a scenario and runs `run` on its text, printing the diagnostics to
 /// stderr; `Err(1)` when it has errors.
-fn load_as<T>(path: &str, run: impl FnOnce(&str, Format) -> (Report, Option<T>)) -> Result<Result<(Scenario, T), ExitCode>, Problem> {
+fn load_as<T>(path: &str, run: impl FnOnce(&str, Format) -> (Report, Option<T>)) -> Result<Result<(Playable, T), ExitCode>, Problem> {
     let text = match read(path)? {
         Ok(t) => t,
         Err((d, text)) => {

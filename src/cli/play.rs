@@ -64,7 +64,7 @@ pub fn run(file: &str, json: bool, mode: Mode, choices: Option<&str>, auto: Opti
             let path = match auto {
                 Auto::Best | Auto::Worst => {
                     // Checking found the best path already; the worst needs the full analysis.
-                    let p = match (auto, &scenario.best) {
+                    let p = match (auto, scenario.best()) {
                         (Auto::Best, Some(best)) => Some(best.clone()),
                         (Auto::Best, None) => analyze(&scenario).best,
                         _ => analyze(&scenario).worst,

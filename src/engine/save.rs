@@ -26,7 +26,7 @@ use std::sync::Arc;
 
 use super::session::{Mode, Session};
 use crate::hash::fnv;
-use crate::scenario::Scenario;
+use crate::scenario::Playable;
 
 const VERSION: &str = "A2";
 /// The first format: two fingerprint digits a pick.
@@ -86,7 +86,7 @@ impl Session {
 
     /// Restores a save into a session of `mode`, the mode the caller plays:
     /// a save of the other mode is refused.
-    pub fn restore(scenario: Arc<Scenario>, save: &str, mode: Mode) -> Result<Restored, SaveError> {
+    pub fn restore(scenario: Arc<Playable>, save: &str, mode: Mode) -> Result<Restored, SaveError> {
         let save = save.trim();
         let (body, check) = save.rsplit_once('.').ok_or(SaveError::Corrupt("it is not a save string"))?;
         let version = body.split('.').next().unwrap_or_default();

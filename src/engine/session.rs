@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::trust::{Effect, Modifier};
 use super::{State, step};
 use crate::hash::Rng;
-use crate::scenario::{MAX_LEVEL, Outcome, Scenario};
+use crate::scenario::{MAX_LEVEL, Outcome, Playable, Scenario};
 use crate::skill::{Kind, Skill};
 
 /// Practice shows feedback after each choice and allows undo; assessment
@@ -357,7 +357,7 @@ pub struct Step {
 
 #[derive(Clone, Debug)]
 pub struct Session {
-    scenario: Arc<Scenario>,
+    scenario: Arc<Playable>,
     mode: Mode,
     seed: u64,
     state: State,
@@ -367,12 +367,12 @@ pub struct Session {
 }
 
 impl Session {
-    pub fn start(scenario: Arc<Scenario>, mode: Mode, seed: u64) -> Session {
+    pub fn start(scenario: Arc<Playable>, mode: Mode, seed: u64) -> Session {
         let state = State::start(&scenario);
         Session { scenario, mode, seed, state, turns: Vec::new(), past: Vec::new() }
     }
 
-    pub fn scenario(&self) -> &Arc<Scenario> {
+    pub fn scenario(&self) -> &Arc<Playable> {
         &self.scenario
     }
 

@@ -8,7 +8,7 @@
 //! ([`super::validate`]). Only in builds with the `check` feature: the
 //! learner's engine reads compiled scenarios ([`crate::compiled`]).
 
-use super::{MAX_SOURCE_BYTES, Scenario, lower, syntax, validate, value};
+use super::{MAX_SOURCE_BYTES, Playable, lower, syntax, validate, value};
 use crate::diagnostic::Diagnostic;
 
 /// The source format of a scenario.
@@ -28,7 +28,7 @@ impl Format {
 /// The result of checking a scenario: the scenario when there is no error,
 /// and every diagnostic (errors and warnings) in source order.
 pub struct Report {
-    pub scenario: Option<Scenario>,
+    pub scenario: Option<Playable>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -80,7 +80,7 @@ pub fn too_large(len: usize) -> Option<Diagnostic> {
 /// Turns a scenario whose analysis stopped at a bound into an error (E025):
 /// for what reaches learners (`compile`, `library`, `scorm`, the browser).
 pub fn refuse_unanalysed(report: &mut Report) {
-    if report.scenario.as_ref().is_some_and(|s| !s.analysed) {
+    if report.scenario.as_ref().is_some_and(|s| !s.is_analysed()) {
         report.scenario = None;
         report.diagnostics.push(
             Diagnostic::error("E025", crate::diagnostic::Span::default(), "the scenario cannot be played: its analysis stopped before it could check that no learner gets stuck")
@@ -114,9 +114,9 @@ fn check_tree(tree: &value::Spanned<value::Value>) -> Report {
         return Report { scenario: None, diagnostics };
     };
     let lowered = lower::lower(&file, &mut diagnostics);
-    let scenario = lowered.and_then(|(mut scenario, spans)| {
-        validate::validate(&mut scenario, &spans, &mut diagnostics);
-        (!diagnostics.iter().any(Diagnostic::is_error)).then_some(scenario)
+    let scenario = lowered.and_then(|(scenario, spans)| {
+        let found = validate::validate(&scenario, &spans, &mut diagnostics);
+        (!diagnostics.iter().any(Diagnostic::is_error)).then(|| Playable::new(scenario, found.best, found.analysed))
     });
     sort(&mut diagnostics);
     Report { scenario, diagnostics }

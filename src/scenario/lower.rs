@@ -293,8 +293,6 @@ pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario
         repairs: false,
         flags,
         hash: 0,
-        analysed: false,
-        best: None,
     };
     // An opening that fewer than three choices share, none of them on a
     // cycle (where one choice can come round again), can never make three in

@@ -99,11 +99,46 @@ pub struct Scenario {
     /// A hash of everything that affects play, so a save can tell whether the
     /// scenario changed under it. Wording of feedback and endings is left out.
     pub hash: u64,
+}
+
+/// A scenario as sessions play it: the checked model, and what the analysis
+/// found that play needs (whether it explored every state, and the best
+/// path, which the debrief's score and comparison measure against). Only
+/// checking and the compiled reader make one; it reads as its scenario.
+#[derive(Clone, Debug)]
+pub struct Playable {
+    scenario: Scenario,
+    best: Option<Path>,
+    analysed: bool,
+}
+
+impl Playable {
+    pub(crate) fn new(scenario: Scenario, best: Option<Path>, analysed: bool) -> Playable {
+        Playable { scenario, best, analysed }
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// The path to the highest final trust, when the analysis was complete.
+    pub fn best(&self) -> Option<&Path> {
+        self.best.as_ref()
+    }
+
     /// Whether the analysis explored every state, so that reachability and
     /// soft-locks were checked; only such a scenario may reach a learner.
-    pub analysed: bool,
-    /// The path to the highest final trust, when the analysis was complete.
-    pub best: Option<Path>,
+    pub fn is_analysed(&self) -> bool {
+        self.analysed
+    }
+}
+
+impl std::ops::Deref for Playable {
+    type Target = Scenario;
+
+    fn deref(&self) -> &Scenario {
+        &self.scenario
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -311,9 +346,9 @@ pub struct Path {
 }
 
 impl Scenario {
-    /// Checks a scenario and returns it, or its errors.
+    /// Checks a scenario and returns it, ready to play, or its errors.
     #[cfg(feature = "check")]
-    pub fn parse(text: &str, format: Format) -> Result<Scenario, Vec<crate::diagnostic::Diagnostic>> {
+    pub fn parse(text: &str, format: Format) -> Result<Playable, Vec<crate::diagnostic::Diagnostic>> {
         let report = check(text, format);
         report.scenario.ok_or(report.diagnostics)
     }

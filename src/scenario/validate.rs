@@ -4,19 +4,23 @@
 //! each decision point) come first; then the state-space analysis answers
 //! what only play can: which nodes and endings are reached, which choices are
 //! ever offered, and where every choice can be locked at once. On success the
-//! analysis's best path is kept on the scenario for the debrief.
+//! analysis's results that play needs (whether it finished, and the best
+//! path for the debrief) are returned, to go beside the scenario in a
+//! [`Playable`].
 
 use super::lower::Spans;
-use super::{Scenario, Target};
+use super::{Path, Scenario, Target};
 use crate::analysis::{Budget, explore};
 use crate::diagnostic::{Diagnostic, Span, did_you_mean};
 use crate::skill::{Kind, Skill};
 
-pub fn validate(sc: &mut Scenario, spans: &Spans, out: &mut Vec<Diagnostic>) {
+/// Validates `sc`; returns what the analysis found (see [`Found`]).
+pub fn validate(sc: &Scenario, spans: &Spans, out: &mut Vec<Diagnostic>) -> Found {
+    let mut found = Found { analysed: false, best: None };
     if !structure(sc, spans, out) {
         // A gate cycle or a flag that is never set would only echo as
         // unreachable nodes and choices never offered.
-        return;
+        return found;
     }
     let a = explore(sc, Budget::of(sc), false);
     if let Some(limit) = a.stopped {
@@ -24,9 +28,9 @@ pub fn validate(sc: &mut Scenario, spans: &Spans, out: &mut Vec<Diagnostic>) {
             Diagnostic::warning("W004", Span::new(0, 1), format!("the analysis stopped at {}; reachability and soft-locks were not checked", limit.describe()))
                 .hint("fewer flags or fewer distress changes make the scenario's state space smaller; until then it cannot be compiled for learners"),
         );
-        return;
+        return found;
     }
-    sc.analysed = true;
+    found.analysed = true;
     let mut led_to = vec![false; sc.nodes.len()];
     for c in sc.nodes.iter().flat_map(|m| &m.choices) {
         if let Target::Node(n) = c.next {
@@ -98,8 +102,17 @@ pub fn validate(sc: &mut Scenario, spans: &Spans, out: &mut Vec<Diagnostic>) {
         }
     }
     if !out.iter().any(Diagnostic::is_error) {
-        sc.best = a.best;
+        found.best = a.best;
     }
+    found
+}
+
+/// What validation's analysis found that play needs.
+pub struct Found {
+    /// Whether the analysis explored every state.
+    pub analysed: bool,
+    /// The path to the highest final trust, when it did and there was no error.
+    pub best: Option<Path>,
 }
 
 /// The most closed gates one arrival may pass: each sends the peer on to its
