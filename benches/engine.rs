@@ -232,7 +232,7 @@ fn cyclic_save(plan: &Plan, shape: Shape) {
         shape.distress,
         session.turns().len(),
         text.len(),
-        sc.meta.id.len(),
+        sc.meta().id.len(),
         save.timing(),
         restore.timing(),
     );

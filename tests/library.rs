@@ -52,30 +52,30 @@ fn rank(o: Outcome) -> u8 {
 }
 
 fn decision_points(sc: &Scenario, steps: &[(usize, usize)]) -> usize {
-    steps.iter().filter(|&&(n, _)| sc.nodes[n].choices.len() >= 2).count()
+    steps.iter().filter(|&&(n, _)| sc.nodes()[n].choices.len() >= 2).count()
 }
 
 #[test]
 fn each_scenario_meets_the_library_bar() {
     for (path, _, sc) in library() {
         let name = path.display().to_string();
-        assert_eq!(path.file_stem().and_then(|s| s.to_str()), Some(sc.meta.id.as_str()), "{name}: the file name is the id");
-        assert!((8..=15).contains(&sc.meta.minutes), "{name}: plays {} minutes, not 8 to 15", sc.meta.minutes);
-        assert!(sc.endings.len() >= 3, "{name}: {} endings", sc.endings.len());
-        assert!(sc.disengaged.is_some(), "{name}: no disengaged ending");
-        assert!(sc.nodes.iter().any(|n| n.gate.is_some() && n.disclosure), "{name}: no disclosure behind a trust gate");
+        assert_eq!(path.file_stem().and_then(|s| s.to_str()), Some(sc.meta().id.as_str()), "{name}: the file name is the id");
+        assert!((8..=15).contains(&sc.meta().minutes), "{name}: plays {} minutes, not 8 to 15", sc.meta().minutes);
+        assert!(sc.endings().len() >= 3, "{name}: {} endings", sc.endings().len());
+        assert!(sc.disengaged().is_some(), "{name}: no disengaged ending");
+        assert!(sc.nodes().iter().any(|n| n.gate.is_some() && n.disclosure), "{name}: no disclosure behind a trust gate");
 
         let a = analyze(&sc);
         assert!(a.complete(), "{name}: the analysis did not finish");
         let best = a.best.expect("a best path");
-        let top = sc.endings.iter().map(|e| rank(e.outcome)).max().unwrap_or(0);
-        let ending = &sc.endings[best.ending];
+        let top = sc.endings().iter().map(|e| rank(e.outcome)).max().unwrap_or(0);
+        let ending = &sc.endings()[best.ending];
         assert_eq!(rank(ending.outcome), top, "{name}: the best path ends in `{}` ({:?}), not the best ending", ending.id, ending.outcome);
         assert!(decision_points(&sc, &best.steps) >= 12, "{name}: the best path has {} decision points", decision_points(&sc, &best.steps));
         let worst = a.worst.expect("a worst path");
-        assert_eq!(sc.endings[worst.ending].outcome, Outcome::Disengaged, "{name}: the worst path does not end in disengagement");
+        assert_eq!(sc.endings()[worst.ending].outcome, Outcome::Disengaged, "{name}: the worst path does not end in disengagement");
         for &(n, c) in &worst.steps {
-            let node = &sc.nodes[n];
+            let node = &sc.nodes()[n];
             assert!(
                 node.choices[c].skill.kind() == Kind::Roadblock || !node.choices.iter().any(|o| o.skill.kind() == Kind::Roadblock),
                 "{name}: the worst path takes `{}` at node `{}`, where a roadblock is offered",
@@ -83,7 +83,7 @@ fn each_scenario_meets_the_library_bar() {
                 node.id
             );
         }
-        for node in sc.nodes.iter().filter(|n| n.choices.len() >= 2) {
+        for node in sc.nodes().iter().filter(|n| n.choices.len() >= 2) {
             assert!(node.choices.iter().any(|c| c.skill.kind() == Kind::Skill), "{name}: node `{}` offers nothing that builds trust", node.id);
             assert!(node.choices.iter().any(|c| c.skill.kind() == Kind::Roadblock), "{name}: node `{}` offers no roadblock", node.id);
         }
@@ -96,7 +96,7 @@ fn best_session(sc: &Arc<Playable>) -> Session {
     let mut s = Session::start(sc.clone(), Mode::Practice, 1);
     for (n, c) in best.steps {
         assert_eq!(s.state().node(), Some(n));
-        s.choose(&sc.nodes[n].choices[c].id).expect("the best path's choice is offered");
+        s.choose(&sc.nodes()[n].choices[c].id).expect("the best path's choice is offered");
     }
     assert!(s.is_ended());
     s
@@ -136,7 +136,7 @@ fn is_honest_disclosure(text: &str) -> bool {
 #[test]
 fn every_self_disclosure_that_assumes_a_shared_history_has_an_honest_sibling() {
     for (path, _, sc) in library() {
-        for node in &sc.nodes {
+        for node in sc.nodes() {
             let disclosures: Vec<&str> = node.choices.iter().filter(|c| c.skill == Skill::SelfDisclosure).map(|c| c.text.as_str()).collect();
             if disclosures.iter().any(|t| !is_honest_disclosure(t)) {
                 assert!(disclosures.iter().any(|t| is_honest_disclosure(t)), "{}: node `{}` offers only a lived-experience self-disclosure: {disclosures:?}", path.display(), node.id);
@@ -151,11 +151,11 @@ fn neither_the_longest_option_nor_the_brackets_give_the_answer_away() {
     let (mut decisions, mut longest_best) = (0, 0);
     let mut bracketed = [0usize; 3];
     for (_, _, sc) in &library {
-        for node in sc.nodes.iter().filter(|n| n.choices.len() >= 2) {
+        for node in sc.nodes().iter().filter(|n| n.choices.len() >= 2) {
             decisions += 1;
             let longest = node.choices.iter().max_by_key(|c| c.text.chars().count()).expect("choices");
-            let top = node.choices.iter().map(|c| c.trust.unwrap_or(sc.profile[c.skill.index()])).max().unwrap_or(0);
-            longest_best += usize::from(longest.trust.unwrap_or(sc.profile[longest.skill.index()]) == top);
+            let top = node.choices.iter().map(|c| c.trust.unwrap_or(sc.profile()[c.skill.index()])).max().unwrap_or(0);
+            longest_best += usize::from(longest.trust.unwrap_or(sc.profile()[longest.skill.index()]) == top);
             for c in node.choices.iter().filter(|c| c.text.trim_start().starts_with('[')) {
                 bracketed[c.skill.kind() as usize] += 1;
             }
@@ -168,11 +168,11 @@ fn neither_the_longest_option_nor_the_brackets_give_the_answer_away() {
 #[test]
 fn where_warning_signs_show_a_safety_question_is_offered() {
     let library = library();
-    let signs: usize = library.iter().map(|(_, _, sc)| sc.nodes.iter().filter(|n| n.warning_signs).count()).sum();
+    let signs: usize = library.iter().map(|(_, _, sc)| sc.nodes().iter().filter(|n| n.warning_signs).count()).sum();
     assert!(signs >= 3, "only {signs} nodes across the library show warning signs");
     for id in ["asking-directly", "after-the-slip"] {
-        let (_, _, sc) = library.iter().find(|(_, _, sc)| sc.meta.id == id).expect("scenario");
-        assert!(sc.nodes.iter().any(|n| n.warning_signs), "{id} marks no warning signs");
+        let (_, _, sc) = library.iter().find(|(_, _, sc)| sc.meta().id == id).expect("scenario");
+        assert!(sc.nodes().iter().any(|n| n.warning_signs), "{id} marks no warning signs");
         let s = best_session(&Arc::new(sc.clone()));
         assert!(s.turns().iter().any(|t| t.skill == Skill::SafetyQuestion), "{id}: the best path never asks directly");
     }
@@ -190,7 +190,7 @@ fn a_typical_path_has_at_least_twelve_decision_points() {
                 let mut s = Session::start(sc.clone(), Mode::Practice, seed);
                 let mut decisions = 0;
                 while !s.is_ended() && s.turns().len() < 200 {
-                    let node = &sc.nodes[s.state().node().expect("at a node")];
+                    let node = &sc.nodes()[s.state().node().expect("at a node")];
                     let offered = s.order();
                     decisions += usize::from(offered.len() >= 2);
                     let kind = if rng.below(10) < 8 { Kind::Skill } else { Kind::Roadblock };
@@ -245,7 +245,7 @@ fn names(skill: Skill) -> &'static [&'static str] {
 #[test]
 fn every_choice_has_feedback_that_names_its_skill() {
     for (path, _, sc) in library() {
-        for node in &sc.nodes {
+        for node in sc.nodes() {
             for c in &node.choices {
                 let feedback = c.feedback.as_deref().unwrap_or_default().to_lowercase();
                 assert!(
@@ -267,7 +267,7 @@ fn every_choice_has_feedback_that_names_its_skill() {
 fn every_skill_neutral_behaviour_and_roadblock_appears_at_least_three_times_across_the_library() {
     let library = library();
     for skill in Skill::ALL {
-        let uses: usize = library.iter().map(|(_, _, sc)| sc.nodes.iter().flat_map(|n| &n.choices).filter(|c| c.skill == skill).count()).sum();
+        let uses: usize = library.iter().map(|(_, _, sc)| sc.nodes().iter().flat_map(|n| &n.choices).filter(|c| c.skill == skill).count()).sum();
         assert!(uses >= 3, "{} appears {uses} times across the library", skill.label());
     }
 }
@@ -276,12 +276,12 @@ fn every_skill_neutral_behaviour_and_roadblock_appears_at_least_three_times_acro
 fn heavy_scenarios_carry_content_notes_and_the_crisis_one_ends_in_a_referral() {
     let library = library();
     for id in ["bearing-witness", "after-the-slip", "asking-directly"] {
-        let (_, _, sc) = library.iter().find(|(_, _, sc)| sc.meta.id == id).unwrap_or_else(|| panic!("no scenario `{id}`"));
-        assert!(!sc.meta.content_notes.is_empty(), "{id} has no content note");
+        let (_, _, sc) = library.iter().find(|(_, _, sc)| sc.meta().id == id).unwrap_or_else(|| panic!("no scenario `{id}`"));
+        assert!(!sc.meta().content_notes.is_empty(), "{id} has no content note");
     }
-    let (_, _, crisis) = library.iter().find(|(_, _, sc)| sc.meta.id == "asking-directly").expect("asking-directly");
+    let (_, _, crisis) = library.iter().find(|(_, _, sc)| sc.meta().id == "asking-directly").expect("asking-directly");
     let best = analyze(crisis).best.expect("a best path");
-    assert_eq!(crisis.endings[best.ending].outcome, Outcome::Referred, "the crisis scenario's best path connects the peer to help");
+    assert_eq!(crisis.endings()[best.ending].outcome, Outcome::Referred, "the crisis scenario's best path connects the peer to help");
 }
 
 /// A safety net for "no method detail, ever": none of these words appear in
@@ -289,7 +289,7 @@ fn heavy_scenarios_carry_content_notes_and_the_crisis_one_ends_in_a_referral() {
 #[test]
 fn the_crisis_scenario_names_no_method() {
     let library = library();
-    let (_, text, _) = library.iter().find(|(_, _, sc)| sc.meta.id == "asking-directly").expect("asking-directly");
+    let (_, text, _) = library.iter().find(|(_, _, sc)| sc.meta().id == "asking-directly").expect("asking-directly");
     let words: Vec<String> = text.to_lowercase().split(|c: char| !c.is_alphanumeric()).map(String::from).collect();
     let banned = ["overdose", "pills", "tablets", "rope", "noose", "hanging", "hang", "gun", "guns", "firearm", "knife", "razor", "blade", "bridge", "jump", "jumping", "poison", "stockpile", "stockpiling", "ledge", "cliff", "train", "tracks"];
     let found: Vec<&str> = banned.iter().copied().filter(|b| words.iter().any(|w| w == b)).collect();
@@ -300,9 +300,9 @@ fn the_crisis_scenario_names_no_method() {
 fn each_scenario_has_golden_transcripts_of_its_best_worst_and_a_mixed_path() {
     for (_, _, sc) in library() {
         for kind in ["auto-best", "auto-worst", "mixed"] {
-            let golden = root().join("tests/golden").join(format!("{}-{kind}.txt", sc.meta.id));
+            let golden = root().join("tests/golden").join(format!("{}-{kind}.txt", sc.meta().id));
             let text = std::fs::read_to_string(&golden).unwrap_or_else(|_| panic!("missing {}", golden.display()));
-            assert!(text.starts_with(&format!("# args: play scenarios/{}.toml", sc.meta.id)), "{} plays another scenario", golden.display());
+            assert!(text.starts_with(&format!("# args: play scenarios/{}.toml", sc.meta().id)), "{} plays another scenario", golden.display());
             assert!(text.contains("== Ending:"), "{} does not reach an ending", golden.display());
         }
     }
@@ -324,7 +324,7 @@ const SAVE_BEFORE_ISSUE_9: &str = "A2.first-meeting.d30020c77dce4613.p7.4eq8bs83
 #[test]
 fn a_save_made_before_the_new_model_restores_with_a_notice() {
     let library = library();
-    let (_, _, sc) = library.iter().find(|(_, _, sc)| sc.meta.id == "first-meeting").expect("first-meeting");
+    let (_, _, sc) = library.iter().find(|(_, _, sc)| sc.meta().id == "first-meeting").expect("first-meeting");
     let restored = Session::restore(Arc::new(sc.clone()), SAVE_BEFORE_ISSUE_9, Mode::Practice).expect("a save of an older version restores");
     let notice = restored.notice.expect("the learner is told the scenario changed");
     assert!(notice.starts_with("the scenario has changed since this save"), "{notice}");
@@ -341,7 +341,7 @@ fn the_scenarios_no_longer_share_one_skeleton() {
     let library = library();
     let mut ids: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for (path, _, sc) in &library {
-        for node in &sc.nodes {
+        for node in sc.nodes() {
             assert!(!matches!(node.id.as_str(), "door" | "door-warm" | "door-closed" | "door-open"), "{}: node `{}` is the old shared door", path.display(), node.id);
             assert!(!node.say.to_lowercase().contains("forget i said"), "{}: node `{}` is the old shared rupture", path.display(), node.id);
             *ids.entry(node.id.as_str()).or_default() += 1;
@@ -355,8 +355,8 @@ fn the_scenarios_no_longer_share_one_skeleton() {
 #[test]
 fn the_crisis_scenarios_ask_directly_where_issue_9_says() {
     let library = library();
-    let find = |id: &str| library.iter().map(|(_, _, sc)| sc).find(|sc| sc.meta.id == id).unwrap_or_else(|| panic!("no scenario `{id}`"));
-    let node_saying = |sc: &Scenario, words: &str| sc.nodes.iter().find(|n| n.say.contains(words)).unwrap_or_else(|| panic!("{}: no node says {words:?}", sc.meta.id)).clone();
+    let find = |id: &str| library.iter().map(|(_, _, sc)| sc).find(|sc| sc.meta().id == id).unwrap_or_else(|| panic!("no scenario `{id}`"));
+    let node_saying = |sc: &Scenario, words: &str| sc.nodes().iter().find(|n| n.say.contains(words)).unwrap_or_else(|| panic!("{}: no node says {words:?}", sc.meta().id)).clone();
     let asks = |n: &attunement::scenario::Node| n.choices.iter().any(|c| c.skill == Skill::SafetyQuestion);
 
     let lena = find("asking-directly");
@@ -366,19 +366,19 @@ fn the_crisis_scenarios_ask_directly_where_issue_9_says() {
     let tonight = node_saying(lena, "know about tonight");
     assert!(asks(&tonight), "asking-directly: nothing checks immediacy at `{}`", tonight.id);
     // The secrecy promise costs trust where it must be broken, and a repair can own it there.
-    let promises: Vec<_> = lena.nodes.iter().flat_map(|n| &n.choices).filter(|c| c.skill == Skill::FalsePromise).collect();
+    let promises: Vec<_> = lena.nodes().iter().flat_map(|n| &n.choices).filter(|c| c.skill == Skill::FalsePromise).collect();
     assert!(promises.iter().any(|c| match c.later.as_ref().map(|l| l.at) {
-        Some(attunement::scenario::Target::Node(at)) => lena.nodes[at].choices.iter().any(|o| o.skill == Skill::Repair),
+        Some(attunement::scenario::Target::Node(at)) => lena.nodes()[at].choices.iter().any(|o| o.skill == Skill::Repair),
         _ => false,
     }), "asking-directly: no false promise lands where a repair can own it");
 
     let carla = find("after-the-slip");
-    assert!(carla.nodes.iter().any(|n| n.warning_signs && n.choices.iter().any(|c| c.skill == Skill::SafetyQuestion && c.text.contains("end your life"))), "after-the-slip: no direct question about intent after the overdose");
-    assert!(carla.nodes.iter().flat_map(|n| &n.choices).any(|c| c.skill == Skill::Information && c.text.contains("tolerance")), "after-the-slip: the reduced-tolerance information is not offered with permission");
+    assert!(carla.nodes().iter().any(|n| n.warning_signs && n.choices.iter().any(|c| c.skill == Skill::SafetyQuestion && c.text.contains("end your life"))), "after-the-slip: no direct question about intent after the overdose");
+    assert!(carla.nodes().iter().flat_map(|n| &n.choices).any(|c| c.skill == Skill::Information && c.text.contains("tolerance")), "after-the-slip: the reduced-tolerance information is not offered with permission");
 
     // A direct question about suicide is never disguised as something else.
     for (path, _, sc) in &library {
-        for c in sc.nodes.iter().flat_map(|n| &n.choices) {
+        for c in sc.nodes().iter().flat_map(|n| &n.choices) {
             let t = c.text.to_lowercase();
             if (t.contains("thinking about suicide") || t.contains("thoughts of suicide") || t.contains("end your life")) && t.contains('?') {
                 assert_eq!(c.skill, Skill::SafetyQuestion, "{}: `{}` asks about suicide but is coded {}", path.display(), c.id, c.skill);
@@ -396,7 +396,7 @@ fn the_crisis_scenarios_ask_directly_where_issue_9_says() {
 fn the_library_index_is_a_path_from_introductory_to_advanced() {
     for (path, text, sc) in library() {
         assert!(text.lines().any(|l| l.starts_with("level = ")), "{}: the library's scenarios say their level", path.display());
-        assert!(sc.meta.order.is_some(), "{}: the library's scenarios say their order", path.display());
+        assert!(sc.meta().order.is_some(), "{}: the library's scenarios say their order", path.display());
     }
     let out = std::env::temp_dir().join(format!("attunement-path-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
@@ -426,9 +426,9 @@ fn the_library_index_is_a_path_from_introductory_to_advanced() {
 fn level_defaults_to_intermediate_and_survives_compiling() {
     let tiny = std::fs::read_to_string(root().join("tests/fixtures/tiny.toml")).expect("the fixture");
     let sc = attunement::Scenario::parse(&tiny, Format::Toml).expect("tiny checks");
-    assert_eq!((sc.meta.level, sc.meta.order), (attunement::scenario::Level::Intermediate, None));
+    assert_eq!((sc.meta().level, sc.meta().order), (attunement::scenario::Level::Intermediate, None));
     let text = std::fs::read_to_string(root().join("scenarios/first-meeting.toml")).expect("first-meeting");
     let bytes = attunement::scenario::compile(&text, Format::Toml).expect("compiles");
     let compiled = attunement::compiled::read(&bytes).expect("the compiled form loads");
-    assert_eq!((compiled.meta.level, compiled.meta.order), (attunement::scenario::Level::Introductory, Some(1)));
+    assert_eq!((compiled.meta().level, compiled.meta().order), (attunement::scenario::Level::Introductory, Some(1)));
 }

@@ -234,7 +234,7 @@ fn each_practise_next_rule_fires_on_its_pattern() {
 fn practise_next_is_silent_on_the_best_path() {
     let sc = teaching();
     let best = sc.best().cloned().expect("a best path");
-    let picks: Vec<&str> = best.steps.iter().map(|&(n, c)| sc.nodes[n].choices[c].id.as_str()).collect();
+    let picks: Vec<&str> = best.steps.iter().map(|&(n, c)| sc.nodes()[n].choices[c].id.as_str()).collect();
     let d = play(&sc, &picks).debrief().unwrap();
     assert!(d.practise_next.is_empty(), "{picks:?}: {:?}", d.practise_next);
 }
@@ -286,9 +286,9 @@ fn a_debt_that_can_no_longer_land_is_settled() {
     s += "[[ending]]\nid = \"done\"\noutcome = \"connected\"\ntitle = \"Done\"\ntext = \"t\"\n";
     let sc = load(&s);
     let mut p = play(&sc, &["promise"]);
-    assert_ne!(p.state().flags & sc.owed, 0, "owed while the hand-off can still come");
+    assert_ne!(p.state().flags & sc.owed(), 0, "owed while the hand-off can still come");
     p.choose("aside").unwrap();
-    assert_eq!(p.state().flags & sc.owed, 0, "from `aside` the hand-off cannot be reached, so nothing is owed");
+    assert_eq!(p.state().flags & sc.owed(), 0, "from `aside` the hand-off cannot be reached, so nothing is owed");
     // The same conversation with and without the promise meets in one state there.
     let q = play(&sc, &["honest", "aside"]);
     assert_eq!(p.state().flags, q.state().flags);
@@ -350,7 +350,7 @@ fn hurt(thresholds: &str) -> String {
 #[test]
 fn the_peer_acknowledges_a_sharp_drop_and_nothing_less() {
     let sc = load(&hurt(""));
-    assert_eq!(sc.sharp_drop, 8, "the default");
+    assert_eq!(sc.sharp_drop(), 8, "the default");
     for (pick, said) in [("slam", Some("Right. Noted.")), ("edge", Some("Right. Noted.")), ("nudge", None), ("warm", None)] {
         let mut s = play(&sc, &[pick]);
         assert_eq!(s.view().acknowledges.as_deref(), said, "after `{pick}`");

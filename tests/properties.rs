@@ -96,7 +96,7 @@ proptest! {
         let mut node_ranges: BTreeMap<usize, Range> = BTreeMap::new();
         let mut ending_ranges: BTreeMap<usize, Range> = BTreeMap::new();
         let mut offered = vec![];
-        for n in &sc.nodes { offered.push(vec![false; n.choices.len()]); }
+        for n in sc.nodes() { offered.push(vec![false; n.choices.len()]); }
         // Each path carries its sum of worths and its counts of roadblocks
         // and of other responses, for the best and worst paths.
         let mut stack = vec![(State::start(&sc), 0i32, 0u32, 0u32)];
@@ -116,7 +116,7 @@ proptest! {
                     for i in s.offered(&sc) {
                         offered[n][i] = true;
                         let (next, effect) = step(&sc, &s, i);
-                        let kind = sc.nodes[n].choices[i].skill.kind();
+                        let kind = sc.nodes()[n].choices[i].skill.kind();
                         stack.push((next, sum + effect.worth(), roadblocks + u32::from(kind == Kind::Roadblock), others + u32::from(kind != Kind::Roadblock)));
                     }
                 }
@@ -152,7 +152,7 @@ proptest! {
         let mut s = Session::start(sc.clone(), Mode::Practice, 0);
         for &(n, c) in &best.steps {
             prop_assert_eq!(s.state().node(), Some(n));
-            s.choose(&sc.nodes[n].choices[c].id).unwrap();
+            s.choose(&sc.nodes()[n].choices[c].id).unwrap();
         }
         prop_assert_eq!(s.state().ending(), Some(best.ending));
         prop_assert_eq!(i32::from(s.state().trust), best.trust);

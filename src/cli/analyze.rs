@@ -18,10 +18,10 @@ pub fn run(file: &str, json: bool) -> Result<ExitCode, Problem> {
     };
     let a = attunement::analyze(&sc);
     if json {
-        let nodes: Vec<_> = sc.nodes.iter().zip(&a.nodes).zip(&a.distress).map(|((n, r), d)| json!({ "id": n.id, "reachable": r.is_some(), "trust": r, "distress": d })).collect();
-        let endings: Vec<_> = sc.endings.iter().zip(&a.endings).map(|(e, r)| json!({ "id": e.id, "outcome": e.outcome, "reachable": r.is_some(), "trust": r })).collect();
+        let nodes: Vec<_> = sc.nodes().iter().zip(&a.nodes).zip(&a.distress).map(|((n, r), d)| json!({ "id": n.id, "reachable": r.is_some(), "trust": r, "distress": d })).collect();
+        let endings: Vec<_> = sc.endings().iter().zip(&a.endings).map(|(e, r)| json!({ "id": e.id, "outcome": e.outcome, "reachable": r.is_some(), "trust": r })).collect();
         let value = json!({
-            "scenario": sc.meta.id,
+            "scenario": sc.meta().id,
             "states": a.states,
             "complete": a.complete(),
             "stopped": a.stopped,
@@ -38,17 +38,17 @@ pub fn run(file: &str, json: bool) -> Result<ExitCode, Problem> {
 }
 
 fn path_json(sc: &Scenario, p: &Path) -> serde_json::Value {
-    let e = &sc.endings[p.ending];
-    let steps: Vec<_> = p.steps.iter().map(|&(n, c)| json!({ "node": sc.nodes[n].id, "choice": sc.nodes[n].choices[c].id, "text": sc.nodes[n].choices[c].text, "skill": sc.nodes[n].choices[c].skill })).collect();
+    let e = &sc.endings()[p.ending];
+    let steps: Vec<_> = p.steps.iter().map(|&(n, c)| json!({ "node": sc.nodes()[n].id, "choice": sc.nodes()[n].choices[c].id, "text": sc.nodes()[n].choices[c].text, "skill": sc.nodes()[n].choices[c].skill })).collect();
     json!({ "sum": p.sum, "trust": p.trust, "ending": { "id": e.id, "outcome": e.outcome }, "turns": p.steps.len(), "steps": steps })
 }
 
 fn print_analysis(sc: &Scenario, a: &Analysis) {
     let reached = a.nodes.iter().filter(|r| r.is_some()).count();
-    outln!("{}: {} states explored{}", terminal_safe(&sc.meta.id), a.states, a.stopped.map(|l| format!(" (stopped: {})", l.describe())).unwrap_or_default());
-    outln!("nodes: {reached} of {} reachable", sc.nodes.len());
-    let width = sc.nodes.iter().map(|n| n.id.len()).chain(sc.endings.iter().map(|e| e.id.len())).max().unwrap_or(0);
-    for ((n, r), d) in sc.nodes.iter().zip(&a.nodes).zip(&a.distress) {
+    outln!("{}: {} states explored{}", terminal_safe(&sc.meta().id), a.states, a.stopped.map(|l| format!(" (stopped: {})", l.describe())).unwrap_or_default());
+    outln!("nodes: {reached} of {} reachable", sc.nodes().len());
+    let width = sc.nodes().iter().map(|n| n.id.len()).chain(sc.endings().iter().map(|e| e.id.len())).max().unwrap_or(0);
+    for ((n, r), d) in sc.nodes().iter().zip(&a.nodes).zip(&a.distress) {
         match (r, d) {
             (Some(r), Some(d)) => {
                 let acute = match (sc.is_acute(d.min), sc.is_acute(d.max)) {
@@ -62,7 +62,7 @@ fn print_analysis(sc: &Scenario, a: &Analysis) {
         }
     }
     outln!("endings:");
-    for (e, r) in sc.endings.iter().zip(&a.endings) {
+    for (e, r) in sc.endings().iter().zip(&a.endings) {
         match r {
             Some(r) => outln!("  {:<width$}  trust {:>3} to {:>3}  {}", e.id, r.min, r.max, e.outcome.id()),
             None => outln!("  {:<width$}  unreachable        {}", e.id, e.outcome.id()),
@@ -70,11 +70,11 @@ fn print_analysis(sc: &Scenario, a: &Analysis) {
     }
     for (name, p) in [("best", &a.best), ("worst", &a.worst)] {
         let Some(p) = p else { continue };
-        let e = &sc.endings[p.ending];
+        let e = &sc.endings()[p.ending];
         outln!("{name} path: worth {:+} before bounds, final trust {}, ending `{}` ({}), {} turn{}", p.sum, p.trust, e.id, e.outcome.id(), p.steps.len(), plural(p.steps.len()));
         for (i, &(n, c)) in p.steps.iter().enumerate() {
-            let ch = &sc.nodes[n].choices[c];
-            outln!("  {:>2}. [{}] {} ({})", i + 1, sc.nodes[n].id, ch.text, ch.skill);
+            let ch = &sc.nodes()[n].choices[c];
+            outln!("  {:>2}. [{}] {} ({})", i + 1, sc.nodes()[n].id, ch.text, ch.skill);
         }
     }
 }

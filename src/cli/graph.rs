@@ -23,28 +23,28 @@ pub fn run(file: &str, format: GraphFormat) -> Result<ExitCode, Problem> {
     };
     // `@back` is drawn as a node of its own: where it returns depends on the path.
     let target = |t: Target| match t {
-        Target::Node(n) => sc.nodes[n].id.clone(),
-        Target::Ending(e) => sc.endings[e].id.clone(),
+        Target::Node(n) => sc.nodes()[n].id.clone(),
+        Target::Ending(e) => sc.endings()[e].id.clone(),
         Target::Back => "@back".to_string(),
     };
     let quote = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"");
     let mut out = String::new();
     match format {
         GraphFormat::Dot => {
-            out.push_str(&format!("digraph \"{}\" {{\n  rankdir=TB;\n  node [shape=box, style=rounded, fontname=\"sans-serif\"];\n", quote(&sc.meta.id)));
-            for n in &sc.nodes {
+            out.push_str(&format!("digraph \"{}\" {{\n  rankdir=TB;\n  node [shape=box, style=rounded, fontname=\"sans-serif\"];\n", quote(&sc.meta().id)));
+            for n in sc.nodes() {
                 out.push_str(&format!("  \"{}\";\n", quote(&n.id)));
                 if let Some(g) = n.gate {
-                    out.push_str(&format!("  \"{}\" -> \"{}\" [style=dashed, label=\"trust < {}\"];\n", quote(&n.id), quote(&sc.nodes[g.otherwise].id), g.trust));
+                    out.push_str(&format!("  \"{}\" -> \"{}\" [style=dashed, label=\"trust < {}\"];\n", quote(&n.id), quote(&sc.nodes()[g.otherwise].id), g.trust));
                 }
             }
-            for e in &sc.endings {
+            for e in sc.endings() {
                 out.push_str(&format!("  \"{}\" [shape=doubleoctagon, label=\"{}\\n({})\"];\n", quote(&e.id), quote(&e.id), e.outcome.id()));
             }
-            if let Some(l) = sc.leaving {
-                out.push_str(&format!("  \"@back\" [shape=plaintext, label=\"back to where the talk was going\"];\n  \"{}\" [style=\"rounded,dashed\"];\n", quote(&sc.nodes[l].id)));
+            if let Some(l) = sc.leaving() {
+                out.push_str(&format!("  \"@back\" [shape=plaintext, label=\"back to where the talk was going\"];\n  \"{}\" [style=\"rounded,dashed\"];\n", quote(&sc.nodes()[l].id)));
             }
-            for n in &sc.nodes {
+            for n in sc.nodes() {
                 for c in &n.choices {
                     out.push_str(&format!("  \"{}\" -> \"{}\" [label=\"{}\", color=\"{}\", fontcolor=\"{}\"];\n", quote(&n.id), quote(&target(c.next)), c.skill, colour(c.skill.kind()), colour(c.skill.kind())));
                 }
@@ -59,18 +59,18 @@ pub fn run(file: &str, format: GraphFormat) -> Result<ExitCode, Problem> {
                 Target::Back => "back".to_string(),
             };
             out.push_str("flowchart TD\n");
-            for (i, n) in sc.nodes.iter().enumerate() {
+            for (i, n) in sc.nodes().iter().enumerate() {
                 out.push_str(&format!("  n{i}[\"{}\"]\n", n.id.replace('"', "#quot;")));
             }
-            for (i, e) in sc.endings.iter().enumerate() {
+            for (i, e) in sc.endings().iter().enumerate() {
                 out.push_str(&format!("  e{i}([\"{} ({})\"])\n", e.id.replace('"', "#quot;"), e.outcome.id()));
             }
-            if sc.leaving.is_some() {
+            if sc.leaving().is_some() {
                 out.push_str("  back{{\"back to where the talk was going\"}}\n");
             }
             let mut styles = Vec::new();
             let mut edge = 0;
-            for (i, n) in sc.nodes.iter().enumerate() {
+            for (i, n) in sc.nodes().iter().enumerate() {
                 if let Some(g) = n.gate {
                     out.push_str(&format!("  n{i} -.->|\"trust < {}\"| n{}\n", g.trust, g.otherwise));
                     edge += 1;

@@ -123,33 +123,33 @@ fn library_into(paths: &[std::path::PathBuf], out: &std::path::Path) -> Result<(
             continue;
         };
         let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
-        if stem != sc.meta.id {
-            eprintln!("{}: error: the file name must be the scenario's id: rename it to `{}.{}`", terminal_safe(&name), sc.meta.id, path.extension().and_then(|e| e.to_str()).unwrap_or("toml"));
+        if stem != sc.meta().id {
+            eprintln!("{}: error: the file name must be the scenario's id: rename it to `{}.{}`", terminal_safe(&name), sc.meta().id, path.extension().and_then(|e| e.to_str()).unwrap_or("toml"));
             failed.push(name);
             continue;
         }
-        if let Some((_, first)) = ids.iter().find(|(id, _)| *id == sc.meta.id) {
-            eprintln!("{}: error: scenario `{}` is also in {}: keep one of the two", terminal_safe(&name), sc.meta.id, terminal_safe(first));
+        if let Some((_, first)) = ids.iter().find(|(id, _)| *id == sc.meta().id) {
+            eprintln!("{}: error: scenario `{}` is also in {}: keep one of the two", terminal_safe(&name), sc.meta().id, terminal_safe(first));
             failed.push(name);
             continue;
         }
-        ids.push((sc.meta.id.clone(), name));
-        let src = write_compiled(out, &sc.meta.id, &compiled)?;
+        ids.push((sc.meta().id.clone(), name));
+        let src = write_compiled(out, &sc.meta().id, &compiled)?;
         if format == Format::Toml {
-            let copy = out.join(format!("{}.toml", sc.meta.id));
+            let copy = out.join(format!("{}.toml", sc.meta().id));
             std::fs::write(&copy, &text).map_err(|e| Problem::io("write", &copy, e))?;
         }
-        let key = (sc.meta.level, sc.meta.order.unwrap_or(u32::MAX), sc.meta.title.clone(), sc.meta.id.clone());
+        let key = (sc.meta().level, sc.meta().order.unwrap_or(u32::MAX), sc.meta().title.clone(), sc.meta().id.clone());
         index.push((key, json!({
-            "id": sc.meta.id,
-            "title": sc.meta.title,
-            "summary": sc.meta.summary,
-            "language": sc.meta.language,
-            "minutes": sc.meta.minutes,
-            "level": sc.meta.level,
-            "order": sc.meta.order,
-            "content_notes": sc.meta.content_notes,
-            "peer": sc.peer.name,
+            "id": sc.meta().id,
+            "title": sc.meta().title,
+            "summary": sc.meta().summary,
+            "language": sc.meta().language,
+            "minutes": sc.meta().minutes,
+            "level": sc.meta().level,
+            "order": sc.meta().order,
+            "content_notes": sc.meta().content_notes,
+            "peer": sc.peer().name,
             "src": src,
         })));
     }

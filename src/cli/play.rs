@@ -112,7 +112,7 @@ pub fn run(file: &str, json: bool, mode: Mode, choices: Option<&str>, auto: Opti
         let debrief = session.debrief().ok();
         let ending = debrief.as_ref().map(|d| json!({ "id": d.ending.id, "outcome": d.ending.outcome, "title": d.ending.title }));
         let value = json!({
-            "scenario": scenario.meta.id,
+            "scenario": scenario.meta().id,
             "mode": mode,
             "seed": seed,
             "ending": ending,
@@ -130,7 +130,7 @@ pub fn run(file: &str, json: bool, mode: Mode, choices: Option<&str>, auto: Opti
 /// since the scenario is at fault.
 fn stuck(session: &Session) -> ExitCode {
     let (sc, state) = (session.scenario(), session.state());
-    let node = state.node().map_or("?", |n| sc.nodes[n].id.as_str());
+    let node = state.node().map_or("?", |n| sc.nodes()[n].id.as_str());
     eprintln!(
         "error: the conversation is stuck at node `{}`: no choice is offered with trust {}; the scenario's analysis did not finish, so `attunement check` could not find this (W004)",
         terminal_safe(node),
@@ -184,7 +184,7 @@ impl Transcript {
     }
 
     fn header(&mut self, sc: &Scenario, mode: Mode) {
-        self.say(&format!("{} ({})\n{}\n\n", sc.meta.title, mode.id(), sc.meta.summary));
+        self.say(&format!("{} ({})\n{}\n\n", sc.meta().title, mode.id(), sc.meta().summary));
     }
 
     fn view(&mut self, v: &View) {

@@ -31,7 +31,7 @@ pub fn run(file: &str, out: &str, version: Version, mode: Mode) -> Result<ExitCo
         }
     }
     let size = write_package(&scenario, &compiled, mode, version, &widget, out)?;
-    eprintln!("scorm: wrote {out} (SCORM {}, scenario `{}`, {} KB)", version.id(), scenario.meta.id, size.div_ceil(1024));
+    eprintln!("scorm: wrote {out} (SCORM {}, scenario `{}`, {} KB)", version.id(), scenario.meta().id, size.div_ceil(1024));
     Ok(ExitCode::SUCCESS)
 }
 

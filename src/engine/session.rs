@@ -560,3 +560,59 @@ impl Session {
         std::iter::once(i32::from(self.past.first().unwrap_or(&self.state).trust)).chain(self.turns.iter().map(|t| t.trust_after)).collect()
     }
 }
+
+#[cfg(all(test, feature = "check"))]
+mod tests {
+    use super::*;
+
+    /// The rule the mood keeps with the meter, written out apart from the
+    /// engine's table: each mood belongs to the bands named here, so the face
+    /// never says "wary" beside a meter that says "closed"; and outside acute
+    /// distress, where distress does not speak first, the mood changes exactly
+    /// when the band does (one mood a band, a different one in each band).
+    fn bands_of(mood: Mood) -> &'static [Band] {
+        match mood {
+            Mood::Withdrawn | Mood::ShutDown => &[Band::Closed],
+            Mood::Wary => &[Band::Guarded],
+            Mood::Calm | Mood::Uneasy => &[Band::Cautious],
+            Mood::Opening => &[Band::Open],
+            Mood::AtEase | Mood::Confiding => &[Band::Trusting],
+            Mood::Overwhelmed => &[Band::Closed, Band::Guarded],
+            Mood::Distressed => &[Band::Cautious, Band::Open, Band::Trusting],
+        }
+    }
+
+    #[test]
+    fn mood_agrees_with_the_trust_band_at_every_trust_and_distress() {
+        // The mood reads only the threshold, so any will do, whether or not
+        // tiny would still check with it: a unit test, since only the crate can
+        // make a scenario that checking did not.
+        let tiny = Scenario::parse(include_str!("../../tests/fixtures/tiny.toml"), crate::scenario::Format::Toml).expect("tiny checks");
+        let with_acute = |acute: i32| Scenario { acute, ..tiny.scenario().clone() };
+        for acute in [0, 1, 2, 30, 59, 60, 99, 100] {
+            let sc = with_acute(acute);
+            for distress in 0..=100 {
+                let moods: Vec<Mood> = (0..=100).map(|trust| Mood::of(&sc, trust, distress)).collect();
+                for (trust, &mood) in moods.iter().enumerate() {
+                    let band = Band::of(trust as i32);
+                    assert!(bands_of(mood).contains(&band), "acute {acute}, distress {distress}, trust {trust}: mood {mood:?} beside band {band:?}");
+                    if trust > 0 {
+                        let before = Band::of(trust as i32 - 1);
+                        // The mood never changes inside a band; outside acute
+                        // distress it changes at every band's edge.
+                        if before == band {
+                            assert_eq!(moods[trust - 1], mood, "acute {acute}, distress {distress}: the mood changed inside band {band:?} at trust {trust}");
+                        } else if !sc.is_acute(distress) {
+                            assert_ne!(moods[trust - 1], mood, "acute {acute}, distress {distress}: the band changed at trust {trust} and the mood did not");
+                        }
+                    }
+                }
+            }
+        }
+        // Issue 10's case: trust 16 reads closed, so the mood is not "wary".
+        let sc = with_acute(60);
+        assert_eq!((Band::of(16), Mood::of(&sc, 16, 45)), (Band::Closed, Mood::ShutDown));
+        assert_eq!(Mood::of(&sc, 16, 0), Mood::Withdrawn);
+        assert_eq!(Mood::of(&sc, 16, 60), Mood::Overwhelmed);
+    }
+}

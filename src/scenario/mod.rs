@@ -61,44 +61,44 @@ pub struct Peer {
 
 #[derive(Clone, Debug)]
 pub struct Scenario {
-    pub meta: Meta,
-    pub peer: Peer,
+    pub(crate) meta: Meta,
+    pub(crate) peer: Peer,
     /// Trust effect of each skill for this peer, indexed by [`Skill::index`].
-    pub profile: [i32; Skill::ALL.len()],
-    pub floor: i32,
-    pub acute: i32,
+    pub(crate) profile: [i32; Skill::ALL.len()],
+    pub(crate) floor: i32,
+    pub(crate) acute: i32,
     /// A turn that costs at least this much trust is a sharp drop: the node
     /// it leads to says its `after_drop` first.
-    pub sharp_drop: i32,
-    pub start: usize,
-    pub nodes: Vec<Node>,
-    pub endings: Vec<Ending>,
+    pub(crate) sharp_drop: i32,
+    pub(crate) start: usize,
+    pub(crate) nodes: Vec<Node>,
+    pub(crate) endings: Vec<Ending>,
     /// The ending a fall below the floor leads to; absent only when the
     /// floor is 0, since trust cannot fall below that.
-    pub disengaged: Option<usize>,
+    pub(crate) disengaged: Option<usize>,
     /// The node of the warning beat: where the first fall below the floor
     /// leads, when the peer does not walk out at once.
-    pub leaving: Option<usize>,
+    pub(crate) leaving: Option<usize>,
     /// The score a pass needs, 0 to 100.
-    pub pass: i32,
+    pub(crate) pass: i32,
     /// The choices that carry a consequence for later, as (node, choice).
-    pub laters: Vec<(usize, usize)>,
+    pub(crate) laters: Vec<(usize, usize)>,
     /// The bits of the consequences that can no longer land once the
     /// conversation is at each node (their `at` cannot be reached from it):
     /// the step clears them, so that a debt that will never be paid does
     /// not split the states the analysis explores.
-    pub settled: Vec<u64>,
+    pub(crate) settled: Vec<u64>,
     /// The bits of every consequence's debt.
-    pub owed: u64,
+    pub(crate) owed: u64,
     /// Whether any choice is a repair: only then is a rupture remembered.
-    pub repairs: bool,
+    pub(crate) repairs: bool,
     /// Flag names by bit, for messages: an author's flag by its name, the
     /// engine's record of a visit as `visited:NODE` (a name no author flag
     /// may have).
-    pub flags: Vec<String>,
+    pub(crate) flags: Vec<String>,
     /// A hash of everything that affects play, so a save can tell whether the
     /// scenario changed under it. Wording of feedback and endings is left out.
-    pub hash: u64,
+    pub(crate) hash: u64,
 }
 
 /// A scenario as sessions play it: the checked model, and what the analysis
@@ -346,6 +346,85 @@ pub struct Path {
 }
 
 impl Scenario {
+    // Read-only access for code outside the crate (the CLI, tests,
+    // benchmarks): the fields are the crate's, so that only checking and the
+    // compiled reader can make or change a scenario.
+    /// The metadata: id, title, language, summary, level and notes.
+    pub fn meta(&self) -> &Meta {
+        &self.meta
+    }
+
+    /// The peer: name, pronouns, background, starting trust and distress.
+    pub fn peer(&self) -> &Peer {
+        &self.peer
+    }
+
+    pub fn profile(&self) -> &[i32; Skill::ALL.len()] {
+        &self.profile
+    }
+
+    pub fn floor(&self) -> i32 {
+        self.floor
+    }
+
+    pub fn acute(&self) -> i32 {
+        self.acute
+    }
+
+    pub fn sharp_drop(&self) -> i32 {
+        self.sharp_drop
+    }
+
+    pub fn start(&self) -> usize {
+        self.start
+    }
+
+    /// The decision points, in authored order.
+    pub fn nodes(&self) -> &[Node] {
+        &self.nodes
+    }
+
+    /// The endings, in authored order.
+    pub fn endings(&self) -> &[Ending] {
+        &self.endings
+    }
+
+    pub fn disengaged(&self) -> Option<usize> {
+        self.disengaged
+    }
+
+    pub fn leaving(&self) -> Option<usize> {
+        self.leaving
+    }
+
+    pub fn pass(&self) -> i32 {
+        self.pass
+    }
+
+    pub fn laters(&self) -> &[(usize, usize)] {
+        &self.laters
+    }
+
+    pub fn settled(&self) -> &[u64] {
+        &self.settled
+    }
+
+    pub fn owed(&self) -> u64 {
+        self.owed
+    }
+
+    pub fn repairs(&self) -> bool {
+        self.repairs
+    }
+
+    pub fn flags(&self) -> &[String] {
+        &self.flags
+    }
+
+    pub fn hash(&self) -> u64 {
+        self.hash
+    }
+
     /// Checks a scenario and returns it, ready to play, or its errors.
     #[cfg(feature = "check")]
     pub fn parse(text: &str, format: Format) -> Result<Playable, Vec<crate::diagnostic::Diagnostic>> {
