@@ -99,7 +99,7 @@ pub fn write(sc: &Playable) -> Vec<u8> {
     w.str(&m.summary);
     w.list(&m.objectives, |w, s| w.str(s));
     w.uint(m.minutes.into());
-    w.uint(m.level as u64);
+    w.uint(Level::ALL.iter().position(|&l| l == m.level).unwrap_or(0) as u64);
     w.opt(m.order.as_ref(), |w, &o| w.uint(o.into()));
     w.list(&m.content_notes, |w, s| w.str(s));
     let p = &sc.peer;
@@ -299,7 +299,7 @@ impl Writer {
 
     fn ending(&mut self, e: &Ending) {
         self.str(&e.id);
-        self.uint(e.outcome as u64);
+        self.uint(Outcome::ALL.iter().position(|&o| o == e.outcome).unwrap_or(0) as u64);
         self.str(&e.title);
         self.opt(e.say.as_ref(), |w, s| w.str(s));
         self.str(&e.text);
