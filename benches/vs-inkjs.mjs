@@ -336,85 +336,67 @@ function prepareWalks(g, steps) {
 }
 
 // Each player replays the walks in order, forever, and times `batch(n)`: n steps, without the
-// restarts between walks.
-function inkPlayer(story, walks) {
+// restarts between walks. An engine gives `restart()` and `step(pick)`, which makes the pick,
+// reads what a view would show and returns its length (summed into a sink, so nothing read is
+// optimised away).
+function player(walks, restart, step) {
     let w = 0;
     let i = 0;
-    let text = '';
     let sink = 0;
-    const restart = () => {
-        story.ResetState();
-        text = story.ContinueMaximally();
-    };
     restart();
-    return {
-        batch(n) {
-            let spent = 0;
-            for (let done = 0; done < n;) {
-                if (i === walks[w].length) {
-                    w = (w + 1) % walks.length;
-                    i = 0;
-                    restart();
-                    continue;
-                }
-                const walk = walks[w];
-                const end = Math.min(walk.length, i + n - done);
-                const t0 = performance.now();
-                for (let k = i; k < end; k++) {
-                    story.ChooseChoiceIndex(walk[k].ink);
-                    text = story.ContinueMaximally();
-                    for (const c of story.currentChoices) sink += c.text.length;
-                    sink += text.length;
-                }
-                spent += performance.now() - t0;
-                done += end - i;
-                i = end;
+    return function batch(n) {
+        let spent = 0;
+        for (let done = 0; done < n;) {
+            if (i === walks[w].length) {
+                w = (w + 1) % walks.length;
+                i = 0;
+                restart();
+                continue;
             }
-            globalThis.__vsInkjsSink = sink;
-            return spent;
-        },
-        line: () => inkLine(text),
+            const walk = walks[w];
+            const end = Math.min(walk.length, i + n - done);
+            const t0 = performance.now();
+            for (let k = i; k < end; k++) sink += step(walk[k]);
+            spent += performance.now() - t0;
+            done += end - i;
+            i = end;
+        }
+        globalThis.__vsInkjsSink = sink;
+        return spent;
     };
 }
 
+function inkPlayer(story, walks) {
+    let text = '';
+    const batch = player(walks, () => {
+        story.ResetState();
+        text = story.ContinueMaximally();
+    }, pick => {
+        story.ChooseChoiceIndex(pick.ink);
+        text = story.ContinueMaximally();
+        let read = text.length;
+        for (const c of story.currentChoices) read += c.text.length;
+        return read;
+    });
+    return { batch, line: () => inkLine(text) };
+}
+
 function attunementPlayer(sim, walks) {
-    let w = 0;
-    let i = 0;
     let play = null;
     let view = null;
-    let sink = 0;
-    const restart = () => {
+    const batch = player(walks, () => {
         play?.free();
         play = sim.start('practice', SEED);
         view = play.view();
-    };
-    restart();
+    }, pick => {
+        play.choose(pick.id);
+        view = play.view();
+        let read = (view.say ?? '').length;
+        for (const c of view.choices) read += c.text.length;
+        return read;
+    });
     return {
-        batch(n) {
-            let spent = 0;
-            for (let done = 0; done < n;) {
-                if (i === walks[w].length) {
-                    w = (w + 1) % walks.length;
-                    i = 0;
-                    restart();
-                    continue;
-                }
-                const walk = walks[w];
-                const end = Math.min(walk.length, i + n - done);
-                const t0 = performance.now();
-                for (let k = i; k < end; k++) {
-                    play.choose(walk[k].id);
-                    view = play.view();
-                    for (const c of view.choices) sink += c.text.length;
-                    sink += (view.say ?? '').length;
-                }
-                spent += performance.now() - t0;
-                done += end - i;
-                i = end;
-            }
-            globalThis.__vsInkjsSink = sink;
-            return spent;
-        },
+        batch,
         // The peer's line, or null at an ending (where ink, after a walk-out, may be elsewhere).
         line: () => (view.ending ? null : view.say),
         done: () => play.free(),
