@@ -331,7 +331,20 @@ impl Reader<'_> {
         Ok(b)
     }
 
+    /// Most numbers fit one byte: that case is inline, the rest a call.
+    #[inline(always)]
     fn uint(&mut self) -> Read<u64> {
+        match self.bytes.get(self.at) {
+            Some(&b) if b < 0x80 => {
+                self.at += 1;
+                Ok(b.into())
+            }
+            _ => self.long_uint(),
+        }
+    }
+
+    #[inline(never)]
+    fn long_uint(&mut self) -> Read<u64> {
         let mut n = 0u64;
         for shift in (0..64).step_by(7) {
             let b = self.byte()?;
@@ -355,12 +368,15 @@ impl Reader<'_> {
         if (i64::from(min)..=i64::from(max)).contains(&n) { Ok(n as i32) } else { Err(ReadError::Corrupt("a number is out of range")) }
     }
 
+    #[inline(always)]
     fn bool(&mut self) -> Read<bool> {
-        match self.byte()? {
-            0 => Ok(false),
-            1 => Ok(true),
-            _ => Err(ReadError::Corrupt("a yes-or-no value is neither")),
-        }
+        let b = match self.bytes.get(self.at) {
+            Some(&b) if b < 2 => b == 1,
+            Some(_) => return Err(ReadError::Corrupt("a yes-or-no value is neither")),
+            None => return Err(ReadError::Corrupt("a value runs past the end")),
+        };
+        self.at += 1;
+        Ok(b)
     }
 
     fn str(&mut self) -> Read<String> {
