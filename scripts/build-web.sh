@@ -2,6 +2,8 @@
 # Builds what the browser loads into www/ (all of it generated, none committed):
 #
 #   www/attunement-sim.js  the widget: www/widget/*.js bundled and minified
+#   www/*.js, www/*.css    the pages' modules (www/pages/) and the stylesheets, each
+#                    bundled and minified
 #   www/pkg/         the learner's engine: reads compiled scenarios (.attn)
 #                    only, with no checking or analysis in it
 #   www/pkg-author/  the authors' engine: checks sources (.toml, .json) too,
@@ -45,12 +47,18 @@ build() {
 build www/pkg --no-default-features
 build www/pkg-author --no-default-features --features toml,test-hooks
 
-# The widget: www/widget/element.js and the modules it imports, bundled and minified into the one
-# module pages load, www/attunement-sim.js (with a source map for the browser's tools). The
-# engines and the reporters (lms/) stay separate files, loaded when needed.
-echo "build-web: www/attunement-sim.js" >&2
-node_modules/.bin/esbuild www/widget/element.js --bundle --format=esm --minify --target=es2022 \
-    --legal-comments=none --sourcemap=linked --log-level=warning --outfile=www/attunement-sim.js
+# The widget and the pages. Each is bundled and minified into www/ (with a source map for the
+# browser's tools), one file a page: www/attunement-sim.js is the widget (www/widget/element.js and
+# its imports) that course sites load; each page module (www/pages/NAME.js) carries the widget and
+# the site's settings within it, so a page fetches one script, not three. Every URL made from
+# import.meta.url is so written from www/. The stylesheets are minified the same way. The engines
+# and the reporters (lms/) stay separate files, loaded when needed.
+echo "build-web: www/attunement-sim.js, the pages and the stylesheets" >&2
+node_modules/.bin/esbuild attunement-sim=www/widget/element.js attunement=www/widget/attunement.css \
+    embed=www/pages/embed.js library=www/pages/library.js scorm=www/pages/scorm.js \
+    preview=www/pages/preview.js library=www/pages/library.css \
+    --bundle --format=esm --minify --target=es2022 --legal-comments=none --sourcemap=linked \
+    --log-level=warning --outdir=www
 
 # A scenario with errors is left out (with its diagnostics printed), so one
 # author's broken draft does not stop everyone's build or preview;

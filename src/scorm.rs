@@ -15,10 +15,10 @@ use crate::engine::session::Mode;
 use crate::scenario::Scenario;
 
 /// The widget's files that a package carries, as paths inside `www/` and inside the zip.
-/// `pkg/` is the learner's engine and `attunement-sim.js` the widget's bundle (of `www/widget/`),
-/// both built by `bash scripts/build-web.sh`.
-pub const WIDGET_FILES: [&str; 8] = [
-    "attunement-sim.js",
+/// `pkg/` is the learner's engine, `scorm.js` the launch page's module with the widget bundled in
+/// (of `www/pages/scorm.js` and `www/widget/`) and `attunement.css` the minified styles, all built
+/// by `bash scripts/build-web.sh`.
+pub const WIDGET_FILES: [&str; 7] = [
     "attunement.css",
     "favicon.svg",
     "lms/scorm.js",
@@ -31,7 +31,7 @@ pub const WIDGET_FILES: [&str; 8] = [
 /// Whether a file of [`WIDGET_FILES`] is made by `bash scripts/build-web.sh` (and so is missing
 /// until the widget is built), not written by hand.
 pub fn is_built(name: &str) -> bool {
-    name.starts_with("pkg/") || name == "attunement-sim.js"
+    name.starts_with("pkg/") || name == "scorm.js" || name == "attunement.css"
 }
 
 /// The page the LMS launches.

@@ -2,8 +2,8 @@
 //! written here, independent of the writer (a bitwise CRC-32, the headers parsed field by field).
 //!
 //! The packages are built from a stand-in `www/` in a temporary folder (`ATTUNEMENT_WWW`): the
-//! real hand-written widget files, and stand-ins for the generated engine in `pkg/` and the
-//! widget's bundle `attunement-sim.js`, so these tests need no browser build. tests/e2e/scorm.test.mjs runs a package built from the real
+//! real hand-written widget files, and stand-ins for the generated engine in `pkg/`, the
+//! launch page's bundle `scorm.js` and the minified `attunement.css`, so these tests need no browser build. tests/e2e/scorm.test.mjs runs a package built from the real
 //! www/ in Chromium.
 
 use std::path::{Path, PathBuf};
@@ -32,7 +32,7 @@ fn temp(name: &str) -> PathBuf {
     dir
 }
 
-/// A www/ folder with the real widget files and, when `engine`, stand-ins for pkg/ and the bundle.
+/// A www/ folder with the real widget files and, when `engine`, stand-ins for the built files (scorm::is_built).
 fn www(dir: &Path, engine: bool) -> PathBuf {
     let www = dir.join("www");
     for name in WIDGET_FILES {
@@ -299,8 +299,8 @@ fn a_missing_widget_build_says_how_to_build_it() {
     let out = scorm(&www, &[SCENARIO, "-o", zip.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    // The first built file the package needs: the widget's bundle, then the engine.
-    let missing = www.join("attunement-sim.js");
+    // The first built file the package needs, in WIDGET_FILES' order: the minified styles.
+    let missing = www.join("attunement.css");
     assert_eq!(stderr, format!("error: `{}` is missing: build the widget first with `bash scripts/build-web.sh`\n", missing.display()));
     assert!(!zip.exists(), "no package is written");
     std::fs::remove_dir_all(dir).ok();
@@ -357,8 +357,8 @@ fn crc32_and_xml_escape() {
 #[test]
 fn the_package_holds_every_module_its_scripts_import() {
     let mut missing = Vec::new();
-    // The built files (the engine, the widget's bundle) hold no imports of other files to check.
-    for name in WIDGET_FILES.iter().filter(|n| n.ends_with(".js") && !n.starts_with("pkg/") && **n != "attunement-sim.js") {
+    // The built files (the engine, the page's bundle) hold no imports of other files to check.
+    for name in WIDGET_FILES.iter().filter(|n| n.ends_with(".js") && !is_built(n)) {
         let text = std::fs::read_to_string(root().join("www").join(name)).unwrap();
         let dir = Path::new(name).parent().unwrap_or(Path::new(""));
         for quote in ['\'', '"', '`'] {

@@ -1,7 +1,7 @@
 // preview.js: the page script of preview.html. Reads ?src=URL (a same-origin scenario, TOML or
 // JSON) and ?mode=, and shows one watching <attunement-sim>: saving the file reloads it, and
 // errors show with file:line:col until they are fixed. Progress is not saved between previews.
-import './attunement-sim.js';
+import '../widget/element.js';
 
 const main = document.getElementById('main');
 const about = document.getElementById('about');

@@ -6,7 +6,7 @@
 // title that names the scenario and, for the widget's debrief, the next scenario on the path.
 // The address chooses the scenario, the mode and the seed only: where "Get help now" points is
 // the site's setting (site-config.js), never a link's.
-import './attunement-sim.js';
+import '../widget/element.js';
 import { preload, siteConfig, warnIgnored } from './site-config.js';
 
 const main = document.getElementById('main');

@@ -7,7 +7,7 @@
 // else this page's own), never to "*", never before the settings are known; only the parent's
 // hello is heeded; the save leaves only with embed.includeSave; the element is put on the page,
 // and so restores or saves, only once embed.save is known.
-import './attunement-sim.js';
+import '../widget/element.js';
 import { originOf, preload, siteConfig, warnIgnored } from './site-config.js';
 
 const main = document.getElementById('main');

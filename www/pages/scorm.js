@@ -7,7 +7,7 @@
 // Invariant: inside a package, the package alone decides the scenario, the mode and the SCORM
 // edition; the address cannot turn a graded assessment into practice, with its feedback and
 // undo, or swap the scenario the LMS grades.
-import './attunement-sim.js';
+import '../widget/element.js';
 
 const main = document.getElementById('main');
 const SETTINGS = ['scenario', 'mode', 'scorm'];
