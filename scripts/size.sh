@@ -22,9 +22,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # before it; 2.1 KB in the widget and its styles); 136 KiB until the lean
 # learner engine of issue 11 dropped the loader, validator and analysis from
 # the learner's build (the engine from 107 KB to 60 KB gzipped) and brought
-# the total to 88 KiB. The budget holds that, with a little room; the aim is
-# 60 KB, which needs the engine's and the widget's words and code halved.
-BUDGET=$((92 * 1024))
+# the total to 88 KiB; 92 KiB until each page's module carried the widget and
+# the site's settings and the stylesheet was minified (84 KiB). The budget
+# holds that, with a little room; the aim is 60 KB, which needs the engine's
+# and the widget's words and code halved.
+BUDGET=$((88 * 1024))
 
 if [[ ! -f www/pkg/attunement_bg.wasm ]]; then
     echo "size: www/pkg is missing; run bash scripts/build-web.sh first" >&2
