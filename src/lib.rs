@@ -9,6 +9,7 @@
 
 #[cfg(feature = "check")]
 pub mod analysis;
+pub mod coder;
 pub mod compiled;
 pub mod debrief;
 #[cfg(feature = "check")]

@@ -1,5 +1,6 @@
 //! The `attunement` command: check, play, analyze, graph, compile and package
-//! scenarios (`library` for the browser, `scorm` for an LMS), and print the schema.
+//! scenarios (`library` for the browser, `scorm` for an LMS), print the schema, and code,
+//! train and evaluate the reply coder (`code`, `coder`).
 //!
 //! A thin shell over the library. This file is the whole command line, declared
 //! with clap's derive: every command with the options it takes and no other, so
@@ -17,7 +18,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use cli::{analyze, check, compile, graph, library, play, schema, scorm};
+use cli::{analyze, check, code as coder, compile, graph, library, play, schema, scorm};
 
 #[derive(Parser)]
 #[command(name = "attunement", version, about, arg_required_else_help = true)]
@@ -111,6 +112,40 @@ enum Command {
     },
     /// Print the JSON Schema of the scenario format
     Schema,
+    /// Code replies read from standard input, one a line: one JSON object a line out
+    Code {
+        /// The reply coder's model
+        #[arg(long, value_name = "FILE", default_value = coder::MODEL)]
+        model: String,
+    },
+    /// Train the reply coder, or evaluate it on the held-out replies
+    #[command(subcommand)]
+    Coder(CoderCommand),
+}
+
+#[derive(Subcommand)]
+enum CoderCommand {
+    /// Train the model on the training split of the project's replies
+    Train {
+        /// The folder of replies, one SKILL_ID.txt a skill
+        #[arg(long, value_name = "DIR", default_value = coder::DATA)]
+        data: String,
+        /// The model file to write
+        #[arg(short, long, value_name = "OUT", default_value = coder::MODEL)]
+        output: String,
+    },
+    /// Print precision, recall, macro-F1 and the confusion matrix on the held-out split, and on the challenge set
+    Evaluate {
+        /// The folder of replies, one SKILL_ID.txt a skill: its held-out split is evaluated
+        #[arg(long, value_name = "DIR", default_value = coder::DATA)]
+        data: String,
+        /// A folder of replies no training writer saw, evaluated whole (skipped when absent)
+        #[arg(long, value_name = "DIR", default_value = coder::CHALLENGE)]
+        challenge: String,
+        /// The reply coder's model
+        #[arg(long, value_name = "FILE", default_value = coder::MODEL)]
+        model: String,
+    },
 }
 
 /// The output of `check`, `play` and `analyze`.
@@ -170,6 +205,9 @@ fn main() -> ExitCode {
         Command::Library { dir, output } => library::run(&dir, &output),
         Command::Scorm { file, output, edition, mode } => scorm::run(&file, &output, edition.into(), mode.into()),
         Command::Schema => schema::run(),
+        Command::Code { model } => coder::code(&model),
+        Command::Coder(CoderCommand::Train { data, output }) => coder::train(&data, &output),
+        Command::Coder(CoderCommand::Evaluate { data, challenge, model }) => coder::evaluate(&data, &challenge, &model),
     };
     result.unwrap_or_else(cli::Problem::report)
 }

@@ -14,7 +14,7 @@ use std::process::{Command, Output};
 const TINY: &str = "tests/fixtures/tiny.toml";
 
 /// Every option any command takes, with a value it accepts.
-const OPTIONS: [(&str, Option<&str>); 7] = [
+const OPTIONS: [(&str, Option<&str>); 8] = [
     ("--format", Some("json")),
     ("--mode", Some("practice")),
     ("--choices", Some("1")),
@@ -22,11 +22,12 @@ const OPTIONS: [(&str, Option<&str>); 7] = [
     ("--seed", Some("7")),
     ("--output", Some("OUT")),
     ("--version", Some("2004")),
+    ("--model", Some("data/coder.bin")),
 ];
 
 /// Each command, the arguments it needs (`OUT` is a path in a temporary
 /// folder), and the options it takes.
-const COMMANDS: [(&str, &[&str], &[&str]); 8] = [
+const COMMANDS: [(&str, &[&str], &[&str]); 9] = [
     ("check", &[TINY], &["--format"]),
     ("play", &[TINY], &["--format", "--mode", "--choices", "--auto", "--seed"]),
     ("analyze", &[TINY], &["--format"]),
@@ -35,6 +36,7 @@ const COMMANDS: [(&str, &[&str], &[&str]); 8] = [
     ("library", &["tests/fixtures", "-o", "OUT"], &["--output"]),
     ("scorm", &[TINY, "-o", "OUT"], &["--output", "--version", "--mode"]),
     ("schema", &[], &[]),
+    ("code", &[], &["--model"]),
 ];
 
 fn root() -> &'static Path {
@@ -162,7 +164,7 @@ fn an_option_on_a_command_that_does_not_take_it_is_a_usage_error() {
             tried += 1;
         }
     }
-    assert_eq!(tried, 8 * OPTIONS.len() - COMMANDS.iter().map(|(_, _, takes)| takes.len()).sum::<usize>());
+    assert_eq!(tried, COMMANDS.len() * OPTIONS.len() - COMMANDS.iter().map(|(_, _, takes)| takes.len()).sum::<usize>());
     assert!(!Path::new(out).exists(), "a command with a usage error wrote nothing");
     std::fs::remove_dir_all(dir).unwrap();
 }

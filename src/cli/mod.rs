@@ -40,6 +40,7 @@ macro_rules! dataln {
 
 pub mod analyze;
 pub mod check;
+pub mod code;
 pub mod compile;
 pub mod graph;
 pub mod library;

@@ -1,0 +1,66 @@
+//! `attunement code`, `attunement coder train` and `attunement coder evaluate`: the reply coder
+//! (`attunement::coder`) from the terminal.
+
+use std::io::BufRead;
+use std::process::ExitCode;
+
+use attunement::coder::{Coder, train as training};
+
+use super::Problem;
+
+/// The committed model, the project's replies and the challenge set, as the defaults name them.
+pub const MODEL: &str = "data/coder.bin";
+pub const DATA: &str = "data/replies";
+pub const CHALLENGE: &str = "data/challenge";
+
+fn load(model: &str) -> Result<Coder, Problem> {
+    let bytes = std::fs::read(model).map_err(|e| Problem::io("read", model.as_ref(), e))?;
+    Coder::read(&bytes).map_err(|e| Problem(format!("`{model}`: {e}")))
+}
+
+fn examples(dir: &str) -> Result<Vec<training::Example>, Problem> {
+    training::read_dir(dir.as_ref()).map_err(|problems| Problem(format!("the replies in `{dir}` have problems:\n{}", problems.join("\n"))))
+}
+
+/// Codes each line of standard input, printing one JSON object a line.
+pub fn code(model: &str) -> Result<ExitCode, Problem> {
+    let coder = load(model)?;
+    for line in std::io::stdin().lock().lines() {
+        let text = line.map_err(|e| Problem(format!("cannot read standard input: {e}")))?;
+        let coding = coder.code(&text);
+        let alternatives: Vec<_> = coding.alternatives.iter().map(|(skill, p)| serde_json::json!({ "skill": skill.id(), "confidence": round(*p) })).collect();
+        let object = serde_json::json!({ "text": text, "skill": coding.skill.id(), "confidence": round(coding.confidence), "alternatives": alternatives });
+        dataln!("{object}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Four decimals are plenty for a probability, and keep the lines short.
+fn round(p: f64) -> f64 {
+    (p * 10_000.0).round() / 10_000.0
+}
+
+/// Trains on the training split of `data` and writes the model to `out`.
+pub fn train(data: &str, out: &str) -> Result<ExitCode, Problem> {
+    let all = examples(data)?;
+    let train: Vec<_> = all.iter().filter(|e| e.split() == training::Split::Train).cloned().collect();
+    let coder = training::train(&train, training::Settings::default());
+    let bytes = coder.write();
+    std::fs::write(out, &bytes).map_err(|e| Problem::io("write", out.as_ref(), e))?;
+    eprintln!("coder: trained on {} of {} replies; wrote {out} ({} KB)", train.len(), all.len(), bytes.len().div_ceil(1024));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints the model's figures on the held-out split of `data` and on the challenge set.
+pub fn evaluate(data: &str, challenge: &str, model: &str) -> Result<ExitCode, Problem> {
+    let coder = load(model)?;
+    let held_out: Vec<_> = examples(data)?.into_iter().filter(|e| e.split() == training::Split::Test).collect();
+    outln!("The held-out split of {data} (one reply in five, never trained on):\n");
+    out!("{}", training::evaluate(&coder, &held_out).report());
+    if std::path::Path::new(challenge).is_dir() {
+        let set = examples(challenge)?;
+        outln!("\nThe challenge set {challenge} (written apart from the training replies, never trained on):\n");
+        out!("{}", training::evaluate(&coder, &set).report());
+    }
+    Ok(ExitCode::SUCCESS)
+}

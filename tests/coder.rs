@@ -1,0 +1,150 @@
+//! The reply coder on the project's own data: the committed model is what training produces, it
+//! meets its target on the held-out split, and `attunement code` and `attunement coder` behave
+//! as documented (data/README.md).
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use attunement::Skill;
+use attunement::coder::Coder;
+use attunement::coder::train::{self, Split};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn replies() -> Vec<train::Example> {
+    train::read_dir(&root().join("data/replies")).unwrap_or_else(|problems| panic!("data/replies has problems:\n{}", problems.join("\n")))
+}
+
+fn committed() -> Coder {
+    Coder::read(&std::fs::read(root().join("data/coder.bin")).expect("data/coder.bin is committed")).expect("data/coder.bin reads")
+}
+
+fn attunement(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_attunement"))
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the attunement binary runs");
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn the_committed_model_is_what_training_on_the_committed_data_produces() {
+    let train: Vec<_> = replies().into_iter().filter(|e| e.split() == Split::Train).collect();
+    let trained = train::train(&train, train::Settings::default()).write();
+    let committed = std::fs::read(root().join("data/coder.bin")).unwrap();
+    assert!(trained == committed, "data/coder.bin is stale: run `cargo run --release -- coder train` and commit it ({} bytes trained, {} committed)", trained.len(), committed.len());
+}
+
+#[test]
+fn the_data_covers_every_skill_with_enough_replies_on_both_sides_of_the_split() {
+    let examples = replies();
+    for skill in Skill::ALL {
+        let of = |split| examples.iter().filter(|e| e.skill == skill && e.split() == split).count();
+        assert!(of(Split::Train) >= 80, "{}: {} training replies", skill.id(), of(Split::Train));
+        assert!(of(Split::Test) >= 15, "{}: {} held-out replies", skill.id(), of(Split::Test));
+    }
+}
+
+#[test]
+fn the_model_meets_its_target_on_the_held_out_split() {
+    let held_out: Vec<_> = replies().into_iter().filter(|e| e.split() == Split::Test).collect();
+    let evaluation = train::evaluate(&committed(), &held_out);
+    assert_eq!(evaluation.classes.len(), Skill::ALL.len(), "the model codes the whole taxonomy");
+    assert!(evaluation.macro_f1() >= 0.75, "macro-F1 {:.3} is below the target of 0.75:\n{}", evaluation.macro_f1(), evaluation.report());
+}
+
+#[test]
+fn code_prints_one_json_object_a_line() {
+    let input = "It sounds like you're exhausted.\nYou should just update your CV.\n\nAre you thinking about suicide?\n";
+    let out = attunement(&["code"], input);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).expect("each line is one JSON object")).collect();
+    assert_eq!(lines.len(), 4, "one line out for each line in, the empty one too: {stdout}");
+    let coder = committed();
+    for (value, text) in lines.iter().zip(input.lines()) {
+        assert_eq!(value["text"], text);
+        let coding = coder.code(text);
+        assert_eq!(value["skill"], coding.skill.id(), "the CLI codes as the library does");
+        let confidence = value["confidence"].as_f64().unwrap();
+        assert!((confidence - coding.confidence).abs() < 1e-4);
+        let alternatives = value["alternatives"].as_array().unwrap();
+        assert_eq!(alternatives.len(), 3);
+        let mut last = confidence;
+        for alt in alternatives {
+            assert!(Skill::from_id(alt["skill"].as_str().unwrap()).is_some());
+            let p = alt["confidence"].as_f64().unwrap();
+            assert!((0.0..=last).contains(&p), "alternatives are ranked below the coding: {value}");
+            last = p;
+        }
+    }
+    assert_eq!(lines[0]["skill"], "reflection");
+    assert_eq!(lines[1]["skill"], "advice");
+    assert_eq!(lines[3]["skill"], "safety_question");
+}
+
+#[test]
+fn coding_one_reply_is_deterministic_and_ranked() {
+    let coder = committed();
+    let text = "im sorry, i rushed u there. can we go back to what u said about ur dad";
+    let a = coder.code(text);
+    assert_eq!(a, coder.code(text));
+    assert_eq!(a.skill, Skill::Repair, "{a:?}");
+    let sum: f64 = a.confidence + a.alternatives.iter().map(|(_, p)| p).sum::<f64>();
+    assert!(sum <= 1.0 + 1e-9 && a.confidence > 0.0);
+}
+
+#[test]
+fn evaluate_prints_the_figures_of_both_sets() {
+    let out = attunement(&["coder", "evaluate"], "");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("The held-out split of data/replies"), "{stdout}");
+    assert!(stdout.contains("The challenge set data/challenge"), "{stdout}");
+    assert_eq!(stdout.matches("macro-F1 ").count(), 2, "{stdout}");
+    assert_eq!(stdout.matches("confusion (rows: labelled; columns: coded as)").count(), 2);
+    for skill in Skill::ALL {
+        assert!(stdout.contains(&format!(" {} ", skill.id())), "{} is in the table: {stdout}", skill.id());
+    }
+}
+
+#[test]
+fn a_damaged_model_is_a_clear_error() {
+    let dir = std::env::temp_dir().join(format!("attunement-coder-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut bytes = std::fs::read(root().join("data/coder.bin")).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 1;
+    let bad = dir.join("bad.bin");
+    std::fs::write(&bad, &bytes).unwrap();
+    let out = attunement(&["code", "--model", bad.to_str().unwrap()], "hello\n");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr, format!("error: `{}`: the reply coder's model is damaged (its checksum does not match): download or copy it again\n", bad.display()));
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn training_refuses_data_with_problems_and_writes_nothing() {
+    let dir = std::env::temp_dir().join(format!("attunement-coder-train-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    std::fs::write(dir.join("data/reflection.txt"), "You feel let down.\n").unwrap();
+    std::fs::write(dir.join("data/advise.txt"), "You should rest.\n").unwrap();
+    let model = dir.join("model.bin");
+    let out = attunement(&["coder", "train", "--data", dir.join("data").to_str().unwrap(), "-o", model.to_str().unwrap()], "");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("advise.txt:1:1: `advise` is not a skill id"), "{stderr}");
+    assert!(!model.exists());
+    std::fs::remove_dir_all(dir).ok();
+}
