@@ -73,6 +73,24 @@ fn main() {
     cyclic_save(&plan, if full { rich(100) } else { Shape { cycles: true, ..Shape::new(100) } });
     println!();
     hostile_table(&plan);
+    println!();
+    coder_table(&plan);
+}
+
+/// The reply coder (data/coder.bin) on the project's held-out replies: one reply coded, and one
+/// reply coded and matched to the choices on offer at first-meeting's first turn. Target: under 1 ms.
+fn coder_table(plan: &Plan) {
+    use attunement::coder::{Coder, train};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let coder = Coder::read(&std::fs::read(root.join("data/coder.bin")).expect("data/coder.bin")).expect("the model reads");
+    let replies: Vec<String> = train::read_dir(&root.join("data/replies")).expect("the replies read").into_iter().filter(|e| e.split() == train::Split::Test).map(|e| e.text).collect();
+    let replies = &replies[..replies.len().min(if plan.rich { replies.len() } else { 50 })];
+    let scenario = Arc::new(check(&std::fs::read_to_string(root.join("scenarios/first-meeting.toml")).unwrap(), Format::Toml).scenario.expect("first-meeting checks"));
+    let session = Session::start(scenario, Mode::Practice, SEED);
+    println!("reply coder: data/coder.bin on {} held-out replies; target: under 1 ms a reply", replies.len());
+    let (code, _) = measure(plan, || replies.iter().map(|r| coder.code(black_box(r)).confidence).sum::<f64>());
+    let (reply, _) = measure(plan, || replies.iter().filter(|r| session.reply(&coder, black_box(r)).taken.is_some()).count());
+    println!("  code one reply {:>21} | code and match to first-meeting's first choices {:>21} | {} samples", code.per(replies.len()).timing(), reply.per(replies.len()).timing(), code.samples);
 }
 
 /// The hardening probes' hostile files (`generate::hostile`): how long

@@ -249,6 +249,54 @@ impl Play {
     }
 }
 
+/// The reply coder, made from its model file's bytes (`data/coder.bin`, served beside the
+/// pages as `coder.bin`), which the widget fetches only when free text is used.
+#[wasm_bindgen(js_name = Coder)]
+pub struct ReplyCoder {
+    coder: crate::coder::Coder,
+}
+
+#[wasm_bindgen(js_class = Coder)]
+impl ReplyCoder {
+    #[wasm_bindgen(constructor)]
+    pub fn new(model: &[u8]) -> Result<ReplyCoder, JsError> {
+        crate::coder::Coder::read(model).map(|coder| ReplyCoder { coder }).map_err(|e| JsError::new(&e.to_string()))
+    }
+}
+
+#[wasm_bindgen]
+impl Play {
+    /// Codes a reply the learner wrote at this turn: `{ skill, label, kind, confidence,
+    /// alternatives: [{ skill, label, confidence }], taken, unsure }`, where `taken` is the id
+    /// of the offered choice it is taken as, or null (the learner picks).
+    pub fn reply(&self, coder: &ReplyCoder, text: &str) -> Result<JsValue, JsError> {
+        #[derive(Serialize)]
+        struct Coded {
+            skill: &'static str,
+            label: &'static str,
+            confidence: f64,
+        }
+        #[derive(Serialize)]
+        struct ReplyView<'a> {
+            #[serde(flatten)]
+            coded: Coded,
+            kind: &'static str,
+            alternatives: Vec<Coded>,
+            taken: Option<&'a str>,
+            unsure: bool,
+        }
+        let reply = self.session.reply(&coder.coder, text);
+        let coded = |(skill, confidence): (crate::Skill, f64)| Coded { skill: skill.id(), label: skill.label(), confidence };
+        to_js(&ReplyView {
+            coded: coded((reply.coding.skill, reply.coding.confidence)),
+            kind: reply.coding.skill.kind().id(),
+            alternatives: reply.coding.alternatives.iter().copied().map(coded).collect(),
+            taken: reply.taken.as_deref(),
+            unsure: reply.unsure(),
+        })
+    }
+}
+
 // The object literals of src/wasm.js: one call makes a view or a turn, with
 // a fixed shape, where setting properties one at a time cost a keyed store
 // each (about 130 ns apiece, most of a view's time).

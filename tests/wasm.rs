@@ -233,3 +233,30 @@ fn a_scenario_whose_analysis_stopped_is_refused() {
     let message = error_message(Simulator::new(attunement::generate::hostile::flag_hub(19).into(), "hub.toml").err().unwrap());
     assert!(message.contains("error[E025]: the scenario cannot be played"), "{message}");
 }
+
+#[wasm_bindgen_test]
+fn a_written_reply_is_coded_and_taken_as_the_engine_takes_it() {
+    use attunement::wasm::ReplyCoder;
+    const MODEL: &[u8] = include_bytes!("../data/coder.bin");
+    let coder = ReplyCoder::new(MODEL).map_err(JsValue::from).unwrap();
+    let native = attunement::coder::Coder::read(MODEL).unwrap();
+    let scenario = std::sync::Arc::new(attunement::compiled::read(TINY_ATTN).unwrap());
+    let session = attunement::Session::start(scenario, attunement::Mode::Practice, 1);
+    let play = tiny().start("practice", 1).map_err(JsValue::from).unwrap();
+    for text in ["It sounds like you're unsure this could help at all.", "dont worry it will all be fine", "hmm", "You should try harder."] {
+        let reply = play.reply(&coder, text).map_err(JsValue::from).unwrap();
+        assert_eq!(keys(&reply), ["alternatives", "confidence", "kind", "label", "skill", "taken", "unsure"]);
+        let expected = session.reply(&native, text);
+        assert_eq!(get(&reply, "skill").as_string().as_deref(), Some(expected.coding.skill.id()), "{text}");
+        assert_eq!(get(&reply, "label").as_string().as_deref(), Some(expected.coding.skill.label()));
+        assert_eq!(get(&reply, "confidence").as_f64(), Some(expected.coding.confidence));
+        assert_eq!(get(&reply, "taken").as_string(), expected.taken, "{text}");
+        assert_eq!(get(&reply, "unsure").as_bool(), Some(expected.unsure()));
+        assert_eq!(Array::from(&get(&reply, "alternatives")).length(), 3);
+    }
+    let taken = play.reply(&coder, "It sounds like you're unsure this could help at all.").map_err(JsValue::from).unwrap();
+    assert_eq!(get(&taken, "skill").as_string().as_deref(), Some("reflection"));
+    assert_eq!(get(&taken, "taken").as_string().as_deref(), Some("reflect"), "the reflection on offer");
+    let damaged = ReplyCoder::new(&MODEL[..100]).map(|_| ()).map_err(JsValue::from).unwrap_err();
+    assert_eq!(error_message(damaged), "the reply coder's model is damaged (its checksum does not match): download or copy it again");
+}

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::trust::{Effect, Modifier};
 use super::{State, step};
+use crate::coder::{Coder, Coding, Taken};
 use crate::hash::Rng;
 use crate::scenario::{MAX_LEVEL, Outcome, Playable, Scenario};
 use crate::skill::{Kind, Skill};
@@ -209,6 +210,21 @@ pub struct View {
     /// stopped (W004) may; the conversation cannot go on, and the program
     /// showing it must say so rather than wait.
     pub stuck: bool,
+}
+
+/// A reply the learner wrote, as [`Session::reply`] reads it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reply {
+    pub coding: Coding,
+    /// The id of the offered choice the reply is taken as, if any.
+    pub taken: Option<String>,
+}
+
+impl Reply {
+    /// The coding is too unsure to take the reply as any choice ([`crate::coder::SURE`]).
+    pub fn unsure(&self) -> bool {
+        self.coding.confidence < crate::coder::SURE
+    }
 }
 
 /// What the learner sees now, by position in the scenario rather than as
@@ -426,6 +442,21 @@ impl Session {
             turn: self.turns.len(),
             can_undo: self.mode == Mode::Practice && !self.turns.is_empty(),
         }
+    }
+
+    /// Codes a reply the learner wrote here and finds the offered choice it is taken as: one
+    /// with the coded skill and the closest wording, or none when the coding is unsure or no
+    /// offered choice has that skill (the learner then picks). See [`crate::coder`].
+    pub fn reply(&self, coder: &Coder, text: &str) -> Reply {
+        let coding = coder.code(text);
+        let order = self.shown().choices;
+        let node = self.state.node().map(|n| &self.scenario.nodes[n]);
+        let offered: Vec<(Skill, &str)> = node.map(|node| order.iter().map(|&i| (node.choices[i].skill, node.choices[i].text.as_str())).collect()).unwrap_or_default();
+        let taken = match Coder::take(&coding, text, &offered) {
+            Taken::Choice(k) => node.map(|node| node.choices[order[k]].id.clone()),
+            Taken::Unsure | Taken::NoMatch => None,
+        };
+        Reply { coding, taken }
     }
 
     pub fn view(&self) -> View {
