@@ -199,7 +199,18 @@ impl Debrief {
         for t in &self.turns {
             let said: Vec<&str> = t.peer_acknowledged.iter().chain([&t.peer_said]).map(|s| s.trim()).collect();
             out += &format!("**Peer:** {}\n\n", said.join(" ").replace('\n', "  \n"));
-            out += &format!("**You:** {}\n\n", t.text.trim());
+            match &t.written {
+                None => out += &format!("**You:** {}\n\n", t.text.trim()),
+                Some(w) => {
+                    out += &format!("**You wrote:** {}\n\n", w.text.replace('\n', "  \n"));
+                    let how = if w.taken { "Taken as" } else { "You picked" };
+                    out += &format!("> Your reply reads as {} ({:.0}% sure). {how}: \"{}\"", w.skill_label, w.confidence * 100.0, t.text.trim());
+                    if w.differs(t) {
+                        out += &format!(", a {}: what you wrote and what you picked differ", t.skill_label);
+                    }
+                    out += ".\n\n";
+                }
+            }
             let sign = if t.trust_after >= t.trust_before { "+" } else { "" };
             out += &format!("> {} ({}): trust {} → {} ({sign}{})", t.skill_label, t.kind.label(), t.trust_before, t.trust_after, t.trust_after - t.trust_before);
             for m in &t.modifiers {

@@ -21,10 +21,10 @@ export function ending(id, outcome, title) {
 }
 
 export function turn(number, node, peer_acknowledged, peer_said, peer_cue, choice, text, skill, skill_label, kind, trust_before, trust_after, change, base,
-    modifiers, total, ceiling, consequences, worth, ceiling_text, warning, acute, disclosure, warning_signs, feedback, why) {
+    modifiers, total, ceiling, consequences, worth, ceiling_text, warning, acute, disclosure, warning_signs, feedback, why, written) {
     return {
         number, node, peer_acknowledged, peer_said, peer_cue, choice, text, skill, skill_label, kind, trust_before, trust_after, change, base,
-        modifiers, total, ceiling, consequences, worth, ceiling_text, warning, acute, disclosure, warning_signs, feedback, why,
+        modifiers, total, ceiling, consequences, worth, ceiling_text, warning, acute, disclosure, warning_signs, feedback, why, written,
     };
 }
 

@@ -209,9 +209,45 @@ impl Play {
     /// the explanation only in practice mode.
     pub fn choose(&mut self, id: &str) -> Result<JsValue, JsError> {
         let ended = self.session.pick(id).map_err(|e| JsError::new(&e.to_string()))?;
-        let turn = self.session.turns().last().filter(|_| self.session.mode() == Mode::Practice);
-        let explanation = turn.map_or(JsValue::NULL, |turn| self.words.turn(self.session.scenario(), turn));
-        Ok(make_step(ended, &explanation))
+        Ok(self.step(ended))
+    }
+
+    /// Codes a reply the learner wrote at this turn: `{ skill, label, kind, confidence,
+    /// alternatives: [{ skill, label, confidence }], taken, unsure }`, where `taken` is the id
+    /// of the offered choice it is taken as, or null (the learner picks).
+    pub fn reply(&self, coder: &ReplyCoder, text: &str) -> Result<JsValue, JsError> {
+        #[derive(Serialize)]
+        struct Coded {
+            skill: &'static str,
+            label: &'static str,
+            confidence: f64,
+        }
+        #[derive(Serialize)]
+        struct ReplyView<'a> {
+            #[serde(flatten)]
+            coded: Coded,
+            kind: &'static str,
+            alternatives: Vec<Coded>,
+            taken: Option<&'a str>,
+            unsure: bool,
+        }
+        let reply = self.session.reply(&coder.coder, text);
+        let coded = |(skill, confidence): (crate::Skill, f64)| Coded { skill: skill.id(), label: skill.label(), confidence };
+        to_js(&ReplyView {
+            coded: coded((reply.coding.skill, reply.coding.confidence)),
+            kind: reply.coding.skill.kind().id(),
+            alternatives: reply.coding.alternatives.iter().copied().map(coded).collect(),
+            taken: reply.taken.as_deref(),
+            unsure: reply.unsure(),
+        })
+    }
+
+    /// Picks the offered choice with this id for a reply the learner wrote (as `choose` does),
+    /// keeping the reply, its coding and how it was taken with the turn.
+    #[wasm_bindgen(js_name = chooseWritten)]
+    pub fn choose_written(&mut self, id: &str, text: &str, coder: &ReplyCoder) -> Result<JsValue, JsError> {
+        let ended = self.session.pick_written(id, text, &coder.coder).map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(self.step(ended))
     }
 
     /// Takes back the last choice (practice mode only).
@@ -249,6 +285,15 @@ impl Play {
     }
 }
 
+impl Play {
+    /// `{ ended, explanation }` after a pick, the explanation (the last turn) only in practice.
+    fn step(&self, ended: bool) -> JsValue {
+        let turn = self.session.turns().last().filter(|_| self.session.mode() == Mode::Practice);
+        let explanation = turn.map_or(JsValue::NULL, |turn| self.words.turn(self.session.scenario(), turn));
+        make_step(ended, &explanation)
+    }
+}
+
 /// The reply coder, made from its model file's bytes (`data/coder.bin`, served beside the
 /// pages as `coder.bin`), which the widget fetches only when free text is used.
 #[wasm_bindgen(js_name = Coder)]
@@ -261,39 +306,6 @@ impl ReplyCoder {
     #[wasm_bindgen(constructor)]
     pub fn new(model: &[u8]) -> Result<ReplyCoder, JsError> {
         crate::coder::Coder::read(model).map(|coder| ReplyCoder { coder }).map_err(|e| JsError::new(&e.to_string()))
-    }
-}
-
-#[wasm_bindgen]
-impl Play {
-    /// Codes a reply the learner wrote at this turn: `{ skill, label, kind, confidence,
-    /// alternatives: [{ skill, label, confidence }], taken, unsure }`, where `taken` is the id
-    /// of the offered choice it is taken as, or null (the learner picks).
-    pub fn reply(&self, coder: &ReplyCoder, text: &str) -> Result<JsValue, JsError> {
-        #[derive(Serialize)]
-        struct Coded {
-            skill: &'static str,
-            label: &'static str,
-            confidence: f64,
-        }
-        #[derive(Serialize)]
-        struct ReplyView<'a> {
-            #[serde(flatten)]
-            coded: Coded,
-            kind: &'static str,
-            alternatives: Vec<Coded>,
-            taken: Option<&'a str>,
-            unsure: bool,
-        }
-        let reply = self.session.reply(&coder.coder, text);
-        let coded = |(skill, confidence): (crate::Skill, f64)| Coded { skill: skill.id(), label: skill.label(), confidence };
-        to_js(&ReplyView {
-            coded: coded((reply.coding.skill, reply.coding.confidence)),
-            kind: reply.coding.skill.kind().id(),
-            alternatives: reply.coding.alternatives.iter().copied().map(coded).collect(),
-            taken: reply.taken.as_deref(),
-            unsure: reply.unsure(),
-        })
     }
 }
 
@@ -356,6 +368,7 @@ extern "C" {
         warning_signs: bool,
         feedback: &JsValue,
         why: &JsValue,
+        written: &JsValue,
     ) -> JsValue;
     #[wasm_bindgen(js_name = modifier)]
     fn push_modifier(list: &JsValue, reason: &JsValue, text: &JsValue, amount: i32);
@@ -513,6 +526,8 @@ impl Words {
             t.warning_signs,
             self.opt(Slot::Feedback(n, c), t.feedback.as_deref()),
             &self.fixed(t.why),
+            // Written replies are few and their words the learner's: no cache.
+            &to_js(&t.written).unwrap_or(JsValue::NULL),
         )
     }
 }

@@ -109,8 +109,9 @@ fn evaluate_prints_the_figures_of_both_sets() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.contains("The held-out split of data/replies"), "{stdout}");
     assert!(stdout.contains("The challenge set data/challenge"), "{stdout}");
-    assert_eq!(stdout.matches("macro-F1 ").count(), 2, "{stdout}");
-    assert_eq!(stdout.matches("confusion (rows: labelled; columns: coded as)").count(), 2);
+    assert!(stdout.contains("The choices of the scenarios in scenarios"), "{stdout}");
+    assert_eq!(stdout.matches("macro-F1 ").count(), 3, "{stdout}");
+    assert_eq!(stdout.matches("confusion (rows: labelled; columns: coded as)").count(), 3);
     for skill in Skill::ALL {
         assert!(stdout.contains(&format!(" {} ", skill.id())), "{} is in the table: {stdout}", skill.id());
     }
@@ -147,4 +148,79 @@ fn training_refuses_data_with_problems_and_writes_nothing() {
     assert!(stderr.contains("advise.txt:1:1: `advise` is not a skill id"), "{stderr}");
     assert!(!model.exists());
     std::fs::remove_dir_all(dir).ok();
+}
+
+/// Every choice of a library scenario, written out as the learner's own reply at its node.
+fn choices_taken_as_themselves(file: &str) -> (usize, usize) {
+    use attunement::scenario::Format;
+    let text = std::fs::read_to_string(root().join(file)).unwrap();
+    let scenario = std::sync::Arc::new(attunement::check(&text, Format::Toml).scenario.expect("the scenario checks"));
+    let coder = committed();
+    let (mut taken, mut all) = (0, 0);
+    let mut session = attunement::Session::start(scenario.clone(), attunement::Mode::Practice, 1);
+    while let Some(n) = session.shown().node {
+        let node = &scenario.nodes()[n];
+        for &i in &session.shown().choices {
+            let reply = session.reply(&coder, &node.choices[i].text);
+            all += 1;
+            if reply.taken.as_deref() == Some(node.choices[i].id.as_str()) {
+                taken += 1;
+            }
+            if let Some(id) = &reply.taken {
+                let choice = node.choices.iter().find(|c| &c.id == id).unwrap();
+                assert_eq!(choice.skill, reply.coding.skill, "a reply is taken only as a choice of its coded skill");
+                assert!(!reply.unsure());
+            }
+        }
+        let first = node.choices[session.shown().choices[0]].id.clone();
+        session.pick(&first).unwrap();
+    }
+    (taken, all)
+}
+
+/// The library's lines were written by other hands than the coder's data, and many are hard on
+/// purpose; how many the coder takes as themselves is the nearest thing here to the real replies
+/// it will meet (about two in five today, see data/README.md). This holds it from falling further.
+#[test]
+fn a_scenarios_own_lines_written_out_are_often_taken_as_themselves() {
+    for file in ["scenarios/first-meeting.toml", "scenarios/asking-directly.toml"] {
+        let (taken, all) = choices_taken_as_themselves(file);
+        println!("{file}: {taken} of {all} choices, written out, are taken as themselves");
+        assert!(taken * 3 >= all, "{file}: only {taken} of {all}");
+    }
+}
+
+#[test]
+fn a_written_turn_keeps_the_reply_its_coding_and_how_it_was_taken() {
+    use attunement::scenario::Format;
+    let text = std::fs::read_to_string(root().join("scenarios/first-meeting.toml")).unwrap();
+    let scenario = std::sync::Arc::new(attunement::check(&text, Format::Toml).scenario.unwrap());
+    let coder = committed();
+    let mut session = attunement::Session::start(scenario.clone(), attunement::Mode::Practice, 1);
+    let mut expected = Vec::new();
+    while let Some(n) = session.shown().node {
+        let node = &scenario.nodes()[n];
+        let shown = session.shown().choices;
+        let written = format!("{} ", node.choices[shown[0]].text.to_lowercase());
+        let reply = session.reply(&coder, &written);
+        // Taken as the coding says, or, when it takes none, the learner picks the last option.
+        let id = reply.taken.clone().unwrap_or_else(|| node.choices[*shown.last().unwrap()].id.clone());
+        expected.push((written.trim().to_string(), reply.coding.skill, reply.taken.as_deref() == Some(id.as_str())));
+        session.pick_written(&id, &written, &coder).unwrap();
+    }
+    let turns = session.turns();
+    assert_eq!(turns.len(), expected.len());
+    for (turn, (text, skill, taken)) in turns.iter().zip(&expected) {
+        let w = turn.written.as_ref().expect("every turn was written");
+        assert_eq!((&w.text, w.skill, w.taken), (text, *skill, *taken));
+        assert_eq!(w.differs(turn), w.skill != turn.skill);
+    }
+    assert!(expected.iter().any(|e| e.2) && expected.iter().any(|e| !e.2), "both a taken and a picked turn: {expected:?}");
+    let markdown = session.debrief().unwrap().markdown();
+    assert_eq!(markdown.matches("**You wrote:** ").count(), turns.len(), "{markdown}");
+    assert_eq!(markdown.matches(". Taken as: \"").count(), expected.iter().filter(|e| e.2).count());
+    assert_eq!(markdown.matches(". You picked: \"").count(), expected.iter().filter(|e| !e.2).count());
+    let differ = turns.iter().filter(|t| t.written.as_ref().unwrap().differs(t)).count();
+    assert_eq!(markdown.matches("what you wrote and what you picked differ").count(), differ);
+    assert!(!markdown.contains("**You:** "), "a written turn shows what was written, not an unattributed option");
 }

@@ -257,6 +257,13 @@ fn a_written_reply_is_coded_and_taken_as_the_engine_takes_it() {
     let taken = play.reply(&coder, "It sounds like you're unsure this could help at all.").map_err(JsValue::from).unwrap();
     assert_eq!(get(&taken, "skill").as_string().as_deref(), Some("reflection"));
     assert_eq!(get(&taken, "taken").as_string().as_deref(), Some("reflect"), "the reflection on offer");
+    let mut play = play;
+    let step = play.choose_written("reflect", "It sounds like you're unsure this could help at all.", &coder).map_err(JsValue::from).unwrap();
+    let written = get(&get(&step, "explanation"), "written");
+    assert_eq!(keys(&written), ["confidence", "skill", "skill_label", "taken", "text"]);
+    assert_eq!(get(&written, "text").as_string().as_deref(), Some("It sounds like you're unsure this could help at all."));
+    assert_eq!(get(&written, "taken").as_bool(), Some(true), "taken from its coding");
+    assert_eq!(play.last_turn_as_json(), js_sys::JSON::stringify(&get(&step, "explanation")).unwrap().as_string().unwrap(), "the turn object is the engine's turn");
     let damaged = ReplyCoder::new(&MODEL[..100]).map(|_| ()).map_err(JsValue::from).unwrap_err();
     assert_eq!(error_message(damaged), "the reply coder's model is damaged (its checksum does not match): download or copy it again");
 }

@@ -62,5 +62,26 @@ pub fn evaluate(data: &str, challenge: &str, model: &str) -> Result<ExitCode, Pr
         outln!("\nThe challenge set {challenge} (written apart from the training replies, never trained on):\n");
         out!("{}", training::evaluate(&coder, &set).report());
     }
+    let library = library_choices()?;
+    outln!("\nThe choices of the scenarios in {LIBRARY}, as their authors labelled them (other writers again; many hard on purpose):\n");
+    out!("{}", training::evaluate(&coder, &library).report());
     Ok(ExitCode::SUCCESS)
+}
+
+/// The library's scenarios, whose choices are a third set of labelled replies.
+const LIBRARY: &str = "scenarios";
+
+/// Every choice of every scenario in [`LIBRARY`], labelled with its authored skill.
+fn library_choices() -> Result<Vec<training::Example>, Problem> {
+    let mut files: Vec<_> = std::fs::read_dir(LIBRARY).map_err(|e| Problem::io("read", LIBRARY.as_ref(), e))?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect();
+    files.sort();
+    let mut examples = Vec::new();
+    for path in files {
+        let file = path.display().to_string();
+        let Ok(scenario) = super::load(&file)? else { return Err(Problem(format!("`{file}` has errors: run `attunement check {file}`"))) };
+        for node in scenario.nodes() {
+            examples.extend(node.choices.iter().map(|c| training::Example { skill: c.skill, text: c.text.clone(), file: file.clone(), line: 0 }));
+        }
+    }
+    Ok(examples)
 }

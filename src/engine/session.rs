@@ -337,6 +337,28 @@ pub struct Turn {
     pub feedback: Option<String>,
     /// Why this skill helps or hurts in general.
     pub why: &'static str,
+    /// What the learner wrote, when they wrote their own reply and this choice stood for it.
+    pub written: Option<Written>,
+}
+
+/// A reply the learner wrote, its coding, and how it became the turn's choice.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Written {
+    pub text: String,
+    /// What the reply reads as ([`crate::coder`]), and how sure the coding is (0 to 1).
+    pub skill: Skill,
+    pub skill_label: &'static str,
+    pub confidence: f64,
+    /// The reply was taken as this choice from its coding; false when the learner picked it
+    /// (the coding was unsure, no choice had its skill, or it was not what they meant).
+    pub taken: bool,
+}
+
+impl Written {
+    /// What the learner wrote reads as another skill than the choice that stood for it.
+    pub fn differs(&self, turn: &Turn) -> bool {
+        self.skill != turn.skill
+    }
 }
 
 /// A consequence of an earlier choice, as it lands.
@@ -511,6 +533,23 @@ impl Session {
         Ok(self.is_ended())
     }
 
+    /// Picks the offered choice `id` for a reply the learner wrote, as [`Session::pick`] does,
+    /// and keeps the reply with the turn: its text, its coding, and whether the coding took it
+    /// as this choice or the learner picked it.
+    pub fn pick_written(&mut self, id: &str, text: &str, coder: &Coder) -> Result<bool, PlayError> {
+        let reply = self.reply(coder, text);
+        let ended = self.pick(id)?;
+        let turn = self.turns.last_mut().expect("a pick makes a turn");
+        turn.written = Some(Written {
+            text: text.trim().to_string(),
+            skill: reply.coding.skill,
+            skill_label: reply.coding.skill.label(),
+            confidence: reply.coding.confidence,
+            taken: reply.taken.as_deref() == Some(id),
+        });
+        Ok(ended)
+    }
+
     /// Takes the choice at an authored index; the caller checked it is offered.
     pub(crate) fn take(&mut self, index: usize) {
         let n = self.state.node().expect("take at a node");
@@ -565,6 +604,7 @@ impl Session {
             warning_signs: node.warning_signs,
             feedback: choice.feedback.clone(),
             why: choice.skill.why(),
+            written: None,
         }
     }
 
