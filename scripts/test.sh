@@ -56,6 +56,7 @@ if [[ "$CLIPPY" == 1 ]]; then
     step "clippy, with warnings as errors (native, and the wasm binding)"
     cargo clippy --all-targets -- -D warnings
     cargo clippy --lib --test wasm --target wasm32-unknown-unknown --no-default-features -- -D warnings
+    cargo clippy --lib --test wasm --target wasm32-unknown-unknown --no-default-features --features toml,test-hooks,coder -- -D warnings
 fi
 
 step "building the browser widget's engines and scenario library"
@@ -67,7 +68,7 @@ bash scripts/size.sh
 # wasm-bindgen-test-runner takes no --quiet, so these run without it.
 step "the browser binding's tests, in Node (authors' engine, then learners')"
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
-cargo test --target wasm32-unknown-unknown --test wasm --no-default-features --features toml,test-hooks
+cargo test --target wasm32-unknown-unknown --test wasm --no-default-features --features toml,test-hooks,coder
 cargo test --target wasm32-unknown-unknown --test wasm --no-default-features --features test-hooks
 unset CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER
 

@@ -204,7 +204,10 @@ impl Debrief {
                 Some(w) => {
                     out += &format!("**You wrote:** {}\n\n", w.text.replace('\n', "  \n"));
                     let how = if w.taken { "Taken as" } else { "You picked" };
-                    out += &format!("> Your reply reads as {} ({:.0}% sure). {how}: \"{}\"", w.skill_label, w.confidence * 100.0, t.text.trim());
+                    // A whole percentage, from an integer: formatting a float would put core's float
+                    // printing (about 10 KB) into the learner's engine.
+                    let sure = (w.confidence * 100.0).round() as u32;
+                    out += &format!("> Your reply reads as {} ({sure}% sure). {how}: \"{}\"", w.skill_label, t.text.trim());
                     if w.differs(t) {
                         out += &format!(", a {}: what you wrote and what you picked differ", t.skill_label);
                     }

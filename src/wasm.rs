@@ -215,6 +215,7 @@ impl Play {
     /// Codes a reply the learner wrote at this turn: `{ skill, label, kind, confidence,
     /// alternatives: [{ skill, label, confidence }], taken, unsure }`, where `taken` is the id
     /// of the offered choice it is taken as, or null (the learner picks).
+    #[cfg(feature = "coder")]
     pub fn reply(&self, coder: &ReplyCoder, text: &str) -> Result<JsValue, JsError> {
         #[derive(Serialize)]
         struct Coded {
@@ -244,6 +245,7 @@ impl Play {
 
     /// Picks the offered choice with this id for a reply the learner wrote (as `choose` does),
     /// keeping the reply, its coding and how it was taken with the turn.
+    #[cfg(feature = "coder")]
     #[wasm_bindgen(js_name = chooseWritten)]
     pub fn choose_written(&mut self, id: &str, text: &str, coder: &ReplyCoder) -> Result<JsValue, JsError> {
         let ended = self.session.pick_written(id, text, &coder.coder).map_err(|e| JsError::new(&e.to_string()))?;
@@ -296,11 +298,13 @@ impl Play {
 
 /// The reply coder, made from its model file's bytes (`data/coder.bin`, served beside the
 /// pages as `coder.bin`), which the widget fetches only when free text is used.
+#[cfg(feature = "coder")]
 #[wasm_bindgen(js_name = Coder)]
 pub struct ReplyCoder {
     coder: crate::coder::Coder,
 }
 
+#[cfg(feature = "coder")]
 #[wasm_bindgen(js_class = Coder)]
 impl ReplyCoder {
     #[wasm_bindgen(constructor)]

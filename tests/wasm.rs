@@ -234,6 +234,7 @@ fn a_scenario_whose_analysis_stopped_is_refused() {
     assert!(message.contains("error[E025]: the scenario cannot be played"), "{message}");
 }
 
+#[cfg(feature = "coder")]
 #[wasm_bindgen_test]
 fn a_written_reply_is_coded_and_taken_as_the_engine_takes_it() {
     use attunement::wasm::ReplyCoder;
