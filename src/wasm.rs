@@ -225,19 +225,22 @@ impl Play {
         }
         #[derive(Serialize)]
         struct ReplyView<'a> {
-            #[serde(flatten)]
-            coded: Coded,
+            skill: &'static str,
+            label: &'static str,
             kind: &'static str,
+            confidence: f64,
             alternatives: Vec<Coded>,
             taken: Option<&'a str>,
             unsure: bool,
         }
         let reply = self.session.reply(&coder.coder, text);
-        let coded = |(skill, confidence): (crate::Skill, f64)| Coded { skill: skill.id(), label: skill.label(), confidence };
+        let skill = reply.coding.skill;
         to_js(&ReplyView {
-            coded: coded((reply.coding.skill, reply.coding.confidence)),
-            kind: reply.coding.skill.kind().id(),
-            alternatives: reply.coding.alternatives.iter().copied().map(coded).collect(),
+            skill: skill.id(),
+            label: skill.label(),
+            kind: skill.kind().id(),
+            confidence: reply.coding.confidence,
+            alternatives: reply.coding.alternatives.iter().map(|&(skill, confidence)| Coded { skill: skill.id(), label: skill.label(), confidence }).collect(),
             taken: reply.taken.as_deref(),
             unsure: reply.unsure(),
         })
