@@ -242,7 +242,7 @@ impl Play {
             confidence: reply.coding.confidence,
             alternatives: reply.coding.alternatives.iter().map(|&(skill, confidence)| Coded { skill: skill.id(), label: skill.label(), confidence }).collect(),
             taken: reply.taken.as_deref(),
-            unsure: reply.unsure(),
+            unsure: reply.coding.unsure(),
         })
     }
 

@@ -169,7 +169,7 @@ fn choices_taken_as_themselves(file: &str) -> (usize, usize) {
             if let Some(id) = &reply.taken {
                 let choice = node.choices.iter().find(|c| &c.id == id).unwrap();
                 assert_eq!(choice.skill, reply.coding.skill, "a reply is taken only as a choice of its coded skill");
-                assert!(!reply.unsure());
+                assert!(!reply.coding.unsure());
             }
         }
         let first = node.choices[session.shown().choices[0]].id.clone();

@@ -252,7 +252,7 @@ fn a_written_reply_is_coded_and_taken_as_the_engine_takes_it() {
         assert_eq!(get(&reply, "label").as_string().as_deref(), Some(expected.coding.skill.label()));
         assert_eq!(get(&reply, "confidence").as_f64(), Some(expected.coding.confidence));
         assert_eq!(get(&reply, "taken").as_string(), expected.taken, "{text}");
-        assert_eq!(get(&reply, "unsure").as_bool(), Some(expected.unsure()));
+        assert_eq!(get(&reply, "unsure").as_bool(), Some(expected.coding.unsure()));
         assert_eq!(Array::from(&get(&reply, "alternatives")).length(), 3);
     }
     let taken = play.reply(&coder, "It sounds like you're unsure this could help at all.").map_err(JsValue::from).unwrap();

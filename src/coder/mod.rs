@@ -36,6 +36,13 @@ pub struct Coding {
     pub alternatives: Vec<(Skill, f64)>,
 }
 
+impl Coding {
+    /// Too unsure to take the reply as any choice: the confidence is below [`SURE`].
+    pub fn unsure(&self) -> bool {
+        self.confidence < SURE
+    }
+}
+
 /// How a reply maps onto the choices on offer.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Taken {
@@ -114,7 +121,7 @@ impl Coder {
 
     /// Which of the offered choices (their skills and texts) a coded reply is taken as.
     pub fn take(coding: &Coding, reply: &str, offered: &[(Skill, &str)]) -> Taken {
-        if coding.confidence < SURE {
+        if coding.unsure() {
             return Taken::Unsure;
         }
         let reply = Features::of(reply, WORDING_BITS);

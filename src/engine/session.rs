@@ -220,12 +220,6 @@ pub struct Reply {
     pub taken: Option<String>,
 }
 
-impl Reply {
-    /// The coding is too unsure to take the reply as any choice ([`crate::coder::SURE`]).
-    pub fn unsure(&self) -> bool {
-        self.coding.confidence < crate::coder::SURE
-    }
-}
 
 /// What the learner sees now, by position in the scenario rather than as
 /// text: what [`View`] is made from, for a program that keeps the scenario's
