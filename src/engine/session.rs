@@ -465,8 +465,8 @@ impl Session {
     /// offered choice has that skill (the learner then picks). See [`crate::coder`].
     pub fn reply(&self, coder: &Coder, text: &str) -> Reply {
         let coding = coder.code(text);
-        let order = self.shown().choices;
         let node = self.state.node().map(|n| &self.scenario.nodes[n]);
+        let order = if node.is_some() { self.order() } else { Vec::new() };
         let offered: Vec<(Skill, &str)> = node.map(|node| order.iter().map(|&i| (node.choices[i].skill, node.choices[i].text.as_str())).collect()).unwrap_or_default();
         let taken = match Coder::take(&coding, text, &offered) {
             Taken::Choice(k) => node.map(|node| node.choices[order[k]].id.clone()),
