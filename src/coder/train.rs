@@ -189,15 +189,17 @@ impl Evaluation {
         (ratio(coded), ratio(labelled))
     }
 
+    /// The F1 of class `c`: the harmonic mean of its precision and recall (0 when both are).
+    pub fn f1(&self, c: usize) -> f64 {
+        match self.precision_recall(c) {
+            (p, r) if p + r > 0.0 => 2.0 * p * r / (p + r),
+            _ => 0.0,
+        }
+    }
+
     /// The unweighted mean of every class's F1, over the classes with any labelled reply.
     pub fn macro_f1(&self) -> f64 {
-        let f1s: Vec<f64> = (0..self.classes.len())
-            .filter(|&c| self.confusion[c].iter().sum::<u32>() > 0)
-            .map(|c| match self.precision_recall(c) {
-                (p, r) if p + r > 0.0 => 2.0 * p * r / (p + r),
-                _ => 0.0,
-            })
-            .collect();
+        let f1s: Vec<f64> = (0..self.classes.len()).filter(|&c| self.confusion[c].iter().sum::<u32>() > 0).map(|c| self.f1(c)).collect();
         if f1s.is_empty() { 0.0 } else { f1s.iter().sum::<f64>() / f1s.len() as f64 }
     }
 
@@ -215,9 +217,8 @@ impl Evaluation {
         let _ = writeln!(out, "{:>3} {:<24} {:>9} {:>6} {:>6} {:>7}", "#", "skill", "precision", "recall", "F1", "replies");
         for (c, skill) in self.classes.iter().enumerate() {
             let (p, r) = self.precision_recall(c);
-            let f1 = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
             let support: u32 = self.confusion[c].iter().sum();
-            let _ = writeln!(out, "{:>3} {:<24} {:>9.2} {:>6.2} {:>6.2} {:>7}", c + 1, skill.id(), p, r, f1, support);
+            let _ = writeln!(out, "{:>3} {:<24} {:>9.2} {:>6.2} {:>6.2} {:>7}", c + 1, skill.id(), p, r, self.f1(c), support);
         }
         let total: u32 = self.confusion.iter().flatten().sum();
         let _ = writeln!(out, "macro-F1 {:.3}, accuracy {:.3}, over {total} replies\n", self.macro_f1(), self.accuracy());
