@@ -150,11 +150,15 @@ fn training_refuses_data_with_problems_and_writes_nothing() {
     std::fs::remove_dir_all(dir).ok();
 }
 
+/// A scenario of the library, checked.
+fn library(file: &str) -> std::sync::Arc<attunement::scenario::Playable> {
+    let text = std::fs::read_to_string(root().join(file)).unwrap();
+    std::sync::Arc::new(attunement::check(&text, attunement::scenario::Format::Toml).scenario.expect("the scenario checks"))
+}
+
 /// Every choice of a library scenario, written out as the learner's own reply at its node.
 fn choices_taken_as_themselves(file: &str) -> (usize, usize) {
-    use attunement::scenario::Format;
-    let text = std::fs::read_to_string(root().join(file)).unwrap();
-    let scenario = std::sync::Arc::new(attunement::check(&text, Format::Toml).scenario.expect("the scenario checks"));
+    let scenario = library(file);
     let coder = committed();
     let (mut taken, mut all) = (0, 0);
     let mut session = attunement::Session::start(scenario.clone(), attunement::Mode::Practice, 1);
@@ -192,9 +196,7 @@ fn a_scenarios_own_lines_written_out_are_often_taken_as_themselves() {
 
 #[test]
 fn a_written_turn_keeps_the_reply_its_coding_and_how_it_was_taken() {
-    use attunement::scenario::Format;
-    let text = std::fs::read_to_string(root().join("scenarios/first-meeting.toml")).unwrap();
-    let scenario = std::sync::Arc::new(attunement::check(&text, Format::Toml).scenario.unwrap());
+    let scenario = library("scenarios/first-meeting.toml");
     let coder = committed();
     let mut session = attunement::Session::start(scenario.clone(), attunement::Mode::Practice, 1);
     let mut expected = Vec::new();
