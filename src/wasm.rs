@@ -533,8 +533,9 @@ impl Words {
             t.warning_signs,
             self.opt(Slot::Feedback(n, c), t.feedback.as_deref()),
             &self.fixed(t.why),
-            // Written replies are few and their words the learner's: no cache.
-            &to_js(&t.written).unwrap_or(JsValue::NULL),
+            // Written replies are few and their words the learner's: no cache. A chosen turn
+            // (the common case, at every practice step) crosses nothing more.
+            &t.written.as_ref().map_or(JsValue::NULL, |w| to_js(w).unwrap_or(JsValue::NULL)),
         )
     }
 }
