@@ -134,7 +134,7 @@ enum CoderCommand {
         #[arg(short, long, value_name = "OUT", default_value = coder::MODEL)]
         output: String,
     },
-    /// Print precision, recall, macro-F1 and the confusion matrix on the held-out split, and on the challenge set
+    /// Print precision, recall, macro-F1 and the confusion matrix on the held-out split, the challenge set and the library's choices
     Evaluate {
         /// The folder of replies, one SKILL_ID.txt a skill: its held-out split is evaluated
         #[arg(long, value_name = "DIR", default_value = coder::DATA)]
