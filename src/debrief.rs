@@ -211,7 +211,11 @@ impl Debrief {
                     if w.differs(t) {
                         out += &format!(", a {}: what you wrote and what you picked differ", t.skill_label);
                     }
-                    out += ".\n\n";
+                    out += ".";
+                    if let Some(better) = &w.better {
+                        out += &format!(" As a roadblock it costs trust; this would have worked better: \"{}\"", better.trim());
+                    }
+                    out += "\n\n";
                 }
             }
             let sign = if t.trust_after >= t.trust_before { "+" } else { "" };

@@ -255,6 +255,14 @@ impl Play {
         Ok(self.step(ended))
     }
 
+    /// Puts back the reply the learner wrote at turn `number` after a restore (the save holds
+    /// choices only; the widget keeps written replies on the device). Returns false when the
+    /// session has no such turn.
+    #[cfg(feature = "coder")]
+    pub fn rewrite(&mut self, number: usize, text: &str, taken: bool, coder: &ReplyCoder) -> bool {
+        self.session.rewrite(number, text, taken, &coder.coder)
+    }
+
     /// Takes back the last choice (practice mode only).
     pub fn undo(&mut self) -> Result<(), JsError> {
         self.session.undo().map_err(|e| JsError::new(&e.to_string()))

@@ -226,3 +226,57 @@ fn a_written_turn_keeps_the_reply_its_coding_and_how_it_was_taken() {
     assert_eq!(markdown.matches("what you wrote and what you picked differ").count(), differ);
     assert!(!markdown.contains("**You:** "), "a written turn shows what was written, not an unattributed option");
 }
+
+/// The save holds choices only; `rewrite` puts each written reply back on a restored session,
+/// coded again, so its turns (and the Markdown) are those of the session that was played.
+#[test]
+fn a_restored_session_gets_its_written_replies_back_as_they_were() {
+    let scenario = library("scenarios/first-meeting.toml");
+    let coder = committed();
+    let mut played = attunement::Session::start(scenario.clone(), attunement::Mode::Practice, 7);
+    let mut kept = Vec::new();
+    while let Some(n) = played.shown().node {
+        let node = &scenario.nodes()[n];
+        let last = *played.shown().choices.last().unwrap();
+        let text = format!("  {}  ", node.choices[last].text);
+        let reply = played.reply(&coder, &text);
+        let id = reply.taken.unwrap_or_else(|| node.choices[last].id.clone());
+        played.pick_written(&id, &text, &coder).unwrap();
+        kept.push((text, played.turns().last().unwrap().written.as_ref().unwrap().taken));
+    }
+    let mut restored = attunement::Session::restore(scenario.clone(), &played.save(), attunement::Mode::Practice).unwrap().session;
+    assert!(restored.turns().iter().all(|t| t.written.is_none()), "a save carries no written text");
+    for (i, (text, taken)) in kept.iter().enumerate() {
+        assert!(restored.rewrite(i + 1, text, *taken, &coder));
+    }
+    assert!(!restored.rewrite(kept.len() + 1, "one too many", true, &coder), "no such turn");
+    assert!(!restored.rewrite(0, "turns count from 1", true, &coder));
+    let written = |s: &attunement::Session| s.turns().iter().map(|t| t.written.clone()).collect::<Vec<_>>();
+    assert_eq!(written(&restored), written(&played));
+    assert_eq!(restored.debrief().unwrap().markdown(), played.debrief().unwrap().markdown());
+}
+
+/// A reply that reads as a roadblock names the trust-building option that would have worked
+/// best then; any other reply names none.
+#[test]
+fn a_written_roadblock_names_the_option_that_would_have_worked_better() {
+    let scenario = library("scenarios/first-meeting.toml");
+    let coder = committed();
+    let mut session = attunement::Session::start(scenario.clone(), attunement::Mode::Practice, 3);
+    let n = session.shown().node.unwrap();
+    let node = &scenario.nodes()[n];
+    let first = session.shown().choices[0];
+    let advice = "You should just tell your manager and take a few days off, honestly.";
+    assert_eq!(coder.code(advice).skill.kind(), attunement::skill::Kind::Roadblock, "{:?}", coder.code(advice));
+    let id = node.choices[first].id.clone();
+    session.pick_written(&id, advice, &coder).unwrap();
+    let w = session.turns()[0].written.clone().unwrap();
+    let better = w.better.expect("a roadblock names a better option");
+    let best = node.choices.iter().filter(|c| c.skill.kind() == attunement::skill::Kind::Skill).map(|c| c.text.clone()).collect::<Vec<_>>();
+    assert!(best.contains(&better), "{better:?} is one of the node's trust-building options {best:?}");
+    session.undo().unwrap();
+    session.pick_written(&id, "It sounds like this has been weighing on you for a while.", &coder).unwrap();
+    let w = session.turns()[0].written.clone().unwrap();
+    assert_ne!(w.kind, attunement::skill::Kind::Roadblock);
+    assert_eq!(w.better, None);
+}

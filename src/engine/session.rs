@@ -342,7 +342,13 @@ pub struct Written {
     /// What the reply reads as ([`crate::coder`]), and how sure the coding is (0 to 1).
     pub skill: Skill,
     pub skill_label: &'static str,
+    pub kind: Kind,
+    /// Why the coded skill helps or hurts in general.
+    pub why: &'static str,
     pub confidence: f64,
+    /// For a reply that reads as a roadblock: the trust-building option on offer then that would
+    /// have worked best, when one would have raised trust.
+    pub better: Option<String>,
     /// The reply was taken as this choice from its coding; false when the learner picked it
     /// (the coding was unsure, no choice had its skill, or it was not what they meant).
     pub taken: bool,
@@ -532,16 +538,43 @@ impl Session {
     /// as this choice or the learner picked it.
     pub fn pick_written(&mut self, id: &str, text: &str, coder: &Coder) -> Result<bool, PlayError> {
         let reply = self.reply(coder, text);
+        let state = self.state;
         let ended = self.pick(id)?;
-        let turn = self.turns.last_mut().expect("a pick makes a turn");
-        turn.written = Some(Written {
-            text: text.trim().to_string(),
-            skill: reply.coding.skill,
-            skill_label: reply.coding.skill.label(),
-            confidence: reply.coding.confidence,
-            taken: reply.taken.as_deref() == Some(id),
-        });
+        let written = self.written(&state, text, reply.coding, reply.taken.as_deref() == Some(id));
+        self.turns.last_mut().expect("a pick makes a turn").written = Some(written);
         Ok(ended)
+    }
+
+    /// Puts back a reply the learner wrote at turn `number` (1-based), coded again: the save
+    /// holds choices only, so a restored session gets its written replies from where the
+    /// widget kept them on the device. `taken`: the coding took it as that turn's choice.
+    /// Returns false, changing nothing, when there is no such turn.
+    pub fn rewrite(&mut self, number: usize, text: &str, taken: bool, coder: &Coder) -> bool {
+        let Some(&state) = number.checked_sub(1).and_then(|i| self.past.get(i)) else { return false };
+        let written = self.written(&state, text, coder.code(text), taken);
+        self.turns[number - 1].written = Some(written);
+        true
+    }
+
+    /// A written reply at `state` (before its turn), with the option that would have worked
+    /// better when it reads as a roadblock: the trust-building one on offer that moved trust most.
+    fn written(&self, state: &State, text: &str, coding: Coding, taken: bool) -> Written {
+        let skill = coding.skill;
+        let sc = &*self.scenario;
+        let better = state.node().filter(|_| skill.kind() == Kind::Roadblock).and_then(|n| {
+            let node = &sc.nodes[n];
+            let gain = |&i: &usize| {
+                let e = super::trust::effect(sc, node, state, &node.choices[i]);
+                (e.after - e.before, e.total())
+            };
+            // The first of the best, in authored order, for a stable answer.
+            let best = state.offered(sc).filter(|&i| node.choices[i].skill.kind() == Kind::Skill).fold(None, |best: Option<(usize, (i32, i32))>, i| match best {
+                Some((_, g)) if g >= gain(&i) => best,
+                _ => Some((i, gain(&i))),
+            });
+            best.filter(|&(_, (change, _))| change > 0).map(|(i, _)| node.choices[i].text.clone())
+        });
+        Written { text: text.trim().to_string(), skill, skill_label: skill.label(), kind: skill.kind(), why: skill.why(), confidence: coding.confidence, taken, better }
     }
 
     /// Takes the choice at an authored index; the caller checked it is offered.
