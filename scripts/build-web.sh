@@ -46,6 +46,8 @@ build() {
 
 build www/pkg --no-default-features
 build www/pkg-author --no-default-features --features toml,test-hooks,coder
+build www/pkg-write --no-default-features --features coder
+cp data/coder.bin www/coder.bin
 
 # The widget and the pages. Each is bundled and minified into www/ (with a source map for the
 # browser's tools), one file a page: www/attunement-sim.js is the widget (www/widget/element.js and

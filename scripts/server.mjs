@@ -32,6 +32,8 @@ export const MIME = {
     '.wasm': 'application/wasm',
     // A compiled scenario (attunement compile): binary, read with arrayBuffer().
     '.attn': 'application/octet-stream',
+    // The reply coder's model (data/coder.bin), read with arrayBuffer().
+    '.bin': 'application/octet-stream',
     '.css': 'text/css; charset=utf-8',
     '.svg': 'image/svg+xml',
     '.toml': 'text/plain; charset=utf-8',

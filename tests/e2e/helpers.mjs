@@ -47,6 +47,8 @@ export function assertBuilt() {
         'pkg/attunement.js',
         'pkg/attunement_bg.wasm',
         'pkg-author/attunement.js',
+        'pkg-write/attunement.js',
+        'coder.bin',
         'scenarios/index.json',
         'scenarios/first-meeting.attn',
     ];

@@ -24,8 +24,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { CSP } from './server.mjs';
-import { REPO, enginePlay, eventually, openPage, playTurns, start, startEnv, ui, visible } from './helpers.mjs';
+import { REPO, WWW, enginePlay, eventually, openPage, playTurns, start, startEnv, ui, visible } from './helpers.mjs';
+
+// The learner's engine with the reply coder (www/pkg-write), to code a written reply as the page does.
+const writeEngine = await import(pathToFileURL(path.join(WWW, 'pkg-write', 'attunement.js')).href);
+writeEngine.initSync({ module: readFileSync(path.join(WWW, 'pkg-write', 'attunement_bg.wasm')) });
+const coder = new writeEngine.Coder(readFileSync(path.join(WWW, 'coder.bin')));
 
 const PYTHON = path.join(REPO, '.tools', 'lrs', 'bin', 'python');
 const LAUNCHER = path.join(REPO, 'scripts', 'lrs.py');
@@ -254,6 +260,56 @@ test('wrong credentials keep the statements queued; the right ones deliver them'
     assertStatementSet(statements, attempt, [['initialized', 0], ['answered', 1], ['initialized', 1]]);
     await eventually(async () => assert.deepEqual(await queued(page), []));
     await p.close();
+});
+
+test('a written reply reaches the store as its coding; its text only with xapi-send-text', async () => {
+    const text = 'It sounds like this has been weighing on you for a while.';
+    for (const sendText of [false, true]) {
+        const attributes = new URLSearchParams({
+            src: '/scenarios/first-meeting.attn', mode: 'practice', seed: '2', reply: 'write',
+            'xapi-endpoint': lrs.endpoint, 'xapi-auth': AUTH, 'xapi-actor': ACTOR,
+            ...(sendText ? { 'xapi-send-text': '' } : {}),
+        });
+        const bodies = [];
+        const p = await openPage({ ...env, url: proxy.url }, `/fixtures/host.html?${attributes}`, {
+            init: page => page.on('request', r => r.url().startsWith(lrs.endpoint) && r.method() === 'POST' && bodies.push(r.postData() ?? '')),
+        });
+        const { page } = p;
+        const w = ui(page);
+        await w.continueButton.or(w.startButton).first().click();
+        const box = page.getByRole('textbox', { name: 'Your reply, in your own words' });
+        await box.fill(text);
+        await box.press('Enter');
+        const go = page.getByRole('button', { name: 'Go on with this' });
+        const closest = page.getByRole('group', { name: 'The option closest to your reply' });
+        await visible(go.or(closest), 'what the reply was taken as, or the options');
+        const taken = await go.isVisible();
+        if (taken) await go.click();
+        else await closest.getByRole('button').first().click();
+        const attempt = await attemptOf(page, 'practice');
+        const answered = await eventually(async () => {
+            const got = (await lrsStatements(attempt)).filter(s => s.verb.id === VERB('answered'));
+            assert.equal(got.length, 1, 'one answered statement');
+            return got[0];
+        });
+        // What the learner's engine with the coder, in Node, makes of the same reply there.
+        const sim = new writeEngine.Simulator(readFileSync(path.join(WWW, 'scenarios', 'first-meeting.attn')), 'first-meeting.attn');
+        const twin = sim.start('practice', 2);
+        const reply = twin.reply(coder, text);
+        const choice = taken ? reply.taken : twin.view().choices[0].id;
+        twin.free();
+        sim.free();
+        const x = answered.result.extensions;
+        assert.equal(x[EXT('written-skill')], reply.skill, 'the coded skill');
+        assert.equal(x[EXT('written-confidence')], reply.confidence, 'its confidence');
+        assert.equal(x[EXT('written-taken')], taken);
+        if (sendText) assert.equal(answered.result.response, text, 'with xapi-send-text the typed text is the response');
+        else {
+            assert.equal(answered.result.response, choice, 'without it the response is the choice id');
+            assert.ok(bodies.length > 0 && bodies.every(b => !b.includes('weighing')), 'no request to the store carries the typed text');
+        }
+        await p.close();
+    }
 });
 
 test('without an actor: one console warning, nothing recorded or sent, and play goes on', async () => {

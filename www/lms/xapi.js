@@ -182,8 +182,13 @@ class Recorder {
         this.add(memory, d, 'answered', d.turn, now, {
           object: this.interaction(d),
           result: {
-            response: String(d.choice?.id ?? ''),
+            // A written reply's text only when the host set xapi-send-text (the event carries it
+            // only then); otherwise the response is the choice it stood for.
+            response: String(d.written?.text ?? d.choice?.id ?? ''),
             extensions: ext({
+              'written-skill': d.written?.skill,
+              'written-confidence': d.written?.confidence,
+              'written-taken': d.written?.taken,
               skill: d.skill,
               'skill-kind': d.kind,
               'trust-before': d.trust_before,

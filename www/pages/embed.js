@@ -28,6 +28,8 @@ if (/^[A-Za-z0-9_-]+$/.test(id)) {
     element.setAttribute('src', `scenarios/${id}.attn`);
     element.setAttribute('mode', params.get('mode') || 'practice');
     if (params.has('seed')) element.setAttribute('seed', params.get('seed'));
+    // How the learner responds (choose, write or both): the element checks the value.
+    if (params.has('reply')) element.setAttribute('reply', params.get('reply'));
     const configured = siteConfig();
     // Listen to the parent before the settings come, so that a hello sent meanwhile is kept.
     if (window.parent !== window) talk(element, configured);

@@ -7,6 +7,7 @@
 // The address chooses the scenario, the mode and the seed only: where "Get help now" points is
 // the site's setting (site-config.js), never a link's.
 import '../widget/element.js';
+import { h } from '../widget/dom.js';
 import { preload, siteConfig, warnIgnored } from './site-config.js';
 
 const main = document.getElementById('main');
@@ -17,17 +18,6 @@ const LEVELS = { introductory: 'Introductory', intermediate: 'Intermediate', adv
 const MODES = [['practice', 'Practice'], ['assessment', 'Assessment']];
 const STATUS = { 'in-progress': 'in progress', done: 'done' };
 
-function h(tag, props = {}, ...kids) {
-    const el = document.createElement(tag);
-    for (const [k, v] of Object.entries(props)) {
-        if (v == null) continue;
-        if (k === 'class') el.className = v;
-        else if (k === 'text') el.textContent = v;
-        else el.setAttribute(k, v);
-    }
-    el.append(...kids.flat().filter(k => k != null && k !== false));
-    return el;
-}
 
 /// The scenarios of scenarios/index.json, in the file's order; throws with a short reason.
 async function loadIndex() {
@@ -37,12 +27,23 @@ async function loadIndex() {
     return Array.isArray(scenarios) ? scenarios : [];
 }
 
-const playerHref = (scenario, mode) => `index.html?scenario=${encodeURIComponent(scenario)}&mode=${encodeURIComponent(mode)}`;
+// How the learner responds (the element's reply attribute): the library offers the choice and
+// remembers it on this device; the address carries it to the player.
+const REPLIES = [['choose', 'Pick from the options'], ['write', 'Write my own reply first, then see the options'], ['both', 'Either: the options, and a "Write my own reply" button']];
+const REPLY_KEY = 'attunement:reply';
+const replyPref = () => {
+    try { const r = localStorage.getItem(REPLY_KEY); return REPLIES.some(([v]) => v === r) ? r : 'choose'; } catch { return 'choose'; }
+};
+const playerHref = (scenario, mode, reply = params.get('reply') || replyPref()) =>
+    `index.html?scenario=${encodeURIComponent(scenario)}&mode=${encodeURIComponent(mode)}${reply && reply !== 'choose' ? `&reply=${encodeURIComponent(reply)}` : ''}`;
 
 async function player() {
     warnIgnored(params, 'index.html');
-    preload('pkg/attunement.js');
-    preload('pkg/attunement_bg.wasm', 'application/wasm');
+    // Writing one's own reply takes the engine with the reply coder, and its model.
+    const reply = params.get('reply') || 'choose';
+    const pkg = reply === 'choose' ? 'pkg' : 'pkg-write';
+    preload(`${pkg}/attunement.js`);
+    preload(`${pkg}/attunement_bg.wasm`, 'application/wasm');
     preload(`scenarios/${id}.attn`);
     // Both fetches start now; the element waits for the site's help resource only, since it
     // reads help-href and help-text when it draws its shell. The index names the page and the
@@ -52,6 +53,7 @@ async function player() {
     const element = document.createElement('attunement-sim');
     element.setAttribute('src', `scenarios/${id}.attn`);
     element.setAttribute('mode', params.get('mode') || 'practice');
+    if (reply !== 'choose') element.setAttribute('reply', reply);
     if (params.has('seed')) element.setAttribute('seed', params.get('seed'));
     element.setAttribute('back-href', 'index.html');
     // Skipping a scenario (its content note) returns to the library.
@@ -127,6 +129,25 @@ function card(sc) {
             }))));
 }
 
+// "How you respond": radio buttons that set the reply of every scenario's links.
+function replyChoice() {
+    const now = replyPref();
+    const set = value => {
+        try { localStorage.setItem(REPLY_KEY, value); } catch { /* a preference only */ }
+        for (const a of main.querySelectorAll('.att-card-actions a')) {
+            const url = new URL(a.href);
+            if (value === 'choose') url.searchParams.delete('reply');
+            else url.searchParams.set('reply', value);
+            a.href = url.href;
+        }
+    };
+    return h('fieldset', { class: 'att-reply-choice' },
+        h('legend', { text: 'How you respond' }),
+        REPLIES.map(([value, label]) => h('label', {},
+            h('input', { type: 'radio', name: 'reply', value, checked: value === now, onchange: e => e.target.checked && set(value) }), ' ', label)),
+        h('p', { class: 'att-reply-note', text: 'What you write is read on this device. It is sent nowhere unless this site is set up to record it.' }));
+}
+
 async function library() {
     let scenarios;
     try {
@@ -141,6 +162,7 @@ async function library() {
         h('ul', { class: 'att-modes' },
             h('li', {}, h('strong', { text: 'Practice' }), ': after each response, see the skill you used and how it moved trust, and try a different response if you like.'),
             h('li', {}, h('strong', { text: 'Assessment' }), ': play the conversation through; all the feedback waits for the debrief at the end.')),
+        replyChoice(),
         h('h2', { text: 'Scenarios' }),
         ...(scenarios.length
             ? [h('p', { class: 'att-path-intro', text: 'In a suggested order: the first is a gentle start, and you can begin anywhere.' }),

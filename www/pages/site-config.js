@@ -77,7 +77,7 @@ function urlOf(raw) {
 
 /// A console.warn naming the parameters no page takes from its address; one more for "embed"'s.
 export function warnIgnored(params, page) {
-  const names = ['help-href', 'help-text', ...['endpoint', 'auth', 'fetch', 'actor', 'activity', 'registration'].map(n => `xapi-${n}`)].filter(n => params.has(n));
+  const names = ['help-href', 'help-text', ...['endpoint', 'auth', 'fetch', 'actor', 'activity', 'registration', 'send-text'].map(n => `xapi-${n}`)].filter(n => params.has(n));
   if (names.length) console.warn(`attunement: ${page} ignores ${names.join(', ')} in its address: where help points and where data goes are set by the site (${FILE}) or by a page's <attunement-sim> attributes, never by a link`);
   const embed = ['parent-origin', 'include-save', 'no-save', 'lti-resize'].filter(n => params.has(n));
   if (embed.length) console.warn(`attunement: ${page} ignores ${embed.join(', ')} in its address: the site sets these, in ${FILE} under "embed" (${Object.keys(EMBED).join(', ')})`);

@@ -10,6 +10,9 @@
 // QUIET_MS after it lands (a double tap answers once); every event carries the versioned header.
 
 const MODES = ['practice', 'assessment'];
+// How the learner responds: pick an option (choose), write their own reply first at every turn
+// (write), or either (both). Writing loads the engine with the reply coder and its model.
+const REPLIES = ['choose', 'write', 'both'];
 const EVENT_VERSION = 1;
 // After a choice lands, input on the choices is ignored this long, so a double tap answers once.
 export const QUIET_MS = 400;
@@ -27,6 +30,18 @@ function engine(kind) {
       return m;
     })
     .catch(e => { delete engines[kind]; throw e; }));
+}
+
+// The reply coder's model, one per engine module (a Coder lives in its engine's memory).
+const coders = new Map();
+function coder(m) {
+  if (!coders.has(m)) {
+    coders.set(m, fetch(new URL('./coder.bin', import.meta.url).href)
+      .then(r => { if (!r.ok) throw new Error(`coder.bin: HTTP ${r.status}`); return r.arrayBuffer(); })
+      .then(b => new m.Coder(new Uint8Array(b)))
+      .catch(e => { coders.delete(m); throw e; }));
+  }
+  return coders.get(m);
 }
 
 // The reporters (lms/*.js), shared like the engines. A failed import is forgotten and retried
@@ -122,14 +137,24 @@ export class Session {
     return 'practice';
   }
 
+  /// How the page lets the learner respond; anything else falls back to choose, with one warning.
+  static reply(asked) {
+    const reply = asked || 'choose';
+    if (REPLIES.includes(reply)) return reply;
+    console.warn(`attunement: unknown reply "${reply}": the allowed values are ${REPLIES.join(', ')}; using choose`);
+    return 'choose';
+  }
+
   /// Loads the engine and the scenario; then the reporters, before any save is read (SCORM keeps
   /// the save in the LMS). Returns the file as text, for `watch` to compare.
-  async load(src, mode) {
+  async load(src, mode, reply = 'choose') {
     if (!src) throw new Problem('No scenario is set', 'This page shows no conversation yet. Tell whoever set it up.', 'set the src attribute of <attunement-sim> to the URL of a scenario');
     this.mode = mode;
     this.url = new URL(src, document.baseURI);
+    this.reply = reply;
+    const writing = reply !== 'choose';
     const [m, contents] = await Promise.all([
-      engine(isSource(this.url) ? 'pkg-author' : 'pkg').catch(e => {
+      engine(isSource(this.url) ? 'pkg-author' : writing ? 'pkg-write' : 'pkg').catch(e => {
         throw new Problem('The simulator could not start', 'Its files did not load. Check that you are online, then try again.', message(e));
       }),
       fetchScenario(this.url),
@@ -141,6 +166,15 @@ export class Session {
       throw new Problem('This scenario has a problem', 'It could not be opened, so the conversation cannot start. Tell whoever runs this course; the details below help them fix it.', message(e));
     }
     this.info = this.sim.info();
+    // Without its model the coder cannot read a reply: the learner picks, and is told why.
+    this.coder = null;
+    this.coderProblem = null;
+    if (writing) {
+      try { this.coder = await coder(m); } catch (e) {
+        this.reply = 'choose';
+        this.coderProblem = message(e);
+      }
+    }
     await this.attachLms();
     return typeof contents === 'string' ? contents : new TextDecoder().decode(contents);
   }
@@ -165,6 +199,7 @@ export class Session {
         case 'get-attempt': return store.getItem(`${key}:attempt`);
         case 'set-attempt': return store.setItem(`${key}:attempt`, value);
         case 'remove':
+          this.forget();
           store.removeItem(`${key}:attempt`);
           return store.removeItem(key);
         default: return store.setItem(key, value ?? this.play.save());
@@ -189,6 +224,41 @@ export class Session {
     }
     return save;
   }
+
+  // ------------------------------------------------------------ written replies
+
+  /// What the learner wrote stays on this device: in localStorage beside the save, never in the
+  /// save itself, which a course site's store (SCORM) or the parent page may hold. Each entry is
+  /// { n, choice, text, taken }: turn n's reply, and whether the coding took it as that choice.
+  writtenKey() { return `${this.key()}:written`; }
+
+  written() {
+    try {
+      const list = JSON.parse(localStorage.getItem(this.writtenKey()) || '[]');
+      return Array.isArray(list) ? list.filter(w => w && Number.isInteger(w.n) && typeof w.text === 'string') : [];
+    } catch { return []; }
+  }
+
+  keepWritten(list) {
+    if (this.host.hasAttribute('no-save')) return;
+    try {
+      if (list.length) localStorage.setItem(this.writtenKey(), JSON.stringify(list));
+      else localStorage.removeItem(this.writtenKey());
+    } catch { /* the save's notice covers it */ }
+  }
+
+  forget() { this.keepWritten([]); }
+
+  /// Puts the written replies back on a restored session, for the turns that are still the same
+  /// choices (a changed scenario may have replayed fewer); the rest are dropped.
+  rewrite() {
+    const turns = this.play.turns(), list = this.written();
+    const kept = list.filter(w => this.coder && turns[w.n - 1]?.choice === w.choice && this.play.rewrite(w.n, w.text, !!w.taken, this.coder));
+    if (kept.length !== list.length) this.keepWritten(kept);
+  }
+
+  /// Codes a reply the learner wrote at this turn (see Play.reply in docs/widget-contract.md).
+  code(text) { return this.play.reply(this.coder, text); }
 
   // ------------------------------------------------------------ the session
 
@@ -220,6 +290,7 @@ export class Session {
         : new Problem('', 'Your saved progress could not be restored, so the conversation starts from the beginning.', message(e));
     }
     this.attempt = this.loadAttempt() || this.newAttempt();
+    this.rewrite();
     const notice = this.play.notice();
     this.emit('resume', { turn: this.play.view().turn, notice: notice || null });
     return { notice };
@@ -243,16 +314,21 @@ export class Session {
 
   /// Picks a choice: returns { step, turn } (turn: the engine's full turn, in both modes), or null
   /// when the input is ignored. Reporters get the full turn: the course site is not the learner.
-  choose(id) {
+  /// With `text`, the choice stands for a reply the learner wrote; its coding goes in the event,
+  /// its text only when the host set xapi-send-text.
+  choose(id, text = null) {
     if (this.quiet()) return null;
     this.busy = true;
     try {
-      const step = this.play.choose(id);
-      const save = this.save(step.ended);
+      const step = text == null ? this.play.choose(id) : this.play.chooseWritten(id, text, this.coder);
       const turn = step.explanation ?? this.play.turns().at(-1);
+      const w = turn.written;
+      if (w) this.keepWritten([...this.written().filter(e => e.n < turn.number), { n: turn.number, choice: turn.choice, text: w.text, taken: w.taken }]);
+      const save = this.save(step.ended);
+      const written = w ? { skill: w.skill, confidence: w.confidence, taken: w.taken, ...(this.host.hasAttribute('xapi-send-text') ? { text: w.text } : {}) } : undefined;
       this.emit('choice', {
         turn: turn.number, node: turn.node, choice: { id: turn.choice, text: turn.text }, skill: turn.skill, kind: turn.kind,
-        trust_before: turn.trust_before, trust_after: turn.trust_after, ended: step.ended, save,
+        trust_before: turn.trust_before, trust_after: turn.trust_after, ended: step.ended, save, ...(written ? { written } : {}),
       });
       if (step.ended) {
         const d = this.debrief(), { raw, min, max, scaled, passed } = d.score;
@@ -267,6 +343,8 @@ export class Session {
 
   undo() {
     this.play.undo();
+    const n = this.play.view().turn;
+    this.keepWritten(this.written().filter(w => w.n <= n));
     this.save();
     this.debriefCache = null;
   }

@@ -78,12 +78,18 @@ export function debrief(uid, d, actions, wide) {
     h('p', { class: 'att-moment-meta' }, badge(r.kind), ' ', h('span', { class: 'att-cap', text: `${r.label}:` }), ` ${verb} ${signed(r.change)}`)];
   // A turn worth a second look: a response that did not build trust, or a better one on offer.
   const worth = c => c.chosen.kind !== 'skill' || c.options.some(o => o.change > c.chosen.change);
+  // A reply the learner wrote: its text, its coding and the option that stood for it.
+  const wrote = w => w && [
+    h('p', { class: 'att-quote', text: w.text }),
+    h('p', { class: 'att-moment-meta' }, `Reads as ${w.skill_label} (${Math.round(w.confidence * 100)}% sure). ${w.taken ? 'Taken as' : 'You picked'} this option:`)];
   const entry = c => {
+    const w = turns[c.turn - 1]?.written;
     // Two halves, side by side on a wide screen: what was said, and what else was on offer.
     const li = h('li', { id: turnId(c.turn), tabindex: '-1', hidden: !worth(c) },
       h('p', { class: 'att-compare-turn', text: `Turn ${c.turn}` }),
       h('div', { class: 'att-compare-said' },
-        h('p', { class: 'att-compare-sub', text: 'You said' }),
+        h('p', { class: 'att-compare-sub', text: w ? 'You wrote' : 'You said' }),
+        wrote(w),
         response(c.chosen, 'trust')),
       h('div', { class: 'att-compare-other' },
         h('p', { class: 'att-compare-sub', text: c.options.length ? 'The other trust-building options then' : 'No other trust-building option was on offer then.' }),
@@ -108,6 +114,7 @@ export function debrief(uid, d, actions, wide) {
   const explained = t => {
     const why = reasons(t).flat();
     return h('li', {},
+      wrote(t.written),
       h('p', { class: 'att-quote', text: t.text }),
       h('p', { class: 'att-moment-meta' }, badge(t.kind), ' ',
         h('span', { class: 'att-cap', text: t.skill_label }), `: trust ${t.trust_before} → ${t.trust_after} (${signed(t.trust_after - t.trust_before)})`),

@@ -35,7 +35,7 @@ const stored = (key, fallback) => { try { return localStorage.getItem(key) ?? fa
 const keep = (key, value) => { try { localStorage.setItem(key, value); } catch { /* a preference only */ } };
 
 class AttunementSim extends HTMLElement {
-  static observedAttributes = ['src', 'mode', 'show-trust', 'next-href', 'next-title'];
+  static observedAttributes = ['src', 'mode', 'reply', 'show-trust', 'next-href', 'next-title'];
 
   connectedCallback() {
     addStyles();
@@ -90,8 +90,12 @@ class AttunementSim extends HTMLElement {
     this._screen = null;
     this.replaceChildren(this._ui.header, this._ui.notices, this._ui.body);
     try {
-      this._text = await s.load(this.getAttribute('src'), Session.mode(this.getAttribute('mode')));
+      this._text = await s.load(this.getAttribute('src'), Session.mode(this.getAttribute('mode')), Session.reply(this.getAttribute('reply')));
       if (token !== this._token) return;
+      if (s.coderProblem) {
+        console.warn(`attunement: the reply coder could not be loaded (${s.coderProblem}); the learner picks from the options`);
+        this._ui.notice('Writing your own reply is not available right now, so you pick from the options instead.', s.coderProblem);
+      }
       const i = s.info;
       // The scenario's language, for screen readers' pronunciation and hyphenation.
       if (i.language) this.setAttribute('lang', i.language);
@@ -154,6 +158,18 @@ class AttunementSim extends HTMLElement {
       pick: id => this._choose(id),
       startOver: e => this._confirm(e?.currentTarget),
     });
+    // Writing one's own reply (reply="write" or "both"): the draft of this turn, if any, is
+    // { text, reply (the coding), picking (the learner picks the closest option) }.
+    this._draft = null;
+    const writer = s.reply === 'choose' ? null : views.writer(this._uid, s.reply === 'both', {
+      send: text => this._guard(() => this._code(text)),
+      go: () => this._choose(this._draft.reply.taken),
+      differ: () => this._picking(),
+      edit: () => { this._draft = null; this._respond('compose'); },
+      options: () => { this._draft = null; this._respond('offer'); },
+      write: () => this._respond('compose'),
+    });
+    if (writer) choices.slot.append(writer.el);
     const feedback = s.practice ? views.feedback(this._uid, i.peer.name, {
       undo: () => this._undo(),
       why: () => stored(WHY_KEY, '0') === '1',
@@ -164,7 +180,7 @@ class AttunementSim extends HTMLElement {
     this._ui.status.hidden = false;
     const play = h('div', { class: 'att-play' }, transcript.el, feedback?.el, choices.el, announce);
     this._ui.body.replaceChildren(play);
-    this._screen = { bar, transcript, choices, feedback, announce, play, debrief: null };
+    this._screen = { bar, transcript, choices, writer, feedback, announce, play, debrief: null };
     const newest = this._sync(fresh);
     if (fresh) this._land(newest, true);
     else requestAnimationFrame(() => this._land(newest, false));
@@ -179,6 +195,10 @@ class AttunementSim extends HTMLElement {
     const newest = sc.transcript.sync(turns, view, fresh);
     sc.feedback?.update(last, view.can_undo);
     sc.choices.update(view);
+    if (sc.writer) {
+      if (view.ending) sc.writer.hide();
+      else this._respond(this._draft ? 'coded' : this._s.reply === 'write' ? 'compose' : 'offer', false);
+    }
     sc.debrief?.el.remove();
     sc.debrief = view.ending ? this._debrief() : null;
     if (sc.debrief) this._ui.body.append(sc.debrief.el);
@@ -201,7 +221,7 @@ class AttunementSim extends HTMLElement {
   _land(point, focus) {
     const sc = this._screen;
     if (!sc) return;
-    const target = sc.debrief ? sc.debrief.heading : sc.choices.group;
+    const target = sc.debrief ? sc.debrief.heading : sc.writer?.focus || sc.choices.group;
     if (focus) target.focus({ preventScroll: true });
     // At the end: the peer's last line and the debrief's three lines under it.
     const to = sc.debrief ? sc.debrief.el.querySelector('.att-summary-lines') : sc.choices.el;
@@ -229,12 +249,41 @@ class AttunementSim extends HTMLElement {
     }));
   }
 
+  // What the respond area shows while writing: 'offer' ("both": the options and "Write my own
+  // reply"), 'compose' (the text area) or 'coded' (the draft's coding, then the options if the
+  // learner picks). `focus` moves focus there (not on a sync, which _land follows).
+  _respond(phase, focus = true) {
+    const sc = this._screen, d = this._draft;
+    if (!sc?.writer) return;
+    const taken = d?.reply.taken != null ? this._s.view().choices.find(c => c.id === d.reply.taken)?.text : null;
+    const picking = phase === 'coded' && (d.picking || taken == null);
+    sc.writer.show(phase, { text: d?.text ?? sc.writer.text, reply: d?.reply, taken, picking: d?.picking });
+    sc.choices.options(phase === 'offer' || picking, picking);
+    if (focus) (sc.writer.focus || sc.choices.group).focus();
+  }
+
+  // Codes what the learner wrote and shows what it reads as, and the option it is taken as;
+  // the coding is announced (the status region), focus goes to "Go on with this" or the options.
+  _code(text) {
+    const reply = this._s.code(text);
+    this._draft = { text, reply, picking: false };
+    this._respond('coded');
+  }
+
+  _picking() {
+    this._draft.picking = true;
+    this._respond('coded');
+  }
+
   _choose(id) {
     const s = this._s, sc = this._screen;
     if (!sc || s.quiet()) return;
     this._guard(() => {
-      const done = s.choose(id);
+      const text = this._draft?.text ?? null;
+      const done = s.choose(id, text);
       if (!done) return;
+      this._draft = null;
+      sc.writer?.clear();
       sc.choices.quiet(QUIET_MS);
       const newest = this._sync(true);
       const t = done.step.explanation;
@@ -246,6 +295,7 @@ class AttunementSim extends HTMLElement {
 
   _undo() {
     this._guard(() => {
+      this._draft = null;
       this._s.undo();
       const newest = this._sync(true);
       this._screen.announce.textContent = `Your last response was taken back. ${this._s.info.peer.name} is waiting for your response.`;

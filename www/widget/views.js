@@ -186,7 +186,11 @@ export function transcript(peer) {
       const lines = [...turns.map(t => ({ say: t.peer_said, cue: t.peer_cue, ack: t.peer_acknowledged })), { say: view.say, cue: view.cue, ack: view.acknowledges }];
       if (!groups.length) groups.push([peerLine(into, lines[0].say, lines[0].cue, lines[0].ack)].filter(Boolean));
       for (let i = groups.length - 1; i < turns.length; i++) {
-        const group = [msg(into, 'learner', 'You', h('span', { class: 'att-say', text: turns[i].text }))];
+        const w = turns[i].written;
+        const group = [w
+          ? msg(into, 'learner', 'You', h('span', { class: 'att-say', text: w.text }),
+            h('span', { class: 'att-taken', text: `${w.taken ? 'Taken as' : 'You picked'}: ${quoted(turns[i].text)}` }))
+          : msg(into, 'learner', 'You', h('span', { class: 'att-say', text: turns[i].text }))];
         const line = lines[i + 1];
         const p = peerLine(into, line.say, line.cue, line.ack);
         if (p) group.push(p);
@@ -207,11 +211,22 @@ export function transcript(peer) {
 /// the group carries `data-quiet` while input is ignored.
 export function choices({ pick, startOver }) {
   const group = h('div', { class: 'att-choices', role: 'group', 'aria-label': 'Your response', tabindex: '-1' });
+  const label = h('p', { class: 'att-respond-label', 'aria-hidden': 'true', text: 'Your response' });
+  // Where the writer goes (writer() below), between the label and the options.
+  const slot = h('div', { class: 'att-write-slot' });
+  const lead = h('p', { class: 'att-pick-lead', hidden: true, text: 'Pick the option closest to what you meant.' });
   const el = h('div', { class: 'att-respond' },
-    h('p', { class: 'att-respond-label', 'aria-hidden': 'true', text: 'Your response' }), group,
+    label, slot, lead, group,
     h('div', { class: 'att-play-actions' }, button('Start over', startOver, 'att-quiet att-start-over')));
   return {
-    el, group,
+    el, group, slot,
+    /// Shows or hides the options (a learner writing first sees them after); `closest` asks for
+    /// the one closest to what they wrote.
+    options(shown, closest = false) {
+      group.hidden = !shown;
+      lead.hidden = !(shown && closest);
+      group.setAttribute('aria-label', shown && closest ? 'The option closest to your reply' : 'Your response');
+    },
     update(view) {
       el.hidden = !!view.ending;
       group.replaceChildren(...(view.ending ? [] : view.choices.map((c, i) => h('button', {
@@ -223,7 +238,73 @@ export function choices({ pick, startOver }) {
       setTimeout(() => group.removeAttribute('data-quiet'), ms);
     },
     /// The button for digit key `n`, if there is one.
-    key(n) { return el.hidden ? null : group.querySelectorAll('button')[n - 1] || null; },
+    key(n) { return el.hidden || group.hidden ? null : group.querySelectorAll('button')[n - 1] || null; },
+  };
+}
+
+// ------------------------------------------------------------ writing a reply
+
+const sure = c => `${Math.round(c * 100)}% sure`;
+const quoted = t => `“${t}”`;
+
+/// Writing one's own reply: a labelled text area (Enter sends, Shift+Enter starts a new line),
+/// then what the reply reads as and the option it is taken as, said politely. `on`: send(text),
+/// go() (take it as that option), differ() ("Not what I meant"), edit(), options() ("both" mode:
+/// back to the options) and write() ("both" mode: "Write my own reply").
+export function writer(uid, both, on) {
+  const id = `${uid}-reply`;
+  const area = h('textarea', { id, class: 'att-reply', rows: '3', 'aria-describedby': `${id}-hint`, autocomplete: 'off' });
+  const hint = h('p', { id: `${id}-hint`, class: 'att-reply-hint', text: 'Enter sends your reply; Shift+Enter starts a new line.' });
+  const status = h('div', { class: 'att-coded', role: 'status' });
+  const send = () => {
+    const text = area.value.trim();
+    if (!text) { status.replaceChildren(h('p', { text: 'Write your reply first.' })); area.focus(); return; }
+    on.send(text);
+  };
+  area.addEventListener('keydown', e => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); send(); }
+  });
+  const compose = h('div', { class: 'att-compose' },
+    h('label', { for: id, class: 'att-reply-label', text: 'Your reply, in your own words' }), area, hint,
+    h('div', { class: 'att-actions' }, button('Send', send, 'att-primary'), both && button('Back to the options', () => on.options())));
+  const writeOwn = both ? button('Write my own reply', () => on.write(), 'att-write-own') : null;
+  const el = h('div', { class: 'att-writer' }, writeOwn, compose, status);
+  let first = area;
+  return {
+    el,
+    /// `phase`: 'offer' (both mode: the button only), 'compose', or 'coded' with `reply` (the
+    /// engine's coding of `text`) and the text of the option it is taken as (or null).
+    show(phase, { text = '', reply = null, taken = null, picking = false } = {}) {
+      el.hidden = false;
+      if (writeOwn) writeOwn.hidden = phase !== 'offer';
+      compose.hidden = phase !== 'compose';
+      if (phase === 'compose') {
+        if (area.value !== text && text) area.value = text;
+        first = area;
+      }
+      if (phase !== 'coded') { status.replaceChildren(); if (phase === 'offer') first = writeOwn; return; }
+      const reads = h('p', { class: 'att-coded-reads' }, 'Your reply reads as ', badge(reply.kind), ' ', h('strong', { text: reply.label }), ` (${sure(reply.confidence)}).`);
+      const go = button('Go on with this', () => on.go(), 'att-primary');
+      const edit = button('Change my reply', () => on.edit());
+      status.replaceChildren(
+        h('p', { class: 'att-quote att-coded-text', text: text }),
+        reads,
+        taken != null && !picking
+          ? h('p', { class: 'att-coded-taken' }, 'Taken as: ', h('span', { class: 'att-quote-inline', text: quoted(taken) }))
+          : h('p', { class: 'att-coded-taken', text: picking
+            ? 'Pick the option closest to what you meant.'
+            : reply.unsure
+              ? 'That is not clear enough to match it to an option. Pick the one closest to what you meant.'
+              : `None of the options here is a ${reply.label}. Pick the one closest to what you meant.` }),
+        h('div', { class: 'att-actions' }, taken != null && !picking && [go, button('Not what I meant', () => on.differ())], edit));
+      first = taken != null && !picking ? go : null;
+    },
+    hide() { el.hidden = true; },
+    clear() { area.value = ''; },
+    get text() { return area.value.trim(); },
+    /// What takes focus when the respond area is reached: the text area, the first action, or
+    /// null for the options.
+    get focus() { return el.hidden ? null : first; },
   };
 }
 
@@ -245,7 +326,12 @@ export function feedback(uid, peerName, { undo, why, remember }) {
         moved !== change && h('p', { class: 'att-fb-note', text: `Trust stays between 0 and 100, so it moved ${signed(change)} rather than ${signed(moved)}.` }),
         t.feedback && h('p', { class: 'att-fb-text', text: t.feedback }));
       el.dataset.kind = t.kind;
+      const w = t.written;
       el.replaceChildren(...h('div', {},
+        w && h('div', { class: 'att-fb-written' },
+          h('p', {}, 'Your reply reads as ', badge(w.kind), ' ', h('strong', { text: w.skill_label }), ` (${sure(w.confidence)}). ${cap(w.why)}.`),
+          w.skill !== t.skill && h('p', { text: `The option that stood for it, ${quoted(t.text)}, is a ${t.skill_label}, so trust moved as for that: what you wrote and what you picked differ.` }),
+          w.better && h('p', {}, 'This would have worked better here: ', h('span', { class: 'att-quote-inline', text: quoted(w.better) }))),
         h('p', { class: 'att-fb-skill' }, badge(t.kind), ' ', h('strong', { class: 'att-cap', text: t.skill_label }),
           h('span', { class: 'att-sep', 'aria-hidden': 'true', text: ' · ' }), h('span', { class: 'att-fb-change', 'data-sign': change > 0 ? 'up' : change < 0 ? 'down' : 'none', text: `trust ${t.trust_before} → ${t.trust_after} (${signed(change)})` })),
         t.warning && h('p', { class: 'att-warn', text: warning(t) }),
