@@ -63,6 +63,23 @@ for f in www/scenarios/*.attn www/pkg-author/attunement_bg.wasm; do
     printf '%-36s %10d %10d\n' "${f#www/}" "$(wc -c <"$f")" "$(gz "$f")"
 done
 
+# Writing one's own reply (reply="write" or "both") fetches the engine with the coder in place of
+# pkg/'s, and the model: coder.bin must stay within 150 KB gzipped (issue 12).
+CODER_BUDGET=$((150 * 1024))
+write_total=0
+printf '%-36s %10s %10s\n' "reply=write, instead of pkg/" "bytes" "gzipped"
+for f in www/pkg-write/attunement.js www/pkg-write/attunement_bg.wasm www/coder.bin; do
+    zipped=$(gz "$f")
+    write_total=$((write_total + zipped))
+    printf '%-36s %10d %10d\n' "${f#www/}" "$(wc -c <"$f")" "$zipped"
+done
+coder_zipped=$(gz www/coder.bin)
+printf '%-36s %10s %10d  (coder.bin: %d of %d)\n' "total" "" "$write_total" "$coder_zipped" "$CODER_BUDGET"
+if ((coder_zipped > CODER_BUDGET)); then
+    echo "size: the reply coder's model is over its budget" >&2
+    exit 1
+fi
+
 if ((total > BUDGET)); then
     echo "size: the learner download is over budget" >&2
     exit 1

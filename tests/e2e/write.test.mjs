@@ -219,15 +219,17 @@ test('the library offers how to respond, and its links carry the choice', async 
     await p.close();
 });
 
-test('without its model the widget says so and the learner picks', async () => {
-    const p = await openPage(env, '/embed.html?scenario=first-meeting&mode=practice&reply=write', {
-        allow: [/coder\.bin|404/],
-        init: page => page.route('**/coder.bin', route => route.fulfill({ status: 404, body: 'gone' })),
-    });
-    const { page } = p;
-    await visible(page.getByText('Writing your own reply is not available right now'), 'the notice');
-    await begin(page);
-    await visible(ui(page).choices, 'the options');
-    assert.equal(await area(page).count(), 0);
-    await p.close();
+test('without its model, or the engine with the coder, the widget says so and the learner picks', async () => {
+    for (const missing of ['**/coder.bin', '**/pkg-write/attunement.js']) {
+        const p = await openPage(env, '/embed.html?scenario=first-meeting&mode=practice&reply=write', {
+            allow: [/404|Failed to fetch dynamically imported module/],
+            init: page => page.route(missing, route => route.fulfill({ status: 404, body: 'gone' })),
+        });
+        const { page } = p;
+        await visible(page.getByText('Writing your own reply is not available right now'), `the notice without ${missing}`);
+        await begin(page);
+        await visible(ui(page).choices, 'the options');
+        assert.equal(await area(page).count(), 0);
+        await p.close();
+    }
 });

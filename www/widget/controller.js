@@ -152,9 +152,14 @@ export class Session {
     this.mode = mode;
     this.url = new URL(src, document.baseURI);
     this.reply = reply;
+    this.coderProblem = null;
     const writing = reply !== 'choose';
     const [m, contents] = await Promise.all([
-      engine(isSource(this.url) ? 'pkg-author' : writing ? 'pkg-write' : 'pkg').catch(e => {
+      // Without the engine with the coder (a package that leaves it out), the learner picks.
+      (isSource(this.url) ? engine('pkg-author') : writing ? engine('pkg-write').catch(e => {
+        this.coderProblem = `pkg-write: ${message(e)}`;
+        return engine('pkg');
+      }) : engine('pkg')).catch(e => {
         throw new Problem('The simulator could not start', 'Its files did not load. Check that you are online, then try again.', message(e));
       }),
       fetchScenario(this.url),
@@ -168,8 +173,8 @@ export class Session {
     this.info = this.sim.info();
     // Without its model the coder cannot read a reply: the learner picks, and is told why.
     this.coder = null;
-    this.coderProblem = null;
-    if (writing) {
+    if (this.coderProblem) this.reply = 'choose';
+    else if (writing) {
       try { this.coder = await coder(m); } catch (e) {
         this.reply = 'choose';
         this.coderProblem = message(e);
