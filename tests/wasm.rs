@@ -261,10 +261,18 @@ fn a_written_reply_is_coded_and_taken_as_the_engine_takes_it() {
     let mut play = play;
     let step = play.choose_written("reflect", "It sounds like you're unsure this could help at all.", &coder).map_err(JsValue::from).unwrap();
     let written = get(&get(&step, "explanation"), "written");
-    assert_eq!(keys(&written), ["confidence", "skill", "skill_label", "taken", "text"]);
+    assert_eq!(keys(&written), ["better", "confidence", "kind", "skill", "skill_label", "taken", "text", "why"]);
+    assert_eq!(get(&written, "kind").as_string().as_deref(), Some("skill"));
+    assert!(get(&written, "better").is_null(), "only a roadblock names a better option");
     assert_eq!(get(&written, "text").as_string().as_deref(), Some("It sounds like you're unsure this could help at all."));
     assert_eq!(get(&written, "taken").as_bool(), Some(true), "taken from its coding");
     assert_eq!(play.last_turn_as_json(), js_sys::JSON::stringify(&get(&step, "explanation")).unwrap().as_string().unwrap(), "the turn object is the engine's turn");
+    // A restored session gets the written reply back from rewrite, as it was.
+    let mut restored = tiny().restore(&play.save(), "practice").map_err(JsValue::from).unwrap();
+    assert!(restored.rewrite(1, "It sounds like you're unsure this could help at all.", true, &coder));
+    assert!(!restored.rewrite(2, "no such turn", true, &coder));
+    let turns = Array::from(&restored.turns().map_err(JsValue::from).unwrap());
+    assert_eq!(js_sys::JSON::stringify(&get(&turns.get(0), "written")).unwrap(), js_sys::JSON::stringify(&written).unwrap());
     let damaged = ReplyCoder::new(&MODEL[..100]).map(|_| ()).map_err(JsValue::from).unwrap_err();
     assert_eq!(error_message(damaged), "the reply coder's model is damaged (its checksum does not match): download or copy it again");
 }
