@@ -56,7 +56,7 @@ if [[ "$CLIPPY" == 1 ]]; then
     step "clippy, with warnings as errors (native, and the wasm binding)"
     cargo clippy --all-targets -- -D warnings
     cargo clippy --lib --test wasm --target wasm32-unknown-unknown --no-default-features -- -D warnings
-    cargo clippy --lib --test wasm --target wasm32-unknown-unknown --no-default-features --features toml,test-hooks,coder -- -D warnings
+    cargo clippy --lib --test wasm --target wasm32-unknown-unknown --no-default-features --features toml,test-hooks,coder,report -- -D warnings
 fi
 
 step "building the browser widget's engines and scenario library"

@@ -361,7 +361,7 @@ impl Session {
             trust: TrustView::of(final_trust),
             score,
             trust_over_time: self.trust_history(),
-            miti: miti(&turns),
+            miti: miti_of(&turns.iter().map(|t| t.skill).collect::<Vec<_>>()),
             turns,
             skills,
             key_moments,
@@ -413,9 +413,11 @@ fn key_moments(turns: &[Turn]) -> Vec<Moment> {
     turns.iter().zip(&key).filter(|(_, k)| **k).map(|(t, _)| Moment { turn: t.number, change: change(t), text: t.text.clone(), skill: t.skill, feedback: t.feedback.clone() }).collect()
 }
 
-/// The MITI figures, rated only where the evidence suffices.
-fn miti(turns: &[Turn]) -> MitiSummary {
-    let count = |m: Miti| turns.iter().filter(|t| t.skill.miti() == m).count();
+/// The MITI figures of these responses, rated only where the evidence
+/// suffices: a learner's debrief, and the cohort report's figures for a
+/// cohort and for each learner in it.
+pub fn miti_of(skills: &[Skill]) -> MitiSummary {
+    let count = |m: Miti| skills.iter().filter(|s| s.miti() == m).count();
     let counts: Vec<MitiCount> = Miti::ALL.into_iter().map(|code| MitiCount { code, label: code.label(), count: count(code) }).collect();
     let (simple, complex, questions) = (count(Miti::SimpleReflection), count(Miti::ComplexReflection), count(Miti::Question));
     let reflections = simple + complex;
@@ -428,8 +430,8 @@ fn miti(turns: &[Turn]) -> MitiSummary {
         Some(_) => Level::BelowFair,
     };
     MitiSummary {
-        adherent: turns.iter().filter(|t| t.skill.miti().is_adherent()).count(),
-        non_adherent: turns.iter().filter(|t| t.skill.miti().is_non_adherent()).count(),
+        adherent: skills.iter().filter(|s| s.miti().is_adherent()).count(),
+        non_adherent: skills.iter().filter(|s| s.miti().is_non_adherent()).count(),
         counts,
         reflections,
         complex_reflections: complex,

@@ -19,6 +19,8 @@ pub mod engine;
 #[doc(hidden)]
 pub mod generate;
 pub mod hash;
+#[cfg(feature = "report")]
+pub mod report;
 pub mod scenario;
 #[cfg(feature = "check")]
 pub mod scorm;

@@ -18,7 +18,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use cli::{analyze, check, code as coder, compile, graph, library, play, schema, scorm};
+use cli::{analyze, check, code as coder, compile, graph, library, play, report, schema, scorm};
 
 #[derive(Parser)]
 #[command(name = "attunement", version, about, arg_required_else_help = true)]
@@ -121,6 +121,50 @@ enum Command {
     /// Train the reply coder, or evaluate it on the held-out replies
     #[command(subcommand)]
     Coder(CoderCommand),
+    /// A cohort's figures for one scenario, read from a learning record store
+    Report {
+        /// The statements API's base, such as https://lrs.example.org/xAPI/
+        #[arg(long, value_name = "URL")]
+        endpoint: String,
+        /// HTTP Basic credentials, USER:PASS (give the report read-only ones)
+        #[arg(long, value_name = "USER:PASS")]
+        auth: String,
+        /// The scenario's activity IRI, or a scenario id for https://attunement.invalid/scenarios/ID
+        #[arg(long, value_name = "ID")]
+        activity: String,
+        /// Statements stored from this date (2026-11-01) or time on
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// Statements stored up to this date (inclusive) or time
+        #[arg(long, value_name = "DATE")]
+        until: Option<String>,
+        /// Only this registration (repeatable): a group of learners
+        #[arg(long, value_name = "ID")]
+        registration: Vec<String>,
+        /// Only actors whose name or identifier contains this
+        #[arg(long, value_name = "TEXT")]
+        actor: Option<String>,
+        /// The compiled scenario (.attn), so sticking points say what was on offer instead
+        #[arg(long, value_name = "FILE")]
+        scenario: Option<String>,
+        /// Show actors as stable codes instead of names and mailboxes
+        #[arg(long)]
+        pseudonymise: bool,
+        /// Text for people, JSON for tools, or the per-learner table as CSV
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+    },
+}
+
+/// The output of `report`.
+#[derive(Clone, Copy, PartialEq, ValueEnum)]
+enum ReportFormat {
+    Text,
+    Json,
+    /// The per-learner table
+    Csv,
+    /// Every answered statement, a row each
+    CsvStatements,
 }
 
 #[derive(Subcommand)]
@@ -208,6 +252,16 @@ fn main() -> ExitCode {
         Command::Code { model } => coder::code(&model),
         Command::Coder(CoderCommand::Train { data, output }) => coder::train(&data, &output),
         Command::Coder(CoderCommand::Evaluate { data, challenge, model }) => coder::evaluate(&data, &challenge, &model),
+        Command::Report { endpoint, auth, activity, since, until, registration, actor, scenario, pseudonymise, format } => {
+            let options = attunement::report::Options { endpoint, activity: report::activity(&activity), since, until, registrations: registration, actor };
+            let format = match format {
+                ReportFormat::Text => report::Output::Text,
+                ReportFormat::Json => report::Output::Json,
+                ReportFormat::Csv => report::Output::Csv("learners"),
+                ReportFormat::CsvStatements => report::Output::Csv("statements"),
+            };
+            report::run(options, &auth, scenario.as_deref(), pseudonymise, format)
+        }
     };
     result.unwrap_or_else(cli::Problem::report)
 }

@@ -548,6 +548,56 @@ impl Words {
     }
 }
 
+/// The trainer's cohort report (`www/report.html`): statements in, page by
+/// page, as the page fetches them from the store; the figures out as JSON
+/// and CSV. Only in the trainer's engine (feature `report`).
+#[cfg(feature = "report")]
+#[wasm_bindgen]
+pub struct CohortReport {
+    cohort: crate::report::Cohort,
+}
+
+#[cfg(feature = "report")]
+#[wasm_bindgen]
+impl CohortReport {
+    /// `options`: JSON of [`crate::report::Options`] (endpoint, activity,
+    /// since, until, registrations, actor).
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: &str) -> Result<CohortReport, JsError> {
+        let options = serde_json::from_str(options).map_err(|e| JsError::new(&format!("the report's options: {e}")))?;
+        Ok(CohortReport { cohort: crate::report::Cohort::new(options).map_err(|e| JsError::new(&e))? })
+    }
+
+    /// The compiled scenario the statements are of (its bytes and file name).
+    #[wasm_bindgen(js_name = setScenario)]
+    pub fn set_scenario(&mut self, contents: JsValue, name: &str) -> Result<(), JsError> {
+        self.cohort.set_scenario(read_compiled(&contents, name)?);
+        Ok(())
+    }
+
+    /// The first page to fetch.
+    pub fn url(&self) -> String {
+        self.cohort.url().to_string()
+    }
+
+    /// Takes one answer of the statements API, as text; returns the next
+    /// page's address, or `undefined` at the end.
+    #[wasm_bindgen(js_name = addPage)]
+    pub fn add_page(&mut self, body: &str) -> Result<Option<String>, JsError> {
+        self.cohort.add_page(body).map_err(|e| JsError::new(&e))
+    }
+
+    /// The report as JSON, actors as stable codes when `pseudonymise`.
+    pub fn json(&self, pseudonymise: bool) -> String {
+        serde_json::to_string(&self.cohort.report(pseudonymise)).unwrap_or_default()
+    }
+
+    /// `learners` (the per-learner table) or `statements` (every answer) as CSV.
+    pub fn csv(&self, what: &str, pseudonymise: bool) -> Result<String, JsError> {
+        self.cohort.csv(what, pseudonymise).map_err(|e| JsError::new(&e))
+    }
+}
+
 /// Reads a compiled scenario from a `Uint8Array` (or an `ArrayBuffer`).
 fn read_compiled(contents: &JsValue, name: &str) -> Result<Playable, JsError> {
     let bytes = if let Some(text) = contents.as_string() {

@@ -45,6 +45,7 @@ pub mod compile;
 pub mod graph;
 pub mod library;
 pub mod play;
+pub mod report;
 pub mod schema;
 pub mod scorm;
 

@@ -305,6 +305,10 @@ impl Outcome {
             Outcome::Referred => "referred",
         }
     }
+
+    pub fn from_id(id: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|o| o.id() == id)
+    }
 }
 
 /// How far along the library's path a scenario sits.
