@@ -50,6 +50,8 @@ def main() -> int:
     os.environ["RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH"] = str(data_dir)
     os.environ["RALPH_RUNSERVER_CORS_ALLOW_ORIGINS"] = json.dumps(args.cors_origin)
     os.environ.pop("RALPH_AUTH_FILE", None)
+    if args.page_size:
+        os.environ["RALPH_RUNSERVER_MAX_SEARCH_HITS_COUNT"] = str(args.page_size)
 
     write_user(app_dir / "auth.json", args.user, args.password, args.mbox)
 
@@ -84,6 +86,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--user", default="learner", help="Basic-auth user name (default learner)")
     parser.add_argument("--password", default="secret123", help="Basic-auth password (default secret123)")
     parser.add_argument("--mbox", default="mailto:learner@example.org", help="the user's agent, as a mailto: IRI")
+    parser.add_argument(
+        "--page-size",
+        type=int,
+        help="the most statements one GET returns, Ralph's RALPH_RUNSERVER_MAX_SEARCH_HITS_COUNT (default Ralph's own, 100)",
+    )
     parser.add_argument("--log-level", default="warning", help="uvicorn's log level (default warning)")
     return parser.parse_args()
 

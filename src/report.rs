@@ -64,6 +64,8 @@ pub struct Cohort {
     /// The registrations still to read one by one, once that pass began.
     pending: Option<Vec<String>>,
     per_registration: bool,
+    /// Reading the whole store, since the activity's query found nothing.
+    scanning: bool,
     read: usize,
     skipped: BTreeMap<&'static str, usize>,
 }
@@ -166,7 +168,7 @@ impl Cohort {
         let first = format!("{endpoint}statements?{}", query.join("&"));
         let actor = options.actor.map(|a| a.trim().to_lowercase()).filter(|a| !a.is_empty());
         let registrations = options.registrations.iter().map(|r| r.trim().to_lowercase()).filter(|r| !r.is_empty()).collect();
-        Ok(Cohort { endpoint, first, activity, registrations, actor, scenario: None, attempts: BTreeMap::new(), ids: HashSet::new(), range, pending: None, per_registration: false, read: 0, skipped: BTreeMap::new() })
+        Ok(Cohort { endpoint, first, activity, registrations, actor, scenario: None, attempts: BTreeMap::new(), ids: HashSet::new(), range, pending: None, per_registration: false, scanning: false, read: 0, skipped: BTreeMap::new() })
     }
 
     /// The scenario the statements are of, so sticking points can say what
@@ -192,7 +194,7 @@ impl Cohort {
         }
         let more = page.get("more").and_then(Value::as_str).unwrap_or("").trim();
         if more.is_empty() {
-            return Ok(self.by_registration());
+            return Ok(self.scan().or_else(|| self.by_registration()));
         }
         let next = if more.starts_with("http://") || more.starts_with("https://") {
             more.to_string()
@@ -205,6 +207,21 @@ impl Cohort {
             return Err(format!("the store's `more` link leads to another server ({next}); the report follows links to {} only, where the credentials belong", origin(&self.endpoint).unwrap_or_default()));
         }
         Ok(Some(next))
+    }
+
+    /// The whole store's statements (within the dates), when the activity's
+    /// query found none at all: a store whose `activity` filter matches
+    /// nothing (Ralph 5.1's file backend compares the parameter, parsed as
+    /// an IRI object, with the statements' strings) would otherwise show an
+    /// empty cohort. Only statements of the activity count; the rest are
+    /// skipped as another activity's.
+    fn scan(&mut self) -> Option<String> {
+        if self.scanning || self.pending.is_some() || self.read > 0 {
+            return None;
+        }
+        self.scanning = true;
+        let query: Vec<String> = self.range.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
+        Some(format!("{}statements{}{}", self.endpoint, if query.is_empty() { "" } else { "?" }, query.join("&")))
     }
 
     /// The next page once the activity's pages are read. A store that
@@ -243,6 +260,9 @@ impl Cohort {
         let verb = s.pointer("/verb/id").and_then(Value::as_str).and_then(|v| v.strip_prefix(VERBS)).unwrap_or("");
         if !matches!(verb, "initialized" | "answered" | "completed" | "passed" | "failed" | "terminated") {
             return Err("a verb Attunement does not send");
+        }
+        if !self.of_activity(s) {
+            return Err("another activity's");
         }
         let context = |k: &str| s.pointer("/context/extensions").and_then(|e| e.get(format!("{EXTENSIONS}{k}")));
         let scenario_id = context("scenario-id").and_then(Value::as_str).ok_or("not from Attunement (no scenario-id extension)")?;
@@ -337,6 +357,20 @@ impl Cohort {
         Ok(())
     }
 
+    /// Whether a statement is about the activity: its object is the activity
+    /// or one of its nodes, or the activity is in its context's activities.
+    fn of_activity(&self, s: &Value) -> bool {
+        let object = s.pointer("/object/id").and_then(Value::as_str).unwrap_or("");
+        if object == self.activity || object.strip_prefix(self.activity.as_str()).is_some_and(|rest| rest.starts_with("/nodes/")) {
+            return true;
+        }
+        let Some(activities) = s.pointer("/context/contextActivities").and_then(Value::as_object) else { return false };
+        activities.values().any(|list| match list {
+            Value::Array(items) => items.iter().any(|a| a.get("id").and_then(Value::as_str) == Some(self.activity.as_str())),
+            one => one.get("id").and_then(Value::as_str) == Some(self.activity.as_str()),
+        })
+    }
+
     /// The figures, with actors shown as stable codes when `pseudonymise`.
     pub fn report(&self, pseudonymise: bool) -> Report {
         let attempts: Vec<(&String, &Attempt)> = {
@@ -384,6 +418,7 @@ impl Cohort {
             },
             statements: self.read,
             per_registration: self.per_registration,
+            scanned: self.scanning,
             used: self.read - self.skipped.values().sum::<usize>(),
             skipped: self.skipped.iter().map(|(reason, &count)| Skipped { reason, count }).collect(),
             attempts: attempts.len(),
@@ -777,6 +812,9 @@ pub struct Report {
     pub statements: usize,
     /// The store ignored `related_activities`, so each attempt was read by its registration.
     pub per_registration: bool,
+    /// The store's `activity` filter found nothing, so the report read every
+    /// statement in the dates and kept the activity's.
+    pub scanned: bool,
     pub used: usize,
     pub skipped: Vec<Skipped>,
     pub attempts: usize,

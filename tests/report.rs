@@ -44,7 +44,7 @@ struct Played {
 
 fn play(sc: &Arc<Playable>, learner: usize, seed: u64, stop_after: Option<usize>) -> Played {
     let id = sc.meta().id.clone();
-    let attempt = format!("00000000-0000-4000-8000-{:012}", learner * 1000 + seed as usize);
+    let attempt = format!("{:08x}-0000-4000-8000-{:012}", sc.hash() as u32, learner * 1000 + seed as usize);
     let actor = format!("mailto:learner{learner}@example.org");
     let hash = format!("{:016x}", sc.hash());
     let mut rng = Rng::new(seed);
@@ -384,4 +384,25 @@ fn another_version_of_the_scenario_is_noticed() {
     let r = cohort.report(false);
     assert_eq!(r.scenario.matches, Some(false));
     assert!(r.text().contains("another version of the scenario"));
+}
+
+#[test]
+fn a_store_whose_activity_filter_finds_nothing_is_scanned_for_the_activity() {
+    let (_, played) = cohort_of("first-meeting", 3);
+    let (_, others) = cohort_of("asking-directly", 2);
+    let mut cohort = Cohort::new(Options { since: Some("2026-11-01".into()), ..options("first-meeting") }).unwrap();
+    let next = cohort.add_page(&json!({ "statements": [], "more": "" }).to_string()).unwrap();
+    assert_eq!(next.as_deref(), Some("http://127.0.0.1:8100/xAPI/statements?since=2026-11-01T00%3A00%3A00Z"), "the whole store, within the dates");
+    let store: Vec<Value> = played.iter().chain(&others).flat_map(|p| p.statements.clone()).collect();
+    assert_eq!(cohort.add_page(&json!({ "statements": store }).to_string()).unwrap(), None, "scanned once");
+    let r = cohort.report(false);
+    assert!(r.scanned);
+    assert_eq!(r.attempts, 3);
+    let theirs: usize = others.iter().map(|p| p.statements.len()).sum();
+    assert_eq!(r.skipped.iter().map(|s| (s.reason, s.count)).collect::<Vec<_>>(), vec![("another activity's", theirs)]);
+    // An empty store stays empty: one scan, then the end.
+    let mut empty = Cohort::new(options("first-meeting")).unwrap();
+    assert!(empty.add_page("{\"statements\": []}").unwrap().is_some());
+    assert_eq!(empty.add_page("{\"statements\": []}").unwrap(), None);
+    assert_eq!(empty.report(false).attempts, 0);
 }

@@ -68,7 +68,10 @@ pub fn run(options: Options, auth: &str, scenario: Option<&str>, pseudonymise: b
             outln!("({} statements in {pages} page{})", report.statements, super::plural(pages));
         }
         Output::Json => dataln!("{}", serde_json::to_string_pretty(&report).map_err(|e| Problem(e.to_string()))?),
-        Output::Csv(what) => out!("{}", cohort.csv(what, pseudonymise).map_err(Problem)?),
+        // Data for spreadsheets, byte for byte: CSV's line ends are CRLF.
+        Output::Csv(what) => {
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), cohort.csv(what, pseudonymise).map_err(Problem)?.as_bytes());
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -41,7 +41,7 @@ const COMMON = ['attempt', 'mode', 'scenario', 'started', 'type', 'version'];
 const FIELDS = {
     start: [],
     resume: ['notice', 'turn'],
-    choice: ['choice', 'ended', 'kind', 'node', 'skill', 'trust_after', 'trust_before', 'turn'],
+    choice: ['acute', 'choice', 'ended', 'kind', 'node', 'skill', 'trust_after', 'trust_before', 'turn', 'warning_signs'],
     complete: ['ending', 'passed', 'score', 'trust', 'turns'],
     skip: [],
 };

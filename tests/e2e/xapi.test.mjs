@@ -18,14 +18,14 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CSP } from './server.mjs';
+import { assertLrsInstalled, startLrs as startSharedLrs } from './lrs.mjs';
 import { REPO, WWW, enginePlay, eventually, openPage, playTurns, start, startEnv, ui, visible } from './helpers.mjs';
 
 // The learner's engine with the reply coder (www/pkg-write), to code a written reply as the page does.
@@ -33,8 +33,6 @@ const writeEngine = await import(pathToFileURL(path.join(WWW, 'pkg-write', 'attu
 writeEngine.initSync({ module: readFileSync(path.join(WWW, 'pkg-write', 'attunement_bg.wasm')) });
 const coder = new writeEngine.Coder(readFileSync(path.join(WWW, 'coder.bin')));
 
-const PYTHON = path.join(REPO, '.tools', 'lrs', 'bin', 'python');
-const LAUNCHER = path.join(REPO, 'scripts', 'lrs.py');
 const USER = 'learner';
 const PASSWORD = 'secret123';
 const AUTH = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
@@ -58,7 +56,7 @@ let env, proxy, lrs, dataDir, configDir, configFile;
 const connectTo = new Set();
 
 before(async () => {
-    assert.ok(existsSync(PYTHON), `no learning record store at .tools/lrs: run \`bash scripts/install.sh lrs\` first`);
+    assertLrsInstalled();
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'attunement-lrs-'));
     configDir = mkdtempSync(path.join(os.tmpdir(), 'attunement-site-'));
     configFile = path.join(configDir, 'attunement.config.json');
@@ -129,6 +127,9 @@ test('a whole attempt arrives in the store: verbs, ids, registration, extensions
         assert.equal(x[EXT('trust-after')], turn.trust_after, `turn ${turn.number}: trust after`);
         assert.equal(x[EXT('choice-text')], turn.text, `turn ${turn.number}: the choice text`);
         assert.equal(x[EXT('turn')], turn.number);
+        assert.equal(x[EXT('node')], turn.node, `turn ${turn.number}: the node, for the cohort report`);
+        assert.equal(x[EXT('acute')], turn.acute, `turn ${turn.number}: acute distress`);
+        assert.equal(x[EXT('warning-signs')], turn.warning_signs, `turn ${turn.number}: warning signs`);
     }
     for (const verb of ['completed', 'failed']) {
         const s = byId.get(statementId(attempt, verb, n));
@@ -619,34 +620,9 @@ async function lrsStatements(registration) {
     return body.statements;
 }
 
-/// Starts scripts/lrs.py (port 0: a free one) and resolves once it prints its ready line.
+/// Starts the store on `port` (0: a free one), letting the proxy's origin in.
 function startLrs({ port }) {
-    const child = spawn(
-        PYTHON,
-        [LAUNCHER, '--port', String(port), '--data-dir', dataDir, '--cors-origin', new URL(proxy.url).origin, '--user', USER, '--password', PASSWORD, '--mbox', 'mailto:lrs-user@example.org'],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '', err = '';
-    const exited = new Promise(resolve => child.once('exit', (code, signal) => resolve({ code, signal })));
-    return new Promise((resolve, reject) => {
-        child.stderr.on('data', chunk => (err += chunk));
-        child.stdout.on('data', chunk => {
-            out += chunk;
-            const m = /lrs: ready at (http:\/\/127\.0\.0\.1:(\d+)\/xAPI\/)/.exec(out);
-            if (m) {
-                resolve({
-                    endpoint: m[1],
-                    port: Number(m[2]),
-                    async stop() {
-                        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-                        const { code, signal } = await exited;
-                        assert.equal(code, 0, `the store should exit cleanly on SIGTERM (code ${code}, signal ${signal}):\n${err}`);
-                    },
-                });
-            }
-        });
-        exited.then(({ code }) => reject(new Error(`scripts/lrs.py exited (${code}) before it was ready:\n${out}${err}`)));
-    });
+    return startSharedLrs({ port, dataDir, corsOrigins: [new URL(proxy.url).origin], user: USER, password: PASSWORD });
 }
 
 /// Passes a request on to `url` and its answer back, its headers through `rewrite`; a failure

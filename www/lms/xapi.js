@@ -159,7 +159,7 @@ function isUuid(raw) {
 
 /// Turns the element's events into statements and hands them to the outbox. Per attempt it
 /// keeps how often each (verb, turn) occurred, so every statement gets its own stable id.
-class Recorder {
+export class Recorder {
   constructor(config, outbox) {
     this.config = config;
     this.outbox = outbox;
@@ -195,6 +195,11 @@ class Recorder {
               'trust-after': d.trust_after,
               'choice-text': d.choice?.text ?? '',
               turn: d.turn,
+              // For the trainer's report: the node (also in the object's IRI, but an
+              // xapi-activity may be anything), and how the peer was when the learner answered.
+              node: d.node,
+              acute: typeof d.acute === 'boolean' ? d.acute : undefined,
+              'warning-signs': typeof d.warning_signs === 'boolean' ? d.warning_signs : undefined,
             }),
           },
         });

@@ -333,7 +333,8 @@ export class Session {
       const written = w ? { skill: w.skill, confidence: w.confidence, taken: w.taken, ...(this.host.hasAttribute('xapi-send-text') ? { text: w.text } : {}) } : undefined;
       this.emit('choice', {
         turn: turn.number, node: turn.node, choice: { id: turn.choice, text: turn.text }, skill: turn.skill, kind: turn.kind,
-        trust_before: turn.trust_before, trust_after: turn.trust_after, ended: step.ended, save, ...(written ? { written } : {}),
+        trust_before: turn.trust_before, trust_after: turn.trust_after, acute: turn.acute, warning_signs: turn.warning_signs,
+        ended: step.ended, save, ...(written ? { written } : {}),
       });
       if (step.ended) {
         const d = this.debrief(), { raw, min, max, scaled, passed } = d.score;
