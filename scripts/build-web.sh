@@ -10,6 +10,8 @@
 #                    loaded only for such a src, so learners never download
 #                    the checker; it also has the test-only exports (feature
 #                    test-hooks)
+#   www/pkg-report/  the trainer's engine for www/report.html: the compiled
+#                    reader and the cohort report's aggregation (feature report)
 #   www/scenarios/   every scenario in scenarios/, compiled (ID.attn), with its
 #                    TOML source and an index.json for the library page
 #
@@ -47,6 +49,7 @@ build() {
 build www/pkg --no-default-features
 build www/pkg-author --no-default-features --features toml,test-hooks,coder
 build www/pkg-write --no-default-features --features coder
+build www/pkg-report --no-default-features --features report
 cp data/coder.bin www/coder.bin
 
 # The widget and the pages. Each is bundled and minified into www/ (with a source map for the
@@ -59,6 +62,7 @@ echo "build-web: www/attunement-sim.js, the pages and the stylesheets" >&2
 node_modules/.bin/esbuild attunement-sim=www/widget/element.js attunement=www/widget/attunement.css \
     embed=www/pages/embed.js library=www/pages/library.js scorm=www/pages/scorm.js \
     preview=www/pages/preview.js library=www/pages/library.css \
+    report=www/pages/report.js report=www/pages/report.css \
     --bundle --format=esm --minify --target=es2022 --legal-comments=none --sourcemap=linked \
     --log-level=warning --outdir=www
 

@@ -126,9 +126,9 @@ enum Command {
         /// The statements API's base, such as https://lrs.example.org/xAPI/
         #[arg(long, value_name = "URL")]
         endpoint: String,
-        /// HTTP Basic credentials, USER:PASS (give the report read-only ones)
+        /// HTTP Basic credentials, USER:PASS (read-only ones); without it, ATTUNEMENT_REPORT_AUTH
         #[arg(long, value_name = "USER:PASS")]
-        auth: String,
+        auth: Option<String>,
         /// The scenario's activity IRI, or a scenario id for https://attunement.invalid/scenarios/ID
         #[arg(long, value_name = "ID")]
         activity: String,
@@ -260,7 +260,7 @@ fn main() -> ExitCode {
                 ReportFormat::Csv => report::Output::Csv("learners"),
                 ReportFormat::CsvStatements => report::Output::Csv("statements"),
             };
-            report::run(options, &auth, scenario.as_deref(), pseudonymise, format)
+            report::run(options, auth, scenario.as_deref(), pseudonymise, format)
         }
     };
     result.unwrap_or_else(cli::Problem::report)

@@ -177,6 +177,11 @@ impl Cohort {
         self.scenario = Some(scenario);
     }
 
+    /// Statements read so far, for a page's progress.
+    pub fn read(&self) -> usize {
+        self.read
+    }
+
     /// The first page to read.
     pub fn url(&self) -> &str {
         &self.first
@@ -527,6 +532,7 @@ impl Cohort {
                     fall: xs.iter().map(|x| (-change(x)).max(0) as usize).sum(),
                     mean_change: (xs.iter().map(|x| f64::from(change(x))).sum::<f64>() / xs.len() as f64 * 100.0).round() / 100.0,
                     roadblock,
+                    say: self.scenario.as_deref().and_then(|sc| sc.node(node).map(|i| sc.nodes()[i].say.clone())),
                     instead: self.instead(node),
                 }
             })
@@ -888,6 +894,8 @@ pub struct StickingPoint {
     pub fall: usize,
     pub mean_change: f64,
     pub roadblock: Option<Chosen>,
+    /// What the peer said there, from the scenario, when it is given.
+    pub say: Option<String>,
     pub instead: Vec<Offered>,
 }
 
@@ -997,6 +1005,9 @@ impl Report {
             out += "\nSticking points (where trust fell most):\n";
             for p in &self.sticking_points {
                 out += &format!("  {}: trust lost {} over {} answers ({} falls)\n", p.node, p.fall, p.answers, p.falls);
+                if let Some(say) = &p.say {
+                    out += &format!("    the peer: \"{say}\"\n");
+                }
                 if let Some(r) = &p.roadblock {
                     out += &format!("    most chosen roadblock: {} ({}x), \"{}\"\n", r.label, r.count, r.text);
                 }

@@ -575,6 +575,12 @@ impl CohortReport {
         Ok(())
     }
 
+    /// Statements read so far (for progress: "Read 1,200 statements…").
+    #[wasm_bindgen(getter)]
+    pub fn statements(&self) -> usize {
+        self.cohort.read()
+    }
+
     /// The first page to fetch.
     pub fn url(&self) -> String {
         self.cohort.url().to_string()

@@ -195,6 +195,8 @@ fn a_cohort_read_in_pages_gives_the_figures_of_its_sessions() {
     let worst = fall.iter().max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0))).unwrap();
     assert_eq!((r.sticking_points[0].node.as_str(), r.sticking_points[0].fall as i32), (*worst.0, *worst.1));
     assert!(r.sticking_points[0].instead.iter().all(|o| attunement::Skill::from_id(o.skill).unwrap().kind() == attunement::skill::Kind::Skill));
+    let node = &sc.nodes()[sc.node(&r.sticking_points[0].node).unwrap()];
+    assert_eq!(r.sticking_points[0].say.as_deref(), Some(node.say.as_str()), "what the peer said there");
     // The report's JSON has what `attunement report --format json` promises.
     let v = serde_json::to_value(&r).unwrap();
     for key in ["attempts", "completed", "passed", "endings", "skills", "learners"] {

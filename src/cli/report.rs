@@ -25,7 +25,14 @@ pub fn activity(given: &str) -> String {
     if given.contains(':') { given.to_string() } else { format!("https://attunement.invalid/scenarios/{given}") }
 }
 
-pub fn run(options: Options, auth: &str, scenario: Option<&str>, pseudonymise: bool, output: Output) -> Result<ExitCode, Problem> {
+/// Where the credentials come from when `--auth` is not given, so they need not
+/// be in the process list or the shell's history.
+pub const AUTH_VARIABLE: &str = "ATTUNEMENT_REPORT_AUTH";
+
+pub fn run(options: Options, auth: Option<String>, scenario: Option<&str>, pseudonymise: bool, output: Output) -> Result<ExitCode, Problem> {
+    let Some(auth) = auth.or_else(|| std::env::var(AUTH_VARIABLE).ok()).filter(|a| !a.is_empty()) else {
+        return Err(Problem(format!("the store's credentials are missing: give --auth USER:PASS, or set {AUTH_VARIABLE}=USER:PASS")));
+    };
     let Some((user, _)) = auth.split_once(':') else {
         return Err(Problem("--auth takes USER:PASS, the store's HTTP Basic credentials (give the report read-only ones)".into()));
     };

@@ -48,6 +48,8 @@ export function assertBuilt() {
         'pkg/attunement_bg.wasm',
         'pkg-author/attunement.js',
         'pkg-write/attunement.js',
+        'pkg-report/attunement.js',
+        'report.js',
         'coder.bin',
         'scenarios/index.json',
         'scenarios/first-meeting.attn',

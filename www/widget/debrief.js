@@ -6,8 +6,9 @@
 import { h, s, signed, plural, paras, reduced, button } from './dom.js';
 import { badge, reasons, warning } from './views.js';
 
-const LEVELS = { good: 'Good', fair: 'Fair', below_fair: 'Below fair', not_applicable: 'Not rated: too few' };
-const OUTCOMES = { breakthrough: 'Breakthrough', connected: 'Connected', referred: 'Connected to support', unresolved: 'Unresolved', disengaged: 'The peer disengaged' };
+/// The debrief's words for MITI levels and ending outcomes; the trainer's report uses the same.
+export const LEVELS = { good: 'Good', fair: 'Fair', below_fair: 'Below fair', not_applicable: 'Not rated: too few' };
+export const OUTCOMES = { breakthrough: 'Breakthrough', connected: 'Connected', referred: 'Connected to support', unresolved: 'Unresolved', disengaged: 'The peer disengaged' };
 
 // Trust over time as a line over the five bands; the table beside it carries the same data.
 function chart(values) {
