@@ -12,7 +12,10 @@
 // single file is read afresh on every request, and is a 404 while it does
 // not exist. No dependencies.
 //
-//   node scripts/server.mjs [--port N] [--mount /author=DIR]... [--file /attunement.config.json=FILE]...
+//   node scripts/server.mjs [--port N] [--mount /author=DIR]... [--file /attunement.config.json=FILE]... [--connect ORIGIN]...
+//
+// --connect adds an origin to the CSP's connect-src (for a learning record store on another
+// origin, such as the one the trainer's report reads: http://127.0.0.1:8100).
 
 import http from 'node:http';
 import { createReadStream } from 'node:fs';
@@ -147,9 +150,10 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     const args = process.argv.slice(2);
     const mounts = {};
     const files = {};
+    const connect = [];
     let port = 0;
     const usage = text => {
-        console.error(`server: ${text}\nusage: node scripts/server.mjs [--port N] [--mount /PREFIX=DIR]... [--file /PATH=FILE]...`);
+        console.error(`server: ${text}\nusage: node scripts/server.mjs [--port N] [--mount /PREFIX=DIR]... [--file /PATH=FILE]... [--connect ORIGIN]...`);
         process.exit(2);
     };
     for (let i = 0; i < args.length; i++) {
@@ -163,13 +167,20 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
             const at = value.indexOf('=');
             if (at < 1 || at === value.length - 1) usage(`${flag} needs /PATH=${flag === '--mount' ? 'DIR' : 'FILE'}, not ${JSON.stringify(value)}`);
             (flag === '--mount' ? mounts : files)[value.slice(0, at)] = value.slice(at + 1);
+        } else if (args[i] === '--connect') {
+            const value = args[++i] ?? '';
+            let origin = null;
+            try { origin = new URL(value).origin; } catch { /* below */ }
+            if (!origin || origin === 'null' || origin !== value.replace(/\/+$/, '')) usage(`--connect needs an origin such as http://127.0.0.1:8100 (a scheme, a host and a port, no path), not ${JSON.stringify(value)}`);
+            connect.push(origin);
         } else {
             usage(`unknown argument ${args[i]}`);
         }
     }
     try {
-        const { url } = await startServer({ mounts, files, port });
-        console.log(`serving www/ at ${url}/`);
+        const csp = connect.length ? `${CSP}; connect-src 'self' ${connect.join(' ')}` : CSP;
+        const { url } = await startServer({ mounts, files, port, csp });
+        console.log(`serving www/ at ${url}/${connect.length ? ` (connect-src also ${connect.join(' ')})` : ''}`);
     } catch (error) {
         console.error(`server: could not listen on 127.0.0.1:${port}: ${error.message}`);
         process.exit(1);

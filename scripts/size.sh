@@ -58,7 +58,8 @@ done
 printf '%-36s %10s %10d  (budget %d, %d%%)\n' "total" "" "$total" "$BUDGET" $((100 * total / BUDGET))
 echo
 printf '%-36s %10s %10s\n' "listed apart" "bytes" "gzipped"
-for f in www/scenarios/*.attn www/pkg-author/attunement_bg.wasm; do
+# The authors' engine, and the trainer's (report.html): never a learner's download.
+for f in www/scenarios/*.attn www/pkg-author/attunement_bg.wasm www/pkg-report/attunement_bg.wasm www/report.js; do
     [[ -f "$f" && "$f" != */index.json ]] || continue
     printf '%-36s %10d %10d\n' "${f#www/}" "$(wc -c <"$f")" "$(gz "$f")"
 done

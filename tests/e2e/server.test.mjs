@@ -72,3 +72,27 @@ test('paths cannot leave www/ or fixtures/', async () => {
         assert.equal(res.status, 404, `GET ${path} must not be served (got ${res.status}: ${res.body.toString().slice(0, 60)})`);
     }
 });
+
+test('--connect adds a record store to connect-src, and only an origin is taken', async () => {
+    const { spawn, spawnSync } = await import('node:child_process');
+    const script = new URL('../../scripts/server.mjs', import.meta.url).pathname;
+    const child = spawn(process.execPath, [script, '--port', '0', '--connect', 'http://127.0.0.1:8100'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+        const url = await new Promise((resolve, reject) => {
+            let out = '';
+            child.stdout.on('data', c => {
+                out += c;
+                const m = /serving www\/ at (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
+                if (m) resolve(m[1]);
+            });
+            child.once('exit', code => reject(new Error(`server.mjs exited (${code}): ${out}`)));
+        });
+        const res = await fetch(`${url}/report.html`);
+        assert.equal(res.headers.get('content-security-policy'), `${CSP}; connect-src 'self' http://127.0.0.1:8100`);
+    } finally {
+        child.kill();
+    }
+    const bad = spawnSync(process.execPath, [script, '--connect', 'https://lrs.example/xAPI/'], { encoding: 'utf8' });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--connect needs an origin/);
+});
