@@ -25,6 +25,8 @@ pub mod scenario;
 #[cfg(feature = "check")]
 pub mod scorm;
 pub mod skill;
+#[cfg(feature = "check")]
+pub mod translate;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 

@@ -18,7 +18,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use cli::{analyze, check, code as coder, compile, graph, library, play, report, schema, scorm};
+use cli::{analyze, check, code as coder, compile, graph, library, play, report, schema, scorm, translate};
 
 #[derive(Parser)]
 #[command(name = "attunement", version, about, arg_required_else_help = true)]
@@ -121,6 +121,30 @@ enum Command {
     /// Train the reply coder, or evaluate it on the held-out replies
     #[command(subcommand)]
     Coder(CoderCommand),
+    /// Every string a learner reads in a scenario, with stable ids, as XLIFF 2.0 for translators
+    Strings {
+        /// The scenario's source (.toml or .json)
+        #[arg(value_name = "FILE")]
+        file: String,
+        /// Where to write the XLIFF (default: standard output)
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<String>,
+    },
+    /// Write a translated scenario from its source and a translated XLIFF
+    Translate {
+        /// The scenario's source (.toml or .json)
+        #[arg(value_name = "FILE")]
+        file: String,
+        /// The translated XLIFF 2.0 (from `strings`, with targets)
+        #[arg(long, value_name = "FILE.xlf")]
+        from: String,
+        /// The translation's language, when the XLIFF has no trgLang
+        #[arg(long, value_name = "LANG")]
+        lang: Option<String>,
+        /// Where to write it (default: FILE.LANG.toml beside the source)
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<String>,
+    },
     /// A cohort's figures for one scenario, read from a learning record store
     Report {
         /// The statements API's base, such as https://lrs.example.org/xAPI/
@@ -252,6 +276,8 @@ fn main() -> ExitCode {
         Command::Code { model } => coder::code(&model),
         Command::Coder(CoderCommand::Train { data, output }) => coder::train(&data, &output),
         Command::Coder(CoderCommand::Evaluate { data, challenge, model }) => coder::evaluate(&data, &challenge, &model),
+        Command::Strings { file, output } => translate::strings(&file, output.as_deref()),
+        Command::Translate { file, from, lang, output } => translate::run(&file, &from, lang.as_deref(), output.as_deref()),
         Command::Report { endpoint, auth, activity, since, until, registration, actor, scenario, pseudonymise, format } => {
             let options = attunement::report::Options { endpoint, activity: report::activity(&activity), since, until, registrations: registration, actor };
             let format = match format {

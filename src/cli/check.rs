@@ -18,7 +18,11 @@ pub fn run(files: &[String], json: bool) -> Result<ExitCode, Problem> {
     for path in files {
         let (text, diagnostics) = match read(path)? {
             Ok(text) => {
-                let d = attunement::check(&text, Format::from_path(path)).diagnostics;
+                let report = attunement::check(&text, Format::from_path(path));
+                let mut d = report.diagnostics;
+                if let Some(t) = &report.scenario {
+                    d.extend(against_source(path, &text, t));
+                }
                 (text, d)
             }
             Err((d, text)) => (text, vec![d]),
@@ -45,4 +49,19 @@ pub fn run(files: &[String], json: bool) -> Result<ExitCode, Problem> {
         outln!("{} file{} checked: {errors} error{}, {warnings} warning{}", files, plural(files), plural(errors), plural(warnings));
     }
     Ok(if errors > 0 { ExitCode::from(SCENARIO_ERRORS) } else { ExitCode::SUCCESS })
+}
+
+/// For a translation, `ID.LANG.toml` beside its source `ID.toml`: how it
+/// differs from the source (see [`attunement::translate::compare`]). Nothing
+/// for any other file, or when the source does not check.
+fn against_source(path: &str, text: &str, translation: &attunement::scenario::Scenario) -> Vec<attunement::Diagnostic> {
+    use attunement::translate as tr;
+    let p = std::path::Path::new(path);
+    let Some(source_name) = p.file_name().and_then(|n| tr::source_of(&n.to_string_lossy())) else { return Vec::new() };
+    let source_path = p.with_file_name(&source_name);
+    let Ok(source_text) = std::fs::read_to_string(&source_path) else { return Vec::new() };
+    let format = Format::from_path(path);
+    let Some(source) = attunement::check(&source_text, format).scenario else { return Vec::new() };
+    let units = |t: &str| tr::parse(t, format).map(|tree| tr::units(&tree)).unwrap_or_default();
+    tr::compare(&source, &units(&source_text), translation, &units(text), &source_path.to_string_lossy())
 }

@@ -48,6 +48,7 @@ pub mod play;
 pub mod report;
 pub mod schema;
 pub mod scorm;
+pub mod translate;
 
 /// Exit code 1: a scenario has errors, and its diagnostics were printed.
 pub const SCENARIO_ERRORS: u8 = 1;

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { REPO } from './helpers.mjs';
 
@@ -45,5 +46,16 @@ export function startLrs({ port = 0, dataDir, corsOrigins = [], user = 'learner'
             }
         });
         exited.then(({ code }) => reject(new Error(`scripts/lrs.py exited (${code}) before it was ready:\n${out}${err}`)));
+    });
+}
+
+/// A port free on 127.0.0.1 now: for a store whose origin a page's CSP must name before the
+/// store (which must name the page's origin for CORS) starts, or for one nothing listens on.
+export function freePort() {
+    return new Promise(resolve => {
+        const server = net.createServer().listen(0, '127.0.0.1', () => {
+            const { port } = server.address();
+            server.close(() => resolve(port));
+        });
     });
 }

@@ -13,12 +13,11 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CSP } from './server.mjs';
-import { assertLrsInstalled, startLrs } from './lrs.mjs';
+import { assertLrsInstalled, freePort, startLrs } from './lrs.mjs';
 import { REPO, WWW, eventually, openPage, startEnv } from './helpers.mjs';
 
 const USER = 'trainer';
@@ -110,15 +109,6 @@ function playLearner(sim, info, i) {
 
 let lrs, dataDir, cohort, env;
 
-/// A port free on 127.0.0.1 now, for the store: the page's CSP must name it before it starts.
-function freePort() {
-    return new Promise(resolve => {
-        const server = net.createServer().listen(0, '127.0.0.1', () => {
-            const { port } = server.address();
-            server.close(() => resolve(port));
-        });
-    });
-}
 
 before(async () => {
     assertLrsInstalled();

@@ -16,12 +16,11 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CSP } from './server.mjs';
-import { assertLrsInstalled, startLrs } from './lrs.mjs';
+import { assertLrsInstalled, freePort, startLrs } from './lrs.mjs';
 import { WWW, eventually, expectNoAxeViolations, expectNoHorizontalScroll, hasFocus, openPage, screenshot, startEnv, tabTo, visible } from './helpers.mjs';
 
 const USER = 'learner';
@@ -127,14 +126,6 @@ function statements({ actor, turns, end, id }, start) {
 // ---------------------------------------------------------------- set-up
 
 let env, lrs, dataDir, deadOrigin, expected;
-
-/// A port nothing listens on (for the store that cannot be reached, and for the store's own).
-const freePort = () => new Promise(resolve => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-        const { port } = server.address();
-        server.close(() => resolve(port));
-    });
-});
 
 before(async () => {
     assertLrsInstalled();

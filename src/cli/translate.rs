@@ -1,0 +1,105 @@
+//! `attunement strings` and `attunement translate`: a scenario's strings out
+//! to translators as XLIFF 2.0, and their translation back in as a scenario
+//! of its own (`ID.LANG.toml` beside its source), checked before it is
+//! written. See [`attunement::translate`].
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use attunement::diagnostic::Source;
+use attunement::scenario::Format;
+use attunement::translate::{self as tr, Unit};
+
+use super::{Problem, SCENARIO_ERRORS, plural, read};
+
+/// Reads a scenario's source and its strings; diagnostics on stderr.
+fn source_units(file: &str) -> Result<Result<(String, Vec<Unit>), ExitCode>, Problem> {
+    let text = match read(file)? {
+        Ok(t) => t,
+        Err((d, text)) => {
+            eprint!("{}", Source::new(file, &text).render(&d));
+            return Ok(Err(ExitCode::from(SCENARIO_ERRORS)));
+        }
+    };
+    let report = attunement::check(&text, Format::from_path(file));
+    if report.scenario.is_none() {
+        eprint!("{}", Source::new(file, &text).render_all(&report.diagnostics));
+        eprintln!("{file}: fix its errors first: a translation is made from a scenario that plays");
+        return Ok(Err(ExitCode::from(SCENARIO_ERRORS)));
+    }
+    let tree = tr::parse(&text, Format::from_path(file)).map_err(|_| Problem(format!("{file}: cannot read it again")))?;
+    let units = tr::units(&tree);
+    Ok(Ok((text, units)))
+}
+
+pub fn strings(file: &str, output: Option<&str>) -> Result<ExitCode, Problem> {
+    let (text, units) = match source_units(file)? {
+        Ok(x) => x,
+        Err(code) => return Ok(code),
+    };
+    let sc = attunement::check(&text, Format::from_path(file)).scenario.expect("checked above");
+    let name = Path::new(file).file_name().map_or(file.to_string(), |n| n.to_string_lossy().into_owned());
+    let xliff = tr::xliff(&units, &sc.meta().language, &sc.meta().id, &name);
+    match output {
+        None | Some("-") => dataln!("{}", xliff.trim_end()),
+        Some(out) => {
+            std::fs::write(out, &xliff).map_err(|e| Problem::io("write", Path::new(out), e))?;
+            eprintln!("{out}: {} string{} of {file}, for translation", units.len(), plural(units.len()));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn run(file: &str, from: &str, lang: Option<&str>, output: Option<&str>) -> Result<ExitCode, Problem> {
+    let (text, units) = match source_units(file)? {
+        Ok(x) => x,
+        Err(code) => return Ok(code),
+    };
+    let xlf = std::fs::read_to_string(from).map_err(|e| Problem::io("read", Path::new(from), e))?;
+    let translated = tr::read_xliff(&xlf).map_err(|e| Problem(format!("{from}: {e}")))?;
+    let Some(lang) = lang.map(str::to_string).or(translated.target_language.clone()) else {
+        return Err(Problem(format!("{from} does not say its language (trgLang on <xliff>): give --lang, such as --lang es")));
+    };
+    if tr::source_of(&format!("x.{lang}.toml")).is_none() {
+        return Err(Problem(format!("`{lang}` is not a language tag such as es, ar or pt-BR")));
+    }
+    let format = Format::from_path(file);
+    let (out_text, outcome) = match tr::translate(&text, format, &translated.targets, &lang) {
+        Ok(x) => x,
+        Err(ds) => {
+            eprint!("{}", Source::new(file, &text).render_all(&ds));
+            return Ok(ExitCode::from(SCENARIO_ERRORS));
+        }
+    };
+    let out = output.map_or_else(
+        || {
+            let p = Path::new(file);
+            let stem = p.file_stem().map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
+            let ext = p.extension().map_or("toml".into(), |s| s.to_string_lossy().into_owned());
+            p.with_file_name(format!("{stem}.{lang}.{ext}")).to_string_lossy().into_owned()
+        },
+        str::to_string,
+    );
+    // The translation is checked as its own scenario, and against its source, before it is written.
+    let report = attunement::check(&out_text, format);
+    let mut diagnostics = report.diagnostics.clone();
+    if let (Some(t), Some(s)) = (report.scenario.as_ref(), attunement::check(&text, format).scenario) {
+        let t_units = tr::parse(&out_text, format).map(|tree| tr::units(&tree)).unwrap_or_default();
+        diagnostics.extend(tr::compare(&s, &units, t, &t_units, file).into_iter().filter(|d| d.is_error()));
+    }
+    if diagnostics.iter().any(|d| d.is_error()) {
+        eprint!("{}", Source::new(&out, &out_text).render_all(&diagnostics));
+        eprintln!("{out} was not written: the translation has errors (a string that breaks the scenario, such as an empty one)");
+        return Ok(ExitCode::from(SCENARIO_ERRORS));
+    }
+    std::fs::write(&out, &out_text).map_err(|e| Problem::io("write", Path::new(&out), e))?;
+    eprintln!("{out}: {} of {} string{} translated into {lang}", outcome.translated, units.len(), plural(units.len()));
+    if !outcome.missing.is_empty() {
+        let shown: Vec<&str> = outcome.missing.iter().take(8).map(String::as_str).collect();
+        eprintln!("warning: {} string{} had no translation and stay as in {file}: {}{}", outcome.missing.len(), plural(outcome.missing.len()), shown.join(", "), if outcome.missing.len() > 8 { ", …" } else { "" });
+    }
+    if !outcome.unknown.is_empty() {
+        eprintln!("warning: {from} has {} string{} that {file} does not ({}): is it of another version of the scenario?", outcome.unknown.len(), plural(outcome.unknown.len()), outcome.unknown.iter().take(5).cloned().collect::<Vec<_>>().join(", "));
+    }
+    Ok(ExitCode::SUCCESS)
+}
