@@ -415,6 +415,7 @@ impl Cohort {
             scenario: ScenarioRef {
                 id: sc.map(|s| s.meta().id.clone()).or_else(|| ids.iter().next().map(|s| s.to_string())),
                 title: sc.map(|s| s.meta().title.clone()),
+                pass: sc.map(|s| s.pass()),
                 matches: sc.map(|s| {
                     let h = format!("{:016x}", s.hash());
                     hashes.iter().all(|x| *x == h)
@@ -845,6 +846,8 @@ pub struct Report {
 pub struct ScenarioRef {
     pub id: Option<String>,
     pub title: Option<String>,
+    /// The score a pass needs (0 to 100), from the scenario when it is given.
+    pub pass: Option<i32>,
     /// The scenario hashes the statements carry.
     pub hashes: Vec<String>,
     /// Whether every statement came from the scenario given; `None` without one.

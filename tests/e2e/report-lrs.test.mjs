@@ -264,8 +264,12 @@ test('the trainer\'s page shows the same cohort, read from the store in the brow
     for (const [label, n] of [['attempts', cli.attempts], ['completed', cli.completed], ['passed', cli.passed]]) {
         assert.match(body, new RegExp(`${label}\\D{0,40}${n}\\b|\\b${n}\\D{0,40}${label}`, 'i'), `${label}: ${n}`);
     }
-    const rows = await page.locator(`a[href^="#attempt-"]`).count();
+    const rows = await page.locator(`.rp-learners a[href^="#attempt-"]`).count();
     assert.equal(rows, cli.learners.length, 'a link to each attempt\'s path');
+    // The attempts that met the warning signs and did not then ask are named first, for follow-up.
+    const missed = cli.learners.filter(l => l.safety === 'missed');
+    assert.ok(missed.length > 0, 'some learners in the cohort missed the safety question');
+    assert.equal(await page.locator('section.rp-safety li').count(), missed.length);
     // The whole store was read, over every page, in the browser as in the terminal.
     assert.match(body, new RegExp(`${cli.statements.toLocaleString('en')}|${cli.statements}`), 'the statements read');
     await opened.close();

@@ -366,7 +366,14 @@ async function expectSections(page, rep) {
         assert.deepEqual(await rows(tableByCaption(distress, 'Roadblocks chosen in acute distress')), rep.distress.by_skill.map(x => [cap(x.label), num(x.count)]));
     }
     assert.deepEqual(await rows(tableByCaption(distress, 'Safety questions')), [
-        ['With warning signs', num(rep.safety.attempts_with_signs)], ['Asked about safety', num(rep.safety.asked)], ['Missed', num(rep.safety.missed)]]);
+        ['With warning signs', num(rep.safety.attempts_with_signs)], ['Asked about safety', num(rep.safety.asked)], ['Did not ask after the warning signs', num(rep.safety.missed)]]);
+    // A missed safety question is not left for the trainer to find: a panel after the summary
+    // names each attempt, with a link to its path.
+    const missed = rep.learners.filter(l => l.safety === 'missed');
+    const panel = page.locator('section.rp-safety');
+    assert.match(await panel.locator('h3').innerText(), new RegExp(`^Warning signs of suicide: ${missed.length} of ${rep.safety.attempts_with_signs} attempts? did not ask directly about suicide afterwards$`));
+    assert.deepEqual(await panel.locator('li .rp-actor').allInnerTexts(), missed.map(l => l.actor));
+    assert.match(await panel.innerText(), /this alone fails the attempt/);
     assert.deepEqual([rep.safety.attempts_with_signs, rep.safety.asked, rep.safety.missed], [2, 1, 1], 'Sam asked, Jordan did not');
 
     await expectLearners(page, rep);

@@ -22,7 +22,7 @@ const STORE_KEY = 'attunement-report:store';
 const OUTCOME_ORDER = ['breakthrough', 'connected', 'referred', 'unresolved', 'disengaged'];
 const STATUS = { passed: 'Passed', failed: 'Failed', completed: 'Completed', abandoned: 'Abandoned' };
 const KINDS = { skill: 'Skill', neutral: 'Neutral', roadblock: 'Roadblock' };
-const SAFETY = { asked: 'Asked', missed: 'Missed' };
+const SAFETY = { asked: 'Asked', missed: 'Not asked' };
 
 const num = new Intl.NumberFormat('en');
 const fmt = n => (n == null ? '–' : num.format(n));
@@ -103,14 +103,14 @@ const f = {
     endpoint: field({ label: 'Record store endpoint', hint: 'The address of the store\'s statements API, such as https://lrs.example.org/xAPI/', input: h('input', { type: 'url', name: 'endpoint', autocomplete: 'url', spellcheck: 'false', value: remembered.endpoint }) }),
     user: field({ label: 'User name', hint: 'A user or key with read access to statements.', input: h('input', { type: 'text', name: 'user', autocomplete: 'username', spellcheck: 'false', autocapitalize: 'none', value: remembered.user }) }),
     password: field({ label: 'Password', input: h('input', { type: 'password', name: 'password', autocomplete: 'current-password', value: remembered.password }) }),
-    remember: checkbox({ label: 'Remember on this device', hint: 'Unticked, the endpoint and credentials are kept for this tab only, until you close it. Ticked, this browser keeps them until you untick it: only on a device that is yours alone.', checked: remembered.where === 'local' }),
+    remember: checkbox({ label: 'Remember on this device', hint: 'Unticked, the endpoint and credentials are kept for this tab only, until you close it. Ticked, this browser stores the endpoint, user name and password, unencrypted, until you untick this; any page of this site can read them. Tick it only on a device no one else uses.', checked: remembered.where === 'local' }),
     scenario: field({ label: 'Scenario', input: h('select', { name: 'scenario' }, h('option', { value: '', text: 'Loading the library…' })) }),
     activity: field({ label: 'Other activity IRI (optional)', hint: 'Only for a site that sets its own xapi-activity. Empty: the library scenario\'s own, https://attunement.invalid/scenarios/ID.', input: h('input', { type: 'url', name: 'activity', spellcheck: 'false' }) }),
     from: field({ label: 'From (optional)', hint: 'Statements recorded on or after this day.', input: h('input', { type: 'date', name: 'from' }) }),
     to: field({ label: 'To (optional)', hint: 'Up to the end of this day.', input: h('input', { type: 'date', name: 'to' }) }),
     registrations: field({ label: 'Registrations (optional)', hint: 'Only these registrations: one a line, or separated by commas.', input: h('textarea', { name: 'registrations', rows: 3, spellcheck: 'false' }) }),
     actor: field({ label: 'Learner filter (optional)', hint: 'Only learners whose name, mailbox or account contains this text.', input: h('input', { type: 'text', name: 'actor', spellcheck: 'false' }) }),
-    pseudonymise: checkbox({ label: 'Pseudonymise', hint: 'Show stable codes instead of names and mailboxes, on screen and in the CSV downloads.', checked: false }),
+    pseudonymise: checkbox({ label: 'Pseudonymise', hint: 'Replaces names and mailboxes with codes, on screen and in the CSV downloads. Not anonymous: anyone with the statements can work a code out again, and registration ids, which your LMS can link to learners, stay.', checked: false }),
 };
 
 const status = h('p', { class: 'rp-status', role: 'status', 'aria-live': 'polite' });
@@ -132,7 +132,8 @@ main.replaceChildren(
     h('p', { class: 'rp-privacy' },
         h('strong', { text: 'Privacy: ' }),
         'this report runs in this browser and talks only to the record store you name here, with the credentials you type; nothing is sent anywhere else. ',
-        'The trainer\'s guide, docs/report.md, explains how to give a trainer read-only credentials.'),
+        'The report, its CSV files and its PDF hold learners\' names and their responses word for word: store and share them as you would the records themselves. ',
+        'The trainer\'s guide (docs/report.md in Attunement\'s repository) explains how to give a trainer read-only credentials.'),
     form,
     status,
     alertBox,
@@ -174,7 +175,7 @@ function options() {
     const problem = (fld, message) => { throw Object.assign(new Error(message), { field: fld }); };
     const endpointText = f.endpoint.input.value.trim();
     let endpoint;
-    try { endpoint = new URL(endpointText); } catch { problem(f.endpoint, endpointText ? 'The endpoint is not a web address: it starts with https:// (or http://).' : 'Enter the record store\'s endpoint.'); }
+    try { endpoint = new URL(endpointText); } catch { problem(f.endpoint, endpointText ? 'The endpoint is not a web address. It should start with https:// (or http://).' : 'Enter the record store\'s endpoint.'); }
     if (!/^https?:$/.test(endpoint.protocol)) problem(f.endpoint, 'The endpoint must be an https:// (or http://) address.');
     if (!endpoint.pathname.endsWith('/')) endpoint.pathname += '/';
     if (endpoint.username || endpoint.password) problem(f.endpoint, 'Put the user name and password in their own fields, not in the endpoint.');
@@ -381,11 +382,13 @@ function show(made, { focus }) {
             toolbar(made, id),
             defs(),
             summarySection(report),
+            safetyPanel(report),
             trustSection(report),
             skillSection(report),
             stickingSection(report, labels),
             distressSection(report),
             learnersSection(report, labels, pseudo)));
+    markOverflow();
     say(`Report ready: ${plural(report.attempts, 'attempt')}, ${fmt(report.completed)} completed.`);
     if (focus) heading.focus();
 }
@@ -484,9 +487,9 @@ function trustSection(rep) {
     const t = rep.trust || [];
     if (!t.length) return section('trust', 'Trust over the turns', h('p', { text: 'No answers were read, so there is no trust to show.' }));
     return section('trust', 'Trust over the turns',
-        h('p', { class: 'rp-hint', text: 'Turn 0 is trust before the first response; turn N is trust after the Nth response, among the attempts that got that far.' }),
+        h('p', { class: 'rp-hint', text: 'Turn 0 is trust before the first response; turn N is trust after the Nth response, among the attempts that got that far. Attempts that ended early drop out of the later turns, so later medians show only those still talking.' }),
         pair(trustChart(t),
-            table('Trust over the turns (0 to 100)', ['Turn', 'Learners', 'Lowest', 'Lower quartile', 'Median', 'Upper quartile', 'Highest'],
+            table('Trust over the turns (0 to 100)', ['Turn', 'Attempts', 'Lowest', 'Lower quartile', 'Median', 'Upper quartile', 'Highest'],
                 t.map(p => [p.turn, fmt(p.learners), p.min, p.q1, p.median, p.q3, p.max])), 'rp-trust-box'),
         legend([['rp-key-median', 'Line: the median'], ['rp-key-band', 'Shaded band: the middle half (lower to upper quartile)'], ['rp-key-whisker', 'Thin line: lowest to highest']]));
 }
@@ -527,12 +530,47 @@ function stickingSection(rep, labels) {
         h('p', { class: 'rp-hint', text: 'The nodes where trust fell most in total, over every answer given there.' }),
         h('div', { class: 'rp-chart-box' }, hbars(sp.map(p => ({ label: p.node, value: p.fall, cls: 'rp-bar-fall' })),
             `Bar chart of the total fall of trust at the ${plural(sp.length, 'node')} where it fell most: ${sp.map(p => `${p.node} ${p.fall}`).join(', ')}. The table below has the same numbers.`)),
-        table('Where trust fell most', ['Node', 'Answers', 'Falls', 'Total fall', 'Mean change', 'Roadblock chosen most', 'On offer instead'], sp.map(p => [
+        table('Where trust fell most', ['Node', 'Answers', 'Answers that lowered trust', 'Trust lost in total', 'Average change per answer', 'Roadblock chosen most', 'On offer instead'], sp.map(p => [
             p.say ? [h('span', { class: 'rp-nowrap', text: p.node }), h('span', { class: 'rp-meta rp-say', text: ' The peer: ' }), quote(p.say)] : h('span', { class: 'rp-nowrap', text: p.node }), fmt(p.answers), fmt(p.falls), fmt(p.fall),
-            p.mean_change == null ? '–' : (p.mean_change > 0 ? '+' : '') + p.mean_change.toFixed(1),
+            p.mean_change == null ? '–' : (p.mean_change > 0 ? '+' : p.mean_change < 0 ? '\u2212' : '') + Math.abs(p.mean_change).toFixed(1),
             p.roadblock ? [h('span', { class: 'rp-skill', text: `${cap(p.roadblock.label)} (${plural(p.roadblock.count, 'time')}): ` }), quote(p.roadblock.text)] : 'None',
             p.instead?.length ? h('ul', { class: 'rp-instead' }, p.instead.map(c => h('li', {}, h('span', { class: 'rp-skill', text: `${c.label ? cap(c.label) : labels(c.skill).label}: ` }), quote(c.text)))) : '–',
         ]), { cls: 'rp-wide' }));
+}
+
+/// Marks the tables wider than their box, so the page can say they scroll sideways.
+function markOverflow() {
+    for (const el of document.querySelectorAll('.rp-scroll')) el.classList.toggle('rp-overflows', el.scrollWidth > el.clientWidth + 1);
+}
+addEventListener('resize', markOverflow);
+
+/// A link's click to an attempt's path: opens its <details>, scrolls to it and focuses it.
+function openAttempt(e) {
+    const target = document.getElementById(e.currentTarget.hash.slice(1) && decodeURIComponent(e.currentTarget.hash.slice(1)));
+    if (!target) return;
+    e.preventDefault();
+    target.open = true;
+    history.replaceState(history.state, '', e.currentTarget.hash);
+    target.scrollIntoView({ behavior: reduced() ? 'auto' : 'smooth', block: 'start' });
+    target.querySelector('summary').focus({ preventScroll: true });
+}
+
+/// The one result a trainer must act on, and privately: attempts where the peer showed warning
+/// signs of suicide and the learner did not then ask directly. First, after the summary.
+function safetyPanel(rep) {
+    const missed = (rep.learners || []).filter(l => l.safety === 'missed');
+    const sf = rep.safety || { attempts_with_signs: 0, missed: 0 };
+    if (!sf.attempts_with_signs) return null;
+    const link = l => h('a', { href: `#attempt-${l.attempt}`, onclick: openAttempt, text: 'Path', 'aria-label': `Path of ${l.actor}, ${when(l.started)}` });
+    return h('section', { class: missed.length ? 'rp-safety rp-safety-missed' : 'rp-safety', 'aria-labelledby': 'rp-safety-title' },
+        h('h3', { id: 'rp-safety-title', text: missed.length
+            ? `Warning signs of suicide: ${fmt(missed.length)} of ${plural(sf.attempts_with_signs, 'attempt')} did not ask directly about suicide afterwards`
+            : `Warning signs of suicide: every one of the ${plural(sf.attempts_with_signs, 'attempt')} that met them asked directly` }),
+        missed.length > 0 && [
+            h('p', { text: 'In the learner\'s debrief this alone fails the attempt, whatever the score. Follow up one to one with:' }),
+            h('ul', { class: 'rp-safety-list' }, missed.map(l => h('li', {}, h('span', { class: 'rp-actor', text: l.actor }), ` (${when(l.started)}) `, link(l)))),
+            h('p', { class: 'rp-hint', text: 'Asking does not plant the idea. Practise asking calmly and plainly: "Are you thinking about suicide?"' }),
+        ]);
 }
 
 function distressSection(rep) {
@@ -540,7 +578,7 @@ function distressSection(rep) {
     const sf = rep.safety || { attempts_with_signs: 0, asked: 0, missed: 0 };
     return section('distress', 'Distress and safety',
         h('p', { text: d.acute_answers
-            ? `${plural(d.acute_answers, 'response')} came while the peer was in acute distress; ${d.roadblocks === 1 ? '1 was a roadblock' : `${fmt(d.roadblocks)} were roadblocks`}, from ${plural(d.learners, 'learner')}.`
+            ? `${plural(d.acute_answers, 'response')} came while the peer was in acute distress; ${d.roadblocks === 1 ? '1 was a roadblock' : `${fmt(d.roadblocks)} were roadblocks`}, in ${plural(d.learners, 'attempt')}. In acute distress every roadblock costs more trust; reflection, validation and presence are worth more.`
             : 'No response came while the peer was in acute distress.' }),
         d.by_skill?.length
             ? pair(
@@ -551,10 +589,10 @@ function distressSection(rep) {
         h('h4', { text: 'Safety questions' }),
         sf.attempts_with_signs
             ? pair(
-                hbars([{ label: 'Asked directly about safety', value: sf.asked, cls: 'rp-bar-skill' }, { label: 'Never asked', value: sf.missed, cls: 'rp-bar-roadblock', fill: PATTERN.roadblock }],
-                    `Bar chart of the ${plural(sf.attempts_with_signs, 'attempt')} where the peer showed warning signs: ${sf.asked} asked directly about safety, ${sf.missed} never asked. The table beside it has the same numbers.`),
+                hbars([{ label: 'Asked directly about safety', value: sf.asked, cls: 'rp-bar-skill' }, { label: 'Did not ask after the warning signs', value: sf.missed, cls: 'rp-bar-roadblock', fill: PATTERN.roadblock }],
+                    `Bar chart of the ${plural(sf.attempts_with_signs, 'attempt')} where the peer showed warning signs: ${sf.asked} asked directly about safety, ${sf.missed} did not ask after the warning signs. The table beside it has the same numbers.`),
                 table('Safety questions where the peer showed warning signs', ['Attempts', 'Number'], [
-                    ['With warning signs', fmt(sf.attempts_with_signs)], ['Asked about safety', fmt(sf.asked)], ['Missed', fmt(sf.missed)]]))
+                    ['With warning signs', fmt(sf.attempts_with_signs)], ['Asked about safety', fmt(sf.asked)], ['Did not ask after the warning signs', fmt(sf.missed)]]))
             : h('p', { text: 'No attempt reached a moment where the peer showed warning signs.' }));
 }
 
@@ -562,18 +600,10 @@ function learnersSection(rep, labels, pseudo) {
     const ls = rep.learners || [];
     if (!ls.length) return section('learners', 'Each learner', h('p', { text: 'No attempts were found for this scenario and these filters.' }));
     const anchor = l => `attempt-${l.attempt}`;
-    const open = e => {
-        const target = document.getElementById(e.currentTarget.hash.slice(1) && decodeURIComponent(e.currentTarget.hash.slice(1)));
-        if (!target) return;
-        e.preventDefault();
-        target.open = true;
-        history.replaceState(history.state, '', e.currentTarget.hash);
-        target.scrollIntoView({ behavior: reduced() ? 'auto' : 'smooth', block: 'start' });
-        target.querySelector('summary').focus({ preventScroll: true });
-    };
+    const open = openAttempt;
     return section('learners', 'Each learner',
-        pseudo && h('p', { class: 'rp-hint', text: 'Pseudonymised: each learner is a stable code, the same in every report of the same store.' }),
-        table(`Learners: ${plural(ls.length, 'attempt')}`, ['Learner', 'Started', 'Status', 'Ending', 'Score', 'Turns', 'Time', 'Safety question', 'Path'], ls.map(l => [
+        pseudo && h('p', { class: 'rp-hint', text: 'Pseudonymised: each learner is a code, the same for the same learner in every report. Not anonymous: anyone with the statements can work a code out again.' }),
+        table(`Learners: ${plural(ls.length, 'attempt')}`, ['Learner', 'Started', 'Status', 'Ending', rep.scenario?.pass == null ? 'Score' : `Score (pass: ${rep.scenario.pass} of 100)`, 'Turns', 'Time', 'Safety question', 'Path'], ls.map(l => [
             h('span', { class: 'rp-actor-cell', text: l.actor }),
             when(l.started),
             STATUS[l.status] || l.status,
@@ -581,7 +611,7 @@ function learnersSection(rep, labels, pseudo) {
             l.score == null ? '–' : String(l.score),
             fmt(l.turns),
             duration(l.duration),
-            l.safety ? SAFETY[l.safety] || l.safety : h('span', { text: 'No signs', class: 'rp-meta' }),
+            l.safety ? SAFETY[l.safety] || l.safety : h('span', { text: 'Signs not reached', class: 'rp-meta' }),
             h('a', { href: `#${anchor(l)}`, onclick: open, text: 'Path', 'aria-label': `Path of ${l.actor}, ${when(l.started)}` }),
         ]), { cls: 'rp-wide rp-learners' }),
         h('h4', { text: 'Each attempt, turn by turn' }),
@@ -665,7 +695,7 @@ function trustChart(points) {
     const x = turn => L + (points.length > 1 ? ((turn - first) * w) / span : w / 2);
     const y = v => T + ht * (1 - v / 100);
     const start = points[0], end = points[points.length - 1];
-    const label = `Line chart of trust over the turns: the median starts at ${start.median} and is ${end.median} of 100 after turn ${end.turn}, among ${plural(end.learners, 'learner')} who got that far. The table beside it has every turn's figures.`;
+    const label = `Line chart of trust over the turns: the median starts at ${start.median} and is ${end.median} of 100 after turn ${end.turn}, among the ${plural(end.learners, 'attempt')} that got that far. The table beside it has every turn's figures.`;
     const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'rp-chart rp-trust', role: 'img', 'aria-label': label });
     svg.append(s('title', {}, label));
     for (let g = 0; g <= 100; g += 20) {
