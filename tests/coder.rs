@@ -31,7 +31,11 @@ fn attunement(args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the attunement binary runs");
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    // A command that refuses its model exits before reading its input: a closed pipe then is
+    // its answer, not a failure of the test (which CI met once on a loaded machine).
+    if let Err(e) = child.stdin.take().unwrap().write_all(stdin.as_bytes()) {
+        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "writing the replies: {e}");
+    }
     child.wait_with_output().unwrap()
 }
 
