@@ -353,6 +353,14 @@ fn tag_end(s: &str) -> Option<usize> {
     None
 }
 
+/// The `review` a new translation gets (see the `review` field).
+pub const UNREVIEWED: &str = "Not yet reviewed: someone fluent in this language, with peer-support experience, should read this translation before learners do.";
+
+/// A source's `review` note, if it has one.
+pub fn review_of(text: &str, format: Format) -> Option<String> {
+    parse(text, format).ok().and_then(|tree| string(get(&tree, "review")).map(str::to_string))
+}
+
 /// What [`translate`] did.
 #[derive(Debug, Default)]
 pub struct Outcome {
@@ -402,7 +410,16 @@ pub fn translate(source: &str, format: Format, targets: &BTreeMap<String, String
         }
     }
     match get(&tree, "language") {
-        Some(Spanned { value: Value::Str(_), span }) => edits.push((*span, literal(lang, format, false))),
+        Some(Spanned { value: Value::Str(_), span }) => {
+            edits.push((*span, literal(lang, format, false)));
+            // Until someone fluent, with peer-support experience, has read it, the translation says so.
+            let review = get(&tree, "review").is_some();
+            if !review {
+                let note = literal(UNREVIEWED, format, false);
+                let entry = if format == Format::Json { format!(", \"review\": {note}") } else { format!("\nreview = {note}") };
+                edits.push((Span::new(span.end as usize, span.end as usize), entry));
+            }
+        }
         _ => return Err(vec![Diagnostic::error("E029", Span::default(), "the source has no `language`, so its translation could not say its own").hint("add `language = \"en\"` (the source's language) to the source")]),
     }
     edits.sort_by_key(|(s, _)| std::cmp::Reverse(s.start));

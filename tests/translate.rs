@@ -16,7 +16,11 @@ use attunement::translate::{self as tr, Unit};
 use attunement::{Mode, Scenario, Session};
 
 fn library() -> Vec<std::path::PathBuf> {
-    let mut v: Vec<_> = std::fs::read_dir("scenarios").unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "toml")).collect();
+    let mut v: Vec<_> = std::fs::read_dir("scenarios")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml") && tr::source_of(&p.file_name().unwrap().to_string_lossy()).is_none())
+        .collect();
     v.sort();
     assert!(v.len() >= 5);
     v
@@ -131,7 +135,7 @@ fn check_reports_a_translation_that_drifted_and_strings_left_untranslated() {
     assert!(stderr.contains("error[E029]: this translation's structure differs from its source"), "{stderr}");
     assert!(stderr.contains("is validation here, reflection in the source"), "{stderr}");
     assert!(stderr.contains("warning[W011]: `scenario.summary` is the same as in"), "{stderr}");
-    assert!(stderr.contains("first-meeting.fr.toml:4:11: warning[W011]"), "the warning points at the summary: {stderr}");
+    assert!(stderr.contains("first-meeting.fr.toml:5:11: warning[W011]"), "the warning points at the summary: {stderr}");
     let at = drifted.lines().position(|l| l.contains("«fr» Sounds like you'd rather be almost anywhere else")).map(|l| l + 1);
     assert!(at.is_some_and(|l| stderr.contains(&format!("first-meeting.fr.toml:{l}:"))), "the error points at the choice that drifted: {stderr}");
     // Without the drift, only the warning: exit 0.
@@ -172,4 +176,58 @@ fn the_commands_write_xliff_and_the_translation_beside_its_source() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("line 3, column 1: </xliff> closes <file>"), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(!Path::new(&dir.join("bearing-witness.ar.toml")).exists());
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_library_lists_translations_with_their_sources_and_leaves_out_one_that_drifted() {
+    let dir = std::env::temp_dir().join(format!("attunement-translate-lib-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    for f in ["first-meeting.toml", "first-meeting.es.toml", "first-meeting.ar.toml", "bearing-witness.toml"] {
+        std::fs::copy(Path::new("scenarios").join(f), dir.join("src").join(f)).unwrap();
+    }
+    // A translation of bearing-witness whose structure drifted: a choice's skill changed.
+    let source = std::fs::read_to_string("scenarios/bearing-witness.toml").unwrap();
+    let targets: BTreeMap<String, String> = units_of(&source).iter().map(|u| (u.id.clone(), target_of(&u.text, "de"))).collect();
+    let (german, _) = tr::translate(&source, Format::Toml, &targets, "de").unwrap();
+    std::fs::write(dir.join("src/bearing-witness.de.toml"), german.replacen("skill = \"validation\"", "skill = \"reassurance\"", 1)).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_attunement")).arg("library").arg(dir.join("src")).arg("-o").arg(dir.join("out")).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("bearing-witness.de.toml") && stderr.contains("E029"), "{stderr}");
+    let index: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("out/index.json")).unwrap()).unwrap();
+    let entries = index["scenarios"].as_array().unwrap();
+    assert_eq!(entries.len(), 2, "translations are not scenarios of their own");
+    let fm = entries.iter().find(|e| e["id"] == "first-meeting").unwrap();
+    let langs: Vec<&str> = fm["translations"].as_array().unwrap().iter().map(|t| t["language"].as_str().unwrap()).collect();
+    assert_eq!(langs, ["ar", "es"]);
+    for t in fm["translations"].as_array().unwrap() {
+        let src = t["src"].as_str().unwrap();
+        assert_eq!(src, format!("first-meeting.{}.attn", t["language"].as_str().unwrap()));
+        let bytes = std::fs::read(dir.join("out").join(src)).unwrap();
+        let read = attunement::compiled::read(&bytes).unwrap();
+        assert_eq!(read.meta().language, t["language"].as_str().unwrap());
+        assert_eq!(read.hash(), checked(&std::fs::read_to_string("scenarios/first-meeting.toml").unwrap()).hash(), "a translation plays as its source");
+        assert!(t["review"].as_str().unwrap().starts_with("Not yet reviewed"), "the library says it still needs a reviewer");
+    }
+    let bw = entries.iter().find(|e| e["id"] == "bearing-witness").unwrap();
+    assert_eq!(bw["translations"], serde_json::json!([]), "the drifted translation is left out");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_library_translations_are_whole_and_say_they_need_a_reviewer() {
+    for lang in ["es", "ar"] {
+        let text = std::fs::read_to_string(format!("scenarios/first-meeting.{lang}.toml")).unwrap();
+        let source = std::fs::read_to_string("scenarios/first-meeting.toml").unwrap();
+        let (t, s) = (checked(&text), checked(&source));
+        assert_eq!(t.meta().language, lang);
+        assert_eq!(t.hash(), s.hash(), "{lang}: the same structure as its source");
+        let (tu, su) = (units_of(&text), units_of(&source));
+        assert_eq!(tu.len(), su.len());
+        let same = tu.iter().zip(&su).filter(|(a, b)| a.text == b.text && a.text.split_whitespace().count() >= 3).count();
+        assert_eq!(same, 0, "{lang}: every sentence translated");
+        assert!(tr::compare(&s, &su, &t, &tu, "first-meeting.toml").is_empty());
+        assert_eq!(tr::review_of(&text, Format::Toml).as_deref(), Some(tr::UNREVIEWED), "{lang}: a reviewer must still read it");
+    }
 }

@@ -73,7 +73,10 @@ const LIBRARY: &str = "scenarios";
 
 /// Every choice of every scenario in [`LIBRARY`], labelled with its authored skill.
 fn library_choices() -> Result<Vec<training::Example>, Problem> {
-    let mut files: Vec<_> = std::fs::read_dir(LIBRARY).map_err(|e| Problem::io("read", LIBRARY.as_ref(), e))?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect();
+    let mut files: Vec<_> = std::fs::read_dir(LIBRARY).map_err(|e| Problem::io("read", LIBRARY.as_ref(), e))?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        // The coder reads English: a translation's choices are not its test.
+        .filter(|p| p.file_name().and_then(|n| n.to_str()).and_then(attunement::translate::source_of).is_none())
+        .collect();
     files.sort();
     let mut examples = Vec::new();
     for path in files {

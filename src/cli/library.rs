@@ -89,7 +89,11 @@ fn library_target(out: &std::path::Path) -> Result<std::path::PathBuf, Problem> 
 fn library_into(paths: &[std::path::PathBuf], out: &std::path::Path) -> Result<(usize, Vec<String>), Problem> {
     let (mut index, mut failed) = (Vec::new(), Vec::new());
     let mut ids: Vec<(String, String)> = Vec::new();
-    for path in paths {
+    // Translations (`ID.LANG.toml`) after the sources they translate, so each can be held to its source.
+    let is_translation = |p: &std::path::PathBuf| p.file_name().and_then(|n| n.to_str()).and_then(attunement::translate::source_of).is_some_and(|src| p.with_file_name(src).exists());
+    let (translations, sources): (Vec<&std::path::PathBuf>, Vec<&std::path::PathBuf>) = paths.iter().partition(|p| is_translation(p));
+    let mut translated: std::collections::BTreeMap<String, Vec<serde_json::Value>> = Default::default();
+    for path in sources.into_iter().chain(translations.iter().copied()) {
         let name = path.display().to_string();
         if !matches!(path.extension().and_then(|e| e.to_str()), Some("toml" | "json")) {
             eprintln!("library: skipped {}: not a .toml or .json scenario", terminal_safe(&name));
@@ -123,6 +127,16 @@ fn library_into(paths: &[std::path::PathBuf], out: &std::path::Path) -> Result<(
             continue;
         };
         let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        if translations.contains(&path) {
+            match translation(path, &name, &text, &sc, &compiled, out) {
+                Ok(entry) => translated.entry(sc.meta().id.clone()).or_default().push(entry),
+                Err(why) => {
+                    eprint!("{why}");
+                    failed.push(name);
+                }
+            }
+            continue;
+        }
         if stem != sc.meta().id {
             eprintln!("{}: error: the file name must be the scenario's id: rename it to `{}.{}`", terminal_safe(&name), sc.meta().id, path.extension().and_then(|e| e.to_str()).unwrap_or("toml"));
             failed.push(name);
@@ -157,13 +171,50 @@ fn library_into(paths: &[std::path::PathBuf], out: &std::path::Path) -> Result<(
     // advanced; within a level by the author's order (those without one
     // last), then by title.
     index.sort_by(|a, b| a.0.cmp(&b.0));
-    let index: Vec<serde_json::Value> = index.into_iter().map(|(_, entry)| entry).collect();
+    let mut index: Vec<serde_json::Value> = index.into_iter().map(|(_, entry)| entry).collect();
+    for entry in &mut index {
+        let list = entry["id"].as_str().and_then(|id| translated.remove(id)).unwrap_or_default();
+        entry["translations"] = serde_json::Value::Array(list);
+    }
     // The index lists the scenarios that compiled; the exit code still says
     // that some did not.
     let target = out.join("index.json");
     let text = serde_json::to_string_pretty(&json!({ "scenarios": index })).unwrap_or_default();
     std::fs::write(&target, text + "\n").map_err(|e| Problem::io("write", &target, e))?;
     Ok((index.len(), failed))
+}
+
+/// Checks a translation (`ID.LANG.toml`) against its source beside it and
+/// writes it into the library as `ID.LANG.attn` (and its source copy);
+/// returns its entry in its source's `translations`, or the diagnostics
+/// that keep it out.
+fn translation(path: &std::path::Path, name: &str, text: &str, sc: &attunement::scenario::Playable, compiled: &[u8], out: &std::path::Path) -> Result<serde_json::Value, String> {
+    use attunement::translate as tr;
+    let lang = &sc.meta().language;
+    let file = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("toml");
+    let want = format!("{}.{lang}.{ext}", sc.meta().id);
+    if file != want {
+        return Err(format!("{}: error: a translation's file name is its id and its language: rename it to `{want}`\n", terminal_safe(name)));
+    }
+    let source_path = path.with_file_name(format!("{}.{ext}", sc.meta().id));
+    let source_text = std::fs::read_to_string(&source_path).map_err(|e| format!("{}: error: cannot read its source {}: {e}\n", terminal_safe(name), source_path.display()))?;
+    let format = Format::from_path(name);
+    let Some(source) = attunement::check(&source_text, format).scenario else {
+        return Err(format!("{}: error: its source {} has errors, so it is left out too\n", terminal_safe(name), source_path.display()));
+    };
+    let units = |t: &str| tr::parse(t, format).map(|tree| tr::units(&tree)).unwrap_or_default();
+    let problems: Vec<_> = tr::compare(&source, &units(&source_text), sc, &units(text), &source_path.to_string_lossy()).into_iter().filter(|d| d.is_error()).collect();
+    if !problems.is_empty() {
+        return Err(Source::new(name, text).render_all(&problems));
+    }
+    let stem = format!("{}.{lang}", sc.meta().id);
+    let src = write_compiled(out, &stem, compiled).map_err(|Problem(why)| format!("{}: error: {why}\n", terminal_safe(name)))?;
+    if format == Format::Toml {
+        let copy = out.join(format!("{stem}.toml"));
+        std::fs::write(&copy, text).map_err(|e| format!("{}: error: cannot write {}: {e}\n", terminal_safe(name), copy.display()))?;
+    }
+    Ok(json!({ "language": lang, "title": sc.meta().title, "summary": sc.meta().summary, "src": src, "review": tr::review_of(text, format) }))
 }
 
 /// Writes one compiled scenario into the library folder `out`, as

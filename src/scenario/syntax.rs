@@ -161,6 +161,10 @@ syntax! {
         pub order: Option<Spanned<i64>>,
         /// Content notes shown before the scenario starts, with a way to skip; empty when none.
         pub content_notes: Vec<String>,
+        /// For a translation: who reviewed it, or that it still needs a reviewer, for the people
+        /// who put it before learners. The library lists it; learners never see it, and play
+        /// does not read it.
+        pub review: Option<String>,
         /// Id of the first node; defaults to the first node in the file.
         pub start: Option<Spanned<String>>,
         /// The simulated peer.

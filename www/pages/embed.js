@@ -8,7 +8,7 @@
 // hello is heeded; the save leaves only with embed.includeSave; the element is put on the page,
 // and so restores or saves, only once embed.save is known.
 import '../widget/element.js';
-import { originOf, preload, siteConfig, warnIgnored } from './site-config.js';
+import { langParam, originOf, preload, scenarioFile, siteConfig, warnIgnored } from './site-config.js';
 
 const main = document.getElementById('main');
 const params = new URLSearchParams(location.search);
@@ -20,12 +20,15 @@ const EVENTS = ['start', 'resume', 'choice', 'complete', 'skip'];
 
 warnIgnored(params, 'embed.html');
 if (/^[A-Za-z0-9_-]+$/.test(id)) {
-    // The scenario downloads while the settings do (the wasm is preloaded by embed.html).
-    preload(`scenarios/${id}.attn`);
+    // The scenario downloads while the settings do (the wasm is preloaded by embed.html); with
+    // ?lang=LANG, its translation into LANG when the library has one.
+    const lang = langParam(params);
+    const src = lang ? scenarioFile(id, lang) : `scenarios/${id}.attn`;
+    if (!lang) preload(src);
     const element = document.createElement('attunement-sim');
     // The page's title names the scenario once it is known.
     element.addEventListener('attunement-ready', e => { document.title = `${e.detail.scenario.title} · Attunement`; });
-    element.setAttribute('src', `scenarios/${id}.attn`);
+    element.setAttribute('src', await src);
     element.setAttribute('mode', params.get('mode') || 'practice');
     if (params.has('seed')) element.setAttribute('seed', params.get('seed'));
     // How the learner responds (choose, write or both): the element checks the value.

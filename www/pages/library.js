@@ -8,7 +8,7 @@
 // the site's setting (site-config.js), never a link's.
 import '../widget/element.js';
 import { h } from '../widget/dom.js';
-import { preload, siteConfig, warnIgnored } from './site-config.js';
+import { langParam, preload, scenarioFile, siteConfig, translationFor, warnIgnored } from './site-config.js';
 
 const main = document.getElementById('main');
 const params = new URLSearchParams(location.search);
@@ -34,8 +34,16 @@ const REPLY_KEY = 'attunement:reply';
 const replyPref = () => {
     try { const r = localStorage.getItem(REPLY_KEY); return REPLIES.some(([v]) => v === r) ? r : 'choose'; } catch { return 'choose'; }
 };
-const playerHref = (scenario, mode, reply = params.get('reply') || replyPref()) =>
-    `index.html?scenario=${encodeURIComponent(scenario)}&mode=${encodeURIComponent(mode)}${reply && reply !== 'choose' ? `&reply=${encodeURIComponent(reply)}` : ''}`;
+const playerHref = (scenario, mode, reply = params.get('reply') || replyPref(), lang = langParam(params)) =>
+    `index.html?scenario=${encodeURIComponent(scenario)}&mode=${encodeURIComponent(mode)}${reply && reply !== 'choose' ? `&reply=${encodeURIComponent(reply)}` : ''}${lang ? `&lang=${encodeURIComponent(lang)}` : ''}`;
+
+/// A language's name in that language ("Español", "العربية"), for the choice of language.
+const languageName = tag => {
+    try {
+        const name = new Intl.DisplayNames([tag], { type: 'language' }).of(tag) || tag;
+        return name.charAt(0).toLocaleUpperCase(tag) + name.slice(1);
+    } catch { return tag; }
+};
 
 async function player() {
     warnIgnored(params, 'index.html');
@@ -44,14 +52,16 @@ async function player() {
     const pkg = reply === 'choose' ? 'pkg' : 'pkg-write';
     preload(`${pkg}/attunement.js`);
     preload(`${pkg}/attunement_bg.wasm`, 'application/wasm');
-    preload(`scenarios/${id}.attn`);
+    const lang = langParam(params);
+    if (!lang) preload(`scenarios/${id}.attn`);
     // Both fetches start now; the element waits for the site's help resource only, since it
     // reads help-href and help-text when it draws its shell. The index names the page and the
     // next scenario whenever it arrives.
     const config = siteConfig();
     const index = loadIndex().catch(() => null);
     const element = document.createElement('attunement-sim');
-    element.setAttribute('src', `scenarios/${id}.attn`);
+    // In the learner's language when the library has the scenario in it (?lang=es).
+    element.setAttribute('src', lang ? await scenarioFile(id, lang) : `scenarios/${id}.attn`);
     element.setAttribute('mode', params.get('mode') || 'practice');
     if (reply !== 'choose') element.setAttribute('reply', reply);
     if (params.has('seed')) element.setAttribute('seed', params.get('seed'));
@@ -75,7 +85,7 @@ async function player() {
     index.then(scenarios => {
         if (!scenarios) return;
         const at = scenarios.findIndex(s => s && s.id === id);
-        document.title = at < 0 ? 'Scenario not found · Attunement' : `${scenarios[at].title} · Attunement`;
+        document.title = at < 0 ? 'Scenario not found · Attunement' : `${translationFor(scenarios[at], lang)?.title || scenarios[at].title} · Attunement`;
         next = at < 0 ? null : scenarios[at + 1] ?? null;
         if (next) {
             element.setAttribute('next-href', playerHref(next.id, element.getAttribute('mode') || 'practice'));
@@ -115,18 +125,39 @@ function card(sc) {
     ].filter(Boolean).join(' · ');
     const status = progress(sc.id);
     // Heavy content first: the content note comes before the summary, in reading order and on screen.
-    return h('li', {}, h('article', { class: 'att-card', 'data-level': LEVELS[sc.level] ? sc.level : null },
+    return h('li', {}, h('article', { class: 'att-card', 'data-level': LEVELS[sc.level] ? sc.level : null, 'data-scenario': sc.id },
         h('h3', { text: sc.title }),
         meta && h('p', { class: 'att-card-meta', text: meta.charAt(0).toUpperCase() + meta.slice(1) }),
         status.length > 0 && h('p', { class: 'att-card-status' }, h('span', { class: 'att-sr', text: 'Your progress: ' }), status.map(s => s.text).join(' · ')),
         notes.length > 0 && h('p', { class: 'att-card-notes' }, h('strong', { text: 'Content note: ' }), notes.join('; ')),
         sc.summary && h('p', { class: 'att-card-summary', text: sc.summary }),
+        languages(sc),
         h('div', { class: 'att-card-actions' },
             MODES.map(([mode, label], i) => {
                 // A conversation under way is picked up where it was left.
                 const text = status.some(s => s.mode === mode && s.going) ? `Continue ${label.toLowerCase()}` : label;
                 return h('a', { class: `att-link-btn${i ? '' : ' att-link-btn-primary'}`, href: playerHref(sc.id, mode), 'aria-label': `${text}: ${sc.title}`, text });
             }))));
+}
+
+// The languages a scenario is in, when it has translations: a choice that sets the card's links.
+// Each name is in its own language (and marked so, for screen readers).
+function languages(sc) {
+    const list = (Array.isArray(sc.translations) ? sc.translations : []).filter(t => t && typeof t.language === 'string' && /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(t.language));
+    if (!list.length) return null;
+    const name = `lang-${sc.id}`;
+    const set = lang => {
+        for (const a of main.querySelectorAll(`[data-scenario="${sc.id}"] .att-card-actions a`)) {
+            const url = new URL(a.href);
+            if (lang === sc.language) url.searchParams.delete('lang');
+            else url.searchParams.set('lang', lang);
+            a.href = url.href;
+        }
+    };
+    return h('fieldset', { class: 'att-card-langs' },
+        h('legend', { text: 'Language' }),
+        [{ language: sc.language || 'en' }, ...list].map((t, i) => h('label', { lang: t.language },
+            h('input', { type: 'radio', name, value: t.language, checked: i === 0, onchange: e => e.target.checked && set(t.language) }), ' ', languageName(t.language))));
 }
 
 // "How you respond": radio buttons that set the reply of every scenario's links.

@@ -82,3 +82,32 @@ export function warnIgnored(params, page) {
   const embed = ['parent-origin', 'include-save', 'no-save', 'lti-resize'].filter(n => params.has(n));
   if (embed.length) console.warn(`attunement: ${page} ignores ${embed.join(', ')} in its address: the site sets these, in ${FILE} under "embed" (${Object.keys(EMBED).join(', ')})`);
 }
+
+/// A language tag as a link may carry it (`?lang=es`, `pt-BR`), or null.
+export function langParam(params) {
+  const lang = params.get('lang');
+  return lang && /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(lang) ? lang : null;
+}
+
+/// The translation of a library entry (index.json's `translations`) in `lang`: its exact tag
+/// first, then its language without the region (`pt` for `pt-BR`); null when there is none.
+export function translationFor(entry, lang) {
+  const list = Array.isArray(entry?.translations) ? entry.translations.filter(t => t && typeof t.src === 'string' && /^[A-Za-z0-9._-]+\.attn$/.test(t.src)) : [];
+  if (!lang || lang === entry?.language) return null;
+  const base = lang.split('-')[0];
+  return list.find(t => t.language === lang) || list.find(t => String(t.language).split('-')[0] === base) || null;
+}
+
+/// The compiled scenario to load for `id` in `lang`: the library's translation when it lists
+/// one (scenarios/index.json), else the scenario itself. Never rejects.
+export async function scenarioFile(id, lang) {
+  if (lang) {
+    try {
+      const response = await fetch('scenarios/index.json');
+      const entry = ((await response.json()).scenarios || []).find(s => s && s.id === id);
+      const t = translationFor(entry, lang);
+      if (t) return `scenarios/${t.src}`;
+    } catch { /* the scenario itself, then */ }
+  }
+  return `scenarios/${id}.attn`;
+}

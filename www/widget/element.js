@@ -13,6 +13,9 @@ import { Session, Problem, QUIET_MS, message } from './controller.js';
 import * as views from './views.js';
 import { debrief } from './debrief.js';
 
+/// Languages written right to left (BCP 47 primary subtags).
+const RTL = /^(ar|arc|ckb|dv|fa|he|ks|ku-Arab|ps|sd|ug|ur|yi)(-|$)/i;
+
 const WHY_KEY = 'attunement:why-open';
 let uid = 0;
 
@@ -97,8 +100,12 @@ class AttunementSim extends HTMLElement {
         this._ui.notice('Writing your own reply is not available right now, so you pick from the options instead.', s.coderProblem);
       }
       const i = s.info;
-      // The scenario's language, for screen readers' pronunciation and hyphenation.
+      // The scenario's language, for screen readers' pronunciation and hyphenation. A scenario
+      // in a right-to-left script (Arabic, say) is marked so that each paragraph takes the
+      // direction of its own text: the scenario's lines read right to left while the interface,
+      // still in English (issue 14), reads left to right. The layout is not mirrored yet.
       if (i.language) this.setAttribute('lang', i.language);
+      this.toggleAttribute('data-rtl-text', RTL.test(i.language || ''));
       this._ui.titled(i.title, s.practice ? 'Practice' : 'Assessment');
       s.dispatch('ready', {});
       const saved = this._carry || s.store('get');
