@@ -266,6 +266,12 @@ test('the trainer\'s page shows the same cohort, read from the store in the brow
     }
     const rows = await page.locator(`.rp-learners a[href^="#attempt-"]`).count();
     assert.equal(rows, cli.learners.length, 'a link to each attempt\'s path');
+    // What the report covers is on it, on screen and on paper; on paper it says it is confidential.
+    assert.match(await page.locator('.rp-query').innerText(), /^Every date · made /);
+    assert.equal(await page.locator('.rp-confidential').isVisible(), false, 'the confidentiality line is for print');
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await page.locator('.rp-confidential').isVisible(), true);
+    await page.emulateMedia({ media: 'screen' });
     // The attempts that met the warning signs and did not then ask are named first, for follow-up.
     const missed = cli.learners.filter(l => l.safety === 'missed');
     assert.ok(missed.length > 0, 'some learners in the cohort missed the safety question');

@@ -350,7 +350,7 @@ async function read({ opts, picked, origin }, signal) {
         say(`Read ${fmt(count)} statement${count === 1 ? '' : 's'}${url ? '…' : '.'}`);
     }
     const id = picked?.id ?? null;
-    return { r, id, title: picked?.title ?? null, notices, pages };
+    return { r, id, title: picked?.title ?? null, notices, pages, opts, made: new Date() };
 }
 
 // Basic credentials are UTF-8 before base64 (RFC 7617).
@@ -378,6 +378,8 @@ function show(made, { focus }) {
         h('section', { class: 'rp-report', 'aria-labelledby': 'rp-report-title' },
             heading,
             h('p', { class: 'rp-meta', text: `${report.activity} · ${plural(report.statements, 'statement')} read, ${fmt(report.used)} used${pseudo ? ' · pseudonymised' : ''}` }),
+            h('p', { class: 'rp-meta rp-query', text: queryLine(made) }),
+            h('p', { class: 'rp-print-only rp-confidential', text: 'Confidential: this report holds learners\' names and their words. Store and share it as you would the records themselves.' }),
             notices(made, report),
             toolbar(made, id),
             defs(),
@@ -391,6 +393,15 @@ function show(made, { focus }) {
     markOverflow();
     say(`Report ready: ${plural(report.attempts, 'attempt')}, ${fmt(report.completed)} completed.`);
     if (focus) heading.focus();
+}
+
+/// What the report covers, in words: the dates, the group, when it was made (on screen and in print).
+function queryLine(made) {
+    const o = made.opts || {};
+    const day = iso => new Date(iso).toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
+    const range = o.since || o.until ? `Stored ${o.since ? `from ${day(o.since)}` : ''}${o.since && o.until ? ' ' : ''}${o.until ? `to ${day(o.until)}` : ''}` : 'Every date';
+    const group = [o.registrations?.length && `group: ${plural(o.registrations.length, 'registration')}`, o.actor && `learners matching "${o.actor}"`].filter(Boolean).join(', ');
+    return `${range}${group ? ` · ${group}` : ''} · made ${made.made ? made.made.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : ''}`;
 }
 
 function notices(made, report) {
