@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::scenario::value::{Spanned, Value};
 use crate::scenario::{Format, Scenario};
+use crate::scorm::xml_escape;
 
 /// One string a learner reads.
 #[derive(Clone, Debug, PartialEq)]
@@ -117,20 +118,6 @@ pub fn parse(text: &str, format: Format) -> Result<Spanned<Value>, Vec<Diagnosti
         #[cfg(not(feature = "toml"))]
         Format::Toml => Err(vec![Diagnostic::error("E001", Span::default(), "this build reads no TOML")]),
     }
-}
-
-fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The units as an XLIFF 2.0 document, source only (a translation tool
