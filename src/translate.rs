@@ -109,15 +109,10 @@ pub fn units(tree: &Spanned<Value>) -> Vec<Unit> {
     out
 }
 
-/// Parses a scenario's source into its tree.
-pub fn parse(text: &str, format: Format) -> Result<Spanned<Value>, Vec<Diagnostic>> {
-    match format {
-        Format::Json => crate::scenario::value::parse_json(text),
-        #[cfg(feature = "toml")]
-        Format::Toml => crate::scenario::value::parse_toml(text),
-        #[cfg(not(feature = "toml"))]
-        Format::Toml => Err(vec![Diagnostic::error("E001", Span::default(), "this build reads no TOML")]),
-    }
+/// Every learner-visible string of a scenario's source text; none when it
+/// does not parse (checking reports why).
+pub fn units_in(text: &str, format: Format) -> Vec<Unit> {
+    crate::scenario::parse_tree(text, format).map(|tree| units(&tree)).unwrap_or_default()
 }
 
 /// The units as an XLIFF 2.0 document, source only (a translation tool
@@ -345,7 +340,7 @@ pub const UNREVIEWED: &str = "Not yet reviewed: someone fluent in this language,
 
 /// A source's `review` note, if it has one.
 pub fn review_of(text: &str, format: Format) -> Option<String> {
-    parse(text, format).ok().and_then(|tree| string(get(&tree, "review")).map(str::to_string))
+    crate::scenario::parse_tree(text, format).ok().and_then(|tree| string(get(&tree, "review")).map(str::to_string))
 }
 
 /// What [`translate`] did.
@@ -364,7 +359,7 @@ pub struct Outcome {
 /// its target and `language` set to `lang`; everything else, comments and
 /// layout included, stays as it was.
 pub fn translate(source: &str, format: Format, targets: &BTreeMap<String, String>, lang: &str) -> Result<(String, Outcome), Vec<Diagnostic>> {
-    let tree = parse(source, format)?;
+    let tree = crate::scenario::parse_tree(source, format)?;
     let units = units(&tree);
     let mut outcome = Outcome::default();
     let mut edits: Vec<(Span, String)> = Vec::new();

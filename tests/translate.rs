@@ -31,7 +31,7 @@ fn checked(text: &str) -> Arc<Playable> {
 }
 
 fn units_of(text: &str) -> Vec<Unit> {
-    tr::units(&tr::parse(text, Format::Toml).unwrap())
+    tr::units_in(text, Format::Toml)
 }
 
 /// What a translator's tool gives back: each source with a target, here

@@ -62,6 +62,5 @@ fn against_source(path: &str, text: &str, translation: &attunement::scenario::Sc
     let Ok(source_text) = std::fs::read_to_string(&source_path) else { return Vec::new() };
     let format = Format::from_path(path);
     let Some(source) = attunement::check(&source_text, format).scenario else { return Vec::new() };
-    let units = |t: &str| tr::parse(t, format).map(|tree| tr::units(&tree)).unwrap_or_default();
-    tr::compare(&source, &units(&source_text), translation, &units(text), &source_path.to_string_lossy())
+    tr::compare(&source, &tr::units_in(&source_text, format), translation, &tr::units_in(text, format), &source_path.to_string_lossy())
 }

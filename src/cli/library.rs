@@ -93,6 +93,8 @@ fn library_into(paths: &[std::path::PathBuf], out: &std::path::Path) -> Result<(
     let is_translation = |p: &std::path::PathBuf| p.file_name().and_then(|n| n.to_str()).and_then(attunement::translate::source_of).is_some_and(|src| p.with_file_name(src).exists());
     let (translations, sources): (Vec<&std::path::PathBuf>, Vec<&std::path::PathBuf>) = paths.iter().partition(|p| is_translation(p));
     let mut translated: std::collections::BTreeMap<String, Vec<serde_json::Value>> = Default::default();
+    // Each source that compiled, by its id, for its translations to be held to.
+    let mut compiled_sources: std::collections::HashMap<String, (String, attunement::scenario::Playable)> = Default::default();
     for path in sources.into_iter().chain(translations.iter().copied()) {
         let name = path.display().to_string();
         if !matches!(path.extension().and_then(|e| e.to_str()), Some("toml" | "json")) {
@@ -128,7 +130,7 @@ fn library_into(paths: &[std::path::PathBuf], out: &std::path::Path) -> Result<(
         };
         let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
         if translations.contains(&path) {
-            match translation(path, &name, &text, &sc, &compiled, out) {
+            match translation(path, &name, &text, &sc, &compiled, compiled_sources.get(&sc.meta().id), out) {
                 Ok(entry) => translated.entry(sc.meta().id.clone()).or_default().push(entry),
                 Err(why) => {
                     eprint!("{why}");
@@ -148,6 +150,7 @@ fn library_into(paths: &[std::path::PathBuf], out: &std::path::Path) -> Result<(
             continue;
         }
         ids.push((sc.meta().id.clone(), name));
+        compiled_sources.insert(sc.meta().id.clone(), (text.clone(), sc.clone()));
         let src = write_compiled(out, &sc.meta().id, &compiled)?;
         if format == Format::Toml {
             let copy = out.join(format!("{}.toml", sc.meta().id));
@@ -184,11 +187,12 @@ fn library_into(paths: &[std::path::PathBuf], out: &std::path::Path) -> Result<(
     Ok((index.len(), failed))
 }
 
-/// Checks a translation (`ID.LANG.toml`) against its source beside it and
+/// Checks a translation (`ID.LANG.toml`) against its source (its text and
+/// scenario, as this library compiled it; `None` when it did not) and
 /// writes it into the library as `ID.LANG.attn` (and its source copy);
 /// returns its entry in its source's `translations`, or the diagnostics
 /// that keep it out.
-fn translation(path: &std::path::Path, name: &str, text: &str, sc: &attunement::scenario::Playable, compiled: &[u8], out: &std::path::Path) -> Result<serde_json::Value, String> {
+fn translation(path: &std::path::Path, name: &str, text: &str, sc: &attunement::scenario::Playable, compiled: &[u8], source: Option<&(String, attunement::scenario::Playable)>, out: &std::path::Path) -> Result<serde_json::Value, String> {
     use attunement::translate as tr;
     let lang = &sc.meta().language;
     let file = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
@@ -198,13 +202,11 @@ fn translation(path: &std::path::Path, name: &str, text: &str, sc: &attunement::
         return Err(format!("{}: error: a translation's file name is its id and its language: rename it to `{want}`\n", terminal_safe(name)));
     }
     let source_path = path.with_file_name(format!("{}.{ext}", sc.meta().id));
-    let source_text = std::fs::read_to_string(&source_path).map_err(|e| format!("{}: error: cannot read its source {}: {e}\n", terminal_safe(name), source_path.display()))?;
     let format = Format::from_path(name);
-    let Some(source) = attunement::check(&source_text, format).scenario else {
+    let Some((source_text, source)) = source else {
         return Err(format!("{}: error: its source {} has errors, so it is left out too\n", terminal_safe(name), source_path.display()));
     };
-    let units = |t: &str| tr::parse(t, format).map(|tree| tr::units(&tree)).unwrap_or_default();
-    let problems: Vec<_> = tr::compare(&source, &units(&source_text), sc, &units(text), &source_path.to_string_lossy()).into_iter().filter(|d| d.is_error()).collect();
+    let problems: Vec<_> = tr::compare(source, &tr::units_in(source_text, format), sc, &tr::units_in(text, format), &source_path.to_string_lossy()).into_iter().filter(|d| d.is_error()).collect();
     if !problems.is_empty() {
         return Err(Source::new(name, text).render_all(&problems));
     }

@@ -7,13 +7,16 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use attunement::diagnostic::Source;
-use attunement::scenario::Format;
+use attunement::scenario::{Format, Playable};
 use attunement::translate::{self as tr, Unit};
 
 use super::{Problem, SCENARIO_ERRORS, plural, read};
 
-/// Reads a scenario's source and its strings; diagnostics on stderr.
-fn source_units(file: &str) -> Result<Result<(String, Vec<Unit>), ExitCode>, Problem> {
+/// A scenario's source read and checked: its text, the scenario and its strings.
+type Checked = (String, Playable, Vec<Unit>);
+
+/// Reads and checks a scenario's source; diagnostics on stderr.
+fn source_units(file: &str) -> Result<Result<Checked, ExitCode>, Problem> {
     let text = match read(file)? {
         Ok(t) => t,
         Err((d, text)) => {
@@ -21,23 +24,22 @@ fn source_units(file: &str) -> Result<Result<(String, Vec<Unit>), ExitCode>, Pro
             return Ok(Err(ExitCode::from(SCENARIO_ERRORS)));
         }
     };
-    let report = attunement::check(&text, Format::from_path(file));
-    if report.scenario.is_none() {
+    let format = Format::from_path(file);
+    let report = attunement::check(&text, format);
+    let Some(scenario) = report.scenario else {
         eprint!("{}", Source::new(file, &text).render_all(&report.diagnostics));
         eprintln!("{file}: fix its errors first: a translation is made from a scenario that plays");
         return Ok(Err(ExitCode::from(SCENARIO_ERRORS)));
-    }
-    let tree = tr::parse(&text, Format::from_path(file)).map_err(|_| Problem(format!("{file}: cannot read it again")))?;
-    let units = tr::units(&tree);
-    Ok(Ok((text, units)))
+    };
+    let units = tr::units_in(&text, format);
+    Ok(Ok((text, scenario, units)))
 }
 
 pub fn strings(file: &str, output: Option<&str>) -> Result<ExitCode, Problem> {
-    let (text, units) = match source_units(file)? {
+    let (_, sc, units) = match source_units(file)? {
         Ok(x) => x,
         Err(code) => return Ok(code),
     };
-    let sc = attunement::check(&text, Format::from_path(file)).scenario.expect("checked above");
     let name = Path::new(file).file_name().map_or(file.to_string(), |n| n.to_string_lossy().into_owned());
     let xliff = tr::xliff(&units, &sc.meta().language, &sc.meta().id, &name);
     match output {
@@ -51,7 +53,7 @@ pub fn strings(file: &str, output: Option<&str>) -> Result<ExitCode, Problem> {
 }
 
 pub fn run(file: &str, from: &str, lang: Option<&str>, output: Option<&str>) -> Result<ExitCode, Problem> {
-    let (text, units) = match source_units(file)? {
+    let (text, source, units) = match source_units(file)? {
         Ok(x) => x,
         Err(code) => return Ok(code),
     };
@@ -83,9 +85,8 @@ pub fn run(file: &str, from: &str, lang: Option<&str>, output: Option<&str>) -> 
     // The translation is checked as its own scenario, and against its source, before it is written.
     let report = attunement::check(&out_text, format);
     let mut diagnostics = report.diagnostics.clone();
-    if let (Some(t), Some(s)) = (report.scenario.as_ref(), attunement::check(&text, format).scenario) {
-        let t_units = tr::parse(&out_text, format).map(|tree| tr::units(&tree)).unwrap_or_default();
-        diagnostics.extend(tr::compare(&s, &units, t, &t_units, file).into_iter().filter(|d| d.is_error()));
+    if let Some(t) = report.scenario.as_ref() {
+        diagnostics.extend(tr::compare(&source, &units, t, &tr::units_in(&out_text, format), file).into_iter().filter(|d| d.is_error()));
     }
     if diagnostics.iter().any(|d| d.is_error()) {
         eprint!("{}", Source::new(&out, &out_text).render_all(&diagnostics));

@@ -89,7 +89,7 @@ pub fn refuse_unanalysed(report: &mut Report) {
     }
 }
 
-fn parse_tree(text: &str, format: Format) -> Result<value::Spanned<value::Value>, Vec<Diagnostic>> {
+pub(crate) fn parse_tree(text: &str, format: Format) -> Result<value::Spanned<value::Value>, Vec<Diagnostic>> {
     match format {
         #[cfg(feature = "toml")]
         Format::Toml => value::parse_toml(text),

@@ -22,6 +22,7 @@ use serde::Serialize;
 
 #[cfg(feature = "check")]
 pub use check::{Format, Report, check, compile, compile_report, refuse_unanalysed, too_large};
+pub(crate) use check::parse_tree;
 use crate::skill::Skill;
 
 /// Trust and distress are levels from 0 to this.
