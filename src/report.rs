@@ -59,8 +59,8 @@ pub struct Cohort {
     scenario: Option<Playable>,
     attempts: BTreeMap<String, Attempt>,
     ids: HashSet<String>,
-    /// `since` and `until`, for the per-registration pass.
-    range: Vec<(&'static str, String)>,
+    /// `since` and `until` as query parameters, for the scan and the per-registration pass.
+    range: Vec<String>,
     /// The registrations still to read one by one, once that pass began.
     pending: Option<Vec<String>>,
     per_registration: bool,
@@ -162,9 +162,9 @@ impl Cohort {
         }
         let since = options.since.as_deref().map(|d| instant(d, false).map_err(|e| format!("since: {e}"))).transpose()?;
         let until = options.until.as_deref().map(|d| instant(d, true).map_err(|e| format!("until: {e}"))).transpose()?;
-        let range: Vec<(&'static str, String)> = [("since", since), ("until", until)].into_iter().filter_map(|(k, v)| Some((k, v?))).collect();
+        let range: Vec<String> = [("since", since), ("until", until)].into_iter().filter_map(|(k, v)| Some(format!("{k}={}", encode(&v?)))).collect();
         let mut query = vec![format!("activity={}", encode(&activity)), "related_activities=true".to_string()];
-        query.extend(range.iter().map(|(k, v)| format!("{k}={}", encode(v))));
+        query.extend(range.iter().cloned());
         let first = format!("{endpoint}statements?{}", query.join("&"));
         let actor = options.actor.map(|a| a.trim().to_lowercase()).filter(|a| !a.is_empty());
         let registrations = options.registrations.iter().map(|r| r.trim().to_lowercase()).filter(|r| !r.is_empty()).collect();
@@ -225,8 +225,7 @@ impl Cohort {
             return None;
         }
         self.scanning = true;
-        let query: Vec<String> = self.range.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
-        Some(format!("{}statements{}{}", self.endpoint, if query.is_empty() { "" } else { "?" }, query.join("&")))
+        Some(format!("{}statements{}{}", self.endpoint, if self.range.is_empty() { "" } else { "?" }, self.range.join("&")))
     }
 
     /// The next page once the activity's pages are read. A store that
@@ -243,7 +242,7 @@ impl Cohort {
         }
         let registration = self.pending.as_mut()?.pop()?;
         let mut query = vec![format!("registration={}", encode(&registration))];
-        query.extend(self.range.iter().map(|(k, v)| format!("{k}={}", encode(v))));
+        query.extend(self.range.iter().cloned());
         Some(format!("{}statements?{}", self.endpoint, query.join("&")))
     }
 
