@@ -8,7 +8,7 @@
 // the site's setting (site-config.js), never a link's.
 import '../widget/element.js';
 import { h } from '../widget/dom.js';
-import { langParam, preload, scenarioFile, siteConfig, translationFor, warnIgnored } from './site-config.js';
+import { isLangTag, langParam, preload, scenarioFile, siteConfig, translationFor, warnIgnored } from './site-config.js';
 
 const main = document.getElementById('main');
 const params = new URLSearchParams(location.search);
@@ -143,7 +143,7 @@ function card(sc) {
 // The languages a scenario is in, when it has translations: a choice that sets the card's links.
 // Each name is in its own language (and marked so, for screen readers).
 function languages(sc) {
-    const list = (Array.isArray(sc.translations) ? sc.translations : []).filter(t => t && typeof t.language === 'string' && /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(t.language));
+    const list = (Array.isArray(sc.translations) ? sc.translations : []).filter(t => t && isLangTag(t.language));
     if (!list.length) return null;
     const name = `lang-${sc.id}`;
     const set = lang => {

@@ -83,10 +83,13 @@ export function warnIgnored(params, page) {
   if (embed.length) console.warn(`attunement: ${page} ignores ${embed.join(', ')} in its address: the site sets these, in ${FILE} under "embed" (${Object.keys(EMBED).join(', ')})`);
 }
 
+/// Whether `tag` is a language tag as the library's translations and links carry them (`es`, `pt-BR`).
+export const isLangTag = tag => typeof tag === 'string' && /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(tag);
+
 /// A language tag as a link may carry it (`?lang=es`, `pt-BR`), or null.
 export function langParam(params) {
   const lang = params.get('lang');
-  return lang && /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(lang) ? lang : null;
+  return isLangTag(lang) ? lang : null;
 }
 
 /// The translation of a library entry (index.json's `translations`) in `lang`: its exact tag
