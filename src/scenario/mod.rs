@@ -22,6 +22,7 @@ use serde::Serialize;
 
 #[cfg(feature = "check")]
 pub use check::{Format, Report, check, compile, compile_report, refuse_unanalysed, too_large};
+#[cfg(feature = "check")]
 pub(crate) use check::parse_tree;
 use crate::skill::Skill;
 
