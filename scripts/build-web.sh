@@ -58,6 +58,21 @@ cp data/coder.bin www/coder.bin
 # the site's settings within it, so a page fetches one script, not three. Every URL made from
 # import.meta.url is so written from www/. The stylesheets are minified the same way. The engines
 # and the reporters (lms/) stay separate files, loaded when needed.
+# The message catalogues (www/i18n/*.json) compile to modules (www/i18n/*.js): English is bundled
+# into each page's script below; every other language is bundled apart into www/lang/, fetched
+# only by a learner who reads it.
+echo "build-web: the message catalogues" >&2
+node scripts/messages.mjs
+rm -rf www/lang
+others=()
+for f in www/i18n/*.json; do
+    [[ "$f" == *.en.json ]] || others+=("${f%.json}.js")
+done
+if ((${#others[@]})); then
+    node_modules/.bin/esbuild "${others[@]}" --bundle --format=esm --minify --target=es2022 \
+        --legal-comments=none --log-level=warning --outdir=www/lang
+fi
+
 echo "build-web: www/attunement-sim.js, the pages and the stylesheets" >&2
 node_modules/.bin/esbuild attunement-sim=www/widget/element.js attunement=www/widget/attunement.css \
     embed=www/pages/embed.js library=www/pages/library.js scorm=www/pages/scorm.js \
