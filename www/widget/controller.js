@@ -9,6 +9,8 @@
 // change of the session; the learner's input is ignored while a choice is processed and for
 // QUIET_MS after it lands (a double tap answers once); every event carries the versioned header.
 
+import { t } from './words.js';
+
 const MODES = ['practice', 'assessment'];
 // How the learner responds: pick an option (choose), write their own reply first at every turn
 // (write), or either (both). Writing loads the engine with the reply coder and its model.
@@ -86,21 +88,17 @@ async function fetchScenario(url) {
     r = await fetch(url);
   } catch (e) {
     const foreign = url.origin !== location.origin;
-    throw new Problem('The scenario could not be loaded',
-      foreign
-        ? 'It is on another site, which did not allow this page to read it. Reloading will not help; tell whoever runs this course.'
-        : 'The connection failed. Check that you are online, then try again.',
+    throw new Problem(t('problem.load.title'), t(foreign ? 'problem.load.foreign' : 'problem.load.offline'),
       foreign
         ? `${url.href} could not be fetched from ${location.origin} (${message(e)}): the server at ${url.origin} must send Access-Control-Allow-Origin for this page, and the page's Content-Security-Policy connect-src must allow it; or serve the scenario from this site.`
         : `${url.href}: ${message(e)}`);
   }
   if (r.status === 404 || r.status === 410) {
-    throw new Problem('This scenario was not found',
-      'It may have been renamed or removed. Choose another scenario, or tell whoever runs this course.',
+    throw new Problem(t('problem.missing.title'), t('problem.missing.text'),
       `${url.pathname}: HTTP ${r.status} ${r.statusText}`.trim(), { missing: true });
   }
   if (!r.ok) {
-    throw new Problem('The scenario could not be loaded', 'The site did not send it. Try again in a moment; if it keeps happening, tell whoever runs this course.',
+    throw new Problem(t('problem.load.title'), t('problem.load.http'),
       `${url.pathname}: HTTP ${r.status} ${r.statusText}`.trim());
   }
   return isSource(url) ? r.text() : new Uint8Array(await r.arrayBuffer());
@@ -148,7 +146,7 @@ export class Session {
   /// Loads the engine and the scenario; then the reporters, before any save is read (SCORM keeps
   /// the save in the LMS). Returns the file as text, for `watch` to compare.
   async load(src, mode, reply = 'choose') {
-    if (!src) throw new Problem('No scenario is set', 'This page shows no conversation yet. Tell whoever set it up.', 'set the src attribute of <attunement-sim> to the URL of a scenario');
+    if (!src) throw new Problem(t('problem.no_src.title'), t('problem.no_src.text'), 'set the src attribute of <attunement-sim> to the URL of a scenario');
     this.mode = mode;
     this.url = new URL(src, document.baseURI);
     this.reply = reply;
@@ -160,7 +158,7 @@ export class Session {
         this.coderProblem = `pkg-write: ${message(e)}`;
         return engine('pkg');
       }) : engine('pkg')).catch(e => {
-        throw new Problem('The simulator could not start', 'Its files did not load. Check that you are online, then try again.', message(e));
+        throw new Problem(t('problem.engine.title'), t('problem.engine.text'), message(e));
       }),
       fetchScenario(this.url),
     ]);
@@ -168,7 +166,7 @@ export class Session {
     try {
       this.sim = new m.Simulator(contents, decodeURIComponent(this.url.pathname.split('/').pop()) || 'scenario.attn');
     } catch (e) {
-      throw new Problem('This scenario has a problem', 'It could not be opened, so the conversation cannot start. Tell whoever runs this course; the details below help them fix it.', message(e));
+      throw new Problem(t('problem.broken.title'), t('problem.broken.text'), message(e));
     }
     this.info = this.sim.info();
     // Without its model the coder cannot read a reply: the learner picks, and is told why.
@@ -291,8 +289,8 @@ export class Session {
       this.store('remove');
       const other = /^the save was made in (practice|assessment) mode, not (practice|assessment) mode/.exec(message(e));
       throw other
-        ? new Problem('', `Your saved progress was from ${other[1]} mode, so this ${other[2]} starts afresh.`)
-        : new Problem('', 'Your saved progress could not be restored, so the conversation starts from the beginning.', message(e));
+        ? new Problem('', t('notice.other_mode', { saved: other[1], now: other[2] }))
+        : new Problem('', t('notice.unrestorable'), message(e));
     }
     this.attempt = this.loadAttempt() || this.newAttempt();
     this.rewrite();

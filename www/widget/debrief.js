@@ -3,26 +3,35 @@
 // MITI detail, the key moments, the best path and every response sit behind disclosures; actions
 // close it. All numbers and judgements are the engine's (play.debrief()); this only words them.
 
-import { h, s, signed, plural, paras, reduced, button } from './dom.js';
+import { h, s, paras, reduced, button } from './dom.js';
+import { t as tr, num, parts, signed, words } from './words.js';
 import { badge, reasons, warning } from './views.js';
 
 /// The debrief's words for MITI levels and ending outcomes; the trainer's report uses the same.
-export const LEVELS = { good: 'Good', fair: 'Fair', below_fair: 'Below fair', not_applicable: 'Not rated: too few' };
-export const OUTCOMES = { breakthrough: 'Breakthrough', connected: 'Connected', referred: 'Connected to support', unresolved: 'Unresolved', disengaged: 'The peer disengaged' };
+/// (Each read is in the widget's language at the time.)
+const named = (prefix, keys) => Object.defineProperties({}, Object.fromEntries(keys.map(k => [k, { get: () => tr(`${prefix}.${k}`), enumerable: true }])));
+export const LEVELS = named('level', ['good', 'fair', 'below_fair', 'not_applicable']);
+export const OUTCOMES = named('outcome', ['breakthrough', 'connected', 'referred', 'unresolved', 'disengaged']);
+const level = l => LEVELS[l] || l;
+const outcome = o => OUTCOMES[o] || o.replace(/_/g, ' ');
 
-// Trust over time as a line over the five bands; the table beside it carries the same data.
+// Trust over time as a line over the five bands; the table beside it carries the same data. In a
+// right-to-left language time runs from the right, as the text does.
 function chart(values) {
   const W = 320, H = 172, L = 30, R = 10, T = 10, B = 30, w = W - L - R, ht = H - T - B, n = values.length;
-  const x = i => L + (n > 1 ? (i * w) / (n - 1) : w / 2);
+  // Mirrored in a right-to-left language: `mx` flips an x, the axis's numbers go on the right.
+  const rtl = words.dir === 'rtl', mx = v => (rtl ? W - v : v);
+  const x = i => mx(L + (n > 1 ? (i * w) / (n - 1) : w / 2));
   const y = v => T + ht * (1 - v / 100);
-  const label = `Line chart of trust over time: it starts at ${values[0]} and ends at ${values[n - 1]} of 100 after ${plural(n - 1, 'turn')}. The table has each value.`;
-  const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'att-chart', role: 'img', 'aria-label': label });
+  const label = tr('chart.label', { start: num(values[0]), end: num(values[n - 1]), max: num(100), turns: n - 1 });
+  const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'att-chart', role: 'img', 'aria-label': label, direction: 'ltr' });
   for (let g = 0; g <= 100; g += 20) {
-    svg.append(s('line', { x1: L, x2: W - R, y1: y(g), y2: y(g), class: 'att-grid' }), s('text', { x: L - 6, y: y(g) + 3.5, class: 'att-axis', 'text-anchor': 'end' }, g));
+    svg.append(s('line', { x1: mx(L), x2: mx(W - R), y1: y(g), y2: y(g), class: 'att-grid' }),
+      s('text', { x: mx(L - 6), y: y(g) + 3.5, class: 'att-axis', 'text-anchor': rtl ? 'start' : 'end' }, num(g)));
   }
   const step = Math.ceil((n - 1) / 8) || 1;
-  for (let i = 0; i < n; i += step) svg.append(s('text', { x: x(i), y: H - B + 15, class: 'att-axis', 'text-anchor': 'middle' }, i || 'start'));
-  svg.append(s('text', { x: L + w / 2, y: H - 2, class: 'att-axis', 'text-anchor': 'middle' }, 'turn'));
+  for (let i = 0; i < n; i += step) svg.append(s('text', { x: x(i), y: H - B + 15, class: 'att-axis', 'text-anchor': 'middle' }, i ? num(i) : tr('chart.start')));
+  svg.append(s('text', { x: mx(L + w / 2), y: H - 2, class: 'att-axis', 'text-anchor': 'middle' }, tr('chart.turn')));
   svg.append(s('polyline', { points: values.map((v, i) => `${x(i)},${y(v)}`).join(' '), class: 'att-line' }));
   values.forEach((v, i) => svg.append(s('circle', { cx: x(i), cy: y(v), r: 3.2, class: 'att-dot' })));
   return svg;
@@ -38,19 +47,19 @@ const fold = (cls, title, ...kids) => h('details', { class: `att-fold ${cls}` },
 // What the MITI numbers say, in words that match them.
 function ratioSays(m) {
   const r = m.reflection_to_question;
-  if (m.reflection_to_question_level === 'not_applicable' || r == null) return 'You asked no questions, so there is no ratio to rate.';
-  const per = `You made ${r.toFixed(1)} reflection${r.toFixed(1) === '1.0' ? '' : 's'} for each question.`;
-  if (m.reflection_to_question_level === 'good') return `${per} The peer mostly felt listened to, not questioned.`;
-  if (m.reflection_to_question_level === 'fair') return `${per} Aim for two: reflect what you hear before asking the next question.`;
-  return `${per} You asked more than you reflected; try reflecting what you hear before asking the next question.`;
+  if (m.reflection_to_question_level === 'not_applicable' || r == null) return tr('miti.ratio.none');
+  // The ratio to one decimal, as the MITI gives it; "1.0 reflection", "1.5 reflections".
+  const per = tr('miti.ratio.per', { ratio: num(r, { minimumFractionDigits: 1, maximumFractionDigits: 1 }), one: r.toFixed(1) === '1.0' ? 'one' : 'other' });
+  const says = { good: 'miti.ratio.good', fair: 'miti.ratio.fair' }[m.reflection_to_question_level] || 'miti.ratio.below';
+  return `${per} ${tr(says)}`;
 }
 
 function shareSays(m) {
-  if (!m.reflections) return 'There were no reflections to count.';
-  const some = `${m.complex_reflections} of your ${plural(m.reflections, 'reflection')} added meaning beyond the peer's words.`;
-  if (m.complex_share_level === 'not_applicable') return `${some} That is too few reflections to rate.`;
+  if (!m.reflections) return tr('miti.share.none');
+  const some = tr('miti.share.some', { complex: num(m.complex_reflections), reflections: m.reflections });
+  if (m.complex_share_level === 'not_applicable') return `${some} ${tr('miti.share.too_few')}`;
   if (m.complex_share_level === 'good') return some;
-  return `${some} Aim for half: a complex reflection names the feeling underneath, or both sides of a mixed feeling.`;
+  return `${some} ${tr('miti.share.aim')}`;
 }
 
 /// The debrief of `d` (play.debrief()). `actions`: { again, assessment (or null), next: {href,
@@ -62,7 +71,7 @@ export function debrief(uid, d, actions, wide) {
   const turnId = n => `${uid}-turn-${n}`;
   const compare = h('details', { class: 'att-compare', open: wide }), targets = new Map();
   const toTurn = n => d.comparison.some(c => c.turn === n)
-    ? h('a', { href: `#${turnId(n)}`, text: `turn ${n}`, onclick: e => {
+    ? h('a', { href: `#${turnId(n)}`, text: tr('debrief.turn_link', { turn: num(n) }), onclick: e => {
       e.preventDefault();
       compare.open = true;
       const target = targets.get(n);
@@ -70,46 +79,50 @@ export function debrief(uid, d, actions, wide) {
       target.focus({ preventScroll: true });
       target.scrollIntoView({ block: 'start', behavior: reduced() ? 'auto' : 'smooth' });
     } })
-    : `turn ${n}`;
-  const turnLinks = ns => ns.flatMap((n, i) => [i ? (i === ns.length - 1 ? ' and ' : ', ') : '', toTurn(n)]);
-  const practise = p => [h('span', { text: p.text }), p.turns.length > 0 && [' ', h('span', { class: 'att-turn-links' }, 'Look again at ', turnLinks(p.turns), '.')]];
+    : tr('debrief.turn_link', { turn: num(n) });
+  // "turn 2, turn 4 and turn 5", with the language's own list words, each turn a link.
+  const turnLinks = ns => {
+    const marks = ns.map((_, i) => `\uE000${i}\uE001`);
+    return words.list(marks).split(/\uE000(\d+)\uE001/).map((p, i) => (i % 2 ? toTurn(ns[Number(p)]) : p)).filter(p => p !== '');
+  };
+  const practise = p => [h('span', { text: p.text }), p.turns.length > 0 && [' ', h('span', { class: 'att-turn-links' }, parts('debrief.look_again', { turns: turnLinks(p.turns) }))]];
 
   const response = (r, verb) => [
     h('p', { class: 'att-quote', text: r.text }),
-    h('p', { class: 'att-moment-meta' }, badge(r.kind), ' ', h('span', { class: 'att-cap', text: `${r.label}:` }), ` ${verb} ${signed(r.change)}`)];
+    h('p', { class: 'att-moment-meta' }, parts(verb, { kind: badge(r.kind), skill: h('span', { class: 'att-cap', text: r.label }), change: signed(r.change) }))];
   // A turn worth a second look: a response that did not build trust, or a better one on offer.
   const worth = c => c.chosen.kind !== 'skill' || c.options.some(o => o.change > c.chosen.change);
   // A reply the learner wrote: its text, its coding and the option that stood for it.
   const wrote = w => w && [
     h('p', { class: 'att-quote', text: w.text }),
-    h('p', { class: 'att-moment-meta' }, `Reads as ${w.skill_label} (${Math.round(w.confidence * 100)}% sure). ${w.taken ? 'Taken as' : 'You picked'} this option:`)];
+    h('p', { class: 'att-moment-meta', text: tr(w.taken ? 'compare.wrote_taken' : 'compare.wrote_picked', { skill: w.skill_label, c: Math.round(w.confidence * 100) / 100 }) })];
   const entry = c => {
     const w = turns[c.turn - 1]?.written;
     // Two halves, side by side on a wide screen: what was said, and what else was on offer.
     const li = h('li', { id: turnId(c.turn), tabindex: '-1', hidden: !worth(c) },
-      h('p', { class: 'att-compare-turn', text: `Turn ${c.turn}` }),
+      h('p', { class: 'att-compare-turn', text: tr('compare.turn', { turn: num(c.turn) }) }),
       h('div', { class: 'att-compare-said' },
-        h('p', { class: 'att-compare-sub', text: w ? 'You wrote' : 'You said' }),
+        h('p', { class: 'att-compare-sub', text: tr(w ? 'compare.you_wrote' : 'compare.you_said') }),
         wrote(w),
-        response(c.chosen, 'trust')),
+        response(c.chosen, 'compare.trust')),
       h('div', { class: 'att-compare-other' },
-        h('p', { class: 'att-compare-sub', text: c.options.length ? 'The other trust-building options then' : 'No other trust-building option was on offer then.' }),
-        c.options.length > 0 && h('ul', { class: 'att-compare-options' }, c.options.map(o => h('li', {}, response(o, 'would have moved trust'))))));
+        h('p', { class: 'att-compare-sub', text: tr(c.options.length ? 'compare.others' : 'compare.no_others') }),
+        c.options.length > 0 && h('ul', { class: 'att-compare-options' }, c.options.map(o => h('li', {}, response(o, 'compare.would'))))));
     targets.set(c.turn, li);
     return li;
   };
   // The turns worth a second look show first; the rest wait behind "Show all".
   const list = h('ol', { class: 'att-compare-list' }, d.comparison.map(entry));
   const rest = d.comparison.filter(c => !worth(c)).length;
-  const all = rest > 0 && button(`Show all ${d.comparison.length} turns`, () => {
+  const all = rest > 0 && button(tr('compare.show_all', { turns: d.comparison.length }), () => {
     for (const li of list.children) li.hidden = false;
     all.remove();
   }, 'att-quiet');
   compare.append(...[
-    h('summary', { text: 'Turn by turn: what you said beside the other options' }),
+    h('summary', { text: tr('compare.summary') }),
     rest > 0 && h('p', { class: 'att-compare-note', text: rest === d.comparison.length
-      ? 'Every response built trust as well as anything else on offer.'
-      : `The ${plural(d.comparison.length - rest, 'turn')} where something else would have built more trust. The other ${plural(rest, 'turn')} went as well as they could.` }),
+      ? tr('compare.all_well')
+      : tr('compare.some_well', { shown: d.comparison.length - rest, rest }) }),
     list, all].filter(Boolean));
 
   const explained = t => {
@@ -118,100 +131,104 @@ export function debrief(uid, d, actions, wide) {
       wrote(t.written),
       h('p', { class: 'att-quote', text: t.text }),
       h('p', { class: 'att-moment-meta' }, badge(t.kind), ' ',
-        h('span', { class: 'att-cap', text: t.skill_label }), `: trust ${t.trust_before} → ${t.trust_after} (${signed(t.trust_after - t.trust_before)})`),
+        h('span', { class: 'att-cap', text: t.skill_label }), tr('explained.change', { before: num(t.trust_before), after: num(t.trust_after), change: signed(t.trust_after - t.trust_before) })),
       t.warning && h('p', { class: 'att-warn', text: warning(t) }),
       why.some(Boolean) && h('ul', { class: 'att-reasons' }, why),
       t.feedback && h('p', { text: t.feedback }));
   };
 
-  const outcome = d.ending.outcome;
+  const ended = d.ending.outcome;
   const first = d.practise_next[0];
-  const heading = h('h3', { id, tabindex: '-1', text: 'Debrief' });
+  const heading = h('h3', { id, tabindex: '-1', text: tr('debrief.heading') });
   const el = h('section', { class: 'att-debrief', role: 'region', 'aria-labelledby': id },
     heading,
     h('div', { class: 'att-debrief-top' },
       h('ul', { class: 'att-summary-lines' },
-        h('li', { class: 'att-ending', 'data-outcome': outcome },
-          h('span', { class: 'att-outcome', text: OUTCOMES[outcome] || outcome.replace(/_/g, ' ') }), ' ',
+        h('li', { class: 'att-ending', 'data-outcome': ended },
+          h('span', { class: 'att-outcome', text: outcome(ended) }), ' ',
           h('strong', { class: 'att-ending-title', text: d.ending.title }),
-          h('span', { class: 'att-final', text: ` · final trust ${d.trust.value} of ${d.trust.max}, ${d.trust.band}` })),
+          h('span', { class: 'att-final', text: tr('debrief.final', { value: num(d.trust.value), max: num(d.trust.max), band: d.trust.band }) })),
         h('li', { class: 'att-score', 'data-passed': String(sc.passed) },
-          h('strong', { class: 'att-score-line', text: `Score ${sc.raw} of ${sc.max}, ${sc.passed ? 'passed' : 'not passed'}.` }), ' ',
+          h('strong', { class: 'att-score-line', text: tr(sc.passed ? 'score.passed' : 'score.not_passed', { raw: num(sc.raw), max: num(sc.max) }) }), ' ',
           h('span', { class: 'att-score-note', text: [
-            sc.best > 0 && `The score is what your responses were worth (${signed(sc.skill)}) as a share of the best path's (${signed(sc.best)}), not the peer's final trust.`,
-            `A pass needs a score of ${sc.pass} or more and an ending that connects${sc.missed_safety_question ? ', and, when the peer shows warning signs of suicide, a direct question about suicide. None was asked here.' : '.'}`,
+            sc.best > 0 && tr('score.share', { skill: signed(sc.skill), best: signed(sc.best) }),
+            tr(sc.missed_safety_question ? 'score.pass_needs_safety' : 'score.pass_needs', { pass: num(sc.pass) }),
           ].filter(Boolean).join(' ') })),
-        first && h('li', { class: 'att-next-one', 'data-rule': first.rule }, h('strong', { text: 'Practise next: ' }), practise(first))),
+        first && h('li', { class: 'att-next-one', 'data-rule': first.rule }, h('strong', { text: tr('debrief.practise_next') }), practise(first))),
       h('div', { class: 'att-ending-text' },
         paras(d.text),
-        d.next_time && h('p', { class: 'att-next' }, h('strong', { text: 'Next time: ' }), d.next_time.trim()))),
+        d.next_time && h('p', { class: 'att-next' }, h('strong', { text: tr('debrief.next_time') }), d.next_time.trim()))),
 
     compare,
 
     h('div', { class: 'att-folds' },
-      d.practise_next.length > 1 && fold('att-practise-all', 'What to practise next',
+      d.practise_next.length > 1 && fold('att-practise-all', tr('debrief.practise_all'),
         h('ul', { class: 'att-practise' }, d.practise_next.map(p => h('li', { 'data-rule': p.rule }, practise(p))))),
 
-      fold('att-over-time', 'Trust over time',
+      fold('att-over-time', tr('over_time.title'),
         h('div', { class: 'att-chart-box' }, chart(d.trust_over_time)),
-        table('Trust after each turn', ['Turn', 'Trust', 'Change'],
-          d.trust_over_time.map((v, i) => [i ? i : 'Start', v, i ? signed(v - d.trust_over_time[i - 1]) : '']))),
+        table(tr('over_time.caption'), [tr('over_time.turn'), tr('over_time.trust'), tr('over_time.change')],
+          d.trust_over_time.map((v, i) => [i ? num(i) : tr('over_time.start'), num(v), i ? signed(v - d.trust_over_time[i - 1]) : '']))),
 
-      fold('att-skills', 'Skills, neutral responses and roadblocks you used',
-        table('Each kind of response, how often, what it was worth before trust\'s bounds, and its net effect on trust', ['Response', 'Times', 'Worth', 'Net trust'],
-          d.skills.map(x => [[h('span', { class: 'att-cap', text: x.label }), ' ', badge(x.kind)], x.count, signed(x.worth), signed(x.net)]))),
+      fold('att-skills', tr('skills.title'),
+        table(tr('skills.caption'), [tr('skills.response'), tr('skills.times'), tr('skills.worth'), tr('skills.net')],
+          d.skills.map(x => [[h('span', { class: 'att-cap', text: x.label }), ' ', badge(x.kind)], num(x.count), signed(x.worth), signed(x.net)]))),
 
-      fold('att-miti-fold', 'Reflections and questions (MITI)', mitiDetail(m)),
+      fold('att-miti-fold', tr('miti.title'), mitiDetail(m)),
 
-      fold('att-key', 'Key moments',
+      fold('att-key', tr('key.title'),
         d.key_moments.length
           ? h('ol', { class: 'att-moments' }, d.key_moments.map(k => {
             const t = turns[k.turn - 1];
             return h('li', { 'data-sign': k.change > 0 ? 'up' : 'down' },
-              h('p', { class: 'att-moment-meta' }, h('strong', { text: `Turn ${k.turn}, trust ${signed(k.change)}` }), t && [' · ', h('span', { class: 'att-cap', text: t.skill_label })]),
+              h('p', { class: 'att-moment-meta' }, h('strong', { text: tr('key.moment', { turn: num(k.turn), change: signed(k.change) }) }), t && [' · ', h('span', { class: 'att-cap', text: t.skill_label })]),
               h('p', { class: 'att-quote', text: k.text }),
               k.feedback && h('p', { text: k.feedback }));
           }))
-          : h('p', { text: 'No single response moved trust much either way.' })),
+          : h('p', { text: tr('key.none') })),
 
-      b && fold('att-best-fold', 'Compared with the best path',
-        h('p', { text: `The best path through this scenario reaches trust ${b.best_trust} and the ending "${b.best_ending.title}". You reached trust ${b.learner_trust}${b.best_ending.id === d.ending.id ? ', with the same ending' : ` and the ending "${d.ending.title}"`}.` }),
+      b && fold('att-best-fold', tr('best.title'),
+        h('p', { text: `${tr('best.reaches', { trust: num(b.best_trust), ending: b.best_ending.title })} ${b.best_ending.id === d.ending.id
+          ? tr('best.you_same', { trust: num(b.learner_trust) })
+          : tr('best.you_other', { trust: num(b.learner_trust), ending: d.ending.title })}` }),
         b.on_best_path
-          ? h('p', { text: 'You reached its ending with as much trust: you were on a best path.' })
-          : h('p', {}, ...(b.left_best_path_at == null ? ['You followed the best path all the way.'] : ['You left the best path at ', toTurn(b.left_best_path_at), '.'])),
-        h('p', { class: 'att-compare-sub', text: 'The best path\'s responses' }),
+          ? h('p', { text: tr('best.on') })
+          : h('p', {}, ...(b.left_best_path_at == null ? [tr('best.followed')] : parts('best.left', { turn: toTurn(b.left_best_path_at) }))),
+        h('p', { class: 'att-compare-sub', text: tr('best.responses') }),
         h('ol', { class: 'att-best' }, b.best_responses.map(r => h('li', { text: r })))),
 
-      fold('att-all-turns', 'Every response, explained', h('ol', { class: 'att-moments' }, turns.map(explained)))),
+      fold('att-all-turns', tr('explained.title'), h('ol', { class: 'att-moments' }, turns.map(explained)))),
 
     h('div', { class: 'att-actions att-debrief-actions' },
-      button('Try again', actions.again, 'att-primary'),
-      actions.assessment && button('Try it in assessment mode', actions.assessment),
-      actions.next && h('a', { class: 'att-btn att-link', href: actions.next.href, text: actions.next.title ? `Next scenario: ${actions.next.title}` : 'Next scenario' }),
-      button('Download transcript', actions.download)));
+      button(tr('debrief.again'), actions.again, 'att-primary'),
+      actions.assessment && button(tr('debrief.assessment'), actions.assessment),
+      actions.next && h('a', { class: 'att-btn att-link', href: actions.next.href, text: actions.next.title ? tr('debrief.next_titled', { title: actions.next.title }) : tr('debrief.next') }),
+      button(tr('debrief.download'), actions.download)));
   return { el, heading };
 }
 
 function mitiDetail(m) {
   const counted = m.counts.filter(c => c.count > 0);
-  const level = (name, value, lvl, guide, says) => h('div', { class: 'att-miti-item' },
+  const item = (name, value, lvl, guide, says) => h('div', { class: 'att-miti-item' },
     h('p', { class: 'att-miti-name', text: name }),
-    h('p', { class: 'att-miti-value' }, value != null && h('strong', { text: value }), ' ', h('span', { class: 'att-level', 'data-level': lvl, text: LEVELS[lvl] || lvl })),
+    h('p', { class: 'att-miti-value' }, value != null && h('strong', { text: value }), ' ', h('span', { class: 'att-level', 'data-level': lvl, text: level(lvl) })),
     h('p', { text: says }),
     h('p', { class: 'att-miti-guide', text: guide }));
   return [
-    h('p', { text: `You made ${plural(m.reflections, 'reflection')} (${m.complex_reflections} complex) and asked ${plural(m.questions, 'question')}. The Motivational Interviewing Treatment Integrity code (MITI 4.2.1) gives guides for both.` }),
+    h('p', { text: tr('miti.made', { reflections: m.reflections, complex: num(m.complex_reflections), questions: m.questions }) }),
     h('div', { class: 'att-miti' },
-      level('Reflections per question',
-        m.reflection_to_question == null ? (m.reflections ? 'No questions asked' : null) : m.reflection_to_question.toFixed(1),
-        m.reflection_to_question_level, 'MITI guide: 1 is fair, 2 is good.', ratioSays(m)),
-      level('Complex reflections',
-        m.complex_share == null ? null : m.complex_share_level === 'not_applicable' ? `${m.complex_reflections} of ${m.reflections}` : `${Math.round(m.complex_share * 100)}%`,
-        m.complex_share_level, 'MITI guide: 40% is fair, 50% is good. Summaries count as complex reflections.', shareSays(m))),
-    h('p', { class: 'att-miti-sub', text: 'Your responses by MITI code' }),
+      item(tr('miti.ratio.name'),
+        m.reflection_to_question == null ? (m.reflections ? tr('miti.ratio.no_questions') : null) : num(m.reflection_to_question, { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
+        m.reflection_to_question_level, tr('miti.ratio.guide'), ratioSays(m)),
+      item(tr('miti.share.name'),
+        m.complex_share == null ? null : m.complex_share_level === 'not_applicable'
+          ? tr('miti.share.of', { complex: num(m.complex_reflections), reflections: num(m.reflections) })
+          : num(Math.round(m.complex_share * 100) / 100, { style: 'percent' }),
+        m.complex_share_level, tr('miti.share.guide'), shareSays(m))),
+    h('p', { class: 'att-miti-sub', text: tr('miti.by_code') }),
     counted.length
-      ? h('ul', { class: 'att-counts' }, counted.map(c => h('li', {}, `${c.label}: `, h('strong', { text: String(c.count) }))))
-      : h('p', { text: 'None of your responses had a MITI code.' }),
-    h('p', { class: 'att-miti-guide', text: `MI-adherent (Affirm, Seeking Collaboration, Emphasizing Autonomy): ${m.adherent}. MI-non-adherent (Persuade, Confront): ${m.non_adherent}.` }),
+      ? h('ul', { class: 'att-counts' }, counted.map(c => h('li', {}, parts('miti.count', { label: c.label, count: h('strong', { text: num(c.count) }) }))))
+      : h('p', { text: tr('miti.no_code') }),
+    h('p', { class: 'att-miti-guide', text: tr('miti.adherence', { adherent: num(m.adherent), non_adherent: num(m.non_adherent) }) }),
   ];
 }

@@ -12,9 +12,8 @@ import { h, reduced } from './dom.js';
 import { Session, Problem, QUIET_MS, message } from './controller.js';
 import * as views from './views.js';
 import { debrief } from './debrief.js';
-
-/// Languages written right to left (BCP 47 primary subtags).
-const RTL = /^(ar|arc|ckb|dv|fa|he|ks|ku-Arab|ps|sd|ug|ur|yi)(-|$)/i;
+import { choose, rtl } from './i18n.js';
+import { t, words } from './words.js';
 
 const WHY_KEY = 'attunement:why-open';
 let uid = 0;
@@ -38,7 +37,7 @@ const stored = (key, fallback) => { try { return localStorage.getItem(key) ?? fa
 const keep = (key, value) => { try { localStorage.setItem(key, value); } catch { /* a preference only */ } };
 
 class AttunementSim extends HTMLElement {
-  static observedAttributes = ['src', 'mode', 'reply', 'show-trust', 'next-href', 'next-title'];
+  static observedAttributes = ['src', 'mode', 'reply', 'show-trust', 'next-href', 'next-title', 'lang'];
 
   connectedCallback() {
     addStyles();
@@ -55,6 +54,8 @@ class AttunementSim extends HTMLElement {
 
   attributeChangedCallback(name, before, after) {
     if (!this._booted || before === after) return;
+    // The element writes its own lang (the interface's language) when the host set none.
+    if (name === 'lang' && after === this._ownLang) return;
     // The next scenario may be known only after the debrief is drawn: draw it again.
     if (name.startsWith('next-')) { if (this._screen?.debrief) this._sync(false); return; }
     this._boot();
@@ -80,33 +81,58 @@ class AttunementSim extends HTMLElement {
 
   // ------------------------------------------------------------ loading
 
+  // The interface's language: the host's lang on the element, else the scenario's (once it is
+  // known), else the page's. Its catalogue is fetched once; the element's lang and dir follow it,
+  // so the layout mirrors in a right-to-left language. Returns whether it changed.
+  async _language(scenario) {
+    const host = this.hasAttribute('lang') && this.getAttribute('lang') !== this._ownLang ? this.getAttribute('lang') : null;
+    if (host !== null) this._ownLang = null;
+    const before = words.lang;
+    await words.use(choose(host, scenario, document.documentElement.lang));
+    if (host === null) this.setAttribute('lang', (this._ownLang = words.lang));
+    this.setAttribute('dir', words.dir);
+    return words.lang !== before;
+  }
+
+  // The shell (header, notices, body) in the interface's language.
+  _shell() {
+    this._ui = views.shell(this._uid, { href: safeHref(this.getAttribute('help-href')), text: this.getAttribute('help-text') });
+    this.replaceChildren(this._ui.header, this._ui.notices, this._ui.body);
+  }
+
   async _boot() {
     const token = (this._token = (this._token || 0) + 1);
     this._s?.free();
     this._uid ||= `att${++uid}`;
     this.classList.add('att');
     const s = (this._s = new Session(this, {
-      unsaved: () => this._ui.notice('Your progress cannot be saved on this device (its storage is full or turned off), so if you leave or reload this page the conversation starts again.'),
-      panic: text => this._fail(new Problem('The simulator stopped unexpectedly', 'Start over clears this conversation and begins it again.', text), true),
+      unsaved: () => this._ui.notice(t('notice.unsaved')),
+      panic: text => this._fail(new Problem(t('problem.panic.title'), t('problem.panic.text'), text), true),
     }));
-    this._ui = views.shell(this._uid, { href: safeHref(this.getAttribute('help-href')), text: this.getAttribute('help-text') });
     this._screen = null;
-    this.replaceChildren(this._ui.header, this._ui.notices, this._ui.body);
+    await this._language(null);
+    if (token !== this._token) return;
+    this._shell();
     try {
       this._text = await s.load(this.getAttribute('src'), Session.mode(this.getAttribute('mode')), Session.reply(this.getAttribute('reply')));
       if (token !== this._token) return;
+      const i = s.info;
+      // Now that the scenario's language is known, the interface may take it.
+      if (await this._language(i.language)) {
+        if (token !== this._token) return;
+        this._shell();
+      }
       if (s.coderProblem) {
         console.warn(`attunement: the reply coder could not be loaded (${s.coderProblem}); the learner picks from the options`);
-        this._ui.notice('Writing your own reply is not available right now, so you pick from the options instead.', s.coderProblem);
+        this._ui.notice(t('notice.no_coder'), s.coderProblem);
       }
-      const i = s.info;
-      // The scenario's language, for screen readers' pronunciation and hyphenation. A scenario
-      // in a right-to-left script (Arabic, say) is marked so that each paragraph takes the
-      // direction of its own text: the scenario's lines read right to left while the interface,
-      // still in English (issue 14), reads left to right. The layout is not mirrored yet.
-      if (i.language) this.setAttribute('lang', i.language);
-      this.toggleAttribute('data-rtl-text', RTL.test(i.language || ''));
-      this._ui.titled(i.title, s.practice ? 'Practice' : 'Assessment');
+      // The scenario's own words carry its language, for screen readers' pronunciation and
+      // hyphenation, where the interface's differs; a scenario in a right-to-left script
+      // (Arabic, say) is marked so that each of its paragraphs takes the direction of its own
+      // text, whatever the interface's.
+      this._textLang = i.language && i.language !== words.lang ? i.language : null;
+      this.toggleAttribute('data-rtl-text', rtl(i.language));
+      this._ui.titled(i.title, s.practice ? t('mode.practice') : t('mode.assessment'));
       s.dispatch('ready', {});
       const saved = this._carry || s.store('get');
       this._carry = null;
@@ -115,8 +141,8 @@ class AttunementSim extends HTMLElement {
         const { notice } = s.restore(saved);
         const ended = s.ended;
         this._ui.notice(notice
-          ? `Welcome back. The scenario has changed since your last visit, so your progress was replayed as far as it still fits: ${notice}.`
-          : ended ? 'Welcome back. Your conversation has ended; its debrief is below.' : `Welcome back. Your conversation with ${i.peer.name} goes on where you left it.`);
+          ? t('notice.back_changed', { notice })
+          : ended ? t('notice.back_ended') : t('notice.back', { name: i.peer.name }));
         this._showPlay(false);
       } catch (e) {
         if (!(e instanceof Problem)) throw e;
@@ -133,10 +159,13 @@ class AttunementSim extends HTMLElement {
   _intro() {
     const s = this._s;
     this._ui.status.hidden = true;
-    this._ui.body.replaceChildren(views.intro(this._uid, s.info, s.practice, {
+    const intro = views.intro(this._uid, s.info, s.practice, {
       begin: () => this._guard(() => this._begin(true)),
       skip: () => this._skip(),
-    }));
+    });
+    // The scenario's words in it, marked with their language where the interface's differs.
+    if (this._textLang) for (const el of intro.querySelectorAll('.att-summary, .att-about p, .att-objectives li, .att-content-note li')) el.lang = this._textLang;
+    this._ui.body.replaceChildren(intro);
   }
 
   _skip() {
@@ -182,6 +211,7 @@ class AttunementSim extends HTMLElement {
       why: () => stored(WHY_KEY, '0') === '1',
       remember: open => keep(WHY_KEY, open ? '1' : '0'),
     }) : null;
+    if (this._textLang) for (const el of [transcript.el, choices.group]) el.lang = this._textLang;
     const announce = h('p', { class: 'att-sr', role: 'status' });
     this._ui.status.replaceChildren(bar.el);
     this._ui.status.hidden = false;
@@ -305,7 +335,7 @@ class AttunementSim extends HTMLElement {
       this._draft = null;
       this._s.undo();
       const newest = this._sync(true);
-      this._screen.announce.textContent = `Your last response was taken back. ${this._s.info.peer.name} is waiting for your response.`;
+      this._screen.announce.textContent = t('undo.announce', { name: this._s.info.peer.name });
       this._land(newest, true);
     });
   }
@@ -356,16 +386,16 @@ class AttunementSim extends HTMLElement {
     this._failed = this._s;
     const s = this._s, playing = !!s?.play;
     const p = e instanceof Problem ? e
-      : playing ? new Problem('The conversation could not go on', 'Something in the simulator failed. Start over begins the conversation again.', message(e))
-        : new Problem('The scenario could not be opened', 'Try again; if it keeps happening, tell whoever runs this course. The details below help them.', message(e));
+      : playing ? new Problem(t('problem.play.title'), t('problem.play.text'), message(e))
+        : new Problem(t('problem.open.title'), t('problem.open.text'), message(e));
     const restart = () => {
       if (panic || playing) s.store('remove');
       if (panic) location.reload();
       else this._boot();
     };
     const back = safeHref(this.getAttribute('back-href'));
-    const actions = [[panic || playing ? 'Start over' : 'Try again', restart, back && p.missing ? '' : 'att-primary']];
-    if (back && p.missing) actions.unshift(['Back to all scenarios', () => location.assign(back), 'att-primary']);
+    const actions = [[t(panic || playing ? 'start_over' : 'problem.try_again'), restart, back && p.missing ? '' : 'att-primary']];
+    if (back && p.missing) actions.unshift([t('problem.back'), () => location.assign(back), 'att-primary']);
     const { box, heading } = views.problem(p, actions);
     // A scenario that never loaded still gets the widget's h2, above the panel's h3.
     if (!s?.info) this._ui.titled('Attunement', '');

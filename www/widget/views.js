@@ -3,13 +3,15 @@
 // the choices, the practice feedback, the error panel and the confirmation dialog. Each builds
 // its DOM once and has an update that makes it show the state it is given. No game logic here.
 
-import { h, button, signed, cap, plural, paras, face, disclose } from './dom.js';
+import { h, button, cap, paras, face, disclose } from './dom.js';
+import { t as tr, num, parts, quoted, signed } from './words.js';
 
-export const HELP = 'If you or someone else may be in danger now, contact your local emergency number or a crisis line. Your course may list local services.';
+export const HELP = () => tr('help.text');
 
 // The three kinds of response (Kind in src/skill.rs), as badges.
-const KINDS = { skill: 'Builds trust', neutral: 'Neutral', roadblock: 'Roadblock' };
-export const badge = kind => h('span', { class: 'att-badge', 'data-kind': kind, text: KINDS[kind] || kind });
+const KINDS = ['skill', 'neutral', 'roadblock'];
+const kindLabel = kind => (KINDS.includes(kind) ? tr(`kind.${kind}`) : kind);
+export const badge = kind => h('span', { class: 'att-badge', 'data-kind': kind, text: kindLabel(kind) });
 
 // The parts of a turn's change beyond its base: each modifier, what the ceiling took, and each
 // consequence of an earlier choice that landed with it, in the engine's words.
@@ -17,14 +19,16 @@ const amount = (n, text, cls) => h('li', { class: cls }, h('span', { class: 'att
 export const reasons = t => [
   t.modifiers.map(m => amount(m.amount, `${cap(m.text)}.`)),
   t.ceiling_text && amount(t.ceiling, `${cap(t.ceiling_text)}.`),
-  t.consequences.map(c => amount(c.amount, `${c.from_turn ? `From turn ${c.from_turn}` : 'From an earlier choice'}: ${c.feedback.trim()}`, 'att-later')),
+  t.consequences.map(c => amount(c.amount, c.from_turn
+    ? tr('feedback.later_from_turn', { turn: c.from_turn, feedback: c.feedback.trim() })
+    : tr('feedback.later', { feedback: c.feedback.trim() }), 'att-later')),
 ];
 // What trust would have moved with no 0 to 100 bound.
 const unbounded = t => t.total + t.ceiling + t.consequences.reduce((sum, c) => sum + c.amount, 0);
 // The warning beat, in the engine's words.
-export const warning = t => `Warning: ${t.warning}.`;
+export const warning = t => tr('feedback.warning', { warning: t.warning });
 /// The verdict of a turn, as heard: "Roadblock: closed question. Trust 24 to 21."
-export const verdict = t => `${KINDS[t.kind] || t.kind}: ${t.skill_label}. Trust ${t.trust_before} to ${t.trust_after}.`;
+export const verdict = t => tr('feedback.verdict', { kind: kindLabel(t.kind), skill: t.skill_label, before: num(t.trust_before), after: num(t.trust_after) });
 
 // ------------------------------------------------------------ shell
 
@@ -35,15 +39,15 @@ export function shell(uid, help) {
   const title = h('h2', { class: 'att-title', text: 'Attunement' });
   const mode = h('span', { class: 'att-mode', hidden: true });
   const panel = h('div', { class: 'att-help', id: helpId, hidden: true },
-    h('p', { text: help.text || HELP }),
-    help.href && h('p', {}, h('a', { href: help.href, target: '_blank', rel: 'noopener', text: 'Open the help page (new tab)' })));
-  const toggle = disclose('Get help now', panel, false);
+    h('p', { text: help.text || HELP() }),
+    help.href && h('p', {}, h('a', { href: help.href, target: '_blank', rel: 'noopener', text: tr('help.open') })));
+  const toggle = disclose(tr('help.toggle'), panel, false);
   toggle.className = 'att-btn att-help-toggle';
   const heading = h('div', { class: 'att-heading' }, mode);
   const status = h('div', { class: 'att-status', hidden: true });
   const header = h('header', { class: 'att-header' }, h('div', { class: 'att-header-row' }, heading, toggle), status, panel);
   const notices = h('div', { class: 'att-notices' });
-  const body = h('div', { class: 'att-body' }, h('p', { class: 'att-loading', role: 'status', text: 'Loading the conversation…' }));
+  const body = h('div', { class: 'att-body' }, h('p', { class: 'att-loading', role: 'status', text: tr('loading') }));
   return {
     header, notices, body, status,
     /// The title joins the header once the scenario is known, so no placeholder is read out.
@@ -55,8 +59,8 @@ export function shell(uid, help) {
     },
     notice(text, detail) {
       const box = h('div', { class: 'att-notice' },
-        h('div', { class: 'att-notice-text', role: 'status' }, h('p', { text }), detail && h('p', { class: 'att-notice-detail', text: `Details: ${detail}` })));
-      box.append(button('Dismiss', () => box.remove(), 'att-quiet'));
+        h('div', { class: 'att-notice-text', role: 'status' }, h('p', { text }), detail && h('p', { class: 'att-notice-detail', text: tr('notice.details', { detail }) })));
+      box.append(button(tr('notice.dismiss'), () => box.remove(), 'att-quiet'));
       notices.append(box);
       return box;
     },
@@ -70,35 +74,33 @@ export function shell(uid, help) {
 export function intro(uid, info, practice, { begin, skip }) {
   const notes = info.content_notes || [];
   const actions = notes.length
-    ? [button('Continue', begin, 'att-primary'), button('Skip this scenario', skip)]
-    : [button('Start', begin, 'att-primary')];
+    ? [button(tr('intro.continue'), begin, 'att-primary'), button(tr('intro.skip'), skip)]
+    : [button(tr('intro.start'), begin, 'att-primary')];
   return h('div', { class: 'att-intro' },
     notes.length > 0 && h('section', { class: 'att-content-note', 'aria-labelledby': `${uid}-note` },
-      h('h3', { id: `${uid}-note`, text: 'Content note' }),
-      h('p', { text: 'This conversation touches on:' }),
+      h('h3', { id: `${uid}-note`, text: tr('intro.content_note') }),
+      h('p', { text: tr('intro.touches_on') }),
       h('ul', {}, notes.map(n => h('li', { text: n }))),
-      h('p', { text: 'You can skip it, and you can stop at any time. "Get help now" stays at the top of the conversation.' }),
+      h('p', { text: tr('intro.you_can_skip', { help: tr('help.toggle') }) }),
       h('div', { class: 'att-actions' }, actions)),
     h('p', { class: 'att-summary', text: info.summary }),
     h('ul', { class: 'att-facts' },
-      h('li', { text: `About ${plural(info.minutes, 'minute')}` }),
-      h('li', { text: practice
-        ? 'Practice: after each response you see which skill you used and how trust moved, and you can try a different response.'
-        : 'Assessment: play the conversation through; the feedback on each response, and the peer\'s trust, wait for the debrief at the end.' })),
+      h('li', { text: tr('intro.minutes', { minutes: info.minutes }) }),
+      h('li', { text: tr(practice ? 'intro.practice' : 'intro.assessment') })),
     h('section', { class: 'att-about', 'aria-labelledby': `${uid}-about` },
-      h('h3', { id: `${uid}-about`, text: `About ${info.peer.name}` }),
+      h('h3', { id: `${uid}-about`, text: tr('intro.about', { name: info.peer.name }) }),
       info.peer.pronouns && h('p', { class: 'att-pronouns', text: info.peer.pronouns }),
       paras(info.peer.background)),
     info.objectives?.length > 0 && h('details', { class: 'att-objectives' },
-      h('summary', { text: 'What this scenario practises' }),
+      h('summary', { text: tr('intro.objectives') }),
       h('ul', {}, info.objectives.map(o => h('li', { text: o })))),
     !notes.length && h('div', { class: 'att-actions' }, actions));
 }
 
 export function skipped(again) {
-  const back = button('Show the scenario again', again);
+  const back = button(tr('skipped.again'), again);
   const box = h('div', { class: 'att-skipped' },
-    h('p', { role: 'status', text: 'You skipped this scenario. Choosing what you take on is part of looking after yourself.' }), back);
+    h('p', { role: 'status', text: tr('skipped.text') }), back);
   return { box, focus: back };
 }
 
@@ -113,19 +115,21 @@ export function bar(peer, trustShown) {
     h('div', { class: 'att-persona-text' },
       h('p', { class: 'att-name' }, peer.name, peer.pronouns && h('span', { class: 'att-pronouns', text: ` (${peer.pronouns})` })),
       trustShown
-        ? h('p', { class: 'att-mood' }, 'Mood: ', moodText)
-        : h('p', { class: 'att-mood', text: 'Trust and feedback wait for the debrief.' })));
+        ? h('p', { class: 'att-mood' }, parts('bar.mood', { mood: moodText }))
+        : h('p', { class: 'att-mood', text: tr('bar.wait') })));
   if (!trustShown) {
     const wait = persona.querySelector('.att-mood');
-    return { el: h('div', { class: 'att-bar' }, persona), update(view) { if (view.ending) wait.textContent = 'Trust and feedback are in the debrief below.'; }, change() {} };
+    return { el: h('div', { class: 'att-bar' }, persona), update(view) { if (view.ending) wait.textContent = tr('bar.below'); }, change() {} };
   }
   const fill = h('div', { class: 'att-meter-fill' });
-  const meter = h('div', { class: 'att-meter', role: 'meter', 'aria-label': 'Trust', 'aria-valuemin': '0', 'aria-valuemax': '100' }, fill);
+  const meter = h('div', { class: 'att-meter', role: 'meter', 'aria-label': tr('bar.trust'), 'aria-valuemin': '0', 'aria-valuemax': '100' }, fill);
   const value = h('span', { class: 'att-trust-value' });
   const band = h('span', { class: 'att-trust-band' });
   const delta = h('span', { class: 'att-delta', hidden: true });
   const trust = h('div', { class: 'att-trust' },
-    h('p', { class: 'att-trust-now', 'aria-hidden': 'true' }, h('span', { class: 'att-trust-label', text: 'Trust' }), ' ', value, h('span', { class: 'att-trust-max', text: ' of 100' }), ' ', band, ' ', delta),
+    h('p', { class: 'att-trust-now', 'aria-hidden': 'true' }, parts('bar.now', {
+      label: h('span', { class: 'att-trust-label', text: tr('bar.trust') }), value,
+      max: h('span', { class: 'att-trust-max', text: tr('bar.of_max', { max: num(100) }) }), band, delta })),
     meter);
   return {
     el: h('div', { class: 'att-bar' }, persona, trust),
@@ -135,7 +139,7 @@ export function bar(peer, trustShown) {
       meter.setAttribute('aria-valuetext', t.text);
       meter.dataset.band = t.band;
       fill.style.width = `${Math.max(0, Math.min(100, ((t.value - t.min) * 100) / (t.max - t.min || 1)))}%`;
-      value.textContent = t.value;
+      value.textContent = num(t.value);
       band.textContent = `· ${t.band}`;
       persona.dataset.mood = view.mood;
       faceSvg.mood(view.mood);
@@ -159,7 +163,7 @@ export function bar(peer, trustShown) {
 /// `role="log"`, never re-rendered. `sync` makes it show the session's turns and current view.
 export function transcript(peer) {
   const history = h('div', { class: 'att-history' });
-  const log = h('div', { class: 'att-log', role: 'log', 'aria-label': 'Conversation' });
+  const log = h('div', { class: 'att-log', role: 'log', 'aria-label': tr('transcript.label') });
   const el = h('div', { class: 'att-transcript' }, history, log);
   // One group of messages per turn (the learner's line and the peer's answer), and the opening.
   let groups = [];
@@ -188,16 +192,16 @@ export function transcript(peer) {
       for (let i = groups.length - 1; i < turns.length; i++) {
         const w = turns[i].written;
         const group = [w
-          ? msg(into, 'learner', 'You', h('span', { class: 'att-say', text: w.text }),
-            h('span', { class: 'att-taken', text: `${w.taken ? 'Taken as' : 'You picked'}: ${quoted(turns[i].text)}` }))
-          : msg(into, 'learner', 'You', h('span', { class: 'att-say', text: turns[i].text }))];
+          ? msg(into, 'learner', tr('transcript.you'), h('span', { class: 'att-say', text: w.text }),
+            h('span', { class: 'att-taken', text: tr(w.taken ? 'transcript.taken_as' : 'transcript.picked', { text: quoted(turns[i].text) }) }))
+          : msg(into, 'learner', tr('transcript.you'), h('span', { class: 'att-say', text: turns[i].text }))];
         const line = lines[i + 1];
         const p = peerLine(into, line.say, line.cue, line.ack);
         if (p) group.push(p);
         groups.push(group);
       }
       if (view.ending && !el.querySelector('.att-msg[data-speaker="system"]')) {
-        groups[groups.length - 1].push(msg(into, 'system', null, `The conversation has ended: ${view.ending.title}.`));
+        groups[groups.length - 1].push(msg(into, 'system', null, tr('transcript.ended', { title: view.ending.title })));
       }
       const newest = groups[groups.length - 1];
       return newest.find(n => n.dataset.speaker === 'peer') || newest[0] || null;
@@ -210,14 +214,14 @@ export function transcript(peer) {
 /// The choices group and, below it, "Start over". `pick(id)` is called for a button or a digit;
 /// the group carries `data-quiet` while input is ignored.
 export function choices({ pick, startOver }) {
-  const group = h('div', { class: 'att-choices', role: 'group', 'aria-label': 'Your response', tabindex: '-1' });
-  const label = h('p', { class: 'att-respond-label', 'aria-hidden': 'true', text: 'Your response' });
+  const group = h('div', { class: 'att-choices', role: 'group', 'aria-label': tr('choices.label'), tabindex: '-1' });
+  const label = h('p', { class: 'att-respond-label', 'aria-hidden': 'true', text: tr('choices.label') });
   // Where the writer goes (writer() below), between the label and the options.
   const slot = h('div', { class: 'att-write-slot' });
-  const lead = h('p', { class: 'att-pick-lead', hidden: true, text: 'Pick the option closest to what you meant.' });
+  const lead = h('p', { class: 'att-pick-lead', hidden: true, text: tr('choices.closest_lead') });
   const el = h('div', { class: 'att-respond' },
     label, slot, lead, group,
-    h('div', { class: 'att-play-actions' }, button('Start over', startOver, 'att-quiet att-start-over')));
+    h('div', { class: 'att-play-actions' }, button(tr('start_over'), startOver, 'att-quiet att-start-over')));
   return {
     el, group, slot,
     /// Shows or hides the options (a learner writing first sees them after); `closest` asks for
@@ -225,7 +229,7 @@ export function choices({ pick, startOver }) {
     options(shown, closest = false) {
       group.hidden = !shown;
       lead.hidden = !(shown && closest);
-      group.setAttribute('aria-label', shown && closest ? 'The option closest to your reply' : 'Your response');
+      group.setAttribute('aria-label', tr(shown && closest ? 'choices.closest_label' : 'choices.label'));
     },
     update(view) {
       el.hidden = !!view.ending;
@@ -244,8 +248,7 @@ export function choices({ pick, startOver }) {
 
 // ------------------------------------------------------------ writing a reply
 
-const sure = c => `${Math.round(c * 100)}% sure`;
-const quoted = t => `“${t}”`;
+const sure = c => tr('write.sure', { c: Math.round(c * 100) / 100 });
 
 /// Writing one's own reply: a labelled text area (Enter sends, Shift+Enter starts a new line),
 /// then what the reply reads as and the option it is taken as, said politely. `on`: send(text),
@@ -254,20 +257,20 @@ const quoted = t => `“${t}”`;
 export function writer(uid, both, on) {
   const id = `${uid}-reply`;
   const area = h('textarea', { id, class: 'att-reply', rows: '3', 'aria-describedby': `${id}-hint`, autocomplete: 'off' });
-  const hint = h('p', { id: `${id}-hint`, class: 'att-reply-hint', text: 'Enter sends your reply; Shift+Enter starts a new line.' });
+  const hint = h('p', { id: `${id}-hint`, class: 'att-reply-hint', text: tr('write.hint') });
   const status = h('div', { class: 'att-coded', role: 'status' });
   const send = () => {
     const text = area.value.trim();
-    if (!text) { status.replaceChildren(h('p', { text: 'Write your reply first.' })); area.focus(); return; }
+    if (!text) { status.replaceChildren(h('p', { text: tr('write.empty') })); area.focus(); return; }
     on.send(text);
   };
   area.addEventListener('keydown', e => {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); send(); }
   });
   const compose = h('div', { class: 'att-compose' },
-    h('label', { for: id, class: 'att-reply-label', text: 'Your reply, in your own words' }), area, hint,
-    h('div', { class: 'att-actions' }, button('Send', send, 'att-primary'), both && button('Back to the options', () => on.options())));
-  const writeOwn = both ? button('Write my own reply', () => on.write(), 'att-write-own') : null;
+    h('label', { for: id, class: 'att-reply-label', text: tr('write.label') }), area, hint,
+    h('div', { class: 'att-actions' }, button(tr('write.send'), send, 'att-primary'), both && button(tr('write.back'), () => on.options())));
+  const writeOwn = both ? button(tr('write.own'), () => on.write(), 'att-write-own') : null;
   const el = h('div', { class: 'att-writer' }, writeOwn, compose, status);
   let first = area;
   return {
@@ -283,20 +286,18 @@ export function writer(uid, both, on) {
         first = area;
       }
       if (phase !== 'coded') { status.replaceChildren(); if (phase === 'offer') first = writeOwn; return; }
-      const reads = h('p', { class: 'att-coded-reads' }, 'Your reply reads as ', badge(reply.kind), ' ', h('strong', { text: reply.label }), ` (${sure(reply.confidence)}).`);
-      const go = button('Go on with this', () => on.go(), 'att-primary');
-      const edit = button('Change my reply', () => on.edit());
+      const reads = h('p', { class: 'att-coded-reads' }, parts('write.reads', { kind: badge(reply.kind), skill: h('strong', { text: reply.label }), sure: sure(reply.confidence) }));
+      const go = button(tr('write.go'), () => on.go(), 'att-primary');
+      const edit = button(tr('write.edit'), () => on.edit());
       status.replaceChildren(
         h('p', { class: 'att-quote att-coded-text', text: text }),
         reads,
         taken != null && !picking
-          ? h('p', { class: 'att-coded-taken' }, 'Taken as: ', h('span', { class: 'att-quote-inline', text: quoted(taken) }))
+          ? h('p', { class: 'att-coded-taken' }, parts('transcript.taken_as', { text: h('span', { class: 'att-quote-inline', text: quoted(taken) }) }))
           : h('p', { class: 'att-coded-taken', text: picking
-            ? 'Pick the option closest to what you meant.'
-            : reply.unsure
-              ? 'That is not clear enough to match it to an option. Pick the one closest to what you meant.'
-              : `None of the options here is a ${reply.label}. Pick the one closest to what you meant.` }),
-        h('div', { class: 'att-actions' }, taken != null && !picking && [go, button('Not what I meant', () => on.differ())], edit));
+            ? tr('choices.closest_lead')
+            : reply.unsure ? tr('write.unsure') : tr('write.no_match', { skill: reply.label }) }),
+        h('div', { class: 'att-actions' }, taken != null && !picking && [go, button(tr('write.differ'), () => on.differ())], edit));
       first = taken != null && !picking ? go : null;
     },
     hide() { el.hidden = true; },
@@ -314,7 +315,7 @@ export function writer(uid, both, on) {
 /// reason trust moved, the bound's note and the scenario's feedback. The warning beat stays in
 /// sight. `why` is whether the learner likes "Why?" open; `remember(open)` keeps their choice.
 export function feedback(uid, peerName, { undo, why, remember }) {
-  const el = h('section', { class: 'att-feedback', 'aria-label': 'Feedback', hidden: true });
+  const el = h('section', { class: 'att-feedback', 'aria-label': tr('feedback.label'), hidden: true });
   return {
     el,
     update(t, canUndo) {
@@ -323,21 +324,21 @@ export function feedback(uid, peerName, { undo, why, remember }) {
       const change = t.trust_after - t.trust_before, moved = unbounded(t);
       const panel = h('div', { class: 'att-fb-why', id: `${uid}-why-${t.number}` },
         h('ul', { class: 'att-reasons' }, amount(t.base, baseText(t, peerName)), reasons(t)),
-        moved !== change && h('p', { class: 'att-fb-note', text: `Trust stays between 0 and 100, so it moved ${signed(change)} rather than ${signed(moved)}.` }),
+        moved !== change && h('p', { class: 'att-fb-note', text: tr('feedback.bounded', { min: num(0), max: num(100), change: signed(change), moved: signed(moved) }) }),
         t.feedback && h('p', { class: 'att-fb-text', text: t.feedback }));
       el.dataset.kind = t.kind;
       const w = t.written;
       el.replaceChildren(...h('div', {},
         w && h('div', { class: 'att-fb-written' },
-          h('p', {}, 'Your reply reads as ', badge(w.kind), ' ', h('strong', { text: w.skill_label }), ` (${sure(w.confidence)}). ${cap(w.why)}.`),
-          w.skill !== t.skill && h('p', { text: `The option that stood for it, ${quoted(t.text)}, is a ${t.skill_label}, so trust moved as for that: what you wrote and what you picked differ.` }),
-          w.better && h('p', {}, 'This would have worked better here: ', h('span', { class: 'att-quote-inline', text: quoted(w.better) }))),
+          h('p', {}, parts('feedback.written', { kind: badge(w.kind), skill: h('strong', { text: w.skill_label }), sure: sure(w.confidence), why: cap(w.why) })),
+          w.skill !== t.skill && h('p', { text: tr('feedback.written_differs', { text: quoted(t.text), skill: t.skill_label }) }),
+          w.better && h('p', {}, parts('feedback.better', { text: h('span', { class: 'att-quote-inline', text: quoted(w.better) }) }))),
         h('p', { class: 'att-fb-skill' }, badge(t.kind), ' ', h('strong', { class: 'att-cap', text: t.skill_label }),
-          h('span', { class: 'att-sep', 'aria-hidden': 'true', text: ' · ' }), h('span', { class: 'att-fb-change', 'data-sign': change > 0 ? 'up' : change < 0 ? 'down' : 'none', text: `trust ${t.trust_before} → ${t.trust_after} (${signed(change)})` })),
+          h('span', { class: 'att-sep', 'aria-hidden': 'true', text: ' · ' }), h('span', { class: 'att-fb-change', 'data-sign': change > 0 ? 'up' : change < 0 ? 'down' : 'none', text: tr('feedback.change', { before: num(t.trust_before), after: num(t.trust_after), change: signed(change) }) })),
         t.warning && h('p', { class: 'att-warn', text: warning(t) }),
         h('div', { class: 'att-fb-actions' },
-          disclose('Why?', panel, why(), remember),
-          canUndo && button('Try a different response', undo, 'att-quiet')),
+          disclose(tr('feedback.why'), panel, why(), remember),
+          canUndo && button(tr('feedback.undo'), undo, 'att-quiet')),
         panel).childNodes);
     },
   };
@@ -348,11 +349,10 @@ export function feedback(uid, peerName, { undo, why, remember }) {
 // feedback explains).
 function baseText(t, name) {
   const up = t.base > 0, usual = (t.kind === 'skill') === up;
-  if (!t.base) return 'By itself, this response did not move trust here.';
-  if (t.kind === 'neutral') return `Neutral by itself, but it ${up ? 'builds' : 'costs'} trust with ${name} here: ${t.why}.`;
-  return usual
-    ? `${up ? 'Builds' : 'Costs'} trust with ${name}: ${t.why}.`
-    : `This kind of response usually ${up ? 'costs' : 'builds'} trust, but here it ${up ? 'builds' : 'costs'} it; the feedback says why.`;
+  if (!t.base) return tr('base.none');
+  const args = { name, why: t.why };
+  if (t.kind === 'neutral') return tr(up ? 'base.neutral_builds' : 'base.neutral_costs', args);
+  return tr(usual ? (up ? 'base.builds' : 'base.costs') : (up ? 'base.against_builds' : 'base.against_costs'), args);
 }
 
 // ------------------------------------------------------------ problems
@@ -360,12 +360,12 @@ function baseText(t, name) {
 /// The alert panel: what happened and what to do in plain words, the details for whoever set up
 /// the page in a fold-out, and the ways forward (`actions`: [label, fn] pairs or elements).
 export function problem({ title, text, detail }, actions) {
-  const heading = h('h3', { tabindex: '-1', text: title || 'Something went wrong' });
+  const heading = h('h3', { tabindex: '-1', text: title || tr('problem.title') });
   const box = h('div', { class: 'att-error', role: 'alert' },
     heading,
     h('p', { text }),
     detail && h('details', { class: 'att-error-detail' },
-      h('summary', { text: 'Details for whoever set up this page' }),
+      h('summary', { text: tr('problem.details') }),
       h('pre', { text: detail })),
     h('div', { class: 'att-actions' }, actions.map(([label, fn, cls]) => button(label, fn, cls))));
   return { box, heading };
@@ -379,11 +379,11 @@ export function problem({ title, text, detail }, actions) {
 /// the middle may be far off screen. `shown(dialog)` lets the element bring it into view.
 export function confirmStartOver(uid, host, opener, yes, shown) {
   const id = `${uid}-restart`;
-  const cancel = button('Cancel', () => dialog.close('cancel'));
+  const cancel = button(tr('confirm.cancel'), () => dialog.close('cancel'));
   const dialog = h('dialog', { class: 'att-dialog', 'aria-labelledby': `${id}-title`, 'aria-describedby': `${id}-text` },
-    h('h3', { id: `${id}-title`, text: 'Start over?' }),
-    h('p', { id: `${id}-text`, text: 'This clears this conversation and its feedback, and begins the scenario again.' }),
-    h('div', { class: 'att-actions' }, button('Start over', () => dialog.close('confirm'), 'att-primary'), cancel));
+    h('h3', { id: `${id}-title`, text: tr('confirm.title') }),
+    h('p', { id: `${id}-text`, text: tr('confirm.text') }),
+    h('div', { class: 'att-actions' }, button(tr('start_over'), () => dialog.close('confirm'), 'att-primary'), cancel));
   dialog.addEventListener('close', () => {
     dialog.remove();
     if (dialog.returnValue === 'confirm') yes();
