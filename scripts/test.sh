@@ -52,6 +52,9 @@ check_scenarios() {
 step "checking every scenario in scenarios/"
 check_scenarios
 
+step "the interface's message catalogues: every message in every language, English's placeholders"
+node scripts/messages.mjs --check
+
 if [[ "$CLIPPY" == 1 ]]; then
     step "clippy, with warnings as errors (native, and the wasm binding)"
     cargo clippy --all-targets -- -D warnings
@@ -87,5 +90,5 @@ cargo test --lib --bins --tests --examples
 # `*.test.mjs`); a folder (`tests/e2e/`) is searched by Node 20, but Node 21
 # and later take it as a pattern that matches the folder itself, try to run
 # it as a test file and fail.
-step "browser tests in headless Chromium (node --test tests/e2e/*.test.mjs)"
-node --test tests/e2e/*.test.mjs
+step "the catalogues' check, then browser tests in headless Chromium (node --test tests/*.test.mjs tests/e2e/*.test.mjs)"
+node --test tests/*.test.mjs tests/e2e/*.test.mjs

@@ -1,0 +1,72 @@
+// The message catalogues' check (scripts/messages.mjs --check): what it reports on broken
+// catalogues, and that the shipped ones have nothing to report.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { catalogues, problems } from '../scripts/messages.mjs';
+
+function folder(files) {
+  const dir = mkdtempSync(join(tmpdir(), 'attunement-messages-'));
+  for (const [name, messages] of Object.entries(files)) writeFileSync(join(dir, name), JSON.stringify(messages));
+  return dir;
+}
+
+const english = {
+  hello: 'Hello {name}',
+  minutes: 'About {n, plural, one {# minute} other {# minutes}}',
+  start: 'Start',
+};
+
+test('a catalogue with every message and the same placeholders has no problems', () => {
+  const dir = folder({
+    'widget.en.json': english,
+    'widget.es.json': { hello: 'Hola {name}', minutes: 'Unos {n, plural, one {# minuto} other {# minutos}}', start: 'Empezar' },
+    'widget.ar.json': { hello: 'مرحبا {name}', minutes: '{n, plural, zero {لا دقائق} one {دقيقة} two {دقيقتان} few {# دقائق} many {# دقيقة} other {# دقيقة}}', start: 'ابدأ' },
+  });
+  assert.deepEqual(problems(catalogues(dir), ['en', 'es', 'ar']), []);
+});
+
+test('the check names each missing, extra, mismatched and broken message', () => {
+  const dir = folder({
+    'widget.en.json': english,
+    'widget.fr.json': {
+      hello: 'Bonjour {nom}',
+      minutes: 'Environ {n, plural, one {# minute} few {# minutes} other {# minutes}}',
+      stray: 'Rien',
+    },
+    'widget.de.json': { hello: 'Hallo {name', minutes: 'Etwa {n} Minuten', start: 'Los' },
+  });
+  const found = problems(catalogues(dir), ['en', 'fr', 'de']).map(p => p.replace(`${dir}/`, ''));
+  const has = (file, id, words) => assert.ok(found.some(p => p.startsWith(`${file}: ${id}: `) && p.includes(words)), `${file} ${id} "${words}" in:\n${found.join('\n')}`);
+  has('widget.fr.json', 'hello', 'has the placeholders {nom} where English has {name}');
+  has('widget.fr.json', 'minutes', 'few');
+  has('widget.fr.json', 'start', 'is missing');
+  has('widget.fr.json', 'stray', 'is not in English');
+  has('widget.de.json', 'hello', 'Unexpected');
+  has('widget.de.json', 'minutes', 'has the placeholders {n} where English has {n:plural}');
+  assert.equal(found.length, 6, found.join('\n'));
+});
+
+test('a language with no catalogue for an area is reported', () => {
+  const dir = folder({ 'widget.en.json': english, 'widget.es.json': english });
+  assert.deepEqual(problems(catalogues(dir), ['en', 'es', 'pt-BR']).map(p => p.replace(`${dir}/`, '')),
+    ['widget.pt-BR.json: *: is missing (the widget is shown in English there)']);
+});
+
+test('a catalogue without an English one is reported', () => {
+  const dir = folder({ 'report.es.json': { a: 'b' } });
+  assert.match(problems(catalogues(dir), ['en', 'es']).join('\n'), /no English catalogue report\.en\.json/);
+});
+
+test('every shipped catalogue is complete, with English placeholders, in every interface language', () => {
+  const all = catalogues();
+  assert.deepEqual(problems(all), []);
+  const areas = new Set(all.map(c => c.area));
+  for (const area of areas) {
+    const langs = all.filter(c => c.area === area).map(c => c.lang).sort();
+    assert.deepEqual(langs, ['ar', 'de', 'en', 'es', 'fr', 'pt-BR'], `the ${area} catalogues`);
+  }
+  assert.ok(areas.has('widget'), 'the widget has a catalogue');
+});
