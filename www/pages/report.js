@@ -4,15 +4,31 @@
 // (pkg-report/: `CohortReport`, see docs/report.md), and draws what the engine's report says:
 // each chart an SVG with a table of the same numbers beside it, the sticking points, distress
 // and safety, one row per attempt and each attempt's path. The numbers are all the engine's; this
-// only words and draws them.
+// only words and draws them, every word from the report's catalogue (www/i18n/report.LANG.json)
+// and every number, date and duration through Intl, in the interface language: the `lang` query
+// parameter's, else the page's. The engine's own words (skill and MITI labels, the reasons
+// statements were skipped) are shown as the engine gives them.
 //
-// Invariants: nothing is taken from the page's address; the endpoint and the credentials are
-// what the trainer types, or what they asked this browser to remember (sessionStorage for the
-// tab, localStorage only with "Remember on this device"); requests go to the store's origin only
-// (a `more` link elsewhere stops the reading); statement text reaches the page as text, never as
-// markup; no style attribute is set (the CSP's style-src 'self'), so every look is a class.
+// Invariants: nothing but the interface language is taken from the page's address; the endpoint
+// and the credentials are what the trainer types, or what they asked this browser to remember
+// (sessionStorage for the tab, localStorage only with "Remember on this device"); requests go to
+// the store's origin only (a `more` link elsewhere stops the reading); statement text reaches the
+// page as text, never as markup; no style attribute is set (the CSP's style-src 'self'), so every
+// look is a class.
 import { h, s, cap, reduced } from '../widget/dom.js';
 import { LEVELS, OUTCOMES } from '../widget/debrief.js';
+import { words as widgetWords } from '../widget/words.js';
+import { catalogue, choose, localise } from '../widget/i18n.js';
+import en from '../i18n/report.en.js';
+
+const words = catalogue('report', en);
+const { t } = words;
+// The report's words first; the debrief's (the outcomes and MITI levels below) in the same
+// language, so a page whose catalogue could not be loaded is English throughout.
+await words.use(choose(new URLSearchParams(location.search).get('lang'), document.documentElement.lang));
+await widgetWords.use(words.lang);
+localise(document, words);
+const RTL = words.dir === 'rtl';
 
 const main = document.getElementById('main');
 const ACTIVITY_BASE = 'https://attunement.invalid/scenarios/';
@@ -20,31 +36,36 @@ const STORE_KEY = 'attunement-report:store';
 
 // LEVELS and OUTCOMES are the debrief's words (www/widget/debrief.js), so a trainer reads what the learner read.
 const OUTCOME_ORDER = ['breakthrough', 'connected', 'referred', 'unresolved', 'disengaged'];
-const STATUS = { passed: 'Passed', failed: 'Failed', completed: 'Completed', abandoned: 'Abandoned' };
-const KINDS = { skill: 'Skill', neutral: 'Neutral', roadblock: 'Roadblock' };
-const SAFETY = { asked: 'Asked', missed: 'Not asked' };
+const STATUS = ['passed', 'failed', 'completed', 'abandoned'];
+const KINDS = ['skill', 'neutral', 'roadblock'];
+const SAFETY = ['asked', 'missed'];
+/// The words for an engine value of one of these lists (`report.PREFIX.VALUE`), else the value as it is.
+const named = (prefix, list, value) => (list.includes(value) ? t(`report.${prefix}.${value}`) : value);
+const attemptStatus = v => named('attempt.status', STATUS, v);
+const kindWord = v => named('kind', KINDS, v);
 
-const num = new Intl.NumberFormat('en');
-const fmt = n => (n == null ? '–' : num.format(n));
-const plural = (n, one, many = `${one}s`) => `${fmt(n)} ${n === 1 ? one : many}`;
-const pct = x => (x == null ? '–' : `${Math.round(x * 100)}%`);
-const dateTime = new Intl.DateTimeFormat('en', { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
-const unit = u => new Intl.NumberFormat('en', { style: 'unit', unit: u, unitDisplay: 'short', maximumFractionDigits: 0 });
-const UNITS = { hour: unit('hour'), minute: unit('minute'), second: unit('second') };
+// What a cell shows for a figure there is none of.
+const NONE = '–';
+const fmt = n => (n == null ? NONE : words.number(n));
+// Rounded to a whole percent first, as the report always has been (Intl alone rounds 0.355 down).
+const pct = x => (x == null ? NONE : words.number(Math.round(x * 100) / 100, { style: 'percent' }));
+const fixed1 = x => words.number(x, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const unit = (n, u) => words.number(n, { style: 'unit', unit: u, unitDisplay: 'short', maximumFractionDigits: 0 });
+/// The parts of a chart's description, "Breakthrough 1, Unresolved 1".
+const bars = items => words.list(items.map(([label, value]) => t('report.chart.bar', { label, value: fmt(value) })), 'unit');
 
 /// "6 min 12 sec", "1 hr 2 min", "45 sec"; "–" when unknown.
 function duration(seconds) {
-    if (seconds == null || !Number.isFinite(seconds) || seconds < 0) return '–';
+    if (seconds == null || !Number.isFinite(seconds) || seconds < 0) return NONE;
     const total = Math.round(seconds);
     const hr = Math.floor(total / 3600), min = Math.floor((total % 3600) / 60), sec = total % 60;
-    if (hr) return [UNITS.hour.format(hr), min && UNITS.minute.format(min)].filter(Boolean).join(' ');
-    if (min) return [UNITS.minute.format(min), sec && UNITS.second.format(sec)].filter(Boolean).join(' ');
-    return UNITS.second.format(sec);
+    const parts = hr ? [unit(hr, 'hour'), min && unit(min, 'minute')] : min ? [unit(min, 'minute'), sec && unit(sec, 'second')] : [unit(sec, 'second')];
+    return new Intl.ListFormat(words.lang, { type: 'unit', style: 'narrow' }).format(parts.filter(Boolean));
 }
 
 const when = iso => {
     const d = iso ? new Date(iso) : null;
-    return d && !Number.isNaN(d.getTime()) ? dateTime.format(d) : '–';
+    return d && !Number.isNaN(d.getTime()) ? words.date(d, { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' }) : NONE;
 };
 
 // ---------------------------------------------------------------- remembered values
@@ -100,40 +121,36 @@ function checkbox({ label, hint, checked }) {
 
 const remembered = recall();
 const f = {
-    endpoint: field({ label: 'Record store endpoint', hint: 'The address of the store\'s statements API, such as https://lrs.example.org/xAPI/', input: h('input', { type: 'url', name: 'endpoint', autocomplete: 'url', spellcheck: 'false', value: remembered.endpoint }) }),
-    user: field({ label: 'User name', hint: 'A user or key with read access to statements.', input: h('input', { type: 'text', name: 'user', autocomplete: 'username', spellcheck: 'false', autocapitalize: 'none', value: remembered.user }) }),
-    password: field({ label: 'Password', input: h('input', { type: 'password', name: 'password', autocomplete: 'current-password', value: remembered.password }) }),
-    remember: checkbox({ label: 'Remember on this device', hint: 'Unticked, the endpoint and credentials are kept for this tab only, until you close it. Ticked, this browser stores the endpoint, user name and password, unencrypted, until you untick this; any page of this site can read them. Tick it only on a device no one else uses.', checked: remembered.where === 'local' }),
-    scenario: field({ label: 'Scenario', input: h('select', { name: 'scenario' }, h('option', { value: '', text: 'Loading the library…' })) }),
-    activity: field({ label: 'Other activity IRI (optional)', hint: 'Only for a site that sets its own xapi-activity. Empty: the library scenario\'s own, https://attunement.invalid/scenarios/ID.', input: h('input', { type: 'url', name: 'activity', spellcheck: 'false' }) }),
-    from: field({ label: 'From (optional)', hint: 'Statements recorded on or after this day.', input: h('input', { type: 'date', name: 'from' }) }),
-    to: field({ label: 'To (optional)', hint: 'Up to the end of this day.', input: h('input', { type: 'date', name: 'to' }) }),
-    registrations: field({ label: 'Registrations (optional)', hint: 'Only these registrations: one a line, or separated by commas.', input: h('textarea', { name: 'registrations', rows: 3, spellcheck: 'false' }) }),
-    actor: field({ label: 'Learner filter (optional)', hint: 'Only learners whose name, mailbox or account contains this text.', input: h('input', { type: 'text', name: 'actor', spellcheck: 'false' }) }),
-    pseudonymise: checkbox({ label: 'Pseudonymise', hint: 'Replaces names and mailboxes with codes, on screen and in the CSV downloads. Not anonymous: anyone with the statements can work a code out again, and registration ids, which your LMS can link to learners, stay.', checked: false }),
+    endpoint: field({ label: t('report.form.endpoint'), hint: t('report.form.endpoint_hint'), input: h('input', { type: 'url', name: 'endpoint', autocomplete: 'url', spellcheck: 'false', value: remembered.endpoint }) }),
+    user: field({ label: t('report.form.user'), hint: t('report.form.user_hint'), input: h('input', { type: 'text', name: 'user', autocomplete: 'username', spellcheck: 'false', autocapitalize: 'none', value: remembered.user }) }),
+    password: field({ label: t('report.form.password'), input: h('input', { type: 'password', name: 'password', autocomplete: 'current-password', value: remembered.password }) }),
+    remember: checkbox({ label: t('report.form.remember'), hint: t('report.form.remember_hint'), checked: remembered.where === 'local' }),
+    scenario: field({ label: t('report.form.scenario'), input: h('select', { name: 'scenario' }, h('option', { value: '', text: t('report.form.scenario_loading') })) }),
+    activity: field({ label: t('report.form.activity'), hint: t('report.form.activity_hint', { example: `${ACTIVITY_BASE}ID` }), input: h('input', { type: 'url', name: 'activity', spellcheck: 'false' }) }),
+    from: field({ label: t('report.form.from'), hint: t('report.form.from_hint'), input: h('input', { type: 'date', name: 'from' }) }),
+    to: field({ label: t('report.form.to'), hint: t('report.form.to_hint'), input: h('input', { type: 'date', name: 'to' }) }),
+    registrations: field({ label: t('report.form.registrations'), hint: t('report.form.registrations_hint'), input: h('textarea', { name: 'registrations', rows: 3, spellcheck: 'false' }) }),
+    actor: field({ label: t('report.form.actor'), hint: t('report.form.actor_hint'), input: h('input', { type: 'text', name: 'actor', spellcheck: 'false' }) }),
+    pseudonymise: checkbox({ label: t('report.form.pseudonymise'), hint: t('report.form.pseudonymise_hint'), checked: false }),
 };
 
 const status = h('p', { class: 'rp-status', role: 'status', 'aria-live': 'polite' });
 const alertBox = h('div', { class: 'rp-alert', role: 'alert' });
-const submit = h('button', { type: 'submit', class: 'att-btn att-primary', text: 'Show report' });
-const stop = h('button', { type: 'button', class: 'att-btn', text: 'Stop reading', hidden: true });
+const submit = h('button', { type: 'submit', class: 'att-btn att-primary', text: t('report.form.show') });
+const stop = h('button', { type: 'button', class: 'att-btn', text: t('report.form.stop'), hidden: true });
 const results = h('div', { class: 'rp-results', id: 'report' });
 const form = h('form', { class: 'rp-form', novalidate: true, 'aria-labelledby': 'rp-form-title' },
-    h('h2', { id: 'rp-form-title', text: 'What to report' }),
-    h('fieldset', {}, h('legend', { text: 'The record store' }), f.endpoint.wrap, f.user.wrap, f.password.wrap, f.remember.wrap),
-    h('fieldset', {}, h('legend', { text: 'The scenario and the dates' }), f.scenario.wrap, f.activity.wrap, h('div', { class: 'rp-dates' }, f.from.wrap, f.to.wrap)),
-    h('fieldset', {}, h('legend', { text: 'A group (optional)' }), f.registrations.wrap, f.actor.wrap),
+    h('h2', { id: 'rp-form-title', text: t('report.form.heading') }),
+    h('fieldset', {}, h('legend', { text: t('report.form.store') }), f.endpoint.wrap, f.user.wrap, f.password.wrap, f.remember.wrap),
+    h('fieldset', {}, h('legend', { text: t('report.form.scenario_dates') }), f.scenario.wrap, f.activity.wrap, h('div', { class: 'rp-dates' }, f.from.wrap, f.to.wrap)),
+    h('fieldset', {}, h('legend', { text: t('report.form.group') }), f.registrations.wrap, f.actor.wrap),
     f.pseudonymise.wrap,
     h('div', { class: 'rp-form-actions' }, submit, stop));
 
 main.replaceChildren(
-    h('h1', { text: 'Cohort report' }),
-    h('p', { class: 'att-lede', text: 'How a group of learners did in one scenario: endings, trust over the turns, the skills they used, where trust fell, and each learner\'s path.' }),
-    h('p', { class: 'rp-privacy' },
-        h('strong', { text: 'Privacy: ' }),
-        'this report runs in this browser and talks only to the record store you name here, with the credentials you type; nothing is sent anywhere else. ',
-        'The report, its CSV files and its PDF hold learners\' names and their responses word for word: store and share them as you would the records themselves. ',
-        'The trainer\'s guide (docs/report.md in Attunement\'s repository) explains how to give a trainer read-only credentials.'),
+    h('h1', { text: t('report.page.heading') }),
+    h('p', { class: 'att-lede', text: t('report.page.lede') }),
+    h('p', { class: 'rp-privacy' }, h('strong', { text: t('report.page.privacy_label') }), ' ', t('report.page.privacy')),
     form,
     status,
     alertBox,
@@ -163,11 +180,11 @@ let library = [];
         const list = (await response.json()).scenarios;
         library = (Array.isArray(list) ? list : []).filter(sc => sc && typeof sc.id === 'string' && /^[A-Za-z0-9_-]+$/.test(sc.id) && typeof sc.title === 'string');
     } catch (e) {
-        f.scenario.wrap.append(h('p', { class: 'rp-hint', text: `The scenario library could not be loaded (${e.message}): type the activity IRI below.` }));
+        f.scenario.wrap.append(h('p', { class: 'rp-hint', text: t('report.form.library_failed', { error: e.message }) }));
     }
     select.replaceChildren(
         ...library.map(sc => h('option', { value: ACTIVITY_BASE + sc.id, text: sc.title })),
-        h('option', { value: '', text: 'Another activity (type its IRI below)' }));
+        h('option', { value: '', text: t('report.form.scenario_other') }));
 })();
 
 /// The form's values as the engine's options, or throws { field, message } for the first problem.
@@ -175,17 +192,17 @@ function options() {
     const problem = (fld, message) => { throw Object.assign(new Error(message), { field: fld }); };
     const endpointText = f.endpoint.input.value.trim();
     let endpoint;
-    try { endpoint = new URL(endpointText); } catch { problem(f.endpoint, endpointText ? 'The endpoint is not a web address. It should start with https:// (or http://).' : 'Enter the record store\'s endpoint.'); }
-    if (!/^https?:$/.test(endpoint.protocol)) problem(f.endpoint, 'The endpoint must be an https:// (or http://) address.');
+    try { endpoint = new URL(endpointText); } catch { problem(f.endpoint, t(endpointText ? 'report.error.endpoint_not_url' : 'report.error.endpoint_missing')); }
+    if (!/^https?:$/.test(endpoint.protocol)) problem(f.endpoint, t('report.error.endpoint_scheme'));
     if (!endpoint.pathname.endsWith('/')) endpoint.pathname += '/';
-    if (endpoint.username || endpoint.password) problem(f.endpoint, 'Put the user name and password in their own fields, not in the endpoint.');
-    if (!f.user.input.value) problem(f.user, 'Enter the user name for the record store.');
-    if (!f.password.input.value) problem(f.password, 'Enter the password for the record store.');
+    if (endpoint.username || endpoint.password) problem(f.endpoint, t('report.error.endpoint_credentials'));
+    if (!f.user.input.value) problem(f.user, t('report.error.user_missing'));
+    if (!f.password.input.value) problem(f.password, t('report.error.password_missing'));
     const picked = library.find(sc => ACTIVITY_BASE + sc.id === f.scenario.input.value) || null;
     const other = f.activity.input.value.trim();
     if (other) {
-        try { new URL(other); } catch { problem(f.activity, 'The other activity IRI is not a full IRI (such as https://your.site/activities/first-meeting).'); }
-    } else if (!picked) problem(f.activity, 'Pick a scenario, or type the activity IRI.');
+        try { new URL(other); } catch { problem(f.activity, t('report.error.activity_not_iri')); }
+    } else if (!picked) problem(f.activity, t('report.error.no_activity'));
     const opts = { endpoint: endpoint.href, activity: other || ACTIVITY_BASE + picked.id };
     const from = f.from.input.value, to = f.to.input.value;
     const day = (text, next) => {
@@ -195,10 +212,10 @@ function options() {
     if (from) opts.since = day(from, 0).toISOString();
     // "To" counts the whole of that day, in the trainer's time zone.
     if (to) opts.until = new Date(day(to, 1).getTime() - 1).toISOString();
-    if (from && to && opts.since > opts.until) problem(f.to, 'The "To" day is before the "From" day.');
+    if (from && to && opts.since > opts.until) problem(f.to, t('report.error.dates_reversed'));
     const registrations = f.registrations.input.value.split(/[\s,;]+/).filter(Boolean);
     const bad = registrations.find(r => !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(r));
-    if (bad) problem(f.registrations, `"${bad}" is not a registration id (a UUID such as 0f8e5c1a-3b7d-4e2f-9a6c-5d4b3a2f1e0d).`);
+    if (bad) problem(f.registrations, t('report.error.registration', { id: bad }));
     if (registrations.length) opts.registrations = registrations;
     const actor = f.actor.input.value.trim();
     if (actor) opts.actor = actor;
@@ -266,13 +283,13 @@ stop.addEventListener('click', () => reading?.abort());
 /// Reads every page of statements into a new CohortReport; resolves to { r, id, title, notices }
 /// or to null after saying what went wrong.
 async function read({ opts, picked, origin }, signal) {
-    say('Loading the report engine…');
+    say(t('report.status.loading_engine'));
     let mod;
     try {
         mod = await loadEngine();
     } catch (e) {
         say('');
-        fail(`The report engine could not be loaded (${e.message}). Reload the page and try again.`);
+        fail(t('report.error.engine', { error: e.message }));
         return null;
     }
     let r;
@@ -280,7 +297,7 @@ async function read({ opts, picked, origin }, signal) {
         r = new mod.CohortReport(JSON.stringify(opts));
     } catch (e) {
         say('');
-        fail(`The report could not start: ${e.message}.`);
+        fail(t('report.error.start', { error: e.message }));
         return null;
     }
     const notices = [];
@@ -292,8 +309,8 @@ async function read({ opts, picked, origin }, signal) {
             if (!response.ok) throw new Error(`HTTP ${response.status}`);
             r.setScenario(new Uint8Array(await response.arrayBuffer()), src);
         } catch (e) {
-            if (signal.aborted) { say('Stopped: no report was made.'); return done(null); }
-            notices.push(`The scenario's file could not be read (${e.message}), so the sticking points cannot say what was on offer instead.`);
+            if (signal.aborted) { say(t('report.status.stopped')); return done(null); }
+            notices.push(t('report.notice.scenario_file', { error: e.message }));
         }
     }
     const headers = {
@@ -302,15 +319,15 @@ async function read({ opts, picked, origin }, signal) {
     };
     let url = r.url(), count = 0, pages = 0;
     const seen = new Set();
-    say(`Reading statements from ${origin}…`);
+    say(t('report.status.reading', { origin }));
     while (url) {
         if (new URL(url).origin !== origin) {
-            fail(`The store pointed the next page to ${new URL(url).origin}, another server than ${origin}. The report stops here, so your credentials go nowhere else.`);
+            fail(t('report.error.other_origin', { next: new URL(url).origin, origin }));
             say('');
             return done(null);
         }
         if (seen.has(url)) {
-            fail('The store sent the same page twice as its next page; the report stops here. Check the store, or narrow the dates.');
+            fail(t('report.error.same_page'));
             say('');
             return done(null);
         }
@@ -323,31 +340,31 @@ async function read({ opts, picked, origin }, signal) {
             say('');
             // A CSP block is reported as an event, which may come a moment after the rejection.
             await new Promise(resolve => setTimeout(resolve, 50));
-            if (signal.aborted) { say(`Stopped after reading ${plural(count, 'statement')}: no report was made.`); return done(null); }
-            if (blocked.has(origin)) fail(`This page is not allowed to connect to ${origin}.`, `The page's Content-Security-Policy must allow connect-src to ${origin}; ask whoever runs this site to add it.`);
-            else fail(`The record store at ${origin} could not be reached.`, `Check the endpoint. The store must be running and must allow this page's origin (${location.origin}) in its CORS settings, and this page's Content-Security-Policy must allow connect-src to ${origin}.`);
+            if (signal.aborted) { say(t('report.status.stopped_after', { statements: count })); return done(null); }
+            if (blocked.has(origin)) fail(t('report.error.blocked', { origin }), t('report.error.blocked_fix', { origin }));
+            else fail(t('report.error.unreachable', { origin }), t('report.error.unreachable_fix', { origin, page: location.origin }));
             return done(null);
         }
         if (response.status === 401 || response.status === 403) {
             say('');
-            fail(`The record store refused these credentials (HTTP ${response.status}).`, 'Check the user name and password; the credentials need read access to statements.');
+            fail(t('report.error.refused', { status: response.status }), t('report.error.refused_fix'));
             return done(null);
         }
         if (!response.ok) {
             say('');
-            fail(`The record store answered HTTP ${response.status} for ${new URL(url).pathname}.`, 'Check the endpoint: it is the statements API base, such as https://lrs.example.org/xAPI/.');
+            fail(t('report.error.http', { status: response.status, path: new URL(url).pathname }), t('report.error.endpoint_fix'));
             return done(null);
         }
         try {
             url = r.addPage(text);
         } catch (e) {
             say('');
-            fail(`The answer from ${origin} is not an xAPI statement list (${e.message}).`, 'Check the endpoint: it is the statements API base, such as https://lrs.example.org/xAPI/.');
+            fail(t('report.error.not_xapi', { origin, error: e.message }), t('report.error.endpoint_fix'));
             return done(null);
         }
         count = r.statements;
         pages += 1;
-        say(`Read ${fmt(count)} statement${count === 1 ? '' : 's'}${url ? '…' : '.'}`);
+        say(t(url ? 'report.status.read_more' : 'report.status.read', { statements: count }));
     }
     const id = picked?.id ?? null;
     return { r, id, title: picked?.title ?? null, notices, pages, opts, made: new Date() };
@@ -365,7 +382,7 @@ function show(made, { focus }) {
     try {
         report = JSON.parse(made.r.json(pseudo));
     } catch (e) {
-        fail(`The report could not be made: ${e.message}.`);
+        fail(t('report.error.make', { error: e.message }));
         if (made !== current) made.r.free();
         return;
     }
@@ -373,13 +390,13 @@ function show(made, { focus }) {
     const title = report.scenario?.title || made.title || report.activity;
     const id = report.scenario?.id || made.id || String(report.activity || 'report').split('/').pop();
     const labels = skillLabels(report);
-    const heading = h('h2', { id: 'rp-report-title', tabindex: '-1', text: `Report: ${title}` });
+    const heading = h('h2', { id: 'rp-report-title', tabindex: '-1', text: t('report.heading', { title }) });
     results.replaceChildren(
         h('section', { class: 'rp-report', 'aria-labelledby': 'rp-report-title' },
             heading,
-            h('p', { class: 'rp-meta', text: `${report.activity} · ${plural(report.statements, 'statement')} read, ${fmt(report.used)} used${pseudo ? ' · pseudonymised' : ''}` }),
+            h('p', { class: 'rp-meta', text: t('report.meta', { activity: report.activity, statements: report.statements, used: fmt(report.used), pseudonymised: pseudo ? 'yes' : 'no' }) }),
             h('p', { class: 'rp-meta rp-query', text: queryLine(made) }),
-            h('p', { class: 'rp-print-only rp-confidential', text: 'Confidential: this report holds learners\' names and their words. Store and share it as you would the records themselves.' }),
+            h('p', { class: 'rp-print-only rp-confidential', text: t('report.confidential') }),
             notices(made, report),
             toolbar(made, id),
             defs(),
@@ -391,28 +408,35 @@ function show(made, { focus }) {
             distressSection(report),
             learnersSection(report, labels, pseudo)));
     markOverflow();
-    say(`Report ready: ${plural(report.attempts, 'attempt')}, ${fmt(report.completed)} completed.`);
+    say(t('report.status.ready', { attempts: report.attempts, completed: fmt(report.completed) }));
     if (focus) heading.focus();
 }
 
 /// What the report covers, in words: the dates, the group, when it was made (on screen and in print).
 function queryLine(made) {
     const o = made.opts || {};
-    const day = iso => new Date(iso).toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
-    const range = o.since || o.until ? `Stored ${o.since ? `from ${day(o.since)}` : ''}${o.since && o.until ? ' ' : ''}${o.until ? `to ${day(o.until)}` : ''}` : 'Every date';
-    const group = [o.registrations?.length && `group: ${plural(o.registrations.length, 'registration')}`, o.actor && `learners matching "${o.actor}"`].filter(Boolean).join(', ');
-    return `${range}${group ? ` · ${group}` : ''} · made ${made.made ? made.made.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : ''}`;
+    const day = iso => words.date(new Date(iso), { day: 'numeric', month: 'short', year: 'numeric' });
+    const range = o.since && o.until ? t('report.query.from_to', { from: day(o.since), to: day(o.until) })
+        : o.since ? t('report.query.from', { from: day(o.since) })
+            : o.until ? t('report.query.to', { to: day(o.until) })
+                : t('report.query.every_date');
+    const group = [
+        o.registrations?.length && t('report.query.registrations', { registrations: o.registrations.length }),
+        o.actor && t('report.query.actor', { actor: o.actor }),
+    ].filter(Boolean);
+    const args = { range, made: made.made ? words.date(made.made, { dateStyle: 'medium', timeStyle: 'short' }) : '' };
+    return group.length ? t('report.query.line_group', { ...args, group: words.list(group, 'unit') }) : t('report.query.line', args);
 }
 
 function notices(made, report) {
     const list = [...made.notices];
-    if (report.scenario?.matches === false) list.push('Some of these statements were sent by a different version of this scenario than the library has now, so its nodes and choices may not line up with what those learners saw.');
+    if (report.scenario?.matches === false) list.push(t('report.notice.version'));
     const skipped = (report.skipped || []).filter(k => k.count > 0);
     return [
         list.map(text => h('p', { class: 'att-page-notice rp-notice', text })),
         skipped.length > 0 && h('div', { class: 'rp-skipped' },
-            h('p', { text: `Not counted: ${plural(skipped.reduce((n, k) => n + k.count, 0), 'statement')}.` }),
-            h('ul', {}, skipped.map(k => h('li', { text: `${fmt(k.count)}: ${k.reason}` })))),
+            h('p', { text: t('report.skipped.heading', { statements: skipped.reduce((n, k) => n + k.count, 0) }) }),
+            h('ul', {}, skipped.map(k => h('li', { text: t('report.skipped.reason', { count: fmt(k.count), reason: k.reason }) })))),
     ];
 }
 
@@ -424,7 +448,7 @@ function toolbar(made, id) {
         try {
             text = made.r.csv(kind, pseudo);
         } catch (e) {
-            fail(`The CSV could not be made: ${e.message}.`);
+            fail(t('report.error.csv', { error: e.message }));
             return;
         }
         const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
@@ -433,12 +457,12 @@ function toolbar(made, id) {
         a.click();
         a.remove();
         setTimeout(() => URL.revokeObjectURL(url), 60_000);
-        say(`Downloaded the ${kind === 'learners' ? 'learners' : 'answers'} as CSV${pseudo ? ', pseudonymised' : ''}.`);
+        say(t('report.status.downloaded', { file: kind === 'learners' ? 'learners' : 'answers', pseudonymised: pseudo ? 'yes' : 'no' }));
     };
     return h('div', { class: 'rp-toolbar' },
-        h('button', { type: 'button', class: 'att-btn', text: 'Download learners (CSV)', onclick: download('learners') }),
-        h('button', { type: 'button', class: 'att-btn', text: 'Download all answers (CSV)', onclick: download('statements') }),
-        h('button', { type: 'button', class: 'att-btn', text: 'Print or save as PDF', onclick: () => window.print() }));
+        h('button', { type: 'button', class: 'att-btn', text: t('report.download.learners'), onclick: download('learners') }),
+        h('button', { type: 'button', class: 'att-btn', text: t('report.download.answers'), onclick: download('statements') }),
+        h('button', { type: 'button', class: 'att-btn', text: t('report.print'), onclick: () => window.print() }));
 }
 
 // Skill id → { label, kind }, from the cohort's skill mix (every skill that was chosen).
@@ -461,91 +485,97 @@ const section = (cls, title, ...kids) => {
 const pair = (chart, tableEl, box = 'rp-chart-box') => h('div', { class: 'rp-pair' }, h('div', { class: box }, chart), tableEl);
 
 // A table in a wrapper that scrolls sideways by itself (focusable and labelled, so keyboard users
-// can scroll it too), never the page.
+// can scroll it too), never the page. `head` is the columns' words (cols() has them by id).
 function table(caption, head, rows, { cls = '' } = {}) {
     const id = `rp-t${++uid}`;
-    const t = h('table', { class: `att-table rp-table ${cls}`.trim() },
+    const el = h('table', { class: `att-table rp-table ${cls}`.trim() },
         h('caption', { id, text: caption }),
         h('thead', {}, h('tr', {}, head.map(c => h('th', { scope: 'col', text: c })))),
-        h('tbody', {}, rows.map(r => h('tr', {}, r.map((c, i) => h(i ? 'td' : 'th', i ? {} : { scope: 'row' }, c == null ? '–' : typeof c === 'object' ? c : String(c)))))));
-    return h('div', { class: 'rp-scroll', role: 'region', 'aria-labelledby': id, tabindex: '0' }, t);
+        h('tbody', {}, rows.map(r => h('tr', {}, r.map((c, i) => h(i ? 'td' : 'th', i ? {} : { scope: 'row' }, c == null ? NONE : typeof c === 'object' ? c : String(c)))))));
+    return h('div', { class: 'rp-scroll', role: 'region', 'aria-labelledby': id, tabindex: '0' }, el);
 }
+/// Column headings from their message ids.
+const cols = (...ids) => ids.map(id => t(`report.col.${id}`));
 
 const quote = text => h('q', { class: 'rp-quote', text: text ?? '' });
 
+/// A skill's label with its kind in words: "Reflection (skill)".
+const withKind = (skill, k) => t('report.skill_kind', { skill, kind: k });
+
 function summarySection(rep) {
     const figures = [
-        ['Attempts', fmt(rep.attempts)],
-        ['Completed', fmt(rep.completed)],
-        ['Passed', fmt(rep.passed)],
-        ['Pass rate', pct(rep.pass_rate)],
-        ['Abandoned', fmt(rep.abandoned)],
+        [t('report.summary.attempts'), fmt(rep.attempts)],
+        [t('report.summary.completed'), fmt(rep.completed)],
+        [t('report.summary.passed'), fmt(rep.passed)],
+        [t('report.summary.pass_rate'), pct(rep.pass_rate)],
+        [t('report.summary.abandoned'), fmt(rep.abandoned)],
     ];
     const endings = OUTCOME_ORDER.filter(o => o in (rep.endings || {})).concat(Object.keys(rep.endings || {}).filter(o => !OUTCOME_ORDER.includes(o)));
     const rows = endings.map(o => ({ label: OUTCOMES[o] || o, value: rep.endings[o], cls: `rp-bar-${o in OUTCOMES ? o : 'other'}` }));
     const total = rows.reduce((n, r) => n + r.value, 0);
-    return section('summary', 'Attempts and endings',
+    return section('summary', t('report.summary.heading'),
         h('dl', { class: 'rp-figures' }, figures.map(([k, v]) => h('div', {}, h('dt', { text: k }), h('dd', { text: v })))),
-        h('p', { class: 'rp-hint', text: 'The pass rate is passed among completed attempts. An attempt is abandoned when it never reached an ending.' }),
+        h('p', { class: 'rp-hint', text: t('report.summary.hint') }),
         pair(
-            hbars(rows, `Bar chart of the ${plural(total, 'ending')} by outcome: ${rows.map(r => `${r.label} ${r.value}`).join(', ')}. The table beside it has the same numbers.`),
-            table('Endings by outcome', ['Outcome', 'Attempts', 'Share'], rows.map(r => [r.label, fmt(r.value), total ? pct(r.value / total) : '–']))),
-        rep.ending_ids?.length > 0 && table('Endings by ending', ['Ending', 'Outcome', 'Attempts'],
+            hbars(rows, t('report.summary.chart', { endings: total, bars: bars(rows.map(r => [r.label, r.value])) })),
+            table(t('report.summary.by_outcome'), cols('outcome', 'attempts', 'share'), rows.map(r => [r.label, fmt(r.value), total ? pct(r.value / total) : NONE]))),
+        rep.ending_ids?.length > 0 && table(t('report.summary.by_ending'), cols('ending', 'outcome', 'attempts'),
             rep.ending_ids.map(e => [e.id, OUTCOMES[e.outcome] || e.outcome, fmt(e.count)])));
 }
 
 function trustSection(rep) {
-    const t = rep.trust || [];
-    if (!t.length) return section('trust', 'Trust over the turns', h('p', { text: 'No answers were read, so there is no trust to show.' }));
-    return section('trust', 'Trust over the turns',
-        h('p', { class: 'rp-hint', text: 'Turn 0 is trust before the first response; turn N is trust after the Nth response, among the attempts that got that far. Attempts that ended early drop out of the later turns, so later medians show only those still talking.' }),
-        pair(trustChart(t),
-            table('Trust over the turns (0 to 100)', ['Turn', 'Attempts', 'Lowest', 'Lower quartile', 'Median', 'Upper quartile', 'Highest'],
-                t.map(p => [p.turn, fmt(p.learners), p.min, p.q1, p.median, p.q3, p.max])), 'rp-trust-box'),
-        legend([['rp-key-median', 'Line: the median'], ['rp-key-band', 'Shaded band: the middle half (lower to upper quartile)'], ['rp-key-whisker', 'Thin line: lowest to highest']]));
+    const points = rep.trust || [];
+    if (!points.length) return section('trust', t('report.trust.heading'), h('p', { text: t('report.trust.none') }));
+    return section('trust', t('report.trust.heading'),
+        h('p', { class: 'rp-hint', text: t('report.trust.hint') }),
+        pair(trustChart(points),
+            table(t('report.trust.caption', { min: fmt(0), max: fmt(100) }), cols('turn', 'attempts', 'lowest', 'lower_quartile', 'median', 'upper_quartile', 'highest'),
+                points.map(p => [fmt(p.turn), fmt(p.learners), fmt(p.min), fmt(p.q1), fmt(p.median), fmt(p.q3), fmt(p.max)])), 'rp-trust-box'),
+        legend([['rp-key-median', t('report.trust.key_median')], ['rp-key-band', t('report.trust.key_band')], ['rp-key-whisker', t('report.trust.key_whisker')]]));
 }
 
 function skillSection(rep) {
     const mix = rep.skill_mix || [];
     const m = rep.miti;
-    return section('skills', 'Skill mix and MITI figures',
+    return section('skills', t('report.skills.heading'),
         mix.length
             ? pair(
-                hbars(mix.map(x => ({ label: `${cap(x.label)} (${(KINDS[x.kind] || x.kind).toLowerCase()})`, value: x.count, cls: `rp-bar-${x.kind}`, fill: PATTERN[x.kind] })),
-                    `Bar chart of the responses the cohort chose, by skill: ${mix.map(x => `${cap(x.label)} ${x.count}`).join(', ')}. The table beside it has the same numbers.`),
-                table('Responses by skill', ['Skill', 'Kind', 'Responses', 'Share'], mix.map(x => [cap(x.label), KINDS[x.kind] || x.kind, fmt(x.count), pct(x.share)])))
-            : h('p', { text: 'No responses were read.' }),
-        mix.length > 0 && legend([['rp-key-skill', 'Skill: solid'], ['rp-key-neutral', 'Neutral: dotted'], ['rp-key-roadblock', 'Roadblock: striped']], 'rp-kinds'),
-        rep.kinds && h('p', { text: `Skills ${fmt(rep.kinds.skill)}, neutral ${fmt(rep.kinds.neutral)}, roadblocks ${fmt(rep.kinds.roadblock)}.` }),
-        m && mitiTable(m, 'The cohort\'s MITI figures'),
-        m?.counts?.some(c => c.count > 0) && table('Responses by MITI code', ['MITI code', 'Responses'], m.counts.filter(c => c.count > 0).map(c => [cap(c.label), fmt(c.count)])));
+                hbars(mix.map(x => ({ label: withKind(cap(x.label), x.kind), value: x.count, cls: `rp-bar-${x.kind}`, fill: PATTERN[x.kind] })),
+                    t('report.skills.chart', { bars: bars(mix.map(x => [cap(x.label), x.count])) })),
+                table(t('report.skills.caption'), cols('skill', 'kind', 'responses', 'share'), mix.map(x => [cap(x.label), kindWord(x.kind), fmt(x.count), pct(x.share)])))
+            : h('p', { text: t('report.skills.none') }),
+        mix.length > 0 && legend([['rp-key-skill', t('report.skills.key_skill')], ['rp-key-neutral', t('report.skills.key_neutral')], ['rp-key-roadblock', t('report.skills.key_roadblock')]], 'rp-kinds'),
+        rep.kinds && h('p', { text: t('report.skills.kinds', { skill: fmt(rep.kinds.skill), neutral: fmt(rep.kinds.neutral), roadblock: fmt(rep.kinds.roadblock) }) }),
+        m && mitiTable(m, t('report.miti.cohort')),
+        m?.counts?.some(c => c.count > 0) && table(t('report.miti.by_code'), cols('miti_code', 'responses'), m.counts.filter(c => c.count > 0).map(c => [cap(c.label), fmt(c.count)])));
 }
 
 function mitiTable(m, caption) {
-    const ratio = m.reflection_to_question == null ? (m.reflections ? 'No questions asked' : '–') : m.reflection_to_question.toFixed(1);
-    const share = m.complex_share == null ? '–' : m.complex_share_level === 'not_applicable' ? `${m.complex_reflections} of ${m.reflections}` : `${Math.round(m.complex_share * 100)}%`;
-    return table(caption, ['Figure', 'Value', 'Level', 'MITI guide'], [
-        ['Reflections per question', ratio, LEVELS[m.reflection_to_question_level] || m.reflection_to_question_level, '1 is fair, 2 is good'],
-        ['Complex reflections', share, LEVELS[m.complex_share_level] || m.complex_share_level, '40% is fair, 50% is good; summaries count as complex'],
-        ['Reflections', fmt(m.reflections), '', `${fmt(m.complex_reflections)} complex`],
-        ['Questions', fmt(m.questions), '', ''],
-        ['MI-adherent', fmt(m.adherent), '', 'Affirm, Seeking Collaboration, Emphasizing Autonomy'],
-        ['MI-non-adherent', fmt(m.non_adherent), '', 'Persuade, Confront'],
+    const ratio = m.reflection_to_question == null ? (m.reflections ? t('report.miti.no_questions') : NONE) : fixed1(m.reflection_to_question);
+    const share = m.complex_share == null ? NONE : m.complex_share_level === 'not_applicable' ? t('report.miti.complex_of', { complex: fmt(m.complex_reflections), reflections: fmt(m.reflections) }) : pct(m.complex_share);
+    return table(caption, cols('figure', 'value', 'level', 'miti_guide'), [
+        [t('report.miti.ratio'), ratio, LEVELS[m.reflection_to_question_level] || m.reflection_to_question_level, t('report.miti.ratio_guide', { fair: fmt(1), good: fmt(2) })],
+        [t('report.miti.complex'), share, LEVELS[m.complex_share_level] || m.complex_share_level, t('report.miti.complex_guide', { fair: pct(0.4), good: pct(0.5) })],
+        [t('report.miti.reflections'), fmt(m.reflections), '', t('report.miti.reflections_complex', { complex: fmt(m.complex_reflections) })],
+        [t('report.miti.questions'), fmt(m.questions), '', ''],
+        [t('report.miti.adherent'), fmt(m.adherent), '', t('report.miti.adherent_guide')],
+        [t('report.miti.non_adherent'), fmt(m.non_adherent), '', t('report.miti.non_adherent_guide')],
     ]);
 }
 
 function stickingSection(rep, labels) {
     const sp = rep.sticking_points || [];
-    if (!sp.length) return section('sticking', 'Sticking points', h('p', { text: 'Trust did not fall at any node.' }));
-    return section('sticking', 'Sticking points',
-        h('p', { class: 'rp-hint', text: 'The nodes where trust fell most in total, over every answer given there.' }),
+    if (!sp.length) return section('sticking', t('report.sticking.heading'), h('p', { text: t('report.sticking.none') }));
+    const change = x => t('report.sticking.change', { sign: x > 0 ? 'up' : x < 0 ? 'down' : 'none', change: fixed1(Math.abs(x)) });
+    return section('sticking', t('report.sticking.heading'),
+        h('p', { class: 'rp-hint', text: t('report.sticking.hint') }),
         h('div', { class: 'rp-chart-box' }, hbars(sp.map(p => ({ label: p.node, value: p.fall, cls: 'rp-bar-fall' })),
-            `Bar chart of the total fall of trust at the ${plural(sp.length, 'node')} where it fell most: ${sp.map(p => `${p.node} ${p.fall}`).join(', ')}. The table below has the same numbers.`)),
-        table('Where trust fell most', ['Node', 'Answers', 'Answers that lowered trust', 'Trust lost in total', 'Average change per answer', 'Roadblock chosen most', 'On offer instead'], sp.map(p => [
-            p.say ? [h('span', { class: 'rp-nowrap', text: p.node }), h('span', { class: 'rp-meta rp-say', text: ' The peer: ' }), quote(p.say)] : h('span', { class: 'rp-nowrap', text: p.node }), fmt(p.answers), fmt(p.falls), fmt(p.fall),
-            p.mean_change == null ? '–' : (p.mean_change > 0 ? '+' : p.mean_change < 0 ? '\u2212' : '') + Math.abs(p.mean_change).toFixed(1),
-            p.roadblock ? [h('span', { class: 'rp-skill', text: `${cap(p.roadblock.label)} (${plural(p.roadblock.count, 'time')}): ` }), quote(p.roadblock.text)] : 'None',
-            p.instead?.length ? h('ul', { class: 'rp-instead' }, p.instead.map(c => h('li', {}, h('span', { class: 'rp-skill', text: `${c.label ? cap(c.label) : labels(c.skill).label}: ` }), quote(c.text)))) : '–',
+            t('report.sticking.chart', { nodes: sp.length, bars: bars(sp.map(p => [p.node, p.fall])) }))),
+        table(t('report.sticking.caption'), cols('node', 'answers', 'answers_lowered', 'trust_lost', 'mean_change', 'roadblock_most', 'instead'), sp.map(p => [
+            p.say ? [h('span', { class: 'rp-nowrap', text: p.node }), h('span', { class: 'rp-meta rp-say', text: ` ${t('report.sticking.peer')} ` }), quote(p.say)] : h('span', { class: 'rp-nowrap', text: p.node }), fmt(p.answers), fmt(p.falls), fmt(p.fall),
+            p.mean_change == null ? NONE : change(p.mean_change),
+            p.roadblock ? [h('span', { class: 'rp-skill', text: `${t('report.sticking.roadblock', { skill: cap(p.roadblock.label), times: p.roadblock.count })} ` }), quote(p.roadblock.text)] : t('report.sticking.no_roadblock'),
+            p.instead?.length ? h('ul', { class: 'rp-instead' }, p.instead.map(c => h('li', {}, h('span', { class: 'rp-skill', text: `${t('report.sticking.instead', { skill: c.label ? cap(c.label) : labels(c.skill).label })} ` }), quote(c.text)))) : NONE,
         ]), { cls: 'rp-wide' }));
 }
 
@@ -566,81 +596,87 @@ function openAttempt(e) {
     target.querySelector('summary').focus({ preventScroll: true });
 }
 
+/// The link from a learner's row (or the safety panel) to the attempt's path.
+const pathLink = l => h('a', { href: `#attempt-${l.attempt}`, onclick: openAttempt, text: t('report.path.link'), 'aria-label': t('report.path.link_label', { actor: l.actor, started: when(l.started) }) });
+
 /// The one result a trainer must act on, and privately: attempts where the peer showed warning
 /// signs of suicide and the learner did not then ask directly. First, after the summary.
 function safetyPanel(rep) {
     const missed = (rep.learners || []).filter(l => l.safety === 'missed');
     const sf = rep.safety || { attempts_with_signs: 0, missed: 0 };
     if (!sf.attempts_with_signs) return null;
-    const link = l => h('a', { href: `#attempt-${l.attempt}`, onclick: openAttempt, text: 'Path', 'aria-label': `Path of ${l.actor}, ${when(l.started)}` });
     return h('section', { class: missed.length ? 'rp-safety rp-safety-missed' : 'rp-safety', 'aria-labelledby': 'rp-safety-title' },
         h('h3', { id: 'rp-safety-title', text: missed.length
-            ? `Warning signs of suicide: ${fmt(missed.length)} of ${plural(sf.attempts_with_signs, 'attempt')} did not ask directly about suicide afterwards`
-            : `Warning signs of suicide: every one of the ${plural(sf.attempts_with_signs, 'attempt')} that met them asked directly` }),
+            ? t('report.safety.heading_missed', { missed: fmt(missed.length), attempts: sf.attempts_with_signs })
+            : t('report.safety.heading_asked', { attempts: sf.attempts_with_signs }) }),
         missed.length > 0 && [
-            h('p', { text: 'In the learner\'s debrief this alone fails the attempt, whatever the score. Follow up one to one with:' }),
-            h('ul', { class: 'rp-safety-list' }, missed.map(l => h('li', {}, h('span', { class: 'rp-actor', text: l.actor }), ` (${when(l.started)}) `, link(l)))),
-            h('p', { class: 'rp-hint', text: 'Asking does not plant the idea. Practise asking calmly and plainly: "Are you thinking about suicide?"' }),
+            h('p', { text: t('report.safety.follow_up') }),
+            h('ul', { class: 'rp-safety-list' }, missed.map(l => h('li', {}, h('span', { class: 'rp-actor', text: l.actor }), ` ${t('report.safety.started', { started: when(l.started) })} `, pathLink(l)))),
+            h('p', { class: 'rp-hint', text: t('report.safety.ask') }),
         ]);
 }
 
 function distressSection(rep) {
     const d = rep.distress || { acute_answers: 0, roadblocks: 0, learners: 0, by_skill: [] };
     const sf = rep.safety || { attempts_with_signs: 0, asked: 0, missed: 0 };
-    return section('distress', 'Distress and safety',
+    return section('distress', t('report.distress.heading'),
         h('p', { text: d.acute_answers
-            ? `${plural(d.acute_answers, 'response')} came while the peer was in acute distress; ${d.roadblocks === 1 ? '1 was a roadblock' : `${fmt(d.roadblocks)} were roadblocks`}, in ${plural(d.learners, 'attempt')}. In acute distress every roadblock costs more trust; reflection, validation and presence are worth more.`
-            : 'No response came while the peer was in acute distress.' }),
+            ? t('report.distress.acute', { responses: d.acute_answers, roadblocks: d.roadblocks, attempts: d.learners })
+            : t('report.distress.no_acute') }),
         d.by_skill?.length
             ? pair(
                 hbars(d.by_skill.map(x => ({ label: cap(x.label), value: x.count, cls: 'rp-bar-roadblock', fill: PATTERN.roadblock })),
-                    `Bar chart of the roadblocks chosen while the peer was in acute distress: ${d.by_skill.map(x => `${cap(x.label)} ${x.count}`).join(', ')}. The table beside it has the same numbers.`),
-                table('Roadblocks chosen in acute distress', ['Roadblock', 'Responses'], d.by_skill.map(x => [cap(x.label), fmt(x.count)])))
-            : h('p', { text: 'No roadblock was chosen while the peer was in acute distress.' }),
-        h('h4', { text: 'Safety questions' }),
+                    t('report.distress.chart', { bars: bars(d.by_skill.map(x => [cap(x.label), x.count])) })),
+                table(t('report.distress.caption'), cols('roadblock', 'responses'), d.by_skill.map(x => [cap(x.label), fmt(x.count)])))
+            : h('p', { text: t('report.distress.no_roadblock') }),
+        h('h4', { text: t('report.safety.questions') }),
         sf.attempts_with_signs
             ? pair(
-                hbars([{ label: 'Asked directly about safety', value: sf.asked, cls: 'rp-bar-skill' }, { label: 'Did not ask after the warning signs', value: sf.missed, cls: 'rp-bar-roadblock', fill: PATTERN.roadblock }],
-                    `Bar chart of the ${plural(sf.attempts_with_signs, 'attempt')} where the peer showed warning signs: ${sf.asked} asked directly about safety, ${sf.missed} did not ask after the warning signs. The table beside it has the same numbers.`),
-                table('Safety questions where the peer showed warning signs', ['Attempts', 'Number'], [
-                    ['With warning signs', fmt(sf.attempts_with_signs)], ['Asked about safety', fmt(sf.asked)], ['Did not ask after the warning signs', fmt(sf.missed)]]))
-            : h('p', { text: 'No attempt reached a moment where the peer showed warning signs.' }));
+                hbars([{ label: t('report.safety.asked_bar'), value: sf.asked, cls: 'rp-bar-skill' }, { label: t('report.safety.missed_bar'), value: sf.missed, cls: 'rp-bar-roadblock', fill: PATTERN.roadblock }],
+                    t('report.safety.chart', { attempts: sf.attempts_with_signs, asked: fmt(sf.asked), missed: fmt(sf.missed) })),
+                table(t('report.safety.caption'), cols('attempts', 'number'), [
+                    [t('report.safety.with_signs'), fmt(sf.attempts_with_signs)], [t('report.safety.asked_row'), fmt(sf.asked)], [t('report.safety.missed_bar'), fmt(sf.missed)]]))
+            : h('p', { text: t('report.safety.none') }));
 }
 
 function learnersSection(rep, labels, pseudo) {
     const ls = rep.learners || [];
-    if (!ls.length) return section('learners', 'Each learner', h('p', { text: 'No attempts were found for this scenario and these filters.' }));
+    if (!ls.length) return section('learners', t('report.learners.heading'), h('p', { text: t('report.learners.none') }));
     const anchor = l => `attempt-${l.attempt}`;
-    const open = openAttempt;
-    return section('learners', 'Each learner',
-        pseudo && h('p', { class: 'rp-hint', text: 'Pseudonymised: each learner is a code, the same for the same learner in every report. Not anonymous: anyone with the statements can work a code out again.' }),
-        table(`Learners: ${plural(ls.length, 'attempt')}`, ['Learner', 'Started', 'Status', 'Ending', rep.scenario?.pass == null ? 'Score' : `Score (pass: ${rep.scenario.pass} of 100)`, 'Turns', 'Time', 'Safety question', 'Path'], ls.map(l => [
+    const score = rep.scenario?.pass == null ? t('report.col.score') : t('report.col.score_pass', { pass: fmt(rep.scenario.pass), max: fmt(100) });
+    return section('learners', t('report.learners.heading'),
+        pseudo && h('p', { class: 'rp-hint', text: t('report.learners.pseudonymised') }),
+        table(t('report.learners.caption', { attempts: ls.length }), [...cols('learner', 'started', 'status', 'ending'), score, ...cols('turns', 'time', 'safety_question', 'path')], ls.map(l => [
             h('span', { class: 'rp-actor-cell', text: l.actor }),
             when(l.started),
-            STATUS[l.status] || l.status,
-            l.ending ? [h('span', { class: 'rp-nowrap', text: OUTCOMES[l.outcome] || l.outcome }), ' ', h('span', { class: 'rp-meta', text: `(${l.ending})` })] : '–',
-            l.score == null ? '–' : String(l.score),
+            attemptStatus(l.status),
+            l.ending ? [h('span', { class: 'rp-nowrap', text: OUTCOMES[l.outcome] || l.outcome }), ' ', h('span', { class: 'rp-meta', text: t('report.learners.ending_id', { ending: l.ending }) })] : NONE,
+            l.score == null ? NONE : fmt(l.score),
             fmt(l.turns),
             duration(l.duration),
-            l.safety ? SAFETY[l.safety] || l.safety : h('span', { text: 'Signs not reached', class: 'rp-meta' }),
-            h('a', { href: `#${anchor(l)}`, onclick: open, text: 'Path', 'aria-label': `Path of ${l.actor}, ${when(l.started)}` }),
+            l.safety ? named('safety.status', SAFETY, l.safety) : h('span', { text: t('report.safety.not_reached'), class: 'rp-meta' }),
+            pathLink(l),
         ]), { cls: 'rp-wide rp-learners' }),
-        h('h4', { text: 'Each attempt, turn by turn' }),
+        h('h4', { text: t('report.learners.attempts') }),
         ls.map(l => h('details', { id: anchor(l), class: 'rp-attempt' },
-            h('summary', {}, h('span', { class: 'rp-actor', text: l.actor }), ` · ${STATUS[l.status] || l.status}${l.score == null ? '' : ` · score ${l.score}`} · ${plural(l.turns, 'turn')} · ${when(l.started)}`),
+            h('summary', {}, h('span', { class: 'rp-actor', text: l.actor }), ` · ${l.score == null
+                ? t('report.attempt.summary', { status: attemptStatus(l.status), turns: l.turns, started: when(l.started) })
+                : t('report.attempt.summary_scored', { status: attemptStatus(l.status), score: fmt(l.score), turns: l.turns, started: when(l.started) })}`),
             h('div', { class: 'rp-attempt-body' },
-                h('p', { class: 'rp-meta', text: `Registration ${l.registration}${l.attempt !== l.registration ? ` · attempt ${l.attempt}` : ''}` }),
+                h('p', { class: 'rp-meta', text: l.attempt !== l.registration
+                    ? t('report.attempt.registration_attempt', { registration: l.registration, attempt: l.attempt })
+                    : t('report.attempt.registration', { registration: l.registration }) }),
                 l.path?.length
-                    ? table(`Turns of ${l.actor}`, ['Turn', 'Node', 'Response', 'Skill', 'Trust', 'Moment'], l.path.map(p => [
-                        String(p.turn), h('span', { class: 'rp-nowrap', text: p.node }), quote(p.text),
-                        `${labels(p.skill).label}${KINDS[p.kind] ? ` (${KINDS[p.kind].toLowerCase()})` : ''}`,
-                        `${p.trust_before} → ${p.trust_after}`,
-                        [p.acute && 'Acute distress', p.warning_signs && 'Warning signs'].filter(Boolean).join(', ') || '–',
+                    ? table(t('report.attempt.turns', { actor: l.actor }), cols('turn', 'node', 'response', 'skill', 'trust', 'moment'), l.path.map(p => [
+                        fmt(p.turn), h('span', { class: 'rp-nowrap', text: p.node }), quote(p.text),
+                        KINDS.includes(p.kind) ? withKind(labels(p.skill).label, p.kind) : labels(p.skill).label,
+                        t('report.attempt.trust', { before: fmt(p.trust_before), after: fmt(p.trust_after) }),
+                        words.list([p.acute && t('report.attempt.acute'), p.warning_signs && t('report.attempt.warning_signs')].filter(Boolean), 'unit') || NONE,
                     ]), { cls: 'rp-wide' })
-                    : h('p', { text: 'No answers were recorded.' }),
-                Object.keys(l.skills || {}).length > 0 && table(`Skill mix of ${l.actor}`, ['Skill', 'Kind', 'Responses'],
-                    Object.entries(l.skills).map(([k, n]) => [labels(k).label, KINDS[labels(k).kind] || '–', fmt(n)])),
-                l.miti && mitiTable(l.miti, `MITI figures of ${l.actor}`)))));
+                    : h('p', { text: t('report.attempt.no_answers') }),
+                Object.keys(l.skills || {}).length > 0 && table(t('report.attempt.skills', { actor: l.actor }), cols('skill', 'kind', 'responses'),
+                    Object.entries(l.skills).map(([k, n]) => [labels(k).label, KINDS.includes(labels(k).kind) ? kindWord(labels(k).kind) : NONE, fmt(n)])),
+                l.miti && mitiTable(l.miti, t('report.attempt.miti', { actor: l.actor }))))));
 }
 
 // Closed attempts print open: a PDF of the report carries every path.
@@ -673,9 +709,12 @@ function defs() {
 }
 
 /// Horizontal bars, each with its label above it and its number after it: readable at 320 px.
-/// rows: [{ label, value, cls, fill }]; `fill` (a pattern) is a presentation attribute.
+/// rows: [{ label, value, cls, fill }]; `fill` (a pattern) is a presentation attribute. In a
+/// right-to-left language the bars grow from the right, their labels and numbers mirrored too (the
+/// chart's own direction stays left to right, report.css's .rp-chart, so anchors are physical).
 function hbars(rows, label) {
     const W = 260, ROW = 38, T = 4, numW = 40, barMax = W - numW - 2;
+    const mx = (x, width = 0) => (RTL ? W - x - width : x);
     const max = Math.max(1, ...rows.map(r => r.value || 0));
     const H = T + rows.length * ROW + 2;
     const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'rp-chart rp-hbars', role: 'img', 'aria-label': label });
@@ -683,39 +722,42 @@ function hbars(rows, label) {
     rows.forEach((r, i) => {
         const y = T + i * ROW;
         const w = r.value ? Math.max(2, (barMax * r.value) / max) : 0;
-        const text = s('text', { x: 0, y: y + 12, class: 'rp-label' }, r.label);
+        const text = s('text', { x: mx(0), y: y + 12, class: 'rp-label', ...(RTL && { 'text-anchor': 'end' }) }, r.label);
         // A label too long for the chart is squeezed to its width rather than cut off.
         if (r.label.length * 7.2 > W) { text.setAttribute('textLength', W); text.setAttribute('lengthAdjust', 'spacingAndGlyphs'); }
         svg.append(text);
-        svg.append(s('rect', { x: 0, y: y + 17, width: barMax, height: 14, class: 'rp-track' }));
+        svg.append(s('rect', { x: mx(0, barMax), y: y + 17, width: barMax, height: 14, class: 'rp-track' }));
         if (w) {
-            const bar = s('rect', { x: 0, y: y + 17, width: w.toFixed(1), height: 14, class: `rp-bar ${r.cls || ''}`.trim() });
+            const bar = s('rect', { x: Number(mx(0, w).toFixed(1)), y: y + 17, width: w.toFixed(1), height: 14, class: `rp-bar ${r.cls || ''}`.trim() });
             if (r.fill) bar.setAttribute('fill', r.fill);
             svg.append(bar);
         }
-        svg.append(s('text', { x: (barMax + 6).toFixed(1), y: y + 28.5, class: 'rp-value' }, fmt(r.value)));
+        svg.append(s('text', { x: mx(barMax + 6).toFixed(1), y: y + 28.5, class: 'rp-value', ...(RTL && { 'text-anchor': 'end' }) }, fmt(r.value)));
     });
     return svg;
 }
 
-/// The median over the turns, the middle half as a band, and lowest to highest as whiskers.
+/// The median over the turns, the middle half as a band, and lowest to highest as whiskers. In a
+/// right-to-left language the turns run from the right, as the text does, and the trust axis is
+/// on the right, its title turned to face it.
 function trustChart(points) {
     const W = 320, H = 210, L = 40, R = 10, T = 10, B = 44, w = W - L - R, ht = H - T - B;
+    const mx = v => (RTL ? W - v : v);
     const last = points[points.length - 1].turn, first = points[0].turn;
     const span = Math.max(1, last - first);
-    const x = turn => L + (points.length > 1 ? ((turn - first) * w) / span : w / 2);
+    const x = turn => mx(L + (points.length > 1 ? ((turn - first) * w) / span : w / 2));
     const y = v => T + ht * (1 - v / 100);
     const start = points[0], end = points[points.length - 1];
-    const label = `Line chart of trust over the turns: the median starts at ${start.median} and is ${end.median} of 100 after turn ${end.turn}, among the ${plural(end.learners, 'attempt')} that got that far. The table beside it has every turn's figures.`;
+    const label = t('report.trust.chart', { start: fmt(start.median), end: fmt(end.median), max: fmt(100), turn: fmt(end.turn), attempts: end.learners });
     const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'rp-chart rp-trust', role: 'img', 'aria-label': label });
     svg.append(s('title', {}, label));
     for (let g = 0; g <= 100; g += 20) {
-        svg.append(s('line', { x1: L, x2: W - R, y1: y(g), y2: y(g), class: 'rp-grid' }), s('text', { x: L - 6, y: y(g) + 4, class: 'rp-axis', 'text-anchor': 'end' }, g));
+        svg.append(s('line', { x1: mx(L), x2: mx(W - R), y1: y(g), y2: y(g), class: 'rp-grid' }), s('text', { x: mx(L - 6), y: y(g) + 4, class: 'rp-axis', 'text-anchor': RTL ? 'start' : 'end' }, fmt(g)));
     }
     const step = Math.ceil(span / 10) || 1;
-    for (let t = first; t <= last; t += step) svg.append(s('text', { x: x(t), y: H - B + 16, class: 'rp-axis', 'text-anchor': 'middle' }, t));
-    svg.append(s('text', { x: L + w / 2, y: H - 6, class: 'rp-axis-title', 'text-anchor': 'middle' }, 'Turn'));
-    svg.append(s('text', { x: 12, y: T + ht / 2, class: 'rp-axis-title', 'text-anchor': 'middle', transform: `rotate(-90 12 ${T + ht / 2})` }, 'Trust'));
+    for (let turn = first; turn <= last; turn += step) svg.append(s('text', { x: x(turn), y: H - B + 16, class: 'rp-axis', 'text-anchor': 'middle' }, fmt(turn)));
+    svg.append(s('text', { x: mx(L + w / 2), y: H - 6, class: 'rp-axis-title', 'text-anchor': 'middle' }, t('report.trust.axis_turn')));
+    svg.append(s('text', { x: mx(12), y: T + ht / 2, class: 'rp-axis-title', 'text-anchor': 'middle', transform: `rotate(${RTL ? 90 : -90} ${mx(12)} ${T + ht / 2})` }, t('report.trust.axis_trust')));
     const band = points.map(p => `${x(p.turn).toFixed(1)},${y(p.q3).toFixed(1)}`).concat(points.slice().reverse().map(p => `${x(p.turn).toFixed(1)},${y(p.q1).toFixed(1)}`));
     svg.append(s('polygon', { points: band.join(' '), class: 'rp-band' }));
     for (const p of points) svg.append(s('line', { x1: x(p.turn), x2: x(p.turn), y1: y(p.min), y2: y(p.max), class: 'rp-whisker' }));
