@@ -388,3 +388,31 @@ fn the_package_holds_every_module_its_scripts_import() {
     }
     assert!(missing.is_empty(), "add these to scorm::WIDGET_FILES: {missing:#?}");
 }
+
+#[test]
+fn a_translated_scenario_carries_the_interface_in_its_language() {
+    let dir = temp("spanish");
+    let www = www(&dir, true);
+    std::fs::create_dir_all(www.join("lang")).unwrap();
+    for (name, text) in [("widget.es.js", "export default {};\n"), ("engine.es.json", "{}\n"), ("widget.de.js", "export default {};\n"), ("engine.de.json", "{}\n")] {
+        std::fs::write(www.join("lang").join(name), text).unwrap();
+    }
+    let zip = dir.join("package.zip");
+    let out = scorm(&www, &["scenarios/first-meeting.es.toml", "-o", zip.to_str().unwrap()]);
+    assert!(out.status.success(), "attunement scorm failed: {}", String::from_utf8_lossy(&out.stderr));
+    let entries = read_zip(&std::fs::read(&zip).unwrap());
+    let lang: Vec<&str> = entries.iter().map(|e| e.name.as_str()).filter(|n| n.starts_with("lang/")).collect();
+    assert_eq!(lang, ["lang/engine.es.json", "lang/widget.es.js"], "Spanish only, not the other languages");
+    assert_eq!(entry(&entries, "lang/widget.es.js").data, b"export default {};\n");
+    let mut files = listed(&text(&entries, "imsmanifest.xml"));
+    files.retain(|f| f.starts_with("lang/"));
+    files.sort();
+    assert_eq!(files, lang, "the manifest lists them");
+
+    // English needs none: its words are in the widget and the engine.
+    let english = dir.join("english.zip");
+    let out = scorm(&www, &[SCENARIO, "-o", english.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(read_zip(&std::fs::read(&english).unwrap()).iter().all(|e| !e.name.starts_with("lang/")));
+    std::fs::remove_dir_all(dir).ok();
+}
