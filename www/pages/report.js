@@ -581,7 +581,10 @@ function stickingSection(rep, labels) {
 
 /// Marks the tables wider than their box, so the page can say they scroll sideways.
 function markOverflow() {
-    for (const el of document.querySelectorAll('.rp-scroll')) el.classList.toggle('rp-overflows', el.scrollWidth > el.clientWidth + 1);
+    for (const el of document.querySelectorAll('.rp-scroll')) {
+      el.classList.toggle('rp-overflows', el.scrollWidth > el.clientWidth + 1);
+      el.dataset.overflowHint = t('report.scroll_hint');
+    }
 }
 addEventListener('resize', markOverflow);
 
