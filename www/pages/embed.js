@@ -7,12 +7,25 @@
 // else this page's own), never to "*", never before the settings are known; only the parent's
 // hello is heeded; the save leaves only with embed.includeSave; the element is put on the page,
 // and so restores or saves, only once embed.save is known.
+// The page's words come from the library catalogue (www/i18n/library.LANG.json), in the interface
+// language: ?lang= when it is given, else the page's own <html lang>. A ?lang= the interface has
+// (www/widget/i18n.js's LANGUAGES) is the element's lang too, so the widget's words are in it,
+// whether or not the library has the scenario in it; any other leaves the widget to choose.
+import en from '../i18n/library.en.js';
 import '../widget/element.js';
+import { catalogue, choose, localise, supported } from '../widget/i18n.js';
 import { langParam, originOf, preload, scenarioFile, siteConfig, warnIgnored } from './site-config.js';
 
 const main = document.getElementById('main');
 const params = new URLSearchParams(location.search);
 const id = params.get('scenario') || '';
+const lang = langParam(params);
+
+const words = catalogue('library', en);
+const { t } = words;
+// The page's words in the interface language, once its catalogue is here; before that, the
+// page's HTML reads in English.
+const ready = words.use(choose(lang, document.documentElement.lang)).then(() => localise(document, words));
 
 // cmi5 launch parameters and the attributes they stand for (lms/xapi.js reads them: docs/xapi.md).
 const CMI5 = { endpoint: 'xapi-endpoint', fetch: 'xapi-fetch', actor: 'xapi-actor', activityId: 'xapi-activity', registration: 'xapi-registration' };
@@ -22,12 +35,17 @@ warnIgnored(params, 'embed.html');
 if (/^[A-Za-z0-9_-]+$/.test(id)) {
     // The scenario downloads while the settings do (the wasm is preloaded by embed.html); with
     // ?lang=LANG, its translation into LANG when the library has one.
-    const lang = langParam(params);
     const src = lang ? scenarioFile(id, lang) : `scenarios/${id}.attn`;
     if (!lang) preload(src);
     const element = document.createElement('attunement-sim');
-    // The page's title names the scenario once it is known.
-    element.addEventListener('attunement-ready', e => { document.title = `${e.detail.scenario.title} · Attunement`; });
+    // The widget's words in LANG (when the interface has it), whether or not the scenario is.
+    if (supported(lang)) element.setAttribute('lang', lang);
+    // The page's title names the scenario once it is known (and after localise(), which would
+    // put the page's own title back).
+    element.addEventListener('attunement-ready', e => {
+        const { title } = e.detail.scenario;
+        ready.then(() => { document.title = t('page.scenario_title', { title }); });
+    });
     element.setAttribute('src', await src);
     element.setAttribute('mode', params.get('mode') || 'practice');
     if (params.has('seed')) element.setAttribute('seed', params.get('seed'));
@@ -41,13 +59,15 @@ if (/^[A-Za-z0-9_-]+$/.test(id)) {
     if (config.help.href) element.setAttribute('help-href', config.help.href);
     if (config.help.text) element.setAttribute('help-text', config.help.text);
     const refused = params.has('endpoint') ? launch(element, config.xapi.allowedOrigins) : null;
+    await ready;
     if (refused) main.append(notice(refused));
     main.append(element);
 } else {
     const p = document.createElement('p');
     p.className = 'att-page-error';
     p.setAttribute('role', 'alert');
-    p.textContent = 'No scenario to show: this page needs ?scenario=ID, where ID is a scenario of the library, for example ?scenario=first-meeting&mode=practice.';
+    await ready;
+    p.textContent = t('embed.missing');
     main.append(p);
 }
 
@@ -69,7 +89,7 @@ function notice(where) {
     const p = document.createElement('p');
     p.className = 'att-page-notice';
     p.setAttribute('role', 'alert');
-    p.textContent = `This activity was opened with a request to record your progress at ${where}, which this site does not allow, so nothing you do here is recorded or sent anywhere. You can still practise; if your course expects a record of it, tell whoever runs the course.`;
+    p.textContent = t('embed.refused', { where });
     return p;
 }
 
