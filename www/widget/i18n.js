@@ -23,6 +23,11 @@ export function supported(tag) {
 /// page's) that is shipped; English when none is.
 export const choose = (...tags) => tags.map(supported).find(Boolean) || 'en';
 
+/// In a right-to-left language each text put into a message is isolated (U+2068 … U+2069), so an
+/// English word, a URL or a signed number in it keeps its own order and does not reorder the
+/// sentence around it. Numbers (plural and number arguments) stay numbers.
+const isolated = (args, on) => (on ? Object.fromEntries(Object.entries(args).map(([k, v]) => [k, typeof v === 'string' ? `\u2068${v}\u2069` : v])) : args);
+
 /// One area's catalogues (`english` is its compiled English one). `t(id, args)` formats a message
 /// in the language in use; `use(lang)` fetches that language's catalogue (once) and then uses it,
 /// and on failure keeps English and says why on the console. `lang` and `dir` are what is in use.
@@ -35,7 +40,7 @@ export function catalogue(area, english) {
     get dir() { return rtl(lang) ? 'rtl' : 'ltr'; },
     t(id, args) {
       const f = messages[id] || english[id];
-      return f ? f(args || {}) : id;
+      return f ? f(isolated(args || {}, rtl(lang))) : id;
     },
     /// Number, date and list formats of the language in use, through Intl.
     number: (n, options) => new Intl.NumberFormat(lang, options).format(n),
