@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
+import MessageFormat from '@messageformat/core';
 import { REPO, WWW, FIXTURES, startServer } from './server.mjs';
 
 export { REPO, WWW, FIXTURES };
@@ -191,14 +192,40 @@ export async function openPage(env, urlPath, options = {}) {
     };
 }
 
-/// The widget's parts, through roles and accessible names (docs/widget-contract.md).
+// The language the widget's accessible names are looked for in (useLanguage), and its words.
+let language = 'en';
+const catalogues = new Map();
+
+/// The widget's message `id` in `lang` (www/i18n/widget.LANG.json), formatted with `args`:
+/// what a learner reading that language sees.
+export function words(id, args = {}, lang = language) {
+    if (!catalogues.has(lang)) catalogues.set(lang, JSON.parse(readFileSync(path.join(WWW, 'i18n', `widget.${lang}.json`), 'utf8')));
+    const text = catalogues.get(lang)[id];
+    assert.ok(text != null, `the widget's ${lang} catalogue has ${id}`);
+    // As the widget does in a right-to-left language (www/widget/i18n.js), each text put in is isolated.
+    const rtl = /^(ar|he|fa|ur)(-|$)/.test(lang);
+    const put = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, rtl && typeof v === 'string' ? `\u2068${v}\u2069` : v]));
+    return new MessageFormat(lang).compile(text)(put);
+}
+
+/// Until the next call, ui() and the helpers built on it find the widget's parts by their names
+/// in `lang`'s catalogue (the interface's language), not English's.
+export function useLanguage(lang) {
+    language = lang;
+}
+
+const escape = text => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/// The widget's parts, through roles and accessible names (docs/widget-contract.md), in the
+/// language useLanguage() set (English unless a test says otherwise).
 export function ui(page) {
+    const w = id => words(id);
     // The live log holds the lines of this visit; a restored session's earlier lines sit in a
     // plain history above it (so a reload reads nothing out again). `messages` spans both.
-    const log = page.getByRole('log', { name: 'Conversation' });
+    const log = page.getByRole('log', { name: w('transcript.label') });
     const transcript = page.locator('attunement-sim .att-transcript');
-    const choices = page.getByRole('group', { name: /response/i });
-    const debrief = page.getByRole('region', { name: /Debrief/ });
+    const choices = page.getByRole('group', { name: new RegExp(`^(${escape(w('choices.label'))}|${escape(w('choices.closest_label'))})$`) });
+    const debrief = page.getByRole('region', { name: w('debrief.heading') });
     const alert = page.getByRole('alert');
     return {
         widget: page.locator('attunement-sim'),
@@ -209,25 +236,25 @@ export function ui(page) {
         messages: transcript.locator('.att-msg'),
         peerMessages: transcript.locator('.att-msg[data-speaker="peer"]'),
         learnerMessages: transcript.locator('.att-msg[data-speaker="learner"]'),
-        meter: page.getByRole('meter', { name: /Trust/ }),
+        meter: page.getByRole('meter', { name: w('bar.trust') }),
         choices,
         choiceButtons: choices.getByRole('button'),
-        feedback: page.getByRole('region', { name: 'Feedback', exact: true }),
-        undo: page.getByRole('button', { name: 'Try a different response', exact: true }),
+        feedback: page.getByRole('region', { name: w('feedback.label'), exact: true }),
+        undo: page.getByRole('button', { name: w('feedback.undo'), exact: true }),
         debrief,
-        download: debrief.getByRole('button', { name: 'Download transcript', exact: true }),
-        tryAgain: debrief.getByRole('button', { name: 'Try again', exact: true }),
-        startOver: page.locator('attunement-sim .att-respond').getByRole('button', { name: 'Start over', exact: true }),
-        confirm: page.getByRole('dialog', { name: 'Start over?' }),
-        confirmStartOver: page.getByRole('dialog', { name: 'Start over?' }).getByRole('button', { name: 'Start over', exact: true }),
+        download: debrief.getByRole('button', { name: w('debrief.download'), exact: true }),
+        tryAgain: debrief.getByRole('button', { name: w('debrief.again'), exact: true }),
+        startOver: page.locator('attunement-sim .att-respond').getByRole('button', { name: w('start_over'), exact: true }),
+        confirm: page.getByRole('dialog', { name: w('confirm.title') }),
+        confirmStartOver: page.getByRole('dialog', { name: w('confirm.title') }).getByRole('button', { name: w('start_over'), exact: true }),
         alert,
-        alertRestart: alert.getByRole('button', { name: /^(Try again|Start over)$/ }),
+        alertRestart: alert.getByRole('button', { name: new RegExp(`^(${escape(w('problem.try_again'))}|${escape(w('start_over'))})$`) }),
         status: page.getByRole('status'),
-        continueButton: page.getByRole('button', { name: 'Continue', exact: true }),
-        skipButton: page.getByRole('button', { name: 'Skip this scenario', exact: true }),
-        startButton: page.getByRole('button', { name: 'Start', exact: true }),
-        help: page.locator('attunement-sim').getByRole('link', { name: 'Get help now' })
-            .or(page.locator('attunement-sim').getByRole('button', { name: 'Get help now' })),
+        continueButton: page.getByRole('button', { name: w('intro.continue'), exact: true }),
+        skipButton: page.getByRole('button', { name: w('intro.skip'), exact: true }),
+        startButton: page.getByRole('button', { name: w('intro.start'), exact: true }),
+        help: page.locator('attunement-sim').getByRole('link', { name: w('help.toggle') })
+            .or(page.locator('attunement-sim').getByRole('button', { name: w('help.toggle') })),
     };
 }
 
@@ -483,11 +510,14 @@ export async function playTurns(page, turns, { via = 'digit', feedback = false }
         if (hidden) await expectNoTrust(page, `after turn ${turn.number} (${turn.choice})`);
         else await expectTrust(page, turn.trust_after, `after turn ${turn.number} (${turn.choice})`);
         if (feedback) {
+            // In the interface's language, its numbers as Intl writes them there.
+            const n = x => new Intl.NumberFormat(language).format(x);
+            const said = words('feedback.change', { before: n(turn.trust_before), after: n(turn.trust_after), change: new Intl.NumberFormat(language, { signDisplay: 'exceptZero' }).format(turn.trust_after - turn.trust_before) });
             await eventually(async () => {
                 const text = (await ui(page).feedback.textContent()) ?? '';
                 assert.ok(
-                    text.includes(`trust ${turn.trust_before} → ${turn.trust_after}`),
-                    `after turn ${turn.number}, the Feedback section should say "trust ${turn.trust_before} → ${turn.trust_after}"; it reads ${JSON.stringify(text.replace(/\s+/g, ' '))}`,
+                    text.includes(said),
+                    `after turn ${turn.number}, the Feedback section should say "${said}"; it reads ${JSON.stringify(text.replace(/\s+/g, ' '))}`,
                 );
                 assert.ok(
                     text.toLowerCase().includes(turn.skill_label.toLowerCase()),

@@ -452,6 +452,39 @@ test('the endpoint and credentials are kept for the tab, and on the device only 
     await p.close();
 });
 
+// The page in Arabic (report.html?lang=ar): its words from www/i18n/report.ar.json, laid out right
+// to left, its bars growing from the right, axe clean and without sideways scroll at 320 and
+// 1280 px. Labels are found by the Arabic catalogue's words, not written here.
+const arabic = JSON.parse(readFileSync(path.join(WWW, 'i18n', 'report.ar.json'), 'utf8'));
+for (const width of [320, 1280]) {
+    test(`in Arabic at ${width} px: right to left, axe clean`, async () => {
+        const p = await openPage(env, '/report.html?lang=ar', { viewport: { width, height: 900 } });
+        const { page } = p;
+        const label = id => page.getByLabel(arabic[id], { exact: true });
+        await visible(label('report.form.endpoint'), 'the form, in Arabic');
+        assert.deepEqual(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir]), ['ar', 'rtl']);
+        await label('report.form.endpoint').fill(lrs.endpoint);
+        await label('report.form.user').fill(USER);
+        await label('report.form.password').fill(PASSWORD);
+        await eventually(async () => assert.ok((await label('report.form.scenario').locator('option').count()) > 1, 'the scenario list is filled'));
+        await label('report.form.scenario').selectOption(ACTIVITY);
+        await page.getByRole('button', { name: arabic['report.form.show'], exact: true }).click();
+        await visible(page.getByRole('heading', { level: 2 }).filter({ hasText: arabic['report.heading'].split('{')[0].trim() }), 'the report\'s heading, in Arabic');
+        // A horizontal bar starts at the right: its rectangle's right edge is the chart's.
+        const bar = await page.evaluate(() => {
+            const r = document.querySelector('.rp-chart rect[class*="rp-bar"]');
+            if (!r) return null;
+            const chart = r.closest('svg').getBoundingClientRect(), box = r.getBoundingClientRect();
+            return { gapRight: chart.right - box.right, gapLeft: box.left - chart.left };
+        });
+        assert.ok(bar && bar.gapRight < bar.gapLeft, `a bar grows from the right: ${JSON.stringify(bar)}`);
+        await expectNoHorizontalScroll(page, `the Arabic report at ${width} px`);
+        await expectNoAxeViolations(page, `the Arabic report at ${width} px`);
+        await screenshot(page, `report-ar-${width}`);
+        await p.close();
+    });
+}
+
 test('nothing is taken from the address', async () => {
     const p = await openPage(env, `/report.html?endpoint=${encodeURIComponent(lrs.endpoint)}&user=${USER}&password=${PASSWORD}&auth=${encodeURIComponent(AUTH)}`);
     await visible(field(p.page, 'Record store endpoint'), 'the form');
