@@ -24,6 +24,71 @@ use serde::Serialize;
 use crate::engine::session::{EndingView, Mode, PlayError, Session, Turn, TrustView};
 use crate::engine::trust::{self, Reason};
 use crate::skill::{Kind, Miti, Skill};
+use crate::words::and_list;
+
+crate::words::templates! {
+    /// What to practise next, one template a rule: the rule is the id after `practise.`.
+    /// `{peer}` is the peer's name, `{when}` the turns (`turns.one`, `turns.many`), `{what}` the
+    /// labels of their skills.
+    PRACTISE_SAFETY_QUESTION = "practise.safety_question" => "Ask directly about suicide when you see warning signs. {peer} showed them ({when}) and the question was never asked; asked calmly and plainly (\"Are you thinking about suicide?\"), it does not plant the idea, it tells {peer} it can be said, and it is how risk is found.";
+    PRACTISE_AFTER_DISCLOSURE = "practise.after_disclosure" => "Meet a disclosure with validation first. Right after {peer} told you something hard ({when}), you answered with {what}; a validation or a reflection there (\"That sounds really hard. Anyone would feel shaken.\") tells {peer} it was safe to share.";
+    PRACTISE_DISTRESS = "practise.distress" => "Slow down when distress is high. While {peer} was in acute distress you reached for {what} ({when}); at those moments fixing costs double, and reflection, validation and presence are worth more.";
+    PRACTISE_QUESTIONS = "practise.questions" => "Reflect between questions. You asked questions with no reflection between them ({when}); a reflection after an answer (\"So it has been…\") shows you heard it, and makes the next question part of a conversation rather than an interview.";
+    PRACTISE_REPAIR = "practise.repair" => "Repair a rupture when you notice one. After {what} ({when}), {peer} pulled back and it was never repaired, though you had the chance; owning the misstep (\"I jumped in too fast just now. I'm sorry.\") restores safety, and a repaired rupture builds more trust than none.";
+    PRACTISE_PARROTING = "practise.parroting" => "Vary how you open a reflection. Three responses in a row opened the same way ({when}); however good each is, a formula starts to sound like parroting. Try naming the feeling, the meaning or the person's own words instead.";
+    /// The turns a suggestion comes from: "turn 3", "turns 3 and 5" (`{turns}` is a list, `list.and`).
+    TURNS_ONE = "turns.one" => "turn {turn}";
+    TURNS_MANY = "turns.many" => "turns {turns}";
+
+    /// The Markdown transcript (`Debrief::markdown`): headings, then each turn.
+    MD_TITLE = "markdown.title" => "{title}: transcript and debrief";
+    MD_SUMMARY = "markdown.summary" => "Mode: {mode}. Ending: **{ending}** ({outcome}). Final trust: {value} of {max} ({band}).";
+    MD_CONVERSATION = "markdown.conversation" => "Conversation";
+    MD_PEER = "markdown.peer" => "**Peer:** {text}";
+    MD_YOU = "markdown.you" => "**You:** {text}";
+    MD_YOU_WROTE = "markdown.you_wrote" => "**You wrote:** {text}";
+    /// A written reply: what it reads as, and how it became the turn's choice (`{how}`).
+    MD_WRITTEN = "markdown.written" => "Your reply reads as {skill} ({sure}% sure). {how}: \"{text}\".";
+    MD_WRITTEN_DIFFERS = "markdown.written.differs" => "Your reply reads as {skill} ({sure}% sure). {how}: \"{text}\", a {picked}: what you wrote and what you picked differ.";
+    MD_WRITTEN_TAKEN = "markdown.written.taken" => "Taken as";
+    MD_WRITTEN_PICKED = "markdown.written.picked" => "You picked";
+    MD_WRITTEN_BETTER = "markdown.written.better" => "As a roadblock it costs trust; this would have worked better: \"{text}\"";
+    /// A turn's account: `{change}` is signed (+5, -3); then each reason, joined by "; ".
+    MD_TURN = "markdown.turn" => "{skill} ({kind}): trust {before} → {after} ({change})";
+    MD_BECAUSE = "markdown.because" => "{amount} because {reason}";
+    MD_LATER = "markdown.later" => "{amount} later: {feedback}";
+    MD_ENDING = "markdown.ending" => "Ending: {title}";
+    MD_NEXT_TIME = "markdown.next_time" => "**Next time:** {text}";
+    MD_DEBRIEF = "markdown.debrief" => "Debrief";
+    MD_SCORE = "markdown.score" => "Score: {score} of {max} ({passed}; a pass needs {pass} and an ending that connects). Your responses were worth {worth} before any bound; the best path's, {best}.";
+    MD_PASSED = "markdown.passed" => "passed";
+    MD_NOT_PASSED = "markdown.not_passed" => "not passed";
+    MD_MISSED_SAFETY = "markdown.missed_safety" => "Not passed whatever the score: the peer showed warning signs of suicide and nobody asked about safety.";
+    MD_PRACTISE_NEXT = "markdown.practise_next" => "What to practise next";
+    MD_TRUST_OVER_TIME = "markdown.trust_over_time" => "Trust over time: {trust}";
+    /// The table of responses: its four headings.
+    MD_TABLE_RESPONSE = "markdown.table.response" => "response";
+    MD_TABLE_TIMES = "markdown.table.times" => "times";
+    MD_TABLE_WORTH = "markdown.table.worth" => "worth";
+    MD_TABLE_NET = "markdown.table.net" => "net trust";
+    /// The MITI figures: `{ratio}` a number or `markdown.ratio.none`, `{share}` a percentage
+    /// (`markdown.percent`) or `markdown.share.none` or `markdown.share.few`.
+    MD_MITI = "markdown.miti" => "Reflections per question: {ratio} (MITI: fair 1, good 2). Complex reflections: {share} (fair 40%, good 50%).";
+    MD_RATIO_NONE = "markdown.ratio.none" => "n/a (no questions)";
+    MD_SHARE_NONE = "markdown.share.none" => "n/a (no reflections)";
+    MD_SHARE_FEW = "markdown.share.few" => "{complex} of {reflections} (too few reflections to rate)";
+    MD_PERCENT = "markdown.percent" => "{percent}%";
+    /// `{counts}`: each code used with its count ("Question 2"), or `markdown.miti_counts.none`.
+    MD_MITI_COUNTS = "markdown.miti_counts" => "MITI counts: {counts}.";
+    MD_MITI_COUNTS_NONE = "markdown.miti_counts.none" => "none";
+    MD_KEY_MOMENTS = "markdown.key_moments" => "Key moments";
+    MD_MOMENT = "markdown.moment" => "Turn {turn} ({change}): \"{text}\"";
+    MD_BEST_PATH = "markdown.best_path" => "Compared with the best path";
+    MD_BEST_PATH_TEXT = "markdown.best_path.text" => "The best path reaches trust {best} and the ending \"{ending}\"; you reached {trust}.";
+    MD_BEST_PATH_ON = "markdown.best_path.on" => "You reached its ending with as much trust: you were on a best path.";
+    MD_BEST_PATH_LEFT = "markdown.best_path.left" => "You left it at turn {turn}.";
+    MD_BEST_PATH_FOLLOWED = "markdown.best_path.followed" => "You followed it throughout.";
+}
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Debrief {
@@ -189,45 +254,61 @@ pub struct Comparison {
 }
 
 impl Debrief {
-    /// The conversation and its debrief as Markdown, for the learner to keep.
-    /// Scenario text is quoted as it is; it is the learner's own record.
+    /// The conversation and its debrief as Markdown, for the learner to keep, in the engine's
+    /// current language ([`crate::words`]). Scenario text is quoted as it is; it is the
+    /// learner's own record.
     pub fn markdown(&self) -> String {
-        let mut out = format!("# {}: transcript and debrief\n\n", self.title);
-        let mode = self.mode.id();
-        out += &format!("Mode: {mode}. Ending: **{}** ({}). Final trust: {} of {} ({}).\n\n", self.ending.title, self.ending.outcome.id(), self.trust.value, self.trust.max, self.trust.band.label());
-        out += "## Conversation\n\n";
+        let signed = |n: i32| format!("{n:+}");
+        let mut out = format!("# {}\n\n", MD_TITLE.fill(&[("title", &self.title)]));
+        let summary = MD_SUMMARY.fill(&[
+            ("mode", self.mode.label()),
+            ("ending", &self.ending.title),
+            ("outcome", self.ending.outcome.label()),
+            ("value", &self.trust.value.to_string()),
+            ("max", &self.trust.max.to_string()),
+            ("band", self.trust.band.label()),
+        ]);
+        out += &format!("{summary}\n\n## {}\n\n", MD_CONVERSATION.word());
         for t in &self.turns {
             let said: Vec<&str> = t.peer_acknowledged.iter().chain([&t.peer_said]).map(|s| s.trim()).collect();
-            out += &format!("**Peer:** {}\n\n", said.join(" ").replace('\n', "  \n"));
+            out += &MD_PEER.fill(&[("text", &said.join(" ").replace('\n', "  \n"))]);
+            out += "\n\n";
             match &t.written {
-                None => out += &format!("**You:** {}\n\n", t.text.trim()),
+                None => out += &MD_YOU.fill(&[("text", t.text.trim())]),
                 Some(w) => {
-                    out += &format!("**You wrote:** {}\n\n", w.text.replace('\n', "  \n"));
-                    let how = if w.taken { "Taken as" } else { "You picked" };
+                    out += &MD_YOU_WROTE.fill(&[("text", &w.text.replace('\n', "  \n"))]);
+                    let how = if w.taken { MD_WRITTEN_TAKEN } else { MD_WRITTEN_PICKED };
                     // A whole percentage, from an integer: formatting a float would put core's float
                     // printing (about 10 KB) into the learner's engine.
                     let sure = (w.confidence * 100.0).round() as u32;
-                    out += &format!("> Your reply reads as {} ({sure}% sure). {how}: \"{}\"", w.skill_label, t.text.trim());
-                    if w.differs(t) {
-                        out += &format!(", a {}: what you wrote and what you picked differ", t.skill_label);
-                    }
-                    out += ".";
+                    let written = if w.differs(t) { MD_WRITTEN_DIFFERS } else { MD_WRITTEN };
+                    out += "\n\n> ";
+                    out += &written.fill(&[("skill", w.skill_label), ("sure", &sure.to_string()), ("how", how.word()), ("text", t.text.trim()), ("picked", t.skill_label)]);
                     if let Some(better) = &w.better {
-                        out += &format!(" As a roadblock it costs trust; this would have worked better: \"{}\"", better.trim());
+                        out += " ";
+                        out += &MD_WRITTEN_BETTER.fill(&[("text", better.trim())]);
                     }
-                    out += "\n\n";
                 }
             }
-            let sign = if t.trust_after >= t.trust_before { "+" } else { "" };
-            out += &format!("> {} ({}): trust {} → {} ({sign}{})", t.skill_label, t.kind.label(), t.trust_before, t.trust_after, t.trust_after - t.trust_before);
+            out += "\n\n> ";
+            out += &MD_TURN.fill(&[
+                ("skill", t.skill_label),
+                ("kind", t.kind.label()),
+                ("before", &t.trust_before.to_string()),
+                ("after", &t.trust_after.to_string()),
+                ("change", &signed(t.trust_after - t.trust_before)),
+            ]);
             for m in &t.modifiers {
-                out += &format!("; {:+} because {}", m.amount, m.text);
+                out += "; ";
+                out += &MD_BECAUSE.fill(&[("amount", &signed(m.amount)), ("reason", m.text)]);
             }
             if let Some(text) = t.ceiling_text {
-                out += &format!("; {:+} because {text}", t.ceiling);
+                out += "; ";
+                out += &MD_BECAUSE.fill(&[("amount", &signed(t.ceiling)), ("reason", text)]);
             }
             for c in &t.consequences {
-                out += &format!("; {:+} later: {}", c.amount, c.feedback.trim());
+                out += "; ";
+                out += &MD_LATER.fill(&[("amount", &signed(c.amount)), ("feedback", c.feedback.trim())]);
             }
             if let Some(warning) = &t.warning {
                 out += &format!("; {warning}");
@@ -239,43 +320,61 @@ impl Debrief {
             out += "\n";
         }
         if let Some(say) = &self.say {
-            out += &format!("**Peer:** {}\n\n", say.trim());
+            out += &MD_PEER.fill(&[("text", say.trim())]);
+            out += "\n\n";
         }
-        out += &format!("## Ending: {}\n\n{}\n\n", self.ending.title, self.text.trim());
+        out += &format!("## {}\n\n{}\n\n", MD_ENDING.fill(&[("title", &self.ending.title)]), self.text.trim());
         if let Some(n) = &self.next_time {
-            out += &format!("**Next time:** {}\n\n", n.trim());
+            out += &MD_NEXT_TIME.fill(&[("text", n.trim())]);
+            out += "\n\n";
         }
-        out += "## Debrief\n\n";
+        out += &format!("## {}\n\n", MD_DEBRIEF.word());
         let s = &self.score;
-        out += &format!("Score: {} of 100 ({}; a pass needs {} and an ending that connects). Your responses were worth {:+} before any bound; the best path's, {:+}.\n\n", s.raw, if s.passed { "passed" } else { "not passed" }, s.pass, s.skill, s.best);
+        out += &MD_SCORE.fill(&[
+            ("score", &s.raw.to_string()),
+            ("max", &s.max.to_string()),
+            ("passed", if s.passed { MD_PASSED.word() } else { MD_NOT_PASSED.word() }),
+            ("pass", &s.pass.to_string()),
+            ("worth", &signed(s.skill)),
+            ("best", &signed(s.best)),
+        ]);
+        out += "\n\n";
         if s.missed_safety_question {
-            out += "Not passed whatever the score: the peer showed warning signs of suicide and nobody asked about safety.\n\n";
+            out += MD_MISSED_SAFETY.word();
+            out += "\n\n";
         }
         if !self.practise_next.is_empty() {
-            out += "### What to practise next\n\n";
+            out += &format!("### {}\n\n", MD_PRACTISE_NEXT.word());
             for p in &self.practise_next {
                 out += &format!("- {}\n", p.text);
             }
             out += "\n";
         }
-        out += &format!("Trust over time: {}\n\n", self.trust_over_time.iter().map(i32::to_string).collect::<Vec<_>>().join(" → "));
-        out += "| response | times | worth | net trust |\n| --- | --- | --- | --- |\n";
+        let over_time: Vec<String> = self.trust_over_time.iter().map(i32::to_string).collect();
+        out += &MD_TRUST_OVER_TIME.fill(&[("trust", &over_time.join(" → "))]);
+        out += "\n\n";
+        out += &format!("| {} | {} | {} | {} |\n| --- | --- | --- | --- |\n", MD_TABLE_RESPONSE.word(), MD_TABLE_TIMES.word(), MD_TABLE_WORTH.word(), MD_TABLE_NET.word());
         for s in &self.skills {
             out += &format!("| {} | {} | {:+} | {:+} |\n", s.label, s.count, s.worth, s.net);
         }
-        let ratio = self.miti.reflection_to_question.map_or("n/a (no questions)".to_string(), hundredths);
+        let ratio = self.miti.reflection_to_question.map_or_else(|| MD_RATIO_NONE.word().to_string(), hundredths);
         let share = match self.miti.complex_share {
-            None => "n/a (no reflections)".to_string(),
-            Some(_) if self.miti.complex_share_level == Level::NotApplicable => format!("{} of {} (too few reflections to rate)", self.miti.complex_reflections, self.miti.reflections),
-            Some(s) => format!("{}%", (s * 100.0).round() as i64),
+            None => MD_SHARE_NONE.word().to_string(),
+            Some(_) if self.miti.complex_share_level == Level::NotApplicable => MD_SHARE_FEW.fill(&[("complex", &self.miti.complex_reflections.to_string()), ("reflections", &self.miti.reflections.to_string())]),
+            Some(s) => MD_PERCENT.fill(&[("percent", &((s * 100.0).round() as i64).to_string())]),
         };
-        out += &format!("\nReflections per question: {ratio} (MITI: fair 1, good 2). Complex reflections: {share} (fair 40%, good 50%).\n");
+        out += "\n";
+        out += &MD_MITI.fill(&[("ratio", &ratio), ("share", &share)]);
+        out += "\n";
         let counts: Vec<String> = self.miti.counts.iter().filter(|c| c.count > 0).map(|c| format!("{} {}", c.label, c.count)).collect();
-        out += &format!("MITI counts: {}.\n\n", if counts.is_empty() { "none".to_string() } else { counts.join(", ") });
+        let counts = if counts.is_empty() { MD_MITI_COUNTS_NONE.word().to_string() } else { counts.join(crate::words::LIST_COMMA.word()) };
+        out += &MD_MITI_COUNTS.fill(&[("counts", &counts)]);
+        out += "\n\n";
         if !self.key_moments.is_empty() {
-            out += "### Key moments\n\n";
+            out += &format!("### {}\n\n", MD_KEY_MOMENTS.word());
             for m in &self.key_moments {
-                out += &format!("- Turn {} ({:+}): \"{}\"", m.turn, m.change, m.text.trim());
+                out += "- ";
+                out += &MD_MOMENT.fill(&[("turn", &m.turn.to_string()), ("change", &signed(m.change)), ("text", m.text.trim())]);
                 if let Some(f) = &m.feedback {
                     out += &format!(" {}", f.trim());
                 }
@@ -284,12 +383,15 @@ impl Debrief {
             out += "\n";
         }
         if let Some(b) = &self.best_path {
-            out += &format!("### Compared with the best path\n\nThe best path reaches trust {} and the ending \"{}\"; you reached {}.", b.best_trust, b.best_ending.title, b.learner_trust);
-            match b.left_best_path_at {
-                _ if b.on_best_path => out += " You reached its ending with as much trust: you were on a best path.\n",
-                Some(t) => out += &format!(" You left it at turn {t}.\n"),
-                None => out += " You followed it throughout.\n",
-            }
+            out += &format!("### {}\n\n", MD_BEST_PATH.word());
+            out += &MD_BEST_PATH_TEXT.fill(&[("best", &b.best_trust.to_string()), ("ending", &b.best_ending.title), ("trust", &b.learner_trust.to_string())]);
+            out += " ";
+            out += &match b.left_best_path_at {
+                _ if b.on_best_path => MD_BEST_PATH_ON.word().to_string(),
+                Some(t) => MD_BEST_PATH_LEFT.fill(&[("turn", &t.to_string())]),
+                None => MD_BEST_PATH_FOLLOWED.word().to_string(),
+            };
+            out += "\n";
         }
         out
     }
@@ -456,14 +558,17 @@ fn unasked_signs(turns: &[Turn]) -> Vec<&Turn> {
     }
 }
 
-/// Adds a suggestion when its rule found turns: `text` gets the turns
-/// ("turns 2 and 5") and their skills ("advice / fixing unasked").
-fn suggest(out: &mut Vec<Practice>, rule: &'static str, found: &[&Turn], text: impl FnOnce(String, String) -> String) {
+/// Adds a suggestion when its rule found turns: the rule is the template's id after `practise.`;
+/// its `{when}` is the turns ("turns 2 and 5"), its `{what}` their skills ("advice / fixing unasked
+/// and superficial reassurance"), its `{peer}` the peer's name.
+fn suggest(out: &mut Vec<Practice>, template: crate::words::Template, found: &[&Turn], peer: &str) {
     if found.is_empty() {
         return;
     }
     let turns: Vec<usize> = found.iter().map(|t| t.number).collect();
-    out.push(Practice { rule, text: text(turn_list(&turns), labels(found)), turns });
+    let rule = template.id.strip_prefix("practise.").unwrap_or(template.id);
+    let text = template.fill(&[("peer", peer), ("when", &turn_list(&turns)), ("what", &labels(found))]);
+    out.push(Practice { rule, text, turns });
 }
 
 /// "turn 3", "turns 3 and 5", "turns 2, 4 and 7".
@@ -471,24 +576,20 @@ fn turn_list(turns: &[usize]) -> String {
     let n: Vec<String> = turns.iter().map(usize::to_string).collect();
     match n.as_slice() {
         [] => String::new(),
-        [one] => format!("turn {one}"),
-        [init @ .., last] => format!("turns {} and {last}", init.join(", ")),
+        [one] => TURNS_ONE.fill(&[("turn", one)]),
+        many => TURNS_MANY.fill(&[("turns", &and_list(&many.iter().map(String::as_str).collect::<Vec<_>>()))]),
     }
 }
 
 /// Labels of the turns' skills, each once, in turn order: "advice / fixing unasked and superficial reassurance".
 fn labels(turns: &[&Turn]) -> String {
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen: Vec<Skill> = Vec::new();
     for t in turns {
-        if !seen.contains(&t.skill_label) {
-            seen.push(t.skill_label);
+        if !seen.contains(&t.skill) {
+            seen.push(t.skill);
         }
     }
-    match seen.as_slice() {
-        [] => String::new(),
-        [one] => one.to_string(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
+    and_list(&seen.iter().map(|s| s.label()).collect::<Vec<_>>())
 }
 
 /// Up to three things to practise, from the learner's own pattern. The
@@ -509,19 +610,13 @@ pub fn practise_next(session: &Session) -> Vec<Practice> {
     let mut out = Vec::new();
 
     // Safety first: a question about suicide never asked outranks everything else.
-    suggest(&mut out, "safety_question", &unasked_signs(turns), |when, _| {
-        format!("Ask directly about suicide when you see warning signs. {peer} showed them ({when}) and the question was never asked; asked calmly and plainly (\"Are you thinking about suicide?\"), it does not plant the idea, it tells {peer} it can be said, and it is how risk is found.")
-    });
+    suggest(&mut out, PRACTISE_SAFETY_QUESTION, &unasked_signs(turns), peer);
 
     let disclosed: Vec<&Turn> = turns.iter().filter(|t| t.disclosure && t.kind == Kind::Roadblock).collect();
-    suggest(&mut out, "after_disclosure", &disclosed, |when, what| {
-        format!("Meet a disclosure with validation first. Right after {peer} told you something hard ({when}), you answered with {what}; a validation or a reflection there (\"That sounds really hard. Anyone would feel shaken.\") tells {peer} it was safe to share.")
-    });
+    suggest(&mut out, PRACTISE_AFTER_DISCLOSURE, &disclosed, peer);
 
     let fixing: Vec<&Turn> = turns.iter().filter(|t| t.acute && matches!(t.skill, Skill::Advice | Skill::Lecturing | Skill::Reassurance | Skill::Minimising | Skill::UnaskedInformation)).collect();
-    suggest(&mut out, "distress", &fixing, |when, what| {
-        format!("Slow down when distress is high. While {peer} was in acute distress you reached for {what} ({when}); at those moments fixing costs double, and reflection, validation and presence are worth more.")
-    });
+    suggest(&mut out, PRACTISE_DISTRESS, &fixing, peer);
 
     // Runs of questions that no reflection interrupts.
     let (mut stacked, mut run): (Vec<&Turn>, Vec<&Turn>) = (Vec::new(), Vec::new());
@@ -537,22 +632,16 @@ pub fn practise_next(session: &Session) -> Vec<Practice> {
             Some(_) => {}
         }
     }
-    suggest(&mut out, "questions", &stacked, |when, _| {
-        format!("Reflect between questions. You asked questions with no reflection between them ({when}); a reflection after an answer (\"So it has been…\") shows you heard it, and makes the next question part of a conversation rather than an interview.")
-    });
+    suggest(&mut out, PRACTISE_QUESTIONS, &stacked, peer);
 
     // A roadblock is unrepaired when no repair follows it, though one was
     // offered in some later turn.
     let repair_offered_after = |i: usize| session.past()[i + 1..].iter().any(|s| s.offered(sc).any(|c| s.node().is_some_and(|n| sc.nodes[n].choices[c].skill == Skill::Repair)));
     let unrepaired: Vec<&Turn> = (0..turns.len()).filter(|&i| turns[i].kind == Kind::Roadblock && !turns[i + 1..].iter().any(|t| t.skill == Skill::Repair) && repair_offered_after(i)).map(|i| &turns[i]).collect();
-    suggest(&mut out, "repair", &unrepaired, |when, what| {
-        format!("Repair a rupture when you notice one. After {what} ({when}), {peer} pulled back and it was never repaired, though you had the chance; owning the misstep (\"I jumped in too fast just now. I'm sorry.\") restores safety, and a repaired rupture builds more trust than none.")
-    });
+    suggest(&mut out, PRACTISE_REPAIR, &unrepaired, peer);
 
     let parroted: Vec<&Turn> = turns.iter().filter(|t| t.modifiers.iter().any(|m| m.reason == Reason::Parroting)).collect();
-    suggest(&mut out, "parroting", &parroted, |when, _| {
-        format!("Vary how you open a reflection. Three responses in a row opened the same way ({when}); however good each is, a formula starts to sound like parroting. Try naming the feeling, the meaning or the person's own words instead.")
-    });
+    suggest(&mut out, PRACTISE_PARROTING, &parroted, peer);
     out.truncate(3);
     out
 }

@@ -29,6 +29,7 @@ pub mod skill;
 pub mod translate;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+pub mod words;
 
 #[cfg(feature = "check")]
 pub use analysis::{Analysis, analyze};

@@ -60,6 +60,8 @@ pub enum Kind {
 }
 
 impl Kind {
+    pub const ALL: [Kind; 3] = [Kind::Skill, Kind::Neutral, Kind::Roadblock];
+
     /// The id views and reports carry, as serde writes it.
     pub fn id(self) -> &'static str {
         match self {
@@ -69,13 +71,14 @@ impl Kind {
         }
     }
 
-    /// "builds trust", "neutral", "roadblock": for transcripts.
+    /// "builds trust", "neutral", "roadblock": for transcripts (`kind.ID` in [`crate::words`]).
     pub fn label(self) -> &'static str {
-        match self {
+        let english = match self {
             Kind::Skill => "builds trust",
             Kind::Neutral => "neutral",
             Kind::Roadblock => "roadblock",
-        }
+        };
+        crate::words::word_of(&["kind", self.id()], english)
     }
 }
 
@@ -112,9 +115,26 @@ impl Miti {
         Miti::Confront,
     ];
 
-    /// MITI's own name for the code.
-    pub fn label(self) -> &'static str {
+    /// The id the debrief carries, as serde writes it.
+    pub fn id(self) -> &'static str {
         match self {
+            Miti::Question => "question",
+            Miti::SimpleReflection => "simple_reflection",
+            Miti::ComplexReflection => "complex_reflection",
+            Miti::Affirm => "affirm",
+            Miti::SeekingCollaboration => "seeking_collaboration",
+            Miti::EmphasizingAutonomy => "emphasizing_autonomy",
+            Miti::GivingInformation => "giving_information",
+            Miti::Persuade => "persuade",
+            Miti::PersuadeWithPermission => "persuade_with_permission",
+            Miti::Confront => "confront",
+            Miti::Other => "other",
+        }
+    }
+
+    /// MITI's own name for the code (`miti.ID` in [`crate::words`]).
+    pub fn label(self) -> &'static str {
+        let english = match self {
             Miti::Question => "Question",
             Miti::SimpleReflection => "Simple Reflection",
             Miti::ComplexReflection => "Complex Reflection",
@@ -126,7 +146,8 @@ impl Miti {
             Miti::PersuadeWithPermission => "Persuade with Permission",
             Miti::Confront => "Confront",
             Miti::Other => "not coded",
-        }
+        };
+        crate::words::word_of(&["miti", self.id()], english)
     }
 
     /// MI-adherent codes (MITI 4.2.1): Affirm, Seeking Collaboration, Emphasizing Autonomy.
@@ -179,9 +200,9 @@ impl Skill {
         self.info().0
     }
 
-    /// A short human name, for transcripts and the debrief.
+    /// A short human name, for transcripts and the debrief (`skill.ID.label` in [`crate::words`]).
     pub fn label(self) -> &'static str {
-        self.info().1
+        crate::words::word_of(&["skill", self.id(), "label"], self.info().1)
     }
 
     /// The trust effect when the peer's profile does not say otherwise.
@@ -189,9 +210,10 @@ impl Skill {
         self.info().2
     }
 
-    /// One sentence on why the skill helps or hurts, from `domain.md`.
+    /// One sentence on why the skill helps or hurts, from `domain.md` (`skill.ID.why` in
+    /// [`crate::words`]).
     pub fn why(self) -> &'static str {
-        self.info().3
+        crate::words::word_of(&["skill", self.id(), "why"], self.info().3)
     }
 
     pub fn kind(self) -> Kind {

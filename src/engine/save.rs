@@ -36,6 +36,17 @@ pub const FINGERPRINTS: u32 = 36 * 36 * 36 * 36 * 36 * 36;
 const A1_FINGERPRINTS: u32 = 36 * 36;
 const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
 
+crate::words::templates! {
+    /// A restore into a changed scenario that stopped `{at}` (`notice.at_node` or `notice.at_ending`).
+    NOTICE_STOPPED_ONE = "notice.stopped.one" => "the scenario has changed since this save: replayed {done} of {total} choice and stopped {at}";
+    NOTICE_STOPPED_MANY = "notice.stopped.many" => "the scenario has changed since this save: replayed {done} of {total} choices and stopped {at}";
+    NOTICE_AT_NODE = "notice.at_node" => "at node `{node}`";
+    NOTICE_AT_ENDING = "notice.at_ending" => "at an ending";
+    /// A restore into a changed scenario that every pick still fitted.
+    NOTICE_FITS_ONE = "notice.fits.one" => "the scenario has changed since this save, but its {total} choice still fits";
+    NOTICE_FITS_MANY = "notice.fits.many" => "the scenario has changed since this save, but all {total} choices still fit";
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SaveError {
     Corrupt(&'static str),
@@ -146,16 +157,17 @@ impl Session {
                 Some(i) => session.take(i),
                 None if changed => {
                     let at = match session.state().node() {
-                        Some(n) => format!("at node `{}`", session.scenario().nodes[n].id),
-                        None => "at an ending".to_string(),
+                        Some(n) => NOTICE_AT_NODE.fill(&[("node", &session.scenario().nodes[n].id)]),
+                        None => NOTICE_AT_ENDING.word().to_string(),
                     };
-                    let notice = format!("the scenario has changed since this save: replayed {done} of {total} choices and stopped {at}");
+                    let stopped = if total == 1 { NOTICE_STOPPED_ONE } else { NOTICE_STOPPED_MANY };
+                    let notice = stopped.fill(&[("done", &done.to_string()), ("total", &total.to_string()), ("at", &at)]);
                     return Ok(Restored { session, notice: Some(notice) });
                 }
                 None => return Err(SaveError::Corrupt("a choice in it does not fit the scenario")),
             }
         }
-        let notice = changed.then(|| format!("the scenario has changed since this save, but all {total} choices still fit"));
+        let notice = changed.then(|| (if total == 1 { NOTICE_FITS_ONE } else { NOTICE_FITS_MANY }).fill(&[("total", &total.to_string())]));
         Ok(Restored { session, notice })
     }
 }

@@ -27,6 +27,8 @@ pub enum Mode {
 }
 
 impl Mode {
+    pub const ALL: [Mode; 2] = [Mode::Practice, Mode::Assessment];
+
     pub fn from_id(id: &str) -> Option<Mode> {
         match id {
             "practice" => Some(Mode::Practice),
@@ -40,6 +42,11 @@ impl Mode {
             Mode::Practice => "practice",
             Mode::Assessment => "assessment",
         }
+    }
+
+    /// The mode in words, for the learner's transcript (`mode.ID` in [`crate::words`]).
+    pub fn label(self) -> &'static str {
+        crate::words::word_of(&["mode", self.id()], self.id())
     }
 }
 
@@ -79,6 +86,8 @@ pub enum Band {
 }
 
 impl Band {
+    pub const ALL: [Band; 5] = [Band::Closed, Band::Guarded, Band::Cautious, Band::Open, Band::Trusting];
+
     pub fn of(trust: i32) -> Band {
         match trust {
             ..20 => Band::Closed,
@@ -89,7 +98,8 @@ impl Band {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    /// The id views carry, as serde writes it.
+    pub fn id(self) -> &'static str {
         match self {
             Band::Closed => "closed",
             Band::Guarded => "guarded",
@@ -97,6 +107,11 @@ impl Band {
             Band::Open => "open",
             Band::Trusting => "trusting",
         }
+    }
+
+    /// The band in words (`band.ID` in [`crate::words`]); in English, its id.
+    pub fn label(self) -> &'static str {
+        crate::words::word_of(&["band", self.id()], self.id())
     }
 }
 
@@ -132,6 +147,8 @@ pub enum Mood {
 }
 
 impl Mood {
+    pub const ALL: [Mood; 10] = [Mood::Overwhelmed, Mood::Distressed, Mood::ShutDown, Mood::Withdrawn, Mood::Wary, Mood::Uneasy, Mood::Calm, Mood::Opening, Mood::Confiding, Mood::AtEase];
+
     pub fn of(scenario: &Scenario, trust: i32, distress: i32) -> Mood {
         let band = Band::of(trust);
         if scenario.is_acute(distress) {
@@ -166,8 +183,9 @@ impl Mood {
         }
     }
 
+    /// How the peer seems, in words (`mood.ID` in [`crate::words`]).
     pub fn label(self) -> &'static str {
-        match self {
+        let english = match self {
             Mood::Overwhelmed => "overwhelmed",
             Mood::Distressed => "distressed",
             Mood::ShutDown => "shut down",
@@ -178,7 +196,8 @@ impl Mood {
             Mood::Opening => "opening up",
             Mood::Confiding => "confiding",
             Mood::AtEase => "at ease",
-        }
+        };
+        crate::words::word_of(&["mood", self.id()], english)
     }
 }
 
@@ -260,7 +279,7 @@ pub struct TrustView {
 impl TrustView {
     pub fn of(value: i32) -> TrustView {
         let band = Band::of(value);
-        TrustView { value, min: 0, max: MAX_LEVEL, band, text: format!("trust {value} of {MAX_LEVEL}, {}", band.label()) }
+        TrustView { value, min: 0, max: MAX_LEVEL, band, text: TRUST_TEXT.fill(&[("value", &value.to_string()), ("max", &MAX_LEVEL.to_string()), ("band", band.label())]) }
     }
 }
 
@@ -354,6 +373,29 @@ pub struct Written {
     pub taken: bool,
 }
 
+impl Turn {
+    /// Puts the engine's words of the turn (labels, reasons, the ceiling's note, the warning that
+    /// names `peer`) in the current language ([`crate::words`]), as if it had been taken now: a
+    /// turn keeps the words of the language it was taken in.
+    pub fn relabel(&mut self, peer: &str) {
+        self.skill_label = self.skill.label();
+        self.why = self.skill.why();
+        for m in &mut self.modifiers {
+            m.text = m.reason.text();
+        }
+        if self.ceiling_text.is_some() {
+            self.ceiling_text = Some(CEILING_TEXT.word());
+        }
+        if self.warning.is_some() {
+            self.warning = Some(FLOOR_WARNING.fill(&[("peer", peer)]));
+        }
+        if let Some(w) = &mut self.written {
+            w.skill_label = w.skill.label();
+            w.why = w.skill.why();
+        }
+    }
+}
+
 impl Written {
     /// What the learner wrote reads as another skill than the choice that stood for it.
     pub fn differs(&self, turn: &Turn) -> bool {
@@ -370,8 +412,14 @@ pub struct Consequence {
     pub from_turn: Option<usize>,
 }
 
-/// Words for what the ceiling did.
-const CEILING_TEXT: &str = "trust is already high, so each gain is smaller";
+crate::words::templates! {
+    /// Trust in words, for `aria-valuetext` and the terminal.
+    TRUST_TEXT = "trust.text" => "trust {value} of {max}, {band}";
+    /// What the ceiling did, when it took part of a gain.
+    CEILING_TEXT = "trust.ceiling" => "trust is already high, so each gain is smaller";
+    /// The warning beat, when trust first falls below the floor.
+    FLOOR_WARNING = "trust.floor" => "trust fell below the floor. {peer} is about to leave, and one more fall ends the conversation";
+}
 
 #[derive(Clone, Debug, Serialize)]
 pub struct ModifierView {
@@ -428,6 +476,16 @@ impl Session {
 
     pub fn turns(&self) -> &[Turn] {
         &self.turns
+    }
+
+    /// Puts every turn's engine words in the current language ([`Turn::relabel`]): a program
+    /// that changes the language mid-session ([`crate::words::set`]) calls it before it shows
+    /// the turns or the debrief again.
+    pub fn relabel(&mut self) {
+        let peer = &self.scenario.peer.name;
+        for t in &mut self.turns {
+            t.relabel(peer);
+        }
     }
 
     /// The state before each turn, in order.
@@ -624,8 +682,8 @@ impl Session {
             ceiling: effect.ceiling,
             consequences,
             worth: effect.worth(),
-            ceiling_text: (effect.ceiling != 0).then_some(CEILING_TEXT),
-            warning: effect.warned.then(|| format!("trust fell below the floor. {} is about to leave, and one more fall ends the conversation", sc.peer.name)),
+            ceiling_text: (effect.ceiling != 0).then(|| CEILING_TEXT.word()),
+            warning: effect.warned.then(|| FLOOR_WARNING.fill(&[("peer", &sc.peer.name)])),
             acute: sc.is_acute(i32::from(self.state.distress)),
             disclosure: node.disclosure,
             warning_signs: node.warning_signs,

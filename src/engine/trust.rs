@@ -56,6 +56,17 @@ pub enum Reason {
 }
 
 impl Reason {
+    pub const ALL: [Reason; 8] = [
+        Reason::DistressAmplifiesRoadblock,
+        Reason::DistressRaisesCost,
+        Reason::DistressRewardsPresence,
+        Reason::Parroting,
+        Reason::Interrogation,
+        Reason::AfterDisclosure,
+        Reason::RepairsRupture,
+        Reason::NothingToRepair,
+    ];
+
     /// The id the explanation carries, as serde writes it.
     pub fn id(self) -> &'static str {
         match self {
@@ -70,8 +81,9 @@ impl Reason {
         }
     }
 
+    /// Why the modifier applies, in words (`reason.ID` in [`crate::words`]).
     pub fn text(self) -> &'static str {
-        match self {
+        let english = match self {
             Reason::DistressAmplifiesRoadblock => "the peer is in acute distress, so this lands much harder",
             Reason::DistressRaisesCost => "the peer is in acute distress, so this costs more than it would when they are calm",
             Reason::DistressRewardsPresence => "the peer is in acute distress, so feeling heard matters even more",
@@ -80,7 +92,8 @@ impl Reason {
             Reason::AfterDisclosure => "validating right after a disclosure tells the peer it was safe to share",
             Reason::RepairsRupture => "owning a misstep soon after it restores safety; a repaired rupture builds more trust than none",
             Reason::NothingToRepair => "there was no misstep to repair, so an apology sounds hollow",
-        }
+        };
+        crate::words::word_of(&["reason", self.id()], english)
     }
 }
 
