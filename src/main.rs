@@ -1,5 +1,6 @@
 //! The `attunement` command: check, play, analyze, graph, compile and package
-//! scenarios (`library` for the browser, `scorm` for an LMS), print the schema, and code,
+//! scenarios (`library` for the browser, `scorm` for an LMS), print the schema and the engine's
+//! words, and code,
 //! train and evaluate the reply coder (`code`, `coder`).
 //!
 //! A thin shell over the library. This file is the whole command line, declared
@@ -18,7 +19,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use cli::{analyze, check, code as coder, compile, graph, library, play, report, schema, scorm, translate};
+use cli::{analyze, check, code as coder, compile, graph, library, play, report, schema, scorm, translate, words};
 
 #[derive(Parser)]
 #[command(name = "attunement", version, about, arg_required_else_help = true)]
@@ -112,6 +113,8 @@ enum Command {
     },
     /// Print the JSON Schema of the scenario format
     Schema,
+    /// Print every word the engine shows a learner, by id, in English: the catalogue translators start from
+    Words,
     /// Code replies read from standard input, one a line: one JSON object a line out
     Code {
         /// The reply coder's model
@@ -273,6 +276,7 @@ fn main() -> ExitCode {
         Command::Library { dir, output } => library::run(&dir, &output),
         Command::Scorm { file, output, edition, mode } => scorm::run(&file, &output, edition.into(), mode.into()),
         Command::Schema => schema::run(),
+        Command::Words => words::run(),
         Command::Code { model } => coder::code(&model),
         Command::Coder(CoderCommand::Train { data, output }) => coder::train(&data, &output),
         Command::Coder(CoderCommand::Evaluate { data, challenge, model }) => coder::evaluate(&data, &challenge, &model),

@@ -27,7 +27,7 @@ const OPTIONS: [(&str, Option<&str>); 8] = [
 
 /// Each command, the arguments it needs (`OUT` is a path in a temporary
 /// folder), and the options it takes.
-const COMMANDS: [(&str, &[&str], &[&str]); 9] = [
+const COMMANDS: [(&str, &[&str], &[&str]); 10] = [
     ("check", &[TINY], &["--format"]),
     ("play", &[TINY], &["--format", "--mode", "--choices", "--auto", "--seed"]),
     ("analyze", &[TINY], &["--format"]),
@@ -36,6 +36,7 @@ const COMMANDS: [(&str, &[&str], &[&str]); 9] = [
     ("library", &["tests/fixtures", "-o", "OUT"], &["--output"]),
     ("scorm", &[TINY, "-o", "OUT"], &["--output", "--version", "--mode"]),
     ("schema", &[], &[]),
+    ("words", &[], &[]),
     ("code", &[], &["--model"]),
 ];
 

@@ -49,6 +49,7 @@ pub mod report;
 pub mod schema;
 pub mod scorm;
 pub mod translate;
+pub mod words;
 
 /// Exit code 1: a scenario has errors, and its diagnostics were printed.
 pub const SCENARIO_ERRORS: u8 = 1;
