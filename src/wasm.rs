@@ -57,6 +57,17 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
 
+/// Sets the engine's own words (skill labels and reasons, moods, bands, the debrief's advice,
+/// the Markdown) from a JSON object of ids to texts, `www/i18n/engine.LANG.json`; `'{}'` is
+/// English. Ids the engine does not know are ignored; returns how many it used. On broken JSON
+/// the error says why, and the words stay as they were. Every simulator and session shows the
+/// new words from its next call on: views, explanations, `turns()`, the debrief and the Markdown
+/// (a restore's notice keeps the words it was made in).
+#[wasm_bindgen(js_name = setWords)]
+pub fn set_words(json: &str) -> Result<u32, JsError> {
+    crate::words::set(json).map(|n| n as u32).map_err(|e| JsError::new(&e))
+}
+
 /// Whether this build reads TOML (the authors' build) or only compiled scenarios.
 #[wasm_bindgen(js_name = readsToml)]
 pub fn reads_toml() -> bool {
@@ -125,7 +136,7 @@ impl Simulator {
     /// Starts a session in `practice` or `assessment` mode.
     pub fn start(&self, mode: &str, seed: u32) -> Result<Play, JsError> {
         let mode = Mode::from_id(mode).ok_or_else(|| JsError::new(&format!("unknown mode `{mode}`; use practice or assessment")))?;
-        Ok(Play { session: Session::start(self.scenario.clone(), mode, seed.into()), notice: None, words: self.words.clone() })
+        Ok(Play { session: Session::start(self.scenario.clone(), mode, seed.into()), notice: None, words: self.words.clone(), generation: crate::words::generation() })
     }
 
     /// Restores a session from a save string into the page's `mode`. A
@@ -134,7 +145,7 @@ impl Simulator {
     pub fn restore(&self, save: &str, mode: &str) -> Result<Play, JsError> {
         let mode = Mode::from_id(mode).ok_or_else(|| JsError::new(&format!("unknown mode `{mode}`; use practice or assessment")))?;
         let restored = Session::restore(self.scenario.clone(), save, mode).map_err(|e| JsError::new(&e.to_string()))?;
-        Ok(Play { session: restored.session, notice: restored.notice, words: self.words.clone() })
+        Ok(Play { session: restored.session, notice: restored.notice, words: self.words.clone(), generation: crate::words::generation() })
     }
 }
 
@@ -144,6 +155,8 @@ pub struct Play {
     session: Session,
     notice: Option<String>,
     words: Rc<Words>,
+    /// The [`crate::words::generation`] of the turns' words.
+    generation: u64,
 }
 
 #[wasm_bindgen]
@@ -155,6 +168,7 @@ impl Play {
     pub fn view(&self) -> JsValue {
         let shown = self.session.shown();
         let (sc, w) = (&**self.session.scenario(), &*self.words);
+        w.sync();
         let (n, e) = (shown.node.unwrap_or(0), shown.ending.unwrap_or(0));
         let node = shown.node.map(|n| &sc.nodes[n]);
         let ending = shown.ending.map(|e| &sc.endings[e]);
@@ -180,7 +194,7 @@ impl Play {
             w.opt(Slot::Cue(n), node.and_then(|node| node.cue.as_deref())),
             &w.fixed(shown.mood.id()),
             &w.fixed(shown.mood.label()),
-            &make_trust(shown.trust, &w.fixed(band.label()), w.trust_text(shown.trust)),
+            &make_trust(shown.trust, &w.fixed(band.id()), &w.trust_text(shown.trust)),
             &choices,
             &ending.map_or(JsValue::NULL, |ending| make_ending(w.text(Slot::EndingId(e), &ending.id), &w.fixed(ending.outcome.id()), w.text(Slot::EndingTitle(e), &ending.title))),
             shown.can_undo,
@@ -269,9 +283,10 @@ impl Play {
     }
 
     /// The turns so far, each fully explained (for rebuilding a transcript after
-    /// a reload; in assessment mode the widget shows only the text).
-    pub fn turns(&self) -> Result<JsValue, JsError> {
-        to_js(self.session.turns())
+    /// a reload; in assessment mode the widget shows only the text), in the engine's words
+    /// as they are now.
+    pub fn turns(&mut self) -> Result<JsValue, JsError> {
+        to_js(self.relabelled().turns())
     }
 
     pub fn save(&self) -> String {
@@ -288,17 +303,28 @@ impl Play {
     }
 
     /// The debrief, once the conversation has ended.
-    pub fn debrief(&self) -> Result<JsValue, JsError> {
-        to_js(&self.session.debrief().map_err(|e| JsError::new(&e.to_string()))?)
+    pub fn debrief(&mut self) -> Result<JsValue, JsError> {
+        to_js(&self.relabelled().debrief().map_err(|e| JsError::new(&e.to_string()))?)
     }
 
     /// The whole conversation and its debrief as Markdown, for download.
-    pub fn markdown(&self) -> Result<String, JsError> {
-        Ok(self.session.debrief().map_err(|e| JsError::new(&e.to_string()))?.markdown())
+    pub fn markdown(&mut self) -> Result<String, JsError> {
+        Ok(self.relabelled().debrief().map_err(|e| JsError::new(&e.to_string()))?.markdown())
     }
 }
 
 impl Play {
+    /// The session, its turns' words put in the current language first if [`set_words`] has
+    /// changed it since they were.
+    fn relabelled(&mut self) -> &Session {
+        let now = crate::words::generation();
+        if self.generation != now {
+            self.generation = now;
+            self.session.relabel();
+        }
+        &self.session
+    }
+
     /// `{ ended, explanation }` after a pick, the explanation (the last turn) only in practice.
     fn step(&self, ended: bool) -> JsValue {
         let turn = self.session.turns().last().filter(|_| self.session.mode() == Mode::Practice);
@@ -412,16 +438,16 @@ enum Slot {
 
 /// The scenario's words as JavaScript strings, each made the first time a
 /// view shows it and kept for the simulator's life, and the engine's fixed
-/// words (modes, moods, bands, skills, reasons) likewise. A view then
-/// crosses the boundary as a handful of handles rather than a kilobyte of
-/// text to decode.
+/// words (modes, moods, bands, skills, reasons) likewise, until
+/// [`set_words`] changes them. A view then crosses the boundary as a handful
+/// of handles rather than a kilobyte of text to decode.
 struct Words {
     slots: Vec<OnceCell<JsValue>>,
-    /// An open-addressed table by address, at most half full: a view and a
-    /// turn look up a dozen of the engine's fixed (`'static`) words.
-    fixed: Vec<OnceCell<(&'static str, JsValue)>>,
-    fixed_used: Cell<usize>,
-    trust: Vec<OnceCell<JsValue>>,
+    /// The engine's words as JS strings, made from the table of
+    /// [`crate::words::generation`] `generation`: [`Words::sync`] forgets
+    /// them when the table has changed since.
+    engine: RefCell<EngineWords>,
+    generation: Cell<u64>,
     null: JsValue,
     /// The first choice slot of each node.
     choices: Vec<usize>,
@@ -440,9 +466,8 @@ impl Words {
         let cells = |n: usize| (0..n).map(|_| OnceCell::new()).collect::<Vec<_>>();
         Words {
             slots: cells(next + 3 * sc.endings.len()),
-            fixed: (0..512).map(|_| OnceCell::new()).collect(),
-            fixed_used: Cell::new(0),
-            trust: cells(crate::scenario::MAX_LEVEL as usize + 1),
+            engine: RefCell::new(EngineWords::new()),
+            generation: Cell::new(crate::words::generation()),
             null: JsValue::NULL,
             choices,
             endings: next,
@@ -477,33 +502,34 @@ impl Words {
         text.map_or(&self.null, |text| self.text(slot, text))
     }
 
+    /// Forgets the engine's words when [`set_words`] has changed them since
+    /// they were made: a view or a turn calls it first.
+    fn sync(&self) {
+        let now = crate::words::generation();
+        if self.generation.replace(now) != now {
+            let mut engine = self.engine.borrow_mut();
+            engine.fixed.fill_with(|| None);
+            engine.trust.fill_with(|| None);
+            engine.fixed_used = 0;
+        }
+    }
+
     /// One of the engine's fixed words as a JS string, made once and lent.
     fn fixed(&self, word: &'static str) -> JsValue {
-        let mask = self.fixed.len() - 1;
-        let mut i = (word.as_ptr() as usize >> 2).wrapping_mul(0x9e37_79b9) >> 7 & mask;
-        while let Some((w, v)) = self.fixed[i].get() {
-            if std::ptr::eq(*w, word) {
-                return v.clone();
-            }
-            i = (i + 1) & mask;
-        }
-        let v = JsValue::from_str(word);
-        if self.fixed_used.get() * 2 < self.fixed.len() {
-            self.fixed_used.set(self.fixed_used.get() + 1);
-            let _ = self.fixed[i].set((word, v.clone()));
-        }
-        v
+        self.engine.borrow_mut().fixed(word)
     }
 
     /// Trust in words ("trust 45 of 100, cautious"), made once a level.
-    fn trust_text(&self, trust: i32) -> &JsValue {
-        let level = trust.clamp(0, crate::scenario::MAX_LEVEL);
-        self.trust[level as usize].get_or_init(|| JsValue::from_str(&crate::engine::session::TrustView::of(level).text))
+    fn trust_text(&self, trust: i32) -> JsValue {
+        let level = trust.clamp(0, crate::scenario::MAX_LEVEL) as usize;
+        let mut engine = self.engine.borrow_mut();
+        engine.trust[level].get_or_insert_with(|| JsValue::from_str(&crate::engine::session::TrustView::of(level as i32).text)).clone()
     }
 
     /// A turn's explanation, the engine's [`Turn`] as an object: the same
     /// fields in the same order as its JSON.
     fn turn(&self, sc: &Scenario, t: &Turn) -> JsValue {
+        self.sync();
         let (n, c) = (t.node_index, t.index);
         let modifiers = js_sys::Array::new();
         for m in &t.modifiers {
@@ -545,6 +571,40 @@ impl Words {
             // (the common case, at every practice step) crosses nothing more.
             &t.written.as_ref().map_or(JsValue::NULL, |w| to_js(w).unwrap_or(JsValue::NULL)),
         )
+    }
+}
+
+/// The engine's words as JS strings, for one language: what [`Words::sync`] forgets.
+struct EngineWords {
+    /// An open-addressed table by address, at most half full: a view and a
+    /// turn look up a dozen of the engine's fixed (`'static`) words. A word
+    /// keeps its address for the table's life: English is the code's, and
+    /// [`crate::words`] leaks each translation once and never frees it.
+    fixed: Vec<Option<(&'static str, JsValue)>>,
+    fixed_used: usize,
+    trust: Vec<Option<JsValue>>,
+}
+
+impl EngineWords {
+    fn new() -> EngineWords {
+        EngineWords { fixed: (0..512).map(|_| None).collect(), fixed_used: 0, trust: (0..=crate::scenario::MAX_LEVEL).map(|_| None).collect() }
+    }
+
+    fn fixed(&mut self, word: &'static str) -> JsValue {
+        let mask = self.fixed.len() - 1;
+        let mut i = (word.as_ptr() as usize >> 2).wrapping_mul(0x9e37_79b9) >> 7 & mask;
+        while let Some((w, v)) = &self.fixed[i] {
+            if std::ptr::eq(*w, word) {
+                return v.clone();
+            }
+            i = (i + 1) & mask;
+        }
+        let v = JsValue::from_str(word);
+        if self.fixed_used * 2 < self.fixed.len() {
+            self.fixed_used += 1;
+            self.fixed[i] = Some((word, v.clone()));
+        }
+        v
     }
 }
 

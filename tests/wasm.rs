@@ -5,7 +5,7 @@
 
 #![cfg(target_arch = "wasm32")]
 
-use attunement::wasm::{Simulator, reads_toml};
+use attunement::wasm::{Simulator, reads_toml, set_words};
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -215,6 +215,72 @@ fn save_restore_and_debrief_cross_the_boundary() {
     let md = play.markdown().map_err(JsValue::from).unwrap();
     assert!(md.starts_with("# Tiny: transcript and debrief"), "{md}");
     assert!(md.contains("**You:** It sounds like you're not sure this will help."), "{md}");
+}
+
+/// `setWords` changes the engine's words for every simulator and session from the next call on,
+/// the cached ones included; `'{}'` brings English back. The words are the module's, and the
+/// tests share it, so this one puts English back before it checks anything that could fail.
+#[wasm_bindgen_test]
+fn set_words_changes_the_engines_words_everywhere() {
+    use attunement::engine::session::Mood;
+    let moods: Vec<String> = Mood::ALL.iter().map(|m| format!("\"mood.{}\": \"humeur {}\"", m.id(), m.id())).collect();
+    let json = format!(
+        "{{{}, \"band.guarded\": \"sur la réserve\", \"trust.text\": \"confiance {{value}}/{{max}}, {{band}}\", \"skill.reflection.label\": \"reflet\", \"markdown.conversation\": \"Échange\", \"nope\": \"x\"}}",
+        moods.join(", ")
+    );
+    let sim = tiny();
+    let mut before = sim.start("practice", 1).map_err(JsValue::from).unwrap();
+    let english_view = before.view();
+    before.choose("reflect").map_err(JsValue::from).unwrap();
+    let used = set_words(&json).map_err(JsValue::from);
+    let broken = set_words("{\"band.guarded\": 1}").map_err(JsValue::from);
+    let view = before.view();
+    before.undo().map_err(JsValue::from).unwrap();
+    // Trust 30 again: its words were cached in English at the first view.
+    let again = before.view();
+    before.choose("reflect").map_err(JsValue::from).unwrap();
+    let new_sim_view = tiny().start("practice", 1).map_err(JsValue::from).unwrap().view();
+    let mut play = sim.start("practice", 1).map_err(JsValue::from).unwrap();
+    let explained = get(&play.choose("reflect").map_err(JsValue::from).unwrap(), "explanation");
+    let turns = Array::from(&before.turns().map_err(JsValue::from).unwrap());
+    play.choose("c1").map_err(JsValue::from).unwrap();
+    let md = play.markdown().map_err(JsValue::from).unwrap();
+    let debrief = play.debrief().map_err(JsValue::from).unwrap();
+    #[cfg(feature = "test-hooks")]
+    let agrees = (String::from(js_sys::JSON::stringify(&new_sim_view).unwrap()), play.view_as_json(), String::from(js_sys::JSON::stringify(&play.view()).unwrap()));
+    let english = set_words("{}").map_err(JsValue::from);
+    let back = before.view();
+    let turns_back = Array::from(&before.turns().map_err(JsValue::from).unwrap());
+    before.undo().map_err(JsValue::from).unwrap();
+    let back_at_start = before.view();
+
+    assert_eq!(used.unwrap(), Mood::ALL.len() as u32 + 4, "every id but the unknown one");
+    assert!(error_message(broken.unwrap_err()).starts_with("the engine's words must be a JSON object of ids to texts"));
+    assert_eq!(english.unwrap(), 0);
+    let text = |view: &JsValue| get(&get(view, "trust"), "text").as_string().unwrap();
+    assert_eq!(text(&english_view), "trust 30 of 100, guarded");
+    // The session made before the words changed shows them, from the binding's cache too.
+    assert_eq!(text(&view), "confiance 38/100, sur la réserve");
+    assert!(get(&view, "mood_label").as_string().unwrap().starts_with("humeur "), "{view:?}");
+    assert_eq!(text(&again), "confiance 30/100, sur la réserve", "the cached English is forgotten");
+    // A simulator made after: its band is still the id, its words the table's.
+    assert_eq!(text(&new_sim_view), "confiance 30/100, sur la réserve");
+    assert_eq!(get(&get(&new_sim_view, "trust"), "band").as_string().as_deref(), Some("guarded"));
+    assert_eq!(get(&explained, "skill_label").as_string().as_deref(), Some("reflet"));
+    assert_eq!(get(&turns.get(0), "skill_label").as_string().as_deref(), Some("reflet"), "a turn taken before is relabelled");
+    assert!(md.contains("## Échange\n"), "{md}");
+    let skills = Array::from(&get(&debrief, "skills"));
+    assert_eq!(get(&skills.get(0), "label").as_string().as_deref(), Some("reflet"));
+    #[cfg(feature = "test-hooks")]
+    {
+        let (new_sim, engine, binding) = agrees;
+        assert!(new_sim.contains("sur la réserve"), "{new_sim}");
+        assert_eq!(binding, engine, "the binding's view is the engine's in another language too");
+    }
+    // English again, the cached words forgotten.
+    assert_eq!(text(&back), "trust 38 of 100, guarded");
+    assert_eq!(text(&back_at_start), "trust 30 of 100, guarded");
+    assert_eq!(get(&turns_back.get(0), "skill_label").as_string().as_deref(), Some("reflection of feeling"));
 }
 
 #[cfg(feature = "check")]
