@@ -8,8 +8,8 @@ export function view(scenario, mode, turn, peer, node, acknowledges, say, cue, m
     return { scenario, mode, turn, peer, node, acknowledges, say, cue, mood, mood_label, trust, choices, ending, can_undo, stuck };
 }
 
-export function trust(value, band, text) {
-    return { value, min: 0, max: 100, band, text };
+export function trust(value, band, band_label, text) {
+    return { value, min: 0, max: 100, band, band_label, text };
 }
 
 export function choice(list, id, text) {

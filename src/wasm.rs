@@ -194,7 +194,7 @@ impl Play {
             w.opt(Slot::Cue(n), node.and_then(|node| node.cue.as_deref())),
             &w.fixed(shown.mood.id()),
             &w.fixed(shown.mood.label()),
-            &make_trust(shown.trust, &w.fixed(band.id()), &w.trust_text(shown.trust)),
+            &make_trust(shown.trust, &w.fixed(band.id()), &w.fixed(band.label()), &w.trust_text(shown.trust)),
             &choices,
             &ending.map_or(JsValue::NULL, |ending| make_ending(w.text(Slot::EndingId(e), &ending.id), &w.fixed(ending.outcome.id()), w.text(Slot::EndingTitle(e), &ending.title))),
             shown.can_undo,
@@ -375,7 +375,7 @@ extern "C" {
         stuck: bool,
     ) -> JsValue;
     #[wasm_bindgen(js_name = trust)]
-    fn make_trust(value: i32, band: &JsValue, text: &JsValue) -> JsValue;
+    fn make_trust(value: i32, band: &JsValue, band_label: &JsValue, text: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = choice)]
     fn push_choice(list: &JsValue, id: &JsValue, text: &JsValue);
     #[wasm_bindgen(js_name = ending)]

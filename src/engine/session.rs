@@ -272,6 +272,8 @@ pub struct TrustView {
     pub min: i32,
     pub max: i32,
     pub band: Band,
+    /// The band in the engine's words ("cautious"), to show beside the value.
+    pub band_label: &'static str,
     /// "trust 45 of 100, cautious": for `aria-valuetext` and the terminal.
     pub text: String,
 }
@@ -279,7 +281,7 @@ pub struct TrustView {
 impl TrustView {
     pub fn of(value: i32) -> TrustView {
         let band = Band::of(value);
-        TrustView { value, min: 0, max: MAX_LEVEL, band, text: TRUST_TEXT.fill(&[("value", &value.to_string()), ("max", &MAX_LEVEL.to_string()), ("band", band.label())]) }
+        TrustView { value, min: 0, max: MAX_LEVEL, band, band_label: band.label(), text: TRUST_TEXT.fill(&[("value", &value.to_string()), ("max", &MAX_LEVEL.to_string()), ("band", band.label())]) }
     }
 }
 

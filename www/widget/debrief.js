@@ -147,7 +147,7 @@ export function debrief(uid, d, actions, wide) {
         h('li', { class: 'att-ending', 'data-outcome': ended },
           h('span', { class: 'att-outcome', text: outcome(ended) }), ' ',
           h('strong', { class: 'att-ending-title', text: d.ending.title }),
-          h('span', { class: 'att-final', text: tr('debrief.final', { value: num(d.trust.value), max: num(d.trust.max), band: d.trust.band }) })),
+          h('span', { class: 'att-final', text: tr('debrief.final', { value: num(d.trust.value), max: num(d.trust.max), band: d.trust.band_label }) })),
         h('li', { class: 'att-score', 'data-passed': String(sc.passed) },
           h('strong', { class: 'att-score-line', text: tr(sc.passed ? 'score.passed' : 'score.not_passed', { raw: num(sc.raw), max: num(sc.max) }) }), ' ',
           h('span', { class: 'att-score-note', text: [

@@ -140,7 +140,7 @@ export function bar(peer, trustShown) {
       meter.dataset.band = t.band;
       fill.style.width = `${Math.max(0, Math.min(100, ((t.value - t.min) * 100) / (t.max - t.min || 1)))}%`;
       value.textContent = num(t.value);
-      band.textContent = `· ${t.band}`;
+      band.textContent = `· ${t.band_label}`;
       persona.dataset.mood = view.mood;
       faceSvg.mood(view.mood);
       moodText.textContent = view.mood_label;
