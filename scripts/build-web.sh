@@ -65,8 +65,14 @@ echo "build-web: the message catalogues" >&2
 node scripts/messages.mjs
 rm -rf www/lang
 others=()
+mkdir -p www/lang
 for f in www/i18n/*.json; do
-    [[ "$f" == *.en.json ]] || others+=("${f%.json}.js")
+    if [[ "$f" == www/i18n/engine.* ]]; then
+        # The engine's words: JSON the engine reads (setWords); English is built into it.
+        [[ "$f" == *.en.json ]] || cp "$f" www/lang/
+    elif [[ "$f" != *.en.json ]]; then
+        others+=("${f%.json}.js")
+    fi
 done
 if ((${#others[@]})); then
     node_modules/.bin/esbuild "${others[@]}" --bundle --format=esm --minify --target=es2022 \

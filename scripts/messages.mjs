@@ -4,7 +4,8 @@
 //   node scripts/messages.mjs --check   checks every catalogue against its English one
 //
 // A catalogue is one flat JSON object of message ids to ICU MessageFormat strings; AREA is the
-// part of the site it serves (widget, library, report), LANG a BCP 47 tag (en, pt-BR). English is
+// part of the site it serves (widget, library, report; engine is the engine's own words, which
+// the engine fills itself, so they stay JSON), LANG a BCP 47 tag (en, pt-BR). English is
 // the source: the others are checked against it. Compiling turns each message into a function
 // (@messageformat/core, at build time), so the browser gets plain functions and a few hundred bytes
 // of runtime (plural rules, number formatting through Intl), never a parser. build-web.sh bundles
@@ -83,7 +84,8 @@ export function problems(all = catalogues(), languages = LANGUAGES) {
 /// Writes www/i18n/AREA.LANG.js for every catalogue: an ES module whose default export maps each
 /// id to a function of the message's arguments.
 export function compile(all = catalogues()) {
-  for (const c of all) writeFileSync(c.file.replace(/\.json$/, '.js'), compileModule(new MessageFormat(c.lang), c.messages));
+  // The engine's words are plain {name} templates the engine fills itself: build-web.sh copies them.
+  for (const c of all.filter(c => c.area !== 'engine')) writeFileSync(c.file.replace(/\.json$/, '.js'), compileModule(new MessageFormat(c.lang), c.messages));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -26,11 +26,14 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # the site's settings and the stylesheet was minified (84 KiB); 88 KiB until
 # issue 14 took every word of the interface out of the code into message
 # catalogues (www/i18n/): the English ones for the widget and the embed page,
-# their ids and the message functions (4.5 KB gzipped). A learner reading
-# another language fetches its catalogue besides (www/lang/, 5 to 7 KB). The
-# budget holds that, with a little room; the aim is 60 KB, which needs the
-# engine's and the widget's words and code halved.
-BUDGET=$((94 * 1024))
+# their ids and the message functions (4.5 KB gzipped); 94 KiB until the
+# engine's own words went through a table a language can replace (src/words.rs:
+# 160 ids, the reader of a catalogue, relabelling earlier turns; 6.5 KB in the
+# engine). A learner reading another language fetches its catalogues besides
+# (www/lang/: the widget's, 5 to 7 KB, and the engine's). The budget holds
+# that, with a little room; the aim is 60 KB, which needs the engine's and the
+# widget's words and code halved.
+BUDGET=$((100 * 1024))
 
 if [[ ! -f www/pkg/attunement_bg.wasm ]]; then
     echo "size: www/pkg is missing; run bash scripts/build-web.sh first" >&2
@@ -64,7 +67,7 @@ echo
 printf '%-36s %10s %10s\n' "listed apart" "bytes" "gzipped"
 # The authors' engine, and the trainer's (report.html): never a learner's download. Each
 # language's catalogues (www/lang/): a learner reading it fetches the widget's besides.
-for f in www/lang/*.js www/scenarios/*.attn www/pkg-author/attunement_bg.wasm www/pkg-report/attunement_bg.wasm www/report.js; do
+for f in www/lang/*.js www/lang/*.json www/scenarios/*.attn www/pkg-author/attunement_bg.wasm www/pkg-report/attunement_bg.wasm www/report.js; do
     [[ -f "$f" && "$f" != */index.json ]] || continue
     printf '%-36s %10d %10d\n' "${f#www/}" "$(wc -c <"$f")" "$(gz "$f")"
 done

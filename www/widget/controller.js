@@ -9,7 +9,7 @@
 // change of the session; the learner's input is ignored while a choice is processed and for
 // QUIET_MS after it lands (a double tap answers once); every event carries the versioned header.
 
-import { t } from './words.js';
+import { t, words } from './words.js';
 
 const MODES = ['practice', 'assessment'];
 // How the learner responds: pick an option (choose), write their own reply first at every turn
@@ -44,6 +44,25 @@ function coder(m) {
       .catch(e => { coders.delete(m); throw e; }));
   }
   return coders.get(m);
+}
+
+// The engine's own words (skill labels and reasons, moods, the debrief's advice, the Markdown) in
+// a language: www/lang/engine.LANG.json, fetched once; English is the engine's own. The words are
+// the engine module's, so every widget on that module shows the language set last.
+const engineWords = new Map();
+async function setEngineWords(m, lang) {
+  if (lang === 'en') { m.setWords('{}'); return; }
+  if (!engineWords.has(lang)) {
+    engineWords.set(lang, fetch(new URL(`./lang/engine.${lang}.json`, import.meta.url).href)
+      .then(r => { if (!r.ok) throw new Error(`engine.${lang}.json: HTTP ${r.status}`); return r.text(); })
+      .catch(e => { engineWords.delete(lang); throw e; }));
+  }
+  try {
+    m.setWords(await engineWords.get(lang));
+  } catch (e) {
+    console.warn(`attunement: the engine's ${lang} words could not be loaded (${message(e)}); they are shown in English`);
+    m.setWords('{}');
+  }
 }
 
 // The reporters (lms/*.js), shared like the engines. A failed import is forgotten and retried
@@ -143,6 +162,11 @@ export class Session {
     return 'choose';
   }
 
+  /// The engine's words in `lang` (the interface's language), from now on.
+  useWords(lang) {
+    return setEngineWords(this.engine, lang);
+  }
+
   /// Loads the engine and the scenario; then the reporters, before any save is read (SCORM keeps
   /// the save in the LMS). Returns the file as text, for `watch` to compare.
   async load(src, mode, reply = 'choose') {
@@ -163,6 +187,7 @@ export class Session {
       fetchScenario(this.url),
     ]);
     this.engine = m;
+    await this.useWords(words.lang);
     try {
       this.sim = new m.Simulator(contents, decodeURIComponent(this.url.pathname.split('/').pop()) || 'scenario.attn');
     } catch (e) {

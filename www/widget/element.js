@@ -119,6 +119,7 @@ class AttunementSim extends HTMLElement {
       const i = s.info;
       // Now that the scenario's language is known, the interface may take it.
       if (await this._language(i.language)) {
+        await s.useWords(words.lang);
         if (token !== this._token) return;
         this._shell();
       }
@@ -164,8 +165,15 @@ class AttunementSim extends HTMLElement {
       skip: () => this._skip(),
     });
     // The scenario's words in it, marked with their language where the interface's differs.
-    if (this._textLang) for (const el of intro.querySelectorAll('.att-summary, .att-about p, .att-objectives li, .att-content-note li')) el.lang = this._textLang;
+    if (this._textLang) for (const el of intro.querySelectorAll('.att-summary, .att-about p, .att-objectives ul, .att-content-note ul')) this._scenarioText(el);
     this._ui.body.replaceChildren(intro);
+  }
+
+  // Marks `el` as holding the scenario's words, in a language other than the interface's: its
+  // lang, and its direction (an English list in an Arabic interface keeps its bullets on the left).
+  _scenarioText(el) {
+    el.lang = this._textLang;
+    el.dir = rtl(this._textLang) ? 'rtl' : 'ltr';
   }
 
   _skip() {
@@ -211,7 +219,7 @@ class AttunementSim extends HTMLElement {
       why: () => stored(WHY_KEY, '0') === '1',
       remember: open => keep(WHY_KEY, open ? '1' : '0'),
     }) : null;
-    if (this._textLang) for (const el of [transcript.el, choices.group]) el.lang = this._textLang;
+    if (this._textLang) for (const el of [transcript.el, choices.group]) this._scenarioText(el);
     const announce = h('p', { class: 'att-sr', role: 'status' });
     this._ui.status.replaceChildren(bar.el);
     this._ui.status.hidden = false;
