@@ -208,6 +208,16 @@ export function words(id, args = {}, lang = language) {
     return new MessageFormat(lang).compile(text)(put);
 }
 
+/// The engine's word `id` in `lang` (www/i18n/engine.LANG.json), or `english` in English.
+export function engineWord(id, english, lang = language) {
+    if (lang === 'en') return english;
+    const key = `engine:${lang}`;
+    if (!catalogues.has(key)) catalogues.set(key, JSON.parse(readFileSync(path.join(WWW, 'i18n', `engine.${lang}.json`), 'utf8')));
+    const text = catalogues.get(key)[id];
+    assert.ok(text != null, `the engine's ${lang} catalogue has ${id}`);
+    return text;
+}
+
 /// Until the next call, ui() and the helpers built on it find the widget's parts by their names
 /// in `lang`'s catalogue (the interface's language), not English's.
 export function useLanguage(lang) {
@@ -318,7 +328,10 @@ export async function expectTrust(page, trust, when) {
         assert.equal(state.now, String(trust), `${when}: meter aria-valuenow is ${state.now}, the engine says ${trust}`);
         assert.equal(state.min, '0', `${when}: meter aria-valuemin`);
         assert.equal(state.max, '100', `${when}: meter aria-valuemax`);
-        assert.match(state.text ?? '', new RegExp(`^trust ${trust} of 100, \\S`), `${when}: meter aria-valuetext`);
+        // The engine's "trust {value} of {max}, {band}", in the language under test.
+        const spoken = engineWord('trust.text', 'trust {value} of {max}, {band}').split(/(\{\w+\})/)
+            .map(part => ({ '{value}': String(trust), '{max}': '100', '{band}': '\\S.*' })[part] ?? escape(part)).join('');
+        assert.match(state.text ?? '', new RegExp(`^${spoken}`), `${when}: meter aria-valuetext`);
     });
 }
 
@@ -519,9 +532,10 @@ export async function playTurns(page, turns, { via = 'digit', feedback = false }
                     text.includes(said),
                     `after turn ${turn.number}, the Feedback section should say "${said}"; it reads ${JSON.stringify(text.replace(/\s+/g, ' '))}`,
                 );
+                const label = engineWord(`skill.${turn.skill}.label`, turn.skill_label);
                 assert.ok(
-                    text.toLowerCase().includes(turn.skill_label.toLowerCase()),
-                    `the Feedback section should name the skill "${turn.skill_label}"`,
+                    text.toLowerCase().includes(label.toLowerCase()),
+                    `the Feedback section should name the skill "${label}"`,
                 );
             });
         }

@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { enginePlay, eventually, expectNoAxeViolations, expectNoHorizontalScroll, openPage, playTurns, screenshot, startByKeyboard, ui, useEnv, useLanguage, visible, words, WWW } from './helpers.mjs';
+import { enginePlay, eventually, expectNoAxeViolations, expectNoHorizontalScroll, openPage, playTurns, screenshot, startByKeyboard, ui, useEnv, useLanguage, visible, words, engineWord, WWW } from './helpers.mjs';
 
 const env = useEnv();
 const es = enginePlay({ auto: 'best', mode: 'assessment', scenario: 'scenarios/first-meeting.es.toml' });
@@ -83,6 +83,10 @@ for (const width of [320, 1280]) {
             });
             assert.ok(Math.abs(meter.fillRight - meter.meterRight) <= 2 && meter.fillLeft > meter.meterLeft + 2, `the meter's fill grows from the right: ${JSON.stringify(meter)}`);
             await playTurns(page, ar.turns, { feedback: true });
+            // The engine's own words are Arabic too (playTurns checked each turn's skill label in the
+            // feedback against engine.ar.json): the meter's spoken value.
+            const valuetext = await w.meter.getAttribute('aria-valuetext');
+            assert.ok(/[\u0600-\u06FF]/.test(valuetext) && !/trust \d/.test(valuetext), `the meter speaks Arabic: ${valuetext}`);
             await visible(w.debrief, 'the debrief, named in Arabic');
             assert.ok((await w.debrief.textContent()).includes(words('debrief.download', {}, 'ar')), 'its actions are in Arabic');
             // The chart of trust over time runs from the right: its first point right of its last.
