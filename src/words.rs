@@ -198,14 +198,6 @@ impl Parser<'_> {
                 b'"' => return String::from_utf8(out).map_err(|_| at),
                 ..0x20 => return Err(at),
                 b'\\' => match self.next() {
-                    Some(b'"') => '"',
-                    Some(b'\\') => '\\',
-                    Some(b'/') => '/',
-                    Some(b'b') => '\u{8}',
-                    Some(b'f') => '\u{c}',
-                    Some(b'n') => '\n',
-                    Some(b'r') => '\r',
-                    Some(b't') => '\t',
                     Some(b'u') => {
                         let mut code = self.hex().ok_or(at)?;
                         if (0xd800..0xdc00).contains(&code) {
@@ -215,7 +207,8 @@ impl Parser<'_> {
                         }
                         char::from_u32(code).ok_or(at)?
                     }
-                    _ => return Err(at),
+                    Some(e) => escaped(e).ok_or(at)?,
+                    None => return Err(at),
                 },
                 b => {
                     // A byte of the text as it is: the input is UTF-8, so these make it up again.
@@ -363,6 +356,22 @@ pub fn english() -> Vec<(String, &'static str)> {
         }
     }
     all
+}
+
+/// The character a JSON escape `\\X` other than `\\u` stands for (`n` is a line feed), or None
+/// for a letter JSON does not escape. The words' reader and the scenario's JSON front end share it.
+pub(crate) fn escaped(x: u8) -> Option<char> {
+    Some(match x {
+        b'"' => '"',
+        b'\\' => '\\',
+        b'/' => '/',
+        b'b' => '\u{8}',
+        b'f' => '\u{c}',
+        b'n' => '\n',
+        b'r' => '\r',
+        b't' => '\t',
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

@@ -336,14 +336,6 @@ impl Json<'_> {
                 Some(b'\\') => {
                     self.at += 1;
                     let c = match self.text.get(self.at) {
-                        Some(b'"') => '"',
-                        Some(b'\\') => '\\',
-                        Some(b'/') => '/',
-                        Some(b'b') => '\u{8}',
-                        Some(b'f') => '\u{c}',
-                        Some(b'n') => '\n',
-                        Some(b'r') => '\r',
-                        Some(b't') => '\t',
                         Some(b'u') => {
                             let hi = self.hex4()?;
                             // A high surrogate pairs only with a low one that follows;
@@ -357,7 +349,11 @@ impl Json<'_> {
                                 _ => char::from_u32(hi).unwrap_or('\u{FFFD}'),
                             }
                         }
-                        _ => return Err(self.error("invalid escape in string")),
+                        Some(&x) => match crate::words::escaped(x) {
+                            Some(c) => c,
+                            None => return Err(self.error("invalid escape in string")),
+                        },
+                        None => return Err(self.error("invalid escape in string")),
                     };
                     out.push(c);
                     self.at += 1;
