@@ -478,6 +478,10 @@ for (const width of [320, 1280]) {
             return { gapRight: chart.right - box.right, gapLeft: box.left - chart.left };
         });
         assert.ok(bar && bar.gapRight < bar.gapLeft, `a bar grows from the right: ${JSON.stringify(bar)}`);
+        // The engine's own words too: the skills are named in the engine's Arabic.
+        const engine = JSON.parse(readFileSync(path.join(WWW, 'i18n', 'engine.ar.json'), 'utf8'));
+        const text = await page.locator('main').innerText();
+        assert.ok(text.includes(engine['skill.reflection.label']), `the reflection is named "${engine['skill.reflection.label']}"`);
         await expectNoHorizontalScroll(page, `the Arabic report at ${width} px`);
         await expectNoAxeViolations(page, `the Arabic report at ${width} px`);
         await screenshot(page, `report-ar-${width}`);

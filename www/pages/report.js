@@ -228,9 +228,23 @@ let engine = null;      // the loaded module, once
 let current = null;     // { r, id, title } of the report on screen, kept alive between renders
 let reading = null;     // the AbortController of the reading under way
 
+// The engine's own words (skill and MITI labels in the figures) in the page's language: the
+// learner's engine takes the same lang/engine.LANG.json; English is built in.
+async function engineWords(mod) {
+    if (words.lang === 'en') return;
+    try {
+        const r = await fetch(new URL(`./lang/engine.${words.lang}.json`, import.meta.url).href);
+        if (!r.ok) throw new Error(`HTTP ${r.status}`);
+        mod.setWords(await r.text());
+    } catch (e) {
+        console.warn(`attunement: the engine's ${words.lang} words could not be loaded (${e?.message || e}); its labels are shown in English`);
+    }
+}
+
 const loadEngine = () => (engine ??= (async () => {
     const mod = await import(new URL('./pkg-report/attunement.js', import.meta.url).href);
     await mod.default();
+    await engineWords(mod);
     return mod;
 })().catch(e => { engine = null; throw e; }));
 
