@@ -70,3 +70,47 @@ test('every shipped catalogue is complete, with English placeholders, in every i
   }
   assert.ok(areas.has('widget'), 'the widget has a catalogue');
 });
+
+// The widget's language rules (www/widget/i18n.js), which need no browser.
+import { catalogue, choose, rtl, supported } from '../www/widget/i18n.js';
+
+test('a tag takes the shipped language of the same tag, else of the same language, else none', () => {
+  assert.equal(supported('es'), 'es');
+  assert.equal(supported('es-MX'), 'es');
+  assert.equal(supported('PT-br'), 'pt-BR');
+  assert.equal(supported('pt'), 'pt-BR');
+  assert.equal(supported('ja'), null);
+  assert.equal(supported(''), null);
+  assert.equal(supported(undefined), null);
+  // The element's, else the scenario's, else the page's, else English.
+  assert.equal(choose('fr', 'es', 'de'), 'fr');
+  assert.equal(choose(null, 'es', 'de'), 'es');
+  assert.equal(choose('ja', 'xx', 'de'), 'de');
+  assert.equal(choose('ja', null, ''), 'en');
+  assert.ok(rtl('ar') && rtl('ar-EG') && !rtl('en') && !rtl('arn'));
+});
+
+test('a message a catalogue lacks is English; a catalogue that fails to load leaves English, with a warning', async () => {
+  const english = { hello: d => `Hello ${d.name}`, bye: () => 'Goodbye' };
+  const spanish = { hello: d => `Hola ${d.name}` };
+  const words = catalogue('widget', english, async l => { if (l === 'es') return spanish; throw new Error(`no ${l}`); });
+  assert.equal(await words.use('es-AR'), 'es');
+  assert.equal(words.t('hello', { name: 'Ana' }), 'Hola Ana');
+  assert.equal(words.t('bye'), 'Goodbye', 'missing in Spanish: English');
+  assert.equal(words.t('nowhere'), 'nowhere', 'missing everywhere: its id');
+  const warned = [];
+  const warn = console.warn;
+  console.warn = text => warned.push(text);
+  try {
+    assert.equal(await words.use('fr'), 'en');
+  } finally {
+    console.warn = warn;
+  }
+  assert.match(warned.join('\n'), /the fr words for the widget could not be loaded \(no fr\); English is shown instead/);
+  assert.equal(words.t('hello', { name: 'Ana' }), 'Hello Ana');
+  // Arabic: what goes into a message is isolated, so it keeps its own direction.
+  const arabic = catalogue('widget', english, async () => ({ hello: d => `مرحبا ${d.name}` }));
+  await arabic.use('ar');
+  assert.equal(arabic.dir, 'rtl');
+  assert.equal(arabic.t('hello', { name: 'Ana' }), 'مرحبا \u2068Ana\u2069');
+});

@@ -169,3 +169,37 @@ for (const width of [320, 1280]) {
     });
 }
 
+
+test('without a lang, the interface takes the scenario\'s language; a regional tag takes its language\'s catalogue', async () => {
+    // A page author's element with a Spanish scenario and no lang: Spanish throughout.
+    useLanguage('es');
+    try {
+        const p = await openPage(env, '/fixtures/host.html?src=/scenarios/first-meeting.es.attn');
+        const w = ui(p.page);
+        await visible(w.continueButton.or(w.startButton), 'the intro\'s button, in Spanish');
+        assert.equal(await w.widget.getAttribute('lang'), 'es', 'the element says the language it chose');
+        await p.close();
+    } finally {
+        useLanguage('en');
+    }
+    // es-MX on an English scenario: Spanish words, the host's own tag kept on the element.
+    useLanguage('es');
+    try {
+        const p = await openPage(env, '/fixtures/host.html?src=/scenarios/first-meeting.attn&lang=es-MX');
+        const w = ui(p.page);
+        await visible(w.continueButton.or(w.startButton), 'the intro\'s button, in Spanish');
+        assert.equal(await w.widget.getAttribute('lang'), 'es-MX');
+        await p.close();
+    } finally {
+        useLanguage('en');
+    }
+    // pt, with no region: Brazilian Portuguese.
+    useLanguage('pt-BR');
+    try {
+        const p = await openPage(env, '/fixtures/host.html?src=/scenarios/first-meeting.attn&lang=pt');
+        await visible(ui(p.page).continueButton.or(ui(p.page).startButton), 'the intro\'s button, in Brazilian Portuguese');
+        await p.close();
+    } finally {
+        useLanguage('en');
+    }
+});

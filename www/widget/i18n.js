@@ -31,10 +31,10 @@ const isolated = (args, on) => (on ? Object.fromEntries(Object.entries(args).map
 /// One area's catalogues (`english` is its compiled English one). `t(id, args)` formats a message
 /// in the language in use; `use(lang)` fetches that language's catalogue (once) and then uses it,
 /// and on failure keeps English and says why on the console. `lang` and `dir` are what is in use.
-export function catalogue(area, english) {
+/// `load(lang)` resolves to a language's compiled catalogue: by default its module in www/lang/.
+export function catalogue(area, english, load = l => import(new URL(`./lang/${area}.${l}.js`, import.meta.url).href).then(m => m.default)) {
   const loaded = new Map([['en', Promise.resolve(english)]]);
   let messages = english, lang = 'en';
-  const fetchLang = l => import(new URL(`./lang/${area}.${l}.js`, import.meta.url).href).then(m => m.default);
   return {
     get lang() { return lang; },
     get dir() { return rtl(lang) ? 'rtl' : 'ltr'; },
@@ -48,7 +48,7 @@ export function catalogue(area, english) {
     list: (items, type = 'conjunction') => new Intl.ListFormat(lang, { type }).format(items),
     async use(tag) {
       const l = supported(tag) || 'en';
-      if (!loaded.has(l)) loaded.set(l, fetchLang(l));
+      if (!loaded.has(l)) loaded.set(l, load(l));
       try {
         messages = await loaded.get(l);
         lang = l;
