@@ -26,9 +26,7 @@ export function s(tag, attrs = {}, text) {
 }
 
 export const button = (text, onclick, cls = '') => h('button', { type: 'button', class: `att-btn ${cls}`.trim(), onclick, text });
-export const signed = n => (n > 0 ? `+${n}` : `${n}`);
 export const cap = t => t.charAt(0).toUpperCase() + t.slice(1);
-export const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 export const paras = (text, cls) => (text || '').trim().split(/\n\s*\n/).filter(Boolean).map(p => h('p', { class: cls, text: p.trim() }));
 export const reduced = () => matchMedia('(prefers-reduced-motion: reduce)').matches;
 
