@@ -18,7 +18,7 @@
 import { h, s, cap, reduced } from '../widget/dom.js';
 import { LEVELS, OUTCOMES } from '../widget/debrief.js';
 import { words as widgetWords } from '../widget/words.js';
-import { catalogue, choose, localise } from '../widget/i18n.js';
+import { catalogue, choose, localise, setEngineWords } from '../widget/i18n.js';
 import en from '../i18n/report.en.js';
 
 const words = catalogue('report', en);
@@ -228,23 +228,11 @@ let engine = null;      // the loaded module, once
 let current = null;     // { r, id, title } of the report on screen, kept alive between renders
 let reading = null;     // the AbortController of the reading under way
 
-// The engine's own words (skill and MITI labels in the figures) in the page's language: the
-// learner's engine takes the same lang/engine.LANG.json; English is built in.
-async function engineWords(mod) {
-    if (words.lang === 'en') return;
-    try {
-        const r = await fetch(new URL(`./lang/engine.${words.lang}.json`, import.meta.url).href);
-        if (!r.ok) throw new Error(`HTTP ${r.status}`);
-        mod.setWords(await r.text());
-    } catch (e) {
-        console.warn(`attunement: the engine's ${words.lang} words could not be loaded (${e?.message || e}); its labels are shown in English`);
-    }
-}
-
 const loadEngine = () => (engine ??= (async () => {
     const mod = await import(new URL('./pkg-report/attunement.js', import.meta.url).href);
     await mod.default();
-    await engineWords(mod);
+    // The engine's own words (skill and MITI labels in the figures) in the page's language.
+    await setEngineWords(mod, words.lang);
     return mod;
 })().catch(e => { engine = null; throw e; }));
 

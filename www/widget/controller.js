@@ -9,6 +9,7 @@
 // change of the session; the learner's input is ignored while a choice is processed and for
 // QUIET_MS after it lands (a double tap answers once); every event carries the versioned header.
 
+import { setEngineWords } from './i18n.js';
 import { t, words } from './words.js';
 
 const MODES = ['practice', 'assessment'];
@@ -44,25 +45,6 @@ function coder(m) {
       .catch(e => { coders.delete(m); throw e; }));
   }
   return coders.get(m);
-}
-
-// The engine's own words (skill labels and reasons, moods, the debrief's advice, the Markdown) in
-// a language: www/lang/engine.LANG.json, fetched once; English is the engine's own. The words are
-// the engine module's, so every widget on that module shows the language set last.
-const engineWords = new Map();
-async function setEngineWords(m, lang) {
-  if (lang === 'en') { m.setWords('{}'); return; }
-  if (!engineWords.has(lang)) {
-    engineWords.set(lang, fetch(new URL(`./lang/engine.${lang}.json`, import.meta.url).href)
-      .then(r => { if (!r.ok) throw new Error(`engine.${lang}.json: HTTP ${r.status}`); return r.text(); })
-      .catch(e => { engineWords.delete(lang); throw e; }));
-  }
-  try {
-    m.setWords(await engineWords.get(lang));
-  } catch (e) {
-    console.warn(`attunement: the engine's ${lang} words could not be loaded (${message(e)}); they are shown in English`);
-    m.setWords('{}');
-  }
 }
 
 // The reporters (lms/*.js), shared like the engines. A failed import is forgotten and retried

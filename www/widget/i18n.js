@@ -79,3 +79,25 @@ export function localise(root, { t, lang, dir }) {
   html.setAttribute?.('lang', lang);
   html.setAttribute?.('dir', dir);
 }
+
+// The engine's own words (skill labels and reasons, moods, the debrief's advice, the Markdown) in
+// a language: www/lang/engine.LANG.json, fetched once; English is the engine's own. The words are
+// the engine module's, so every widget on that module shows the language set last.
+const engineWords = new Map();
+/// Sets the words of engine module `m` (the learner's or the report's) in `lang`; English when
+/// they cannot be fetched, with a console warning.
+export async function setEngineWords(m, lang) {
+  if (lang === 'en') { m.setWords('{}'); return; }
+  if (!engineWords.has(lang)) {
+    engineWords.set(lang, fetch(new URL(`./lang/engine.${lang}.json`, import.meta.url).href)
+      .then(r => { if (!r.ok) throw new Error(`engine.${lang}.json: HTTP ${r.status}`); return r.text(); })
+      .catch(e => { engineWords.delete(lang); throw e; }));
+  }
+  try {
+    m.setWords(await engineWords.get(lang));
+  } catch (e) {
+    console.warn(`attunement: the engine's ${lang} words could not be loaded (${e?.message || e}); they are shown in English`);
+    m.setWords('{}');
+  }
+}
+
