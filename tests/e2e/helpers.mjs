@@ -17,6 +17,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import MessageFormat from '@messageformat/core';
+import { rtl } from '../../www/widget/i18n.js';
 import { REPO, WWW, FIXTURES, startServer } from './server.mjs';
 
 export { REPO, WWW, FIXTURES };
@@ -203,8 +204,7 @@ export function words(id, args = {}, lang = language) {
     const text = catalogues.get(lang)[id];
     assert.ok(text != null, `the widget's ${lang} catalogue has ${id}`);
     // As the widget does in a right-to-left language (www/widget/i18n.js), each text put in is isolated.
-    const rtl = /^(ar|he|fa|ur)(-|$)/.test(lang);
-    const put = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, rtl && typeof v === 'string' ? `\u2068${v}\u2069` : v]));
+    const put = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, rtl(lang) && typeof v === 'string' ? `\u2068${v}\u2069` : v]));
     return new MessageFormat(lang).compile(text)(put);
 }
 
