@@ -23,6 +23,12 @@ use wasm_bindgen::prelude::*;
 use crate::engine::session::{Mode, Session, Turn};
 use crate::scenario::{Playable, Scenario};
 
+/// The browser builds' allocator (see Cargo.toml): the engine runs in one thread, which is what
+/// talc's wasm allocator asks.
+#[cfg(not(target_feature = "atomics"))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 thread_local! {
     static PANIC_CALLBACK: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
 }
