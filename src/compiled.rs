@@ -176,11 +176,12 @@ pub fn read(bytes: &[u8]) -> Result<Playable, ReadError> {
     if checksum(body) != u64::from_le_bytes(sum) {
         return Err(ReadError::Corrupt("its checksum does not match its contents"));
     }
-    let mut head = Reader { bytes: body, at: 0, text: "", text_at: 0 };
-    let len = head.count()?;
+    let mut head = Reader::new(body, "");
+    let len = head.count();
+    head.done()?;
     let (structure, text) = body[head.at..].split_at(len);
     let text = std::str::from_utf8(text).map_err(|_| ReadError::Corrupt("its text is not UTF-8"))?;
-    Reader { bytes: structure, at: 0, text, text_at: 0 }.scenario()
+    Reader::new(structure, text).scenario()
 }
 
 /// FNV-1a over 8-byte words (the tail byte by byte), each step followed by a
@@ -321,162 +322,234 @@ type Read<T> = Result<T, ReadError>;
 
 /// A bounds-checked cursor over the body. Each method reads one value and
 /// checks it against what the model allows.
+///
+/// A failed read records why (the first failure only) and gives a stand-in
+/// (zero, empty, the first of a table) instead of returning early: the
+/// scenario is built in one pass with no error path at each field, and the
+/// failure is returned once the structure is read. That keeps the reader
+/// about half the size in the learner's engine, where each early return
+/// had to drop every field read before it. After a failure every count is
+/// zero, so nothing more is read.
 struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
     /// The text part, checked as UTF-8, and how much of it was read.
     text: &'a str,
     text_at: usize,
+    /// Why the first read that failed did.
+    failed: Option<ReadError>,
 }
 
-impl Reader<'_> {
-    fn byte(&mut self) -> Read<u8> {
-        let b = *self.bytes.get(self.at).ok_or(ReadError::Corrupt("a value runs past the end"))?;
-        self.at += 1;
-        Ok(b)
+impl<'a> Reader<'a> {
+    fn new(bytes: &'a [u8], text: &'a str) -> Reader<'a> {
+        Reader { bytes, at: 0, text, text_at: 0, failed: None }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn fail(&mut self, why: &'static str) {
+        self.failed.get_or_insert(ReadError::Corrupt(why));
+    }
+
+    /// The first failure, if any read failed.
+    fn done(&mut self) -> Read<()> {
+        self.failed.take().map_or(Ok(()), Err)
+    }
+
+    fn byte(&mut self) -> u8 {
+        match self.bytes.get(self.at) {
+            Some(&b) => {
+                self.at += 1;
+                b
+            }
+            None => {
+                self.fail("a value runs past the end");
+                0
+            }
+        }
     }
 
     /// Most numbers fit one byte: that case is inline, the rest a call.
     #[inline(always)]
-    fn uint(&mut self) -> Read<u64> {
+    fn uint(&mut self) -> u64 {
         match self.bytes.get(self.at) {
             Some(&b) if b < 0x80 => {
                 self.at += 1;
-                Ok(b.into())
+                b.into()
             }
             _ => self.long_uint(),
         }
     }
 
     #[inline(never)]
-    fn long_uint(&mut self) -> Read<u64> {
+    fn long_uint(&mut self) -> u64 {
         let mut n = 0u64;
         for shift in (0..64).step_by(7) {
-            let b = self.byte()?;
+            let b = self.byte();
             n |= u64::from(b & 0x7f) << shift;
             if b & 0x80 == 0 {
-                return if shift == 63 && b > 1 { Err(ReadError::Corrupt("a number is too large")) } else { Ok(n) };
+                if shift == 63 && b > 1 {
+                    self.fail("a number is too large");
+                }
+                return n;
             }
         }
-        Err(ReadError::Corrupt("a number is too long"))
+        self.fail("a number is too long");
+        0
     }
 
     /// An unsigned number below `end`, as an index or a count.
-    fn below(&mut self, end: usize) -> Read<usize> {
-        let n = self.uint()?;
-        if n < end as u64 { Ok(n as usize) } else { Err(ReadError::Corrupt("an index is out of range")) }
+    fn below(&mut self, end: usize) -> usize {
+        let n = self.uint();
+        if n < end as u64 {
+            n as usize
+        } else {
+            self.fail("an index is out of range");
+            0
+        }
     }
 
-    fn int(&mut self, min: i32, max: i32) -> Read<i32> {
-        let z = self.uint()?;
+    /// A number in `min..=max` (zigzagged); `min` when it is not.
+    fn int(&mut self, min: i32, max: i32) -> i32 {
+        let z = self.uint();
         let n = ((z >> 1) as i64) ^ -((z & 1) as i64);
-        if (i64::from(min)..=i64::from(max)).contains(&n) { Ok(n as i32) } else { Err(ReadError::Corrupt("a number is out of range")) }
+        if (i64::from(min)..=i64::from(max)).contains(&n) {
+            n as i32
+        } else {
+            self.fail("a number is out of range");
+            min
+        }
     }
 
     #[inline(always)]
-    fn bool(&mut self) -> Read<bool> {
-        let b = match self.bytes.get(self.at) {
-            Some(&b) if b < 2 => b == 1,
-            Some(_) => return Err(ReadError::Corrupt("a yes-or-no value is neither")),
-            None => return Err(ReadError::Corrupt("a value runs past the end")),
-        };
-        self.at += 1;
-        Ok(b)
+    fn bool(&mut self) -> bool {
+        match self.bytes.get(self.at) {
+            Some(&b) if b < 2 => {
+                self.at += 1;
+                b == 1
+            }
+            Some(_) => {
+                self.fail("a yes-or-no value is neither");
+                false
+            }
+            None => {
+                self.fail("a value runs past the end");
+                false
+            }
+        }
     }
 
-    fn str(&mut self) -> Read<String> {
-        let len = self.below(self.text.len() - self.text_at + 1)?;
-        let s = self.text.get(self.text_at..self.text_at + len).ok_or(ReadError::Corrupt("a text splits a character"))?;
-        self.text_at += len;
-        Ok(s.to_owned())
+    fn str(&mut self) -> String {
+        let len = self.below(self.text.len() - self.text_at + 1);
+        match self.text.get(self.text_at..self.text_at + len) {
+            Some(s) => {
+                self.text_at += len;
+                s.to_owned()
+            }
+            None => {
+                self.fail("a text splits a character");
+                String::new()
+            }
+        }
     }
 
     /// A count of items that each take at least one byte: never more than
-    /// the bytes left, so a damaged count cannot ask for a huge allocation.
-    fn count(&mut self) -> Read<usize> {
+    /// the bytes left, so a damaged count cannot ask for a huge allocation;
+    /// zero once a read has failed.
+    fn count(&mut self) -> usize {
         let left = self.bytes.len() - self.at;
-        self.below(left + 1)
+        let n = self.below(left + 1);
+        if self.failed.is_some() { 0 } else { n }
     }
 
-    fn opt<T>(&mut self, read: impl FnOnce(&mut Self) -> Read<T>) -> Read<Option<T>> {
-        if self.bool()? { read(self).map(Some) } else { Ok(None) }
+    fn opt<T>(&mut self, read: impl FnOnce(&mut Self) -> T) -> Option<T> {
+        if self.bool() { Some(read(self)) } else { None }
     }
 
-    fn list<T>(&mut self, mut read: impl FnMut(&mut Self) -> Read<T>) -> Read<Vec<T>> {
-        let n = self.count()?;
+    fn list<T>(&mut self, mut read: impl FnMut(&mut Self) -> T) -> Vec<T> {
+        let n = self.count();
         let mut items = Vec::with_capacity(n);
         for _ in 0..n {
-            items.push(read(self)?);
+            items.push(read(self));
         }
-        Ok(items)
+        items
     }
 
     /// A table of names, mapped onto this build's values by name.
-    fn table<T: Copy>(&mut self, all: &[T], id: impl Fn(T) -> &'static str) -> Read<Vec<T>> {
+    fn table<T: Copy>(&mut self, all: &[T], id: impl Fn(T) -> &'static str) -> Vec<T> {
         self.list(|r| {
-            let name = r.str()?;
-            all.iter().copied().find(|&v| id(v) == name).ok_or(ReadError::Corrupt("it names a skill, outcome or level this version does not know"))
+            let name = r.str();
+            all.iter().copied().find(|&v| id(v) == name).unwrap_or_else(|| {
+                r.fail("it names a skill, outcome or level this version does not know");
+                all[0]
+            })
         })
     }
 
-    fn pick<T: Copy>(&mut self, table: &[T]) -> Read<T> {
-        self.below(table.len()).map(|i| table[i])
+    /// An entry of `table` by its index; `or` when there is none.
+    fn pick<T: Copy>(&mut self, table: &[T], or: T) -> T {
+        let i = self.below(table.len());
+        table.get(i).copied().unwrap_or(or)
     }
 
-    fn text(&mut self) -> Read<Option<String>> {
+    fn text(&mut self) -> Option<String> {
         self.opt(Self::str)
     }
 
-    fn level(&mut self) -> Read<i32> {
+    fn level(&mut self) -> i32 {
         self.int(0, MAX_LEVEL)
     }
 
-    fn bits(&mut self, flags: usize) -> Read<u64> {
-        let b = self.uint()?;
-        if flags < 64 && b >> flags != 0 { Err(ReadError::Corrupt("a flag is out of range")) } else { Ok(b) }
+    fn bits(&mut self, flags: usize) -> u64 {
+        let b = self.uint();
+        if flags < 64 && b >> flags != 0 {
+            self.fail("a flag is out of range");
+        }
+        b
     }
 
     fn scenario(mut self) -> Read<Playable> {
-        let skills = self.table(&Skill::ALL, Skill::id)?;
-        let outcomes = self.table(&Outcome::ALL, Outcome::id)?;
-        let levels = self.table(&Level::ALL, Level::id)?;
+        let skills = self.table(&Skill::ALL, Skill::id);
+        let outcomes = self.table(&Outcome::ALL, Outcome::id);
+        let levels = self.table(&Level::ALL, Level::id);
         let meta = Meta {
-            id: self.str()?,
-            title: self.str()?,
-            language: self.str()?,
-            summary: self.str()?,
-            objectives: self.list(Self::str)?,
-            minutes: self.below(10_000)? as u32,
-            level: self.pick(&levels)?,
-            order: self.opt(|r| r.below(100_000))?.map(|o| o as u32),
-            content_notes: self.list(Self::str)?,
+            id: self.str(),
+            title: self.str(),
+            language: self.str(),
+            summary: self.str(),
+            objectives: self.list(Self::str),
+            minutes: self.below(10_000) as u32,
+            level: self.pick(&levels, Level::ALL[0]),
+            order: self.opt(|r| r.below(100_000) as u32),
+            content_notes: self.list(Self::str),
         };
-        let peer = Peer { name: self.str()?, pronouns: self.text()?, background: self.text()?, trust: self.level()?, distress: self.level()? };
+        let peer = Peer { name: self.str(), pronouns: self.text(), background: self.text(), trust: self.level(), distress: self.level() };
         let mut profile = [0; Skill::ALL.len()];
-        if self.count()? != profile.len() {
-            return Err(ReadError::Corrupt("its skill profile has the wrong length"));
+        if self.count() != profile.len() {
+            self.fail("its skill profile has the wrong length");
         }
         for p in &mut profile {
-            *p = self.int(-MAX_LEVEL, MAX_LEVEL)?;
+            *p = self.int(-MAX_LEVEL, MAX_LEVEL);
         }
-        let (floor, acute, sharp_drop, pass) = (self.level()?, self.level()?, self.level()?, self.level()?);
+        let (floor, acute, sharp_drop, pass) = (self.level(), self.level(), self.level(), self.level());
         // Indices into the nodes and endings are read before their lists
         // and checked once both lengths are known.
-        let start = self.uint()?;
-        let disengaged = self.opt(Self::uint)?;
-        let leaving = self.opt(Self::uint)?;
-        let flags = self.list(Self::str)?;
+        let start = self.uint();
+        let disengaged = self.opt(Self::uint);
+        let leaving = self.opt(Self::uint);
+        let flags = self.list(Self::str);
         if flags.len() > MAX_FLAGS {
-            return Err(ReadError::Corrupt("it has too many flags"));
+            self.fail("it has too many flags");
         }
         let nf = flags.len();
-        let nodes = self.list(|r| r.node(&skills, nf))?;
-        let endings = self.list(|r| r.ending(&outcomes, nf))?;
-        let settled = self.list(|r| r.bits(nf))?;
+        let nodes = self.list(|r| r.node(&skills, nf));
+        let endings = self.list(|r| r.ending(&outcomes, nf));
+        let settled = self.list(|r| r.bits(nf));
         let best = self.opt(|r| {
-            let steps = r.list(|r| Ok((r.uint()?, r.uint()?)))?;
-            Ok((steps, r.uint()?, r.level()?, r.int(-1_000_000, 1_000_000)?))
-        })?;
+            let steps = r.list(|r| (r.uint(), r.uint()));
+            (steps, r.uint(), r.level(), r.int(-1_000_000, 1_000_000))
+        });
+        self.done()?;
         let hash = self.bytes.get(self.at..self.at + 8).ok_or(ReadError::Corrupt("the content hash is missing"))?;
         let hash = u64::from_le_bytes(hash.try_into().map_err(|_| ReadError::Corrupt("the content hash is missing"))?);
         if self.at + 8 != self.bytes.len() || self.text_at != self.text.len() {
@@ -533,75 +606,77 @@ impl Reader<'_> {
         Ok(Playable::new(sc, best, true))
     }
 
-    fn target(&mut self) -> Read<Target> {
-        let t = self.uint()?;
-        let i = usize::try_from(t >> 2).map_err(|_| ReadError::Corrupt("a target is out of range"))?;
+    fn target(&mut self) -> Target {
+        let t = self.uint();
+        let i = usize::try_from(t >> 2).unwrap_or(usize::MAX);
         match t & 3 {
-            0 => Ok(Target::Node(i)),
-            1 => Ok(Target::Ending(i)),
-            2 if i == 0 => Ok(Target::Back),
-            _ => Err(ReadError::Corrupt("a target is of no known kind")),
+            0 => Target::Node(i),
+            1 => Target::Ending(i),
+            2 if i == 0 => Target::Back,
+            _ => {
+                self.fail("a target is of no known kind");
+                Target::Back
+            }
         }
     }
 
-    fn condition(&mut self, flags: usize) -> Read<Condition> {
-        Ok(Condition { trust_min: self.opt(Self::level)?, trust_max: self.opt(Self::level)?, all: self.bits(flags)?, none: self.bits(flags)? })
+    fn condition(&mut self, flags: usize) -> Condition {
+        Condition { trust_min: self.opt(Self::level), trust_max: self.opt(Self::level), all: self.bits(flags), none: self.bits(flags) }
     }
 
-    fn flag(&mut self, flags: usize) -> Read<u8> {
-        self.below(flags).map(|b| b as u8)
+    fn flag(&mut self, flags: usize) -> u8 {
+        self.below(flags) as u8
     }
 
-    fn node(&mut self, skills: &[Skill], flags: usize) -> Read<Node> {
-        let mut node = Node {
-            id: self.str()?,
-            say: self.str()?,
-            cue: self.text()?,
-            after_drop: self.text()?,
-            disclosure: self.bool()?,
-            warning_signs: self.bool()?,
-            gate: self.opt(|r| Ok(Gate { trust: r.level()?, otherwise: r.uint()? as usize }))?,
-            distress: self.int(-MAX_LEVEL, MAX_LEVEL)?,
-            visit_flag: self.opt(|r| r.flag(flags))?,
-            choices: Vec::new(),
+    fn node(&mut self, skills: &[Skill], flags: usize) -> Node {
+        let node = Node {
+            id: self.str(),
+            say: self.str(),
+            cue: self.text(),
+            after_drop: self.text(),
+            disclosure: self.bool(),
+            warning_signs: self.bool(),
+            gate: self.opt(|r| Gate { trust: r.level(), otherwise: r.uint() as usize }),
+            distress: self.int(-MAX_LEVEL, MAX_LEVEL),
+            visit_flag: self.opt(|r| r.flag(flags)),
+            choices: self.list(|r| r.choice(skills, flags)),
             openings: Vec::new(),
             asks: false,
         };
-        node.choices = self.list(|r| r.choice(skills, flags))?;
         if node.choices.is_empty() || node.choices.len() > MAX_CHOICES {
-            return Err(ReadError::Corrupt("a node has no choices, or too many"));
+            self.fail("a node has no choices, or too many");
         }
-        Ok(node)
+        node
     }
 
-    fn choice(&mut self, skills: &[Skill], flags: usize) -> Read<Choice> {
-        Ok(Choice {
-            id: self.str()?,
-            text: self.str()?,
-            skill: self.pick(skills)?,
-            trust: self.opt(|r| r.int(-MAX_LEVEL, MAX_LEVEL))?,
-            feedback: self.text()?,
-            next: self.target()?,
-            when: self.condition(flags)?,
-            set: self.bits(flags)?,
-            clear: self.bits(flags)?,
-            distress: self.int(-MAX_LEVEL, MAX_LEVEL)?,
-            opening: self.below(1 << 16)? as u16,
-            later: self.opt(|r| Ok(Later { at: r.target()?, trust: r.int(-MAX_LEVEL, MAX_LEVEL)?, feedback: r.str()?, bit: r.flag(flags)? }))?,
-            fingerprint: self.below(crate::engine::save::FINGERPRINTS as usize)? as u32,
-        })
+    fn choice(&mut self, skills: &[Skill], flags: usize) -> Choice {
+        Choice {
+            id: self.str(),
+            text: self.str(),
+            skill: self.pick(skills, Skill::ALL[0]),
+            trust: self.opt(|r| r.int(-MAX_LEVEL, MAX_LEVEL)),
+            feedback: self.text(),
+            next: self.target(),
+            when: self.condition(flags),
+            set: self.bits(flags),
+            clear: self.bits(flags),
+            distress: self.int(-MAX_LEVEL, MAX_LEVEL),
+            opening: self.below(1 << 16) as u16,
+            later: self.opt(|r| Later { at: r.target(), trust: r.int(-MAX_LEVEL, MAX_LEVEL), feedback: r.str(), bit: r.flag(flags) }),
+            fingerprint: self.below(crate::engine::save::FINGERPRINTS as usize) as u32,
+        }
     }
 
-    fn ending(&mut self, outcomes: &[Outcome], flags: usize) -> Read<Ending> {
-        Ok(Ending {
-            id: self.str()?,
-            outcome: self.pick(outcomes)?,
-            title: self.str()?,
-            say: self.text()?,
-            text: self.str()?,
-            next_time: self.text()?,
-            variants: self.list(|r| Ok(Variant { when: r.condition(flags)?, text: r.text()?, next_time: r.text()? }))?,
-        })
+    fn ending(&mut self, outcomes: &[Outcome], flags: usize) -> Ending {
+        Ending {
+            id: self.str(),
+            outcome: self.pick(outcomes, Outcome::ALL[0]),
+            title: self.str(),
+            say: self.text(),
+            text: self.str(),
+            next_time: self.text(),
+            variants: self.list(|r| Variant { when: r.condition(flags), text: r.text(), next_time: r.text() }),
+        }
     }
 }
 
