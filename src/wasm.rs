@@ -717,6 +717,67 @@ fn check_source(_: &JsValue, name: &str) -> Result<Playable, JsError> {
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
     // Writing fails only for a map with keys that are not strings, which no view has; its
     // message is left out of the learner's engine (with serde_json's error texts, 1 KB).
-    let json = serde_json::to_string(value).map_err(|_| JsError::new("the engine could not write a view as JSON"))?;
+    let json = json(value).map_err(|_| JsError::new("the engine could not write a view as JSON"))?;
     js_sys::JSON::parse(&json).map_err(|_| JsError::new("the engine wrote a view JavaScript could not read"))
+}
+
+/// JSON for [`to_js`]. The learner's engine writes its few fractions with [`Short`]; an engine
+/// with the reply coder keeps serde_json's exact form, since its coding's confidence is compared
+/// with the native engine's to the last digit.
+#[cfg(not(feature = "coder"))]
+fn json<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
+    let mut out = Vec::with_capacity(256);
+    value.serialize(&mut serde_json::Serializer::with_formatter(&mut out, Short))?;
+    // serde_json writes UTF-8 only.
+    Ok(String::from_utf8(out).unwrap_or_default())
+}
+
+/// A number as the learner's engine writes it to JavaScript, for the test of [`Short`].
+#[cfg(all(feature = "test-hooks", not(feature = "coder")))]
+#[doc(hidden)]
+pub fn json_number(x: f64) -> String {
+    json(&x).unwrap_or_default()
+}
+
+#[cfg(feature = "coder")]
+fn json<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
+    serde_json::to_string(value)
+}
+
+/// serde_json's compact JSON, but a number that is not an integer is written to six decimals
+/// by integer arithmetic (`0.73`, `1.5`, `0.333333`), in place of serde_json's shortest exact
+/// form, whose printer (zmij) was 1.8 KB of the learner's download gzipped. The learner's
+/// fractions are the score's `scaled` (hundredths), and the MITI ratio and share, which the
+/// widget shows to two places. Beyond a trillion a number is written whole.
+#[cfg(not(feature = "coder"))]
+struct Short;
+
+#[cfg(not(feature = "coder"))]
+impl serde_json::ser::Formatter for Short {
+    fn write_f64<W: ?Sized + std::io::Write>(&mut self, w: &mut W, x: f64) -> std::io::Result<()> {
+        if x.abs() >= 1e12 {
+            return self.write_i64(w, x as i64);
+        }
+        // Non-finite numbers never come here: serde_json writes them as null.
+        let millionths = (x.abs() * 1e6 + 0.5) as u64;
+        if x < 0.0 && millionths > 0 {
+            w.write_all(b"-")?;
+        }
+        self.write_u64(w, millionths / 1_000_000)?;
+        let mut fraction = millionths % 1_000_000;
+        if fraction > 0 {
+            let mut digits = *b".000000";
+            for d in digits[1..].iter_mut().rev() {
+                *d = b'0' + (fraction % 10) as u8;
+                fraction /= 10;
+            }
+            let end = digits.iter().rposition(|&d| d != b'0').map_or(1, |i| i + 1);
+            w.write_all(&digits[..end])?;
+        }
+        Ok(())
+    }
+
+    fn write_f32<W: ?Sized + std::io::Write>(&mut self, w: &mut W, x: f32) -> std::io::Result<()> {
+        self.write_f64(w, f64::from(x))
+    }
 }

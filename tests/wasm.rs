@@ -217,6 +217,38 @@ fn save_restore_and_debrief_cross_the_boundary() {
     assert!(md.contains("**You:** It sounds like you're not sure this will help."), "{md}");
 }
 
+/// The learner's engine writes fractions to six decimals without a float printer: exactly where
+/// six decimals hold them (the score's hundredths), rounded to the nearest millionth otherwise,
+/// and the debrief's fractions arrive as the native engine computes them to that precision.
+#[cfg(all(feature = "test-hooks", not(feature = "coder")))]
+#[wasm_bindgen_test]
+fn the_learners_engine_writes_fractions_to_six_decimals() {
+    use attunement::wasm::json_number;
+    for (x, written) in [(0.73, "0.73"), (1.5, "1.5"), (-0.25, "-0.25"), (2.0, "2"), (0.0, "0"), (-0.0000001, "0"), (1.0 / 3.0, "0.333333"), (2.0 / 3.0, "0.666667"), (0.0000005, "0.000001"), (-12.345678901, "-12.345679"), (0.999_999_9, "1"), (1e13 + 0.5, "10000000000000"), (f64::NAN, "null"), (f64::INFINITY, "null")] {
+        assert_eq!(json_number(x), written, "{x}");
+    }
+    for raw in -100..=100 {
+        let x = f64::from(raw) / 100.0;
+        assert_eq!(json_number(x).parse::<f64>().unwrap(), x, "hundredths are exact: {raw}");
+    }
+    let scenario = std::sync::Arc::new(attunement::compiled::read(TINY_ATTN).unwrap());
+    let mut native = attunement::Session::start(scenario, attunement::Mode::Practice, 3);
+    let mut play = tiny().start("practice", 3).map_err(JsValue::from).unwrap();
+    for id in ["reflect", "c1"] {
+        native.pick(id).unwrap();
+        play.choose(id).map_err(JsValue::from).unwrap();
+    }
+    let (native, debrief) = (native.debrief().unwrap(), play.debrief().map_err(JsValue::from).unwrap());
+    assert_eq!(get(&get(&debrief, "score"), "scaled").as_f64(), Some(native.score.scaled));
+    let miti = get(&debrief, "miti");
+    for (key, value) in [("reflection_to_question", native.miti.reflection_to_question), ("complex_share", native.miti.complex_share)] {
+        match value {
+            Some(v) => assert!((get(&miti, key).as_f64().unwrap() - v).abs() <= 5e-7, "{key}: {v}"),
+            None => assert!(get(&miti, key).is_null(), "{key}"),
+        }
+    }
+}
+
 /// `setWords` changes the engine's words for every simulator and session from the next call on,
 /// the cached ones included; `'{}'` brings English back. The words are the module's, and the
 /// tests share it, so this one puts English back before it checks anything that could fail.
