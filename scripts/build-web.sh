@@ -58,7 +58,8 @@ cp data/coder.bin www/coder.bin
 # the site's settings within it, so a page fetches one script, not three. Every URL made from
 # import.meta.url is so written from www/. The stylesheets are minified the same way. The engines
 # and the reporters (lms/) stay separate files, loaded when needed.
-# The message catalogues (www/i18n/*.json) compile to modules (www/i18n/*.js): English is bundled
+# The message catalogues (www/i18n/*.json) compile to modules (www/i18n/*.js), with the subsets a
+# page takes alone (the embed page's five messages of the library's): English is bundled
 # into each page's script below; every other language is bundled apart into www/lang/, fetched
 # only by a learner who reads it.
 echo "build-web: the message catalogues" >&2
@@ -66,13 +67,13 @@ node scripts/messages.mjs
 rm -rf www/lang
 others=()
 mkdir -p www/lang
-for f in www/i18n/*.json; do
-    if [[ "$f" == www/i18n/engine.* ]]; then
-        # The engine's words: JSON the engine reads (setWords); English is built into it.
-        [[ "$f" == *.en.json ]] || cp "$f" www/lang/
-    elif [[ "$f" != *.en.json ]]; then
-        others+=("${f%.json}.js")
-    fi
+for f in www/i18n/engine.*.json; do
+    # The engine's words: JSON the engine reads (setWords); English is built into it.
+    [[ "$f" == *.en.json ]] || cp "$f" www/lang/
+done
+# Every other compiled catalogue, and the subsets a page takes alone (messages.mjs SUBSETS).
+for f in www/i18n/*.js; do
+    [[ "$f" == *.en.js ]] || others+=("$f")
 done
 if ((${#others[@]})); then
     node_modules/.bin/esbuild "${others[@]}" --bundle --format=esm --minify --target=es2022 \

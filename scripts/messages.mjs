@@ -21,7 +21,7 @@ import MessageFormat from '@messageformat/core';
 import compileModule from '@messageformat/core/compile-module.js';
 import { parse } from '@messageformat/parser';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LANGUAGES } from '../www/widget/i18n.js';
 
@@ -54,6 +54,10 @@ const signature = text => [...args(parse(text))].sort().join(', ');
 export function problems(all = catalogues(), languages = LANGUAGES) {
   const out = [];
   const english = new Map(all.filter(c => c.lang === 'en').map(c => [c.area, c]));
+  for (const [name, { area, ids }] of Object.entries(SUBSETS)) {
+    const en = english.get(area);
+    for (const id of ids) if (en && !(id in en.messages)) out.push(`${en.file}: ${id}: is in the ${name} subset (scripts/messages.mjs SUBSETS), but not in English`);
+  }
   for (const [area, en] of english) {
     for (const lang of languages) {
       if (!all.some(c => c.area === area && c.lang === lang)) out.push(`${en.file.replace(/\.en\.json$/, `.${lang}.json`)}: *: is missing (the ${area} is shown in English there)`);
@@ -81,11 +85,26 @@ export function problems(all = catalogues(), languages = LANGUAGES) {
   return out;
 }
 
-/// Writes www/i18n/AREA.LANG.js for every catalogue: an ES module whose default export maps each
-/// id to a function of the message's arguments.
+/// The parts of a catalogue that a page needs alone, compiled apart as www/i18n/NAME.LANG.js from
+/// the messages of AREA.LANG.json with these ids: the embed page (embed.html, the bare widget a
+/// course site frames) uses five of the library's 46 messages, and bundling all of them put 1.2 KB
+/// into every learner's download. Translators still see one library catalogue.
+export const SUBSETS = {
+  embed: { area: 'library', ids: ['page.heading', 'page.noscript', 'page.scenario_title', 'embed.missing', 'embed.refused'] },
+};
+
+/// Writes www/i18n/AREA.LANG.js for every catalogue, and NAME.LANG.js for every subset: an ES
+/// module whose default export maps each id to a function of the message's arguments.
 export function compile(all = catalogues()) {
   // The engine's words are plain {name} templates the engine fills itself: build-web.sh copies them.
-  for (const c of all.filter(c => c.area !== 'engine')) writeFileSync(c.file.replace(/\.json$/, '.js'), compileModule(new MessageFormat(c.lang), c.messages));
+  for (const c of all.filter(c => c.area !== 'engine')) {
+    writeFileSync(c.file.replace(/\.json$/, '.js'), compileModule(new MessageFormat(c.lang), c.messages));
+    for (const [name, { area, ids }] of Object.entries(SUBSETS)) {
+      if (area !== c.area) continue;
+      const some = Object.fromEntries(ids.filter(id => id in c.messages).map(id => [id, c.messages[id]]));
+      writeFileSync(join(dirname(c.file), `${name}.${c.lang}.js`), compileModule(new MessageFormat(c.lang), some));
+    }
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -2,10 +2,10 @@
 // catalogues, and that the shipped ones have nothing to report.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { catalogues, problems } from '../scripts/messages.mjs';
+import { SUBSETS, catalogues, problems } from '../scripts/messages.mjs';
 
 function folder(files) {
   const dir = mkdtempSync(join(tmpdir(), 'attunement-messages-'));
@@ -69,6 +69,21 @@ test('every shipped catalogue is complete, with English placeholders, in every i
     assert.deepEqual(langs, ['ar', 'de', 'en', 'es', 'fr', 'pt-BR'], `the ${area} catalogues`);
   }
   assert.ok(areas.has('widget'), 'the widget has a catalogue');
+});
+
+test('the embed page uses only the messages of its subset, and a subset id English lacks is reported', () => {
+  const www = new URL('../www/', import.meta.url);
+  const used = new Set();
+  for (const file of ['pages/embed.js', 'embed.html']) {
+    const text = readFileSync(new URL(file, www), 'utf8');
+    for (const [, id] of text.matchAll(/\bt\('([a-z_.]+)'/g)) used.add(id);
+    for (const [, id] of text.matchAll(/data-i18n="([a-z_.]+)"/g)) used.add(id);
+  }
+  assert.ok(used.has('embed.missing') && used.has('page.heading'), `found the page's ids: ${[...used]}`);
+  assert.deepEqual([...used].filter(id => !SUBSETS.embed.ids.includes(id)), [], 'every id the embed page shows is in its subset');
+  const dir = mkdtempSync(join(tmpdir(), 'messages-'));
+  writeFileSync(join(dir, 'library.en.json'), JSON.stringify({ 'page.heading': 'Attunement' }));
+  assert.match(problems(catalogues(dir), ['en']).join('\n'), /embed\.missing: is in the embed subset .* but not in English/);
 });
 
 // The widget's language rules (www/widget/i18n.js), which need no browser.

@@ -7,11 +7,13 @@
 // else this page's own), never to "*", never before the settings are known; only the parent's
 // hello is heeded; the save leaves only with embed.includeSave; the element is put on the page,
 // and so restores or saves, only once embed.save is known.
-// The page's words come from the library catalogue (www/i18n/library.LANG.json), in the interface
+// The page's words are five of the library catalogue's (www/i18n/library.LANG.json), compiled
+// apart as the embed subset (scripts/messages.mjs SUBSETS) so the learner's download leaves out
+// the rest, in the interface
 // language: ?lang= when it is given, else the page's own <html lang>. A ?lang= the interface has
 // (www/widget/i18n.js's LANGUAGES) is the element's lang too, so the widget's words are in it,
 // whether or not the library has the scenario in it; any other leaves the widget to choose.
-import en from '../i18n/library.en.js';
+import en from '../i18n/embed.en.js';
 import '../widget/element.js';
 import { catalogue, choose, localise, supported } from '../widget/i18n.js';
 import { langParam, originOf, preload, scenarioFile, siteConfig, warnIgnored } from './site-config.js';
@@ -21,7 +23,7 @@ const params = new URLSearchParams(location.search);
 const id = params.get('scenario') || '';
 const lang = langParam(params);
 
-const words = catalogue('library', en);
+const words = catalogue('embed', en);
 const { t } = words;
 // The page's words in the interface language, once its catalogue is here; before that, the
 // page's HTML reads in English.
