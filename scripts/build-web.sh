@@ -83,7 +83,7 @@ fi
 echo "build-web: www/attunement-sim.js, the pages and the stylesheets" >&2
 node_modules/.bin/esbuild attunement-sim=www/widget/element.js attunement=www/widget/attunement.css \
     embed=www/pages/embed.js library=www/pages/library.js scorm=www/pages/scorm.js \
-    preview=www/pages/preview.js library=www/pages/library.css \
+    preview=www/pages/preview.js page=www/pages/page.css library=www/pages/library.css \
     report=www/pages/report.js report=www/pages/report.css \
     --bundle --format=esm --minify --target=es2022 --legal-comments=none --sourcemap=linked \
     --log-level=warning --outdir=www
