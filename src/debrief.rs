@@ -350,8 +350,13 @@ impl Debrief {
             }
             out += "\n";
         }
-        let over_time: Vec<String> = self.trust_over_time.iter().map(i32::to_string).collect();
-        out += &MD_TRUST_OVER_TIME.fill(&[("trust", &over_time.join(" → "))]);
+        // Joined by hand: `join` on Strings would be a second copy of it beside the one on &strs.
+        let mut over_time = String::new();
+        for (i, t) in self.trust_over_time.iter().enumerate() {
+            over_time += if i == 0 { "" } else { " → " };
+            over_time += &t.to_string();
+        }
+        out += &MD_TRUST_OVER_TIME.fill(&[("trust", &over_time)]);
         out += "\n\n";
         out += &format!("| {} | {} | {} | {} |\n| --- | --- | --- | --- |\n", MD_TABLE_RESPONSE.word(), MD_TABLE_TIMES.word(), MD_TABLE_WORTH.word(), MD_TABLE_NET.word());
         for s in &self.skills {
@@ -366,8 +371,14 @@ impl Debrief {
         out += "\n";
         out += &MD_MITI.fill(&[("ratio", &ratio), ("share", &share)]);
         out += "\n";
-        let counts: Vec<String> = self.miti.counts.iter().filter(|c| c.count > 0).map(|c| format!("{} {}", c.label, c.count)).collect();
-        let counts = if counts.is_empty() { MD_MITI_COUNTS_NONE.word().to_string() } else { counts.join(crate::words::LIST_COMMA.word()) };
+        let mut counts = String::new();
+        for c in self.miti.counts.iter().filter(|c| c.count > 0) {
+            counts += if counts.is_empty() { "" } else { crate::words::LIST_COMMA.word() };
+            counts += &format!("{} {}", c.label, c.count);
+        }
+        if counts.is_empty() {
+            counts = MD_MITI_COUNTS_NONE.word().to_string();
+        }
         out += &MD_MITI_COUNTS.fill(&[("counts", &counts)]);
         out += "\n\n";
         if !self.key_moments.is_empty() {

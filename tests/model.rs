@@ -383,3 +383,19 @@ fn sharp_drop_is_the_authors_to_set_and_a_line_that_is_never_said_is_a_warning()
     assert!(codes.contains(&"W010"), "no turn into `b` costs 11: {codes:?}");
     assert!(!check(&hurt(""), Format::Toml).diagnostics.iter().any(|d| d.code == "W010"));
 }
+
+/// The Markdown's summary lines say the debrief's own figures: trust over time joined by arrows,
+/// and each MITI code used with its count, joined as a list.
+#[test]
+fn the_markdown_lists_trust_over_time_and_the_miti_counts() {
+    let sc = load(&hurt(""));
+    let s = play(&sc, &["warm", "ok"]);
+    let d = s.debrief().unwrap();
+    let markdown = d.markdown();
+    let over_time: Vec<String> = d.trust_over_time.iter().map(i32::to_string).collect();
+    assert!(over_time.len() >= 3, "{over_time:?}");
+    assert!(markdown.contains(&format!("Trust over time: {}\n", over_time.join(" → "))), "{markdown}");
+    let counts: Vec<String> = d.miti.counts.iter().filter(|c| c.count > 0).map(|c| format!("{} {}", c.label, c.count)).collect();
+    assert!(!counts.is_empty());
+    assert!(markdown.contains(&format!("MITI counts: {}.", counts.join(", "))), "{markdown}");
+}
