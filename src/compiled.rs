@@ -179,7 +179,9 @@ pub fn read(bytes: &[u8]) -> Result<Playable, ReadError> {
     let mut head = Reader::new(body, "");
     let len = head.count();
     head.done()?;
-    let (structure, text) = body[head.at..].split_at(len);
+    // The count was bounded by the body before its own bytes were read: a damaged one can still
+    // ask for more structure than follows it.
+    let (structure, text) = body[head.at..].split_at_checked(len).ok_or(ReadError::Corrupt("a value runs past the end"))?;
     let text = std::str::from_utf8(text).map_err(|_| ReadError::Corrupt("its text is not UTF-8"))?;
     Reader::new(structure, text).scenario()
 }
@@ -636,7 +638,7 @@ impl<'a> Reader<'a> {
             after_drop: self.text(),
             disclosure: self.bool(),
             warning_signs: self.bool(),
-            gate: self.opt(|r| Gate { trust: r.level(), otherwise: r.uint() as usize }),
+            gate: self.opt(|r| Gate { trust: r.level(), otherwise: usize::try_from(r.uint()).unwrap_or(usize::MAX) }),
             distress: self.int(-MAX_LEVEL, MAX_LEVEL),
             visit_flag: self.opt(|r| r.flag(flags)),
             choices: self.list(|r| r.choice(skills, flags)),

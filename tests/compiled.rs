@@ -128,6 +128,21 @@ fn other_versions_and_short_files_are_refused_plainly() {
     assert_eq!(ReadError::Truncated.to_string(), "the compiled scenario is incomplete (the file is cut short): copy or download it again");
 }
 
+/// A body whose structure length asks for more than follows it (a hostile file can carry a
+/// right checksum) is refused, never a panic: the smallest, a body of the one byte 0x01.
+#[test]
+fn a_structure_longer_than_the_body_is_refused() {
+    for body in [&[0x01][..], &[0x03, 0, 0], &[0x82, 0x00]] {
+        let mut bytes = compiled::MAGIC.to_vec();
+        bytes.extend_from_slice(&VERSION.to_le_bytes());
+        bytes.extend_from_slice(&(body.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(&[0; 8]);
+        bytes.extend_from_slice(body);
+        compiled::mend_checksum(&mut bytes);
+        assert_eq!(compiled::read(&bytes).err(), Some(ReadError::Corrupt("a value runs past the end")), "{body:?}");
+    }
+}
+
 #[test]
 fn a_changed_byte_anywhere_is_caught_by_the_checksum() {
     let bytes = compile(&source("first-meeting"), Format::Toml).unwrap();
