@@ -63,6 +63,8 @@ cp data/coder.bin www/coder.bin
 # into each page's script below; every other language is bundled apart into www/lang/, fetched
 # only by a learner who reads it.
 echo "build-web: the message catalogues" >&2
+# Every module in www/i18n/ is made here, so none left from a removed language or subset ships.
+rm -f www/i18n/*.js
 node scripts/messages.mjs
 rm -rf www/lang
 others=()

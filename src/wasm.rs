@@ -748,7 +748,8 @@ fn json<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
 /// by integer arithmetic (`0.73`, `1.5`, `0.333333`), in place of serde_json's shortest exact
 /// form, whose printer (zmij) was 1.8 KB of the learner's download gzipped. The learner's
 /// fractions are the score's `scaled` (hundredths), and the MITI ratio and share, which the
-/// widget shows to two places. Beyond a trillion a number is written whole.
+/// widget shows to two places. From a trillion on a number is written whole, its fraction
+/// dropped (and beyond i64's range, saturated); none of the learner's comes near.
 #[cfg(not(feature = "coder"))]
 struct Short;
 
