@@ -168,6 +168,60 @@ fn a_damaged_or_mistaken_compiled_file_is_a_plain_error() {
     assert!(Simulator::new(buffer.into(), "tiny.attn").is_ok());
 }
 
+/// A gate's `otherwise` of 2^32 + 1, which a 32-bit `usize` would truncate to node 1 (a node
+/// tiny has), is refused as leading nowhere: the reader takes every target through
+/// `usize::try_from`. Only wasm32 can show it; natively the number is simply out of range.
+#[wasm_bindgen_test]
+fn a_gate_target_too_large_for_wasm32_is_refused_not_truncated() {
+    use attunement::compiled::{self, ReadError};
+    fn leb(bytes: &[u8]) -> (u64, usize) {
+        let (mut n, mut i) = (0u64, 0);
+        loop {
+            n |= u64::from(bytes[i] & 0x7f) << (7 * i);
+            i += 1;
+            if bytes[i - 1] & 0x80 == 0 {
+                return (n, i);
+            }
+        }
+    }
+    fn to_leb(mut n: u64) -> Vec<u8> {
+        let mut out = Vec::new();
+        loop {
+            let b = (n & 0x7f) as u8;
+            n >>= 7;
+            out.push(if n == 0 { b } else { b | 0x80 });
+            if n == 0 {
+                return out;
+            }
+        }
+    }
+    // The gated node "story": disclosure yes, warning signs no, a gate (trust 35, zigzagged to
+    // 70), then the node `otherwise` names; the structure starts after the header (22 bytes) and
+    // its own length.
+    let bytes = TINY_ATTN.to_vec();
+    let (structure, width) = leb(&bytes[22..]);
+    let start = 22 + width;
+    let at: Vec<usize> = (start..start + structure as usize - 4).filter(|&i| bytes[i..i + 4] == [1, 0, 1, 70]).collect();
+    assert_eq!(at.len(), 1, "the gate is found once");
+    let target = at[0] + 4;
+    assert!(bytes[target] < 0x80, "its target is one byte");
+    let huge = to_leb((1 << 32) + 1);
+    let mut patched = bytes[..22].to_vec();
+    patched.extend(to_leb(structure + huge.len() as u64 - 1));
+    patched.extend_from_slice(&bytes[start..target]);
+    patched.extend(&huge);
+    patched.extend_from_slice(&bytes[target + 1..]);
+    let body = (patched.len() - 22) as u32;
+    patched[10..14].copy_from_slice(&body.to_le_bytes());
+    compiled::mend_checksum(&mut patched);
+    // The same splice with the target kept, as a check that the splice itself is sound.
+    let mut same = bytes[..22].to_vec();
+    same.extend(to_leb(structure));
+    same.extend_from_slice(&bytes[start..]);
+    assert!(compiled::read(&same).is_ok());
+    assert_eq!(compiled::read(&patched).err(), Some(ReadError::Corrupt("a node leads nowhere")));
+}
+
 #[wasm_bindgen_test]
 fn sources_load_only_in_the_authors_build() {
     for (text, name) in [(TINY, "tiny.toml"), (TINY_JSON, "tiny.json")] {
