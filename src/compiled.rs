@@ -179,9 +179,9 @@ pub fn read(bytes: &[u8]) -> Result<Playable, ReadError> {
     let mut head = Reader::new(body, "");
     let len = head.count();
     head.done()?;
-    // The count was bounded by the body before its own bytes were read: a damaged one can still
-    // ask for more structure than follows it.
-    let (structure, text) = body[head.at..].split_at_checked(len).ok_or(ReadError::Corrupt("a value runs past the end"))?;
+    // `count` keeps `len` within the bytes after it, so the split is always in range; checked
+    // all the same, since a slice's panic would bring its formatting into the learner's engine.
+    let (structure, text) = body[head.at..].split_at_checked(len).ok_or(ReadError::Truncated)?;
     let text = std::str::from_utf8(text).map_err(|_| ReadError::Corrupt("its text is not UTF-8"))?;
     Reader::new(structure, text).scenario()
 }
@@ -456,12 +456,14 @@ impl<'a> Reader<'a> {
     }
 
     /// A count of items that each take at least one byte: never more than
-    /// the bytes left, so a damaged count cannot ask for a huge allocation;
-    /// zero once a read has failed.
+    /// the bytes left after it, so a damaged count cannot ask for a huge
+    /// allocation, nor for more than follows it; zero once a read has failed.
     fn count(&mut self) -> usize {
-        let left = self.bytes.len() - self.at;
-        let n = self.below(left + 1);
-        if self.failed.is_some() { 0 } else { n }
+        let n = self.uint();
+        if n > (self.bytes.len() - self.at) as u64 {
+            self.fail("a value runs past the end");
+        }
+        if self.failed.is_some() { 0 } else { n as usize }
     }
 
     fn opt<T>(&mut self, read: impl FnOnce(&mut Self) -> T) -> Option<T> {
