@@ -732,13 +732,6 @@ fn json<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
     Ok(String::from_utf8(out).unwrap_or_default())
 }
 
-/// A number as the learner's engine writes it to JavaScript, for the test of [`Short`].
-#[cfg(all(feature = "test-hooks", not(feature = "coder")))]
-#[doc(hidden)]
-pub fn json_number(x: f64) -> String {
-    json(&x).unwrap_or_default()
-}
-
 #[cfg(feature = "coder")]
 fn json<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
     serde_json::to_string(value)
@@ -752,6 +745,13 @@ fn json<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
 /// dropped (and beyond i64's range, saturated); none of the learner's comes near.
 #[cfg(not(feature = "coder"))]
 struct Short;
+
+/// A number as the learner's engine writes it to JavaScript, for the test of [`Short`].
+#[cfg(all(feature = "test-hooks", not(feature = "coder")))]
+#[doc(hidden)]
+pub fn json_number(x: f64) -> String {
+    json(&x).unwrap_or_default()
+}
 
 #[cfg(not(feature = "coder"))]
 impl serde_json::ser::Formatter for Short {

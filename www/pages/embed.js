@@ -9,10 +9,10 @@
 // and so restores or saves, only once embed.save is known.
 // The page's words are five of the library catalogue's (www/i18n/library.LANG.json), compiled
 // apart as the embed subset (scripts/messages.mjs SUBSETS) so the learner's download leaves out
-// the rest, in the interface
-// language: ?lang= when it is given, else the page's own <html lang>. A ?lang= the interface has
-// (www/widget/i18n.js's LANGUAGES) is the element's lang too, so the widget's words are in it,
-// whether or not the library has the scenario in it; any other leaves the widget to choose.
+// the rest, in the interface language: ?lang= when it is given, else the page's own <html lang>.
+// A ?lang= the interface has (www/widget/i18n.js's LANGUAGES) is the element's lang too, so the
+// widget's words are in it, whether or not the library has the scenario in it; any other leaves
+// the widget to choose.
 import en from '../i18n/embed.en.js';
 import '../widget/element.js';
 import { catalogue, choose, localise, supported } from '../widget/i18n.js';
