@@ -312,11 +312,6 @@ impl Play {
     pub fn debrief(&mut self) -> Result<JsValue, JsError> {
         to_js(&self.relabelled().debrief().map_err(|e| JsError::new(&e.to_string()))?)
     }
-
-    /// The whole conversation and its debrief as Markdown, for download.
-    pub fn markdown(&mut self) -> Result<String, JsError> {
-        Ok(self.relabelled().debrief().map_err(|e| JsError::new(&e.to_string()))?.markdown())
-    }
 }
 
 impl Play {

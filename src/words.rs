@@ -308,12 +308,11 @@ fn record(start: bool) -> Vec<(String, &'static str)> {
 }
 
 /// Every id the engine shows, with its English, sorted by id: the labels of every skill, kind,
-/// MITI code, reason, band, mood, mode and outcome (walked through the functions that show them,
+/// MITI code, reason, band and mood (walked through the functions that show them,
 /// so each id is spelt once, where it is used), and every module's templates.
 pub fn english() -> Vec<(String, &'static str)> {
-    use crate::engine::session::{Band, Mood, Mode};
+    use crate::engine::session::{Band, Mood};
     use crate::engine::trust::Reason;
-    use crate::scenario::Outcome;
     use crate::skill::{Kind, Miti, Skill};
 
     record(true);
@@ -335,12 +334,6 @@ pub fn english() -> Vec<(String, &'static str)> {
     }
     for m in Mood::ALL {
         m.label();
-    }
-    for m in Mode::ALL {
-        m.label();
-    }
-    for o in Outcome::ALL {
-        o.label();
     }
     let mut labels = record(false);
     for list in [TEMPLATES, crate::engine::session::TEMPLATES, crate::engine::save::TEMPLATES, crate::debrief::TEMPLATES] {

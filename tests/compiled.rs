@@ -46,7 +46,6 @@ fn transcript(sc: Playable, sessions: u64) -> Vec<String> {
                 out.push(session.save());
             }
             if let Ok(d) = session.debrief() {
-                out.push(d.markdown());
                 out.push(serde_json::to_string(&d).unwrap());
             }
         }
@@ -174,7 +173,7 @@ fn exercise(sc: Playable) {
         }
         let save = session.save();
         let _ = Session::restore(sc.clone(), &save, Mode::Practice);
-        let _ = session.debrief().map(|d| d.markdown());
+        let _ = session.debrief().map(|d| serde_json::to_string(&d).unwrap());
     }
 }
 

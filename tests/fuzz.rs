@@ -176,7 +176,7 @@ fn played(sc: Arc<attunement::scenario::Playable>, rng: &mut Rng) -> Result<(), 
     if restored.session.save() != save {
         return Err("a restored save differs".into());
     }
-    let _ = s.debrief().map(|d| d.markdown());
+    let _ = s.debrief().map(|d| serde_json::to_string(&d).unwrap());
     Ok(())
 }
 

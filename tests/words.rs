@@ -8,6 +8,7 @@ use std::sync::Arc;
 use attunement::engine::session::{Band, Mood};
 use attunement::engine::trust::Reason;
 use attunement::scenario::{Format, Playable};
+use attunement::skill::Kind;
 use attunement::{Mode, Scenario, Session, Skill, words};
 
 const CATALOGUE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/www/i18n/engine.en.json");
@@ -64,8 +65,8 @@ fn a_table_changes_the_words_and_an_empty_one_brings_english_back() {
         s.choose("c1").unwrap();
         s
     };
-    let english = play(&sc);
-    let english_md = english.debrief().unwrap().markdown();
+    let json = |s: &Session| serde_json::to_string(&s.debrief().unwrap()).unwrap();
+    let english = json(&play(&sc));
     let used = words::set(
         r#"{
             "skill.reflection.label": "reflet du ressenti",
@@ -73,13 +74,12 @@ fn a_table_changes_the_words_and_an_empty_one_brings_english_back() {
             "reason.distress_rewards_presence": "la personne est en détresse aiguë",
             "band.guarded": "sur la réserve",
             "trust.text": "confiance : {value} sur {max} ({band})",
-            "kind.skill": "renforce la confiance",
-            "markdown.conversation": "Conversation (fr)",
-            "markdown.turn": "{skill} [{kind}] : {before} → {after} ({change})"
+            "kind.skill": "renforce la confiance"
         }"#,
     )
     .unwrap();
-    assert_eq!(used, 8);
+    assert_eq!(used, 6);
+    assert_eq!(Kind::Skill.label(), "renforce la confiance");
     assert_eq!(Skill::Reflection.label(), "reflet du ressenti");
     assert_eq!(Reason::DistressRewardsPresence.text(), "la personne est en détresse aiguë");
     assert_eq!(Skill::Validation.label(), "validation", "an id the table lacks is English");
@@ -92,21 +92,23 @@ fn a_table_changes_the_words_and_an_empty_one_brings_english_back() {
     assert_eq!(turn.why, "montre que le ressenti a été entendu");
     assert_eq!(turn.modifiers[0].text, "la personne est en détresse aiguë");
     s.choose("c1").unwrap();
-    let md = s.debrief().unwrap().markdown();
-    assert!(md.contains("## Conversation (fr)\n"), "{md}");
-    assert!(md.contains("> reflet du ressenti [renforce la confiance] : 30 → 38 (+8); +3 because la personne est en détresse aiguë\n"), "{md}");
+    let debrief = s.debrief().unwrap();
+    let first = &debrief.turns[0];
+    assert_eq!((first.skill_label, first.trust_before, first.trust_after), ("reflet du ressenti", 30, 38));
+    assert_eq!((first.modifiers[0].amount, first.modifiers[0].text), (3, "la personne est en détresse aiguë"));
+    assert_eq!(debrief.trust.text, format!("confiance : {} sur 100 ({})", debrief.trust.value, debrief.trust.band_label));
     // The scenario's own words are the author's: untouched.
-    assert!(md.contains("**You:** It sounds like you're not sure this will help."), "{md}");
+    assert_eq!(first.text, "It sounds like you're not sure this will help.");
 
     // A turn keeps the words it was taken in until the session is relabelled.
     words::set("{}").unwrap();
     assert_eq!(s.turns()[0].skill_label, "reflet du ressenti");
     s.relabel();
     assert_eq!(s.turns()[0].skill_label, "reflection of feeling");
-    assert_eq!(s.debrief().unwrap().markdown(), english_md, "relabelled, the session reads as it would in English");
+    assert_eq!(json(&s), english, "relabelled, the session reads as it would in English");
 
     assert_eq!(Skill::Reflection.label(), "reflection of feeling");
-    assert_eq!(play(&sc).debrief().unwrap().markdown(), english_md);
+    assert_eq!(json(&play(&sc)), english);
     assert_eq!(words::set("{}"), Ok(0));
 }
 
@@ -139,8 +141,7 @@ fn practise_next_fills_a_translation_in_its_own_order() {
             "practise.distress": "({when}) {what} : {peer} était en détresse aiguë.",
             "turns.many": "tours {turns}",
             "list.and": "{list} et {last}",
-            "skill.advice.label": "conseil non demandé",
-            "markdown.practise_next": "À travailler ensuite"
+            "skill.advice.label": "conseil non demandé"
         }"#,
     )
     .unwrap();
@@ -148,7 +149,6 @@ fn practise_next_fills_a_translation_in_its_own_order() {
     let debrief = s.debrief().unwrap();
     let distress = debrief.practise_next.iter().find(|p| p.rule == "distress").unwrap();
     assert_eq!(distress.text, "(tours 1 et 3) conseil non demandé et superficial reassurance : Sam était en détresse aiguë.");
-    assert!(debrief.markdown().contains("### À travailler ensuite\n\n- (tours 1 et 3) conseil non demandé"));
     words::set("{}").unwrap();
 }
 
@@ -202,13 +202,23 @@ fn a_whole_catalogue_is_used_whole() {
     }
     let debrief = s.debrief().unwrap();
     assert!(debrief.trust.text.starts_with('‹') && debrief.practise_next.iter().all(|p| p.text.starts_with('‹')));
-    // Every line of the Markdown that is the engine's starts with a marked word, or quotes the scenario.
-    let md = debrief.markdown();
-    // (The scenario's own lines here are "f", the feedback, and "t", the ending's account.)
-    for line in md.lines().filter(|l| !l.is_empty() && !l.starts_with('|') && !matches!(*l, ">" | "> f" | "t")) {
-        let words = line.trim_start_matches(['#', '-', '>', ' ']);
-        assert!(words.starts_with('‹'), "{line:?} in\n{md}");
+    // Every word of the engine's in the debrief the widget shows (and makes the Markdown from) is
+    // marked: each label, why, reason and warning, wherever it sits.
+    fn engine_words<'a>(v: &'a serde_json::Value, key: &str, out: &mut Vec<(String, &'a str)>) {
+        match v {
+            serde_json::Value::String(s) if ["label", "skill_label", "band_label", "why", "ceiling_text", "warning"].contains(&key) => out.push((key.to_string(), s)),
+            serde_json::Value::Array(items) => items.iter().for_each(|i| engine_words(i, key, out)),
+            serde_json::Value::Object(fields) => fields.iter().for_each(|(k, v)| engine_words(v, k, out)),
+            _ => {}
+        }
     }
+    let json = serde_json::to_value(&debrief).unwrap();
+    let mut found = Vec::new();
+    engine_words(&json, "", &mut found);
+    assert!(found.len() > 20, "{found:?}");
+    assert!(found.iter().all(|(_, s)| s.starts_with('‹')), "{found:?}");
+    let reasons: Vec<&str> = debrief.turns.iter().flat_map(|t| t.modifiers.iter().map(|m| m.text)).collect();
+    assert!(!reasons.is_empty() && reasons.iter().all(|r| r.starts_with('‹')), "{reasons:?}");
     words::set("{}").unwrap();
 }
 

@@ -43,11 +43,6 @@ impl Mode {
             Mode::Assessment => "assessment",
         }
     }
-
-    /// The mode in words, for the learner's transcript (`mode.ID` in [`crate::words`]).
-    pub fn label(self) -> &'static str {
-        crate::words::word_of(&["mode", self.id()], self.id())
-    }
 }
 
 /// Misuse of a session: each is a caller's mistake, never an author's.

@@ -311,11 +311,6 @@ impl Outcome {
     pub fn from_id(id: &str) -> Option<Outcome> {
         Outcome::ALL.into_iter().find(|o| o.id() == id)
     }
-
-    /// The outcome in words, for the learner's transcript (`outcome.ID` in [`crate::words`]).
-    pub fn label(self) -> &'static str {
-        crate::words::word_of(&["outcome", self.id()], self.id())
-    }
 }
 
 /// How far along the library's path a scenario sits.

@@ -12,6 +12,7 @@ import { h, reduced } from './dom.js';
 import { Session, Problem, QUIET_MS, message } from './controller.js';
 import * as views from './views.js';
 import { debrief } from './debrief.js';
+import { markdown } from './markdown.js';
 import { choose, rtl } from './i18n.js';
 import { t, words } from './words.js';
 
@@ -373,7 +374,7 @@ class AttunementSim extends HTMLElement {
   }
 
   _download() {
-    const url = URL.createObjectURL(new Blob([this._s.play.markdown()], { type: 'text/markdown' }));
+    const url = URL.createObjectURL(new Blob([markdown(this._s.play.debrief())], { type: 'text/markdown' }));
     const a = h('a', { href: url, download: `${this._s.info.id}-transcript.md`, hidden: true });
     document.body.append(a);
     a.click();
