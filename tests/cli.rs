@@ -266,3 +266,34 @@ fn an_argument_that_is_not_utf8_is_a_usage_error_not_a_panic() {
     assert!(out.stdout.is_empty());
     assert!(text(&out.stderr).starts_with("error: invalid UTF-8 was detected in one or more arguments\n"), "{}", text(&out.stderr));
 }
+
+/// A compiled scenario (what `attunement compile` and `library` ship) plays as its source does;
+/// the commands that need a source say so, rather than calling the file bad UTF-8; a damaged one
+/// gets the reader's reason.
+#[test]
+fn a_compiled_scenario_plays_and_the_source_commands_ask_for_the_source() {
+    let dir = temp("compiled");
+    let attn = dir.join("tiny.attn");
+    let out = attunement(&["compile", TINY, "-o", attn.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let attn = attn.to_str().unwrap();
+    let source = attunement(&["play", TINY, "--auto", "best", "--format", "json"]);
+    let compiled = attunement(&["play", attn, "--auto", "best", "--format", "json"]);
+    assert_eq!(compiled.status.code(), Some(0), "{}", text(&compiled.stderr));
+    assert_eq!(compiled.stdout, source.stdout, "the compiled form plays as its source does");
+    let elsewhere = dir.join("out");
+    let elsewhere = elsewhere.to_str().unwrap();
+    for args in [&["check", attn][..], &["compile", attn, "-o", elsewhere], &["scorm", attn, "-o", elsewhere]] {
+        let out = attunement(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out.stderr));
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains("is a compiled scenario (from `attunement compile`), not a source: give this command the scenario's .toml or .json"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("UTF-8"), "{args:?}: {stderr}");
+    }
+    let bytes = std::fs::read(attn).unwrap();
+    let cut = dir.join("cut.attn");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let out = attunement(&["play", cut.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("the compiled scenario is incomplete (the file is cut short)"), "{}", text(&out.stderr));
+}

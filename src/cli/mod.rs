@@ -84,6 +84,12 @@ pub fn read(path: impl AsRef<std::path::Path>) -> Result<Result<String, (Diagnos
     let file = std::fs::File::open(path).map_err(cannot)?;
     let mut bytes = Vec::new();
     file.take(attunement::scenario::MAX_SOURCE_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    if bytes.starts_with(&attunement::compiled::MAGIC) {
+        return Err(Problem(format!(
+            "`{}` is a compiled scenario (from `attunement compile`), not a source: give this command the scenario's .toml or .json",
+            path.display()
+        )));
+    }
     if bytes.len() > attunement::scenario::MAX_SOURCE_BYTES {
         let len = std::fs::metadata(path).map_or(bytes.len(), |m| m.len() as usize);
         let d = attunement::scenario::too_large(len).unwrap_or_else(|| Diagnostic::error("E023", Span::default(), "the file is too large"));
@@ -97,9 +103,22 @@ pub fn read(path: impl AsRef<std::path::Path>) -> Result<Result<String, (Diagnos
     }))
 }
 
-/// Loads a scenario, printing its diagnostics to stderr; `Err(1)` on errors.
+/// Loads a scenario, printing its diagnostics to stderr; `Err(1)` on errors. A compiled one (from
+/// `attunement compile`) is read as the learner's engine reads it, so what was shipped can be
+/// played and looked at too; a damaged one is a problem, with the reader's reason.
 pub fn load(path: &str) -> Result<Result<Playable, ExitCode>, Problem> {
+    if is_compiled(path) {
+        let bytes = std::fs::read(path).map_err(|e| Problem::io("read", path.as_ref(), e))?;
+        return attunement::compiled::read(&bytes).map(Ok).map_err(|e| Problem(format!("`{path}`: {e}")));
+    }
     Ok(load_as(path, |text, format| (attunement::check(text, format), Some(())))?.map(|(scenario, ())| scenario))
+}
+
+/// Whether the file at `path` starts as a compiled scenario does.
+fn is_compiled(path: &str) -> bool {
+    use std::io::Read;
+    let mut start = [0; attunement::compiled::MAGIC.len()];
+    std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut start)).is_ok() && start == attunement::compiled::MAGIC
 }
 
 /// Loads a scenario and its compiled JSON, in one check.
