@@ -34,10 +34,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # took dlmalloc's place, the compiled reader stopped returning early at every
 # field, serde_json's error texts and float printer left the learner's build,
 # the embed page bundled only its five library messages and the full pages'
-# shell left attunement.css (101,382 to 91,854 bytes, 2026-12-04). The budget
-# holds that, with a little room; the aim is 60 KB, which needs the engine's
-# and the widget's words and code nearly halved.
-BUDGET=$((94 * 1024))
+# shell left attunement.css (101,382 to 91,854 bytes, 2026-12-04). 94 KiB until
+# the Markdown transcript moved from the engine to the widget (www/widget/markdown.js,
+# made from the debrief): 91,854 to 88,698 bytes, 2026-12-04. The budget holds
+# that, with a little room; the aim is 60 KB, which needs the engine's and the
+# widget's words and code nearly halved.
+BUDGET=$((90 * 1024))
 
 if [[ ! -f www/pkg/attunement_bg.wasm ]]; then
     echo "size: www/pkg is missing; run bash scripts/build-web.sh first" >&2
