@@ -129,3 +129,18 @@ test('a message a catalogue lacks is English; a catalogue that fails to load lea
   assert.equal(arabic.dir, 'rtl');
   assert.equal(arabic.t('hello', { name: 'Ana' }), 'مرحبا \u2068Ana\u2069');
 });
+
+test('a number takes the plural of the language in use, as it is written', async () => {
+  const words = catalogue('widget', {}, async () => ({}));
+  const decimal = { minimumFractionDigits: 1, maximumFractionDigits: 1 };
+  // English: only a bare 1 is singular; "1.0 reflections", "1.5 reflections".
+  assert.deepEqual([1, 1.5, 2].map(n => words.plural(n, decimal)), ['other', 'other', 'other']);
+  assert.equal(words.plural(1), 'one');
+  // French and Brazilian Portuguese: below 2 is singular, "1,5 reflet".
+  for (const lang of ['fr', 'pt-BR']) {
+    await words.use(lang);
+    assert.deepEqual([0.5, 1, 1.5, 2].map(n => words.plural(n, decimal)), ['one', 'one', 'one', 'other'], lang);
+  }
+  await words.use('ar');
+  assert.deepEqual([0, 1, 2, 3, 11].map(n => words.plural(n)), ['zero', 'one', 'two', 'few', 'many']);
+});

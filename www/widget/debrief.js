@@ -48,8 +48,10 @@ const fold = (cls, title, ...kids) => h('details', { class: `att-fold ${cls}` },
 function ratioSays(m) {
   const r = m.reflection_to_question;
   if (m.reflection_to_question_level === 'not_applicable' || r == null) return tr('miti.ratio.none');
-  // The ratio to one decimal, as the MITI gives it; "1.0 reflection", "1.5 reflections".
-  const per = tr('miti.ratio.per', { ratio: num(r, { minimumFractionDigits: 1, maximumFractionDigits: 1 }), one: r.toFixed(1) === '1.0' ? 'one' : 'other' });
+  // The ratio to one decimal, as the MITI gives it, with the noun as the language's plural rules
+  // take a number so written: "1.5 reflections", "1,5 reflet".
+  const decimal = { minimumFractionDigits: 1, maximumFractionDigits: 1 };
+  const per = tr('miti.ratio.per', { ratio: num(r, decimal), one: words.plural(r, decimal) === 'one' ? 'one' : 'other' });
   const says = { good: 'miti.ratio.good', fair: 'miti.ratio.fair' }[m.reflection_to_question_level] || 'miti.ratio.below';
   return `${per} ${tr(says)}`;
 }

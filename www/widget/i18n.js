@@ -46,6 +46,9 @@ export function catalogue(area, english, load = l => import(new URL(`./lang/${ar
     number: (n, options) => new Intl.NumberFormat(lang, options).format(n),
     date: (d, options) => new Intl.DateTimeFormat(lang, options).format(d),
     list: (items, type = 'conjunction') => new Intl.ListFormat(lang, { type }).format(items),
+    /// The plural category of `n` written with `options` in the language in use ('one', 'other',
+    /// …): "1,5 reflet" is singular in French, "1.5 reflections" plural in English.
+    plural: (n, options) => new Intl.PluralRules(lang, options).select(n),
     async use(tag) {
       const l = supported(tag) || 'en';
       if (!loaded.has(l)) loaded.set(l, load(l));
