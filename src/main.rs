@@ -41,7 +41,7 @@ enum Command {
     },
     /// Play a scenario in the terminal
     Play {
-        /// The scenario file
+        /// The scenario file: its source (.toml or .json), or compiled (.attn)
         #[arg(value_name = "FILE")]
         file: String,
         /// The transcript, or one JSON object at the end instead
@@ -62,7 +62,7 @@ enum Command {
     },
     /// Explore every state: reachability, trust ranges, best and worst paths
     Analyze {
-        /// The scenario file
+        /// The scenario file: its source (.toml or .json), or compiled (.attn)
         #[arg(value_name = "FILE")]
         file: String,
         /// Text for people, or one JSON object for tools
@@ -71,7 +71,7 @@ enum Command {
     },
     /// Draw the scenario, choices coloured by skill, neutral or roadblock
     Graph {
-        /// The scenario file
+        /// The scenario file: its source (.toml or .json), or compiled (.attn)
         #[arg(value_name = "FILE")]
         file: String,
         /// The drawing's language: Graphviz or Mermaid
@@ -80,7 +80,7 @@ enum Command {
     },
     /// Check the scenario and write it compiled, the form the learner's browser loads
     Compile {
-        /// The scenario file
+        /// The scenario file (.toml or .json)
         #[arg(value_name = "FILE")]
         file: String,
         /// The file to write (default: FILE with the extension .attn; `-` for standard output)
@@ -98,7 +98,7 @@ enum Command {
     },
     /// Build a SCORM package of one scenario for a course site
     Scorm {
-        /// The scenario file
+        /// The scenario file (.toml or .json)
         #[arg(value_name = "FILE")]
         file: String,
         /// The zip to write

@@ -267,9 +267,10 @@ fn an_argument_that_is_not_utf8_is_a_usage_error_not_a_panic() {
     assert!(text(&out.stderr).starts_with("error: invalid UTF-8 was detected in one or more arguments\n"), "{}", text(&out.stderr));
 }
 
-/// A compiled scenario (what `attunement compile` and `library` ship) plays as its source does;
-/// the commands that need a source say so, rather than calling the file bad UTF-8; a damaged one
-/// gets the reader's reason.
+/// A compiled scenario (what `attunement compile` and `library` ship) plays, and is analysed and
+/// drawn, as its source is; the commands that need a source say so in a diagnostic (E001), rather
+/// than calling the file bad UTF-8, and `check` goes on to the next file; a damaged one gets the
+/// reader's reason.
 #[test]
 fn a_compiled_scenario_plays_and_the_source_commands_ask_for_the_source() {
     let dir = temp("compiled");
@@ -281,15 +282,29 @@ fn a_compiled_scenario_plays_and_the_source_commands_ask_for_the_source() {
     let compiled = attunement(&["play", attn, "--auto", "best", "--format", "json"]);
     assert_eq!(compiled.status.code(), Some(0), "{}", text(&compiled.stderr));
     assert_eq!(compiled.stdout, source.stdout, "the compiled form plays as its source does");
+    for command in ["analyze", "graph"] {
+        let (source, compiled) = (attunement(&[command, TINY]), attunement(&[command, attn]));
+        assert_eq!(compiled.status.code(), Some(0), "{command}: {}", text(&compiled.stderr));
+        assert_eq!(compiled.stdout, source.stdout, "{command}");
+    }
     let elsewhere = dir.join("out");
     let elsewhere = elsewhere.to_str().unwrap();
     for args in [&["check", attn][..], &["compile", attn, "-o", elsewhere], &["scorm", attn, "-o", elsewhere]] {
         let out = attunement(args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out.stderr));
-        let stderr = text(&out.stderr);
-        assert!(stderr.contains("is a compiled scenario (from `attunement compile`), not a source: give this command the scenario's .toml or .json"), "{args:?}: {stderr}");
-        assert!(!stderr.contains("UTF-8"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", text(&out.stderr));
+        // `check` reports on standard output; the others say why they stopped on standard error.
+        let said = text(&out.stdout) + &text(&out.stderr);
+        assert!(said.starts_with(&format!("{attn}:1:1: error[E001]: this is a compiled scenario (from `attunement compile`), not a source\n")), "{args:?}: {said}");
+        assert!(said.contains("= hint: give this command the scenario's .toml or .json"), "{args:?}: {said}");
+        assert!(!said.contains("UTF-8"), "{args:?}: {said}");
+        assert!(!Path::new(elsewhere).exists(), "{args:?} wrote nothing");
     }
+    // Among sources, a compiled file is one file's error: the others are still checked and reported.
+    let out = attunement(&["check", "--format", "json", TINY, attn, TINY]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("check --format json prints JSON");
+    assert_eq!(report.to_string().matches("\"E001\"").count(), 1, "{report}");
+    assert!(report.to_string().matches("tiny.toml").count() >= 2, "both sources are reported: {report}");
     let bytes = std::fs::read(attn).unwrap();
     let cut = dir.join("cut.attn");
     std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();

@@ -74,71 +74,77 @@ impl Problem {
     }
 }
 
-/// Reads a file as text. A file that is not UTF-8 comes back as a diagnostic
-/// with the text decoded lossily, so the bad byte can still be shown; so does
-/// one over the size limit (E023), read no further than the limit.
-pub fn read(path: impl AsRef<std::path::Path>) -> Result<Result<String, (Diagnostic, String)>, Problem> {
+/// Reads a file's bytes, no further than one byte past the size a scenario may be (so that a
+/// larger one is known to be larger, and refused unread).
+fn bytes(path: &std::path::Path) -> Result<Vec<u8>, Problem> {
     use std::io::Read;
-    let path = path.as_ref();
     let cannot = |e: std::io::Error| Problem::io("read", path, e);
-    let file = std::fs::File::open(path).map_err(cannot)?;
     let mut bytes = Vec::new();
-    file.take(attunement::scenario::MAX_SOURCE_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(cannot)?;
-    if bytes.starts_with(&attunement::compiled::MAGIC) {
-        return Err(Problem(format!(
-            "`{}` is a compiled scenario (from `attunement compile`), not a source: give this command the scenario's .toml or .json",
-            path.display()
-        )));
-    }
+    std::fs::File::open(path).map_err(cannot)?.take(attunement::scenario::MAX_SOURCE_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    Ok(bytes)
+}
+
+/// Whether `bytes` begin as a compiled scenario does. Its first five bytes are enough: one whose
+/// line endings a transfer changed is still compiled, and the reader says what happened to it.
+fn is_compiled(bytes: &[u8]) -> bool {
+    bytes.len() <= attunement::scenario::MAX_SOURCE_BYTES && bytes.starts_with(&attunement::compiled::MAGIC[..5])
+}
+
+/// Reads a file as a source's text. A file that is not UTF-8 comes back as a diagnostic with the
+/// text decoded lossily, so the bad byte can still be shown; so does one over the size limit
+/// (E023), read no further than the limit, and a compiled scenario (E001), which is not a source.
+pub fn read(path: impl AsRef<std::path::Path>) -> Result<Result<String, (Diagnostic, String)>, Problem> {
+    let path = path.as_ref();
+    Ok(text(path, bytes(path)?))
+}
+
+fn text(path: &std::path::Path, bytes: Vec<u8>) -> Result<String, (Diagnostic, String)> {
     if bytes.len() > attunement::scenario::MAX_SOURCE_BYTES {
         let len = std::fs::metadata(path).map_or(bytes.len(), |m| m.len() as usize);
         let d = attunement::scenario::too_large(len).unwrap_or_else(|| Diagnostic::error("E023", Span::default(), "the file is too large"));
-        return Ok(Err((d, String::new())));
+        return Err((d, String::new()));
     }
-    Ok(String::from_utf8(bytes).map_err(|e| {
+    if is_compiled(&bytes) {
+        let d = Diagnostic::error("E001", Span::default(), "this is a compiled scenario (from `attunement compile`), not a source").hint("give this command the scenario's .toml or .json");
+        return Err((d, String::new()));
+    }
+    String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
         // Lossy decoding keeps everything before the bad byte as it was.
         (Diagnostic::error("E001", Span::new(at, at + 1), "the file is not valid UTF-8 text").hint("save the file as UTF-8"), text)
-    }))
+    })
 }
 
 /// Loads a scenario, printing its diagnostics to stderr; `Err(1)` on errors. A compiled one (from
 /// `attunement compile`) is read as the learner's engine reads it, so what was shipped can be
 /// played and looked at too; a damaged one is a problem, with the reader's reason.
 pub fn load(path: &str) -> Result<Result<Playable, ExitCode>, Problem> {
-    if is_compiled(path) {
-        let bytes = std::fs::read(path).map_err(|e| Problem::io("read", path.as_ref(), e))?;
+    let bytes = bytes(path.as_ref())?;
+    if is_compiled(&bytes) {
         return attunement::compiled::read(&bytes).map(Ok).map_err(|e| Problem(format!("`{path}`: {e}")));
     }
-    Ok(load_as(path, |text, format| (attunement::check(text, format), Some(())))?.map(|(scenario, ())| scenario))
-}
-
-/// Whether the file at `path` starts as a compiled scenario does.
-fn is_compiled(path: &str) -> bool {
-    use std::io::Read;
-    let mut start = [0; attunement::compiled::MAGIC.len()];
-    std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut start)).is_ok() && start == attunement::compiled::MAGIC
+    Ok(load_as(path, text(path.as_ref(), bytes), |text, format| (attunement::check(text, format), Some(()))).map(|(scenario, ())| scenario))
 }
 
 /// Loads a scenario and its compiled JSON, in one check.
 pub fn load_compiled(path: &str) -> Result<Result<(Playable, Vec<u8>), ExitCode>, Problem> {
-    load_as(path, attunement::scenario::compile_report)
+    Ok(load_as(path, read(path)?, attunement::scenario::compile_report))
 }
 
-/// Reads a scenario and runs `run` on its text, printing the diagnostics to
-/// stderr; `Err(1)` when it has errors.
-fn load_as<T>(path: &str, run: impl FnOnce(&str, Format) -> (Report, Option<T>)) -> Result<Result<(Playable, T), ExitCode>, Problem> {
-    let text = match read(path)? {
+/// Runs `run` on a scenario's text as [`read`] gave it, printing the diagnostics to stderr;
+/// `Err(1)` when it has errors.
+fn load_as<T>(path: &str, text: Result<String, (Diagnostic, String)>, run: impl FnOnce(&str, Format) -> (Report, Option<T>)) -> Result<(Playable, T), ExitCode> {
+    let text = match text {
         Ok(t) => t,
         Err((d, text)) => {
             eprint!("{}", Source::new(path, &text).render(&d));
-            return Ok(Err(ExitCode::from(SCENARIO_ERRORS)));
+            return Err(ExitCode::from(SCENARIO_ERRORS));
         }
     };
     let (report, extra) = run(&text, Format::from_path(path));
     eprint!("{}", Source::new(path, &text).render_all(&report.diagnostics));
-    Ok(report.scenario.zip(extra).ok_or(ExitCode::from(SCENARIO_ERRORS)))
+    report.scenario.zip(extra).ok_or(ExitCode::from(SCENARIO_ERRORS))
 }
 
 /// The `s` of a plural: `1 file`, `2 files`.
