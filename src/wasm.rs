@@ -63,12 +63,12 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
 
-/// Sets the engine's own words (skill labels and reasons, moods, bands, the debrief's advice,
-/// the Markdown) from a JSON object of ids to texts, `www/i18n/engine.LANG.json`; `'{}'` is
-/// English. Ids the engine does not know are ignored; returns how many it used. On broken JSON
-/// the error says why, and the words stay as they were. Every simulator and session shows the
-/// new words from its next call on: views, explanations, `turns()`, the debrief and the Markdown
-/// (a restore's notice keeps the words it was made in).
+/// Sets the engine's own words (skill labels and reasons, moods, bands, the debrief's advice)
+/// from a JSON object of ids to texts, `www/i18n/engine.LANG.json`; `'{}'` is English. Ids the
+/// engine does not know are ignored; returns how many it used. On broken JSON the error says why,
+/// and the words stay as they were. Every simulator and session shows the new words from its next
+/// call on: views, explanations, `turns()` and the debrief (a restore's notice keeps the words it
+/// was made in).
 #[wasm_bindgen(js_name = setWords)]
 pub fn set_words(json: &str) -> Result<u32, JsError> {
     crate::words::set(json).map(|n| n as u32).map_err(|e| JsError::new(&e))

@@ -1,6 +1,7 @@
 //! The engine's own words in the learner's language: skill labels and reasons, kinds, MITI codes,
 //! the modifiers' reasons, trust bands and moods, the ceiling's note and the floor's warning, the
-//! notice after a restore, the debrief's practise-next texts and the Markdown transcript.
+//! notice after a restore and the debrief's practise-next texts. (The Markdown transcript is the
+//! widget's, `www/widget/markdown.js`, made from the debrief in the interface's words.)
 //!
 //! English stays in the code, where each word is used, and is the default. [`set`] replaces it
 //! with a table of translations (a flat JSON object of ids to texts, `www/i18n/engine.LANG.json`),

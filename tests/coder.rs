@@ -226,6 +226,14 @@ fn a_written_turn_keeps_the_reply_its_coding_and_how_it_was_taken() {
     let debrief = session.debrief().unwrap();
     let in_debrief: Vec<_> = debrief.turns.iter().map(|t| t.written.as_ref().map(|w| (w.text.clone(), w.skill, w.taken))).collect();
     assert_eq!(in_debrief, expected.iter().map(|(text, skill, taken)| Some((text.clone(), *skill, *taken))).collect::<Vec<_>>());
+    // And in the JSON the widget reads, under the names www/widget/markdown.js reads them by.
+    let json = serde_json::to_value(&debrief).unwrap();
+    for (turn, (text, skill, taken)) in json["turns"].as_array().unwrap().iter().zip(&expected) {
+        let w = &turn["written"];
+        assert_eq!((w["text"].as_str(), w["skill"].as_str(), w["taken"].as_bool()), (Some(text.as_str()), Some(skill.id()), Some(*taken)), "{w}");
+        assert!(w["skill_label"].is_string() && w["confidence"].is_f64() && (w["better"].is_null() || w["better"].is_string()), "{w}");
+        assert!(turn["skill"].is_string() && turn["skill_label"].is_string() && turn["text"].is_string(), "{turn}");
+    }
 }
 
 /// The save holds choices only; `rewrite` puts each written reply back on a restored session,

@@ -4,7 +4,7 @@
 //!
 //! Round trips compare the whole model (its `Debug` form, every field) and
 //! then whole sessions, byte for byte: the view, every step, the save and
-//! the debrief's Markdown after the same seeded picks.
+//! the debrief (as JSON) after the same seeded picks.
 
 use std::sync::Arc;
 

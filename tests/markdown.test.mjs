@@ -36,20 +36,29 @@ for (const [id, pick] of [['first-meeting', first], ['first-meeting', last], ['a
     assert.ok(md.endsWith('\n') && !md.endsWith('\n\n'), 'one newline at the end');
     assert.ok(lines.includes(`Mode: Practice. Ending: **${d.ending.title}** (${catalogueText('en', `outcome.${d.ending.outcome}`)}). Final trust: ${d.trust.value} of 100 (${d.trust.band_label}).`), md);
     assert.ok(lines.includes('## Conversation') && lines.includes('## Debrief'), md);
+    const sign = n => `${n > 0 ? '+' : ''}${n}`;
     for (const turn of d.turns) {
       assert.ok(lines.includes(`**You:** ${turn.text.trim()}`), `turn ${turn.number}: ${turn.text}`);
-      assert.ok(md.includes(turn.peer_said.trim().split('\n')[0]), `turn ${turn.number}: what the peer said`);
+      // What the peer said first (after a sharp drop), then their line, as one paragraph.
+      const said = [turn.peer_acknowledged, turn.peer_said].filter(Boolean).map(s => s.trim()).join(' ');
+      assert.ok(md.includes(`**Peer:** ${said.replace(/\n/g, '  \n')}\n`), `turn ${turn.number}: what the peer said`);
       const change = turn.trust_after - turn.trust_before;
       const account = `> ${turn.skill_label} (${catalogueText('en', `kind.${turn.kind}`)}): trust ${turn.trust_before} → ${turn.trust_after} (${change > 0 ? '+' : ''}${change})`;
       const line = lines.find(l => l.startsWith(account));
       assert.ok(line, `turn ${turn.number}: ${account}\n${md}`);
-      for (const m of turn.modifiers) assert.ok(line.includes(`; ${m.amount > 0 ? '+' : ''}${m.amount} because ${m.text}`), line);
-      for (const c of turn.consequences) assert.ok(line.includes(` later: ${c.feedback.trim()}`), line);
+      for (const m of turn.modifiers) assert.ok(line.includes(`; ${sign(m.amount)} because ${m.text}`), line);
+      if (turn.ceiling_text) assert.ok(line.includes(`; ${sign(turn.ceiling)} because ${turn.ceiling_text}`), line);
+      for (const c of turn.consequences) assert.ok(line.includes(`; ${sign(c.amount)} later: ${c.feedback.trim()}`), line);
+      if (turn.warning) assert.ok(line.endsWith(`; ${turn.warning}`), line);
+      if (turn.feedback) assert.deepEqual(lines.slice(lines.indexOf(line) + 1, lines.indexOf(line) + 3), ['>', `> ${turn.feedback.trim()}`], `turn ${turn.number}: its feedback`);
     }
-    assert.ok(lines.includes(`## Ending: ${d.ending.title}`), md);
+    if (d.say) assert.ok(md.includes(`**Peer:** ${d.say.trim()}\n\n## Ending: ${d.ending.title}\n\n${d.text.trim()}\n`), md);
+    else assert.ok(md.includes(`## Ending: ${d.ending.title}\n\n${d.text.trim()}\n`), md);
+    if (d.next_time) assert.ok(lines.includes(`**Next time:** ${d.next_time.trim()}`), md);
     assert.ok(lines.includes(`Trust over time: ${d.trust_over_time.join(' → ')}`), md);
     const s = d.score;
-    assert.ok(lines.some(l => l.startsWith(`Score: ${s.raw} of ${s.max} (${s.passed ? 'passed' : 'not passed'}; a pass needs ${s.pass} `)), md);
+    assert.ok(lines.includes(`Score: ${s.raw} of ${s.max} (${s.passed ? 'passed' : 'not passed'}; a pass needs ${s.pass} and an ending that connects). Your responses were worth ${sign(s.skill)} before any bound; the best path's, ${sign(s.best)}.`), md);
+    assert.equal(lines.includes('Not passed whatever the score: the peer showed warning signs of suicide and nobody asked about safety.'), s.missed_safety_question);
     assert.equal(lines.filter(l => /^\| .* \| \d+ \| [+-]?\d+ \| [+-]?\d+ \|$/.test(l)).length, d.skills.length, 'a table row for each kind of response');
     for (const u of d.skills) assert.ok(lines.some(l => l.startsWith(`| ${u.label} | ${u.count} |`)), u.label);
     const used = d.miti.counts.filter(c => c.count > 0).map(c => `${c.label} ${c.count}`);
@@ -59,6 +68,39 @@ for (const [id, pick] of [['first-meeting', first], ['first-meeting', last], ['a
     if (d.best_path) assert.ok(lines.includes('### Compared with the best path'), md);
   });
 }
+
+test('every kind of line a turn and the debrief can have is written: the ceiling, a warning, what the peer said first, the best path each way, a missed safety question', () => {
+  const d = played('first-meeting', first);
+  const [turn] = d.turns;
+  const busy = {
+    ...turn,
+    peer_acknowledged: 'Right.',
+    peer_said: 'Fine.\nWhatever.',
+    trust_before: 90, trust_after: 92, ceiling: -4, ceiling_text: 'trust is already high, so each gain is smaller',
+    modifiers: [{ reason: 'x', text: 'a reason', amount: 3 }],
+    consequences: [{ amount: -5, feedback: ' an old promise ', from_turn: 1 }],
+    warning: 'they are about to leave',
+    feedback: ' Good. ',
+  };
+  const md = markdown({ ...d, turns: [busy], say: 'Bye.', next_time: 'Slow down.', score: { ...d.score, missed_safety_question: true, passed: false } }, en);
+  assert.ok(md.includes('**Peer:** Right. Fine.  \nWhatever.\n'), md);
+  assert.ok(md.includes(`> ${turn.skill_label} (${catalogueText('en', `kind.${turn.kind}`)}): trust 90 → 92 (+2); +3 because a reason; -4 because trust is already high, so each gain is smaller; -5 later: an old promise; they are about to leave\n>\n> Good.\n\n**Peer:** Bye.\n`), md);
+  assert.ok(md.includes('**Next time:** Slow down.\n'), md);
+  assert.ok(md.includes('(not passed; a pass needs') && md.includes('\n\nNot passed whatever the score: the peer showed warning signs of suicide and nobody asked about safety.\n'), md);
+  const best = { best_trust: 80, best_ending: { id: 'e', outcome: 'connected', title: 'Coat off' }, learner_trust: 40, best_responses: [], on_best_path: false, left_best_path_at: 3 };
+  const says = b => markdown({ ...d, best_path: b }, en).trimEnd().split('\n').at(-1);
+  const reaches = 'The best path reaches trust 80 and the ending "Coat off"; you reached 40.';
+  assert.equal(says(best), `${reaches} You left it at turn 3.`);
+  assert.equal(says({ ...best, left_best_path_at: null }), `${reaches} ${catalogueText('en', 'best.followed')}`);
+  assert.equal(says({ ...best, on_best_path: true }), `${reaches} ${catalogueText('en', 'best.on')}`);
+  assert.ok(!markdown({ ...d, best_path: null }, en).includes('### Compared with the best path'));
+});
+
+test('an assessment is named as one', () => {
+  const d = played('first-meeting', last, 'assessment');
+  assert.equal(d.mode, 'assessment');
+  assert.ok(markdown(d, en).includes(`\n\nMode: ${catalogueText('en', 'mode.assessment')}. Ending: **${d.ending.title}**`));
+});
 
 test('the MITI line gives the ratio to two decimals and the share as a percentage, or says why not', () => {
   const d = played('first-meeting', first);
@@ -95,7 +137,8 @@ test('in another language the transcript has that language\'s words and digits, 
     assert.ok(!md.includes('## Debrief') && !md.includes('Trust over time'), 'no English heading is left');
     // Arabic digits through Intl, each value as the language writes it.
     const digits = new Intl.NumberFormat('ar');
-    assert.ok(md.includes(d.trust_over_time.map(v => digits.format(v)).join(' → ')), md);
+    // Trust over time reads right to left, its arrows too.
+    assert.ok(md.includes(d.trust_over_time.map(v => digits.format(v)).join(' ← ')), md);
     for (const turn of d.turns) assert.ok(md.includes(turn.text.trim()), 'the scenario\'s lines are quoted as they are');
     assert.ok(d.turns.every(turn => md.includes(turn.skill_label)), 'the engine\'s labels are in the engine\'s words');
   } finally {

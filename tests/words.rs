@@ -1,7 +1,7 @@
 //! The engine's own words (src/words.rs): the committed English catalogue is the code's, and a
-//! table of translations changes what a learner reads (labels, reasons, the debrief's advice, the
-//! Markdown) and nothing else. Each test runs on its own thread, and the table is per thread, so
-//! tests that set words do not see each other's.
+//! table of translations changes what a learner reads (labels, reasons, the debrief's advice) and
+//! nothing else. Each test runs on its own thread, and the table is per thread, so tests that set
+//! words do not see each other's.
 
 use std::sync::Arc;
 

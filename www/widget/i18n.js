@@ -83,7 +83,7 @@ export function localise(root, { t, lang, dir }) {
   html.setAttribute?.('dir', dir);
 }
 
-// The engine's own words (skill labels and reasons, moods, the debrief's advice, the Markdown) in
+// The engine's own words (skill labels and reasons, moods, the debrief's advice) in
 // a language: www/lang/engine.LANG.json, fetched once; English is the engine's own. The words are
 // the engine module's, so every widget on that module shows the language set last.
 const engineWords = new Map();

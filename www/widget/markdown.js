@@ -80,7 +80,8 @@ export function markdown(d, catalogue = words) {
     heading(3, t('debrief.practise_all'));
     para(d.practise_next.map(p => `- ${p.text}`).join('\n'));
   }
-  para(t('markdown.trust_over_time', { trust: d.trust_over_time.map(v => num(v)).join(' → ') }));
+  // The arrow points the way the language reads, as its `markdown.turn` does.
+  para(t('markdown.trust_over_time', { trust: d.trust_over_time.map(v => num(v)).join(catalogue.dir === 'rtl' ? ' ← ' : ' → ') }));
 
   const row = cells => `| ${cells.join(' | ')} |`;
   out.push(row(['skills.response', 'skills.times', 'skills.worth', 'skills.net'].map(id => t(id))), row(Array(4).fill('---')));
