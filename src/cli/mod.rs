@@ -87,7 +87,7 @@ fn bytes(path: &std::path::Path) -> Result<Vec<u8>, Problem> {
 /// Whether `bytes` begin as a compiled scenario does. Its first five bytes are enough: one whose
 /// line endings a transfer changed is still compiled, and the reader says what happened to it.
 fn is_compiled(bytes: &[u8]) -> bool {
-    bytes.len() <= attunement::scenario::MAX_SOURCE_BYTES && bytes.starts_with(&attunement::compiled::MAGIC[..5])
+    bytes.starts_with(&attunement::compiled::MAGIC[..5])
 }
 
 /// Reads a file as a source's text. A file that is not UTF-8 comes back as a diagnostic with the
@@ -121,7 +121,8 @@ fn text(path: &std::path::Path, bytes: Vec<u8>) -> Result<String, (Diagnostic, S
 /// played and looked at too; a damaged one is a problem, with the reader's reason.
 pub fn load(path: &str) -> Result<Result<Playable, ExitCode>, Problem> {
     let bytes = bytes(path.as_ref())?;
-    if is_compiled(&bytes) {
+    // One over the size limit is refused unread, compiled or not (E023, from `text`).
+    if bytes.len() <= attunement::scenario::MAX_SOURCE_BYTES && is_compiled(&bytes) {
         return attunement::compiled::read(&bytes).map(Ok).map_err(|e| Problem(format!("`{path}`: {e}")));
     }
     Ok(load_as(path, text(path.as_ref(), bytes), |text, format| (attunement::check(text, format), Some(()))).map(|(scenario, ())| scenario))
