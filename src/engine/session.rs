@@ -393,13 +393,6 @@ impl Turn {
     }
 }
 
-impl Written {
-    /// What the learner wrote reads as another skill than the choice that stood for it.
-    pub fn differs(&self, turn: &Turn) -> bool {
-        self.skill != turn.skill
-    }
-}
-
 /// A consequence of an earlier choice, as it lands.
 #[derive(Clone, Debug, Serialize)]
 pub struct Consequence {
