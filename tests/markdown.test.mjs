@@ -139,6 +139,13 @@ test('in another language the transcript has that language\'s words and digits, 
     const digits = new Intl.NumberFormat('ar');
     // Trust over time reads right to left, its arrows too.
     assert.ok(md.includes(d.trust_over_time.map(v => digits.format(v)).join(' ← ')), md);
+    // The MITI guide's figures are written as the learner's own are: with Arabic-Indic digits
+    // (as Intl writes 'ar-EG'), none of them Latin.
+    const indic = { ...ar, t: ar.t, list: ar.list, number: (x, o) => new Intl.NumberFormat('ar-EG', o).format(x) };
+    const miti = markdown(d, indic).split('\n').find(l => l.startsWith(catalogueText('ar', 'markdown.miti').split('{')[0]));
+    const percent = new Intl.NumberFormat('ar-EG', { style: 'percent' }), indicDigits = new Intl.NumberFormat('ar-EG');
+    for (const figure of [indicDigits.format(1), indicDigits.format(2), percent.format(0.4), percent.format(0.5)]) assert.ok(miti.includes(figure), miti);
+    assert.ok(!/[0-9]/.test(miti), miti);
     for (const turn of d.turns) assert.ok(md.includes(turn.text.trim()), 'the scenario\'s lines are quoted as they are');
     assert.ok(d.turns.every(turn => md.includes(turn.skill_label)), 'the engine\'s labels are in the engine\'s words');
   } finally {

@@ -424,6 +424,8 @@ for (const auto of ['best', 'worst']) {
         assert.deepEqual(counts, d.miti.counts.filter(c => c.count > 0).map(c => `${c.label}: ${c.count}`), 'the MITI counts');
         assert.ok(text.includes(`MI-adherent (Affirm, Seeking Collaboration, Emphasizing Autonomy): ${d.miti.adherent}.`));
         assert.ok(text.includes(`MI-non-adherent (Persuade, Confront): ${d.miti.non_adherent}.`));
+        const guides = await w.debrief.locator('.att-miti-item .att-miti-guide').allTextContents();
+        assert.deepEqual(guides.map(squash), ['MITI guide: 1 is fair, 2 is good.', 'MITI guide: 40% is fair, 50% is good. Summaries count as complex reflections.'], 'the MITI guides, their figures through Intl');
         const levels = await w.debrief.locator('.att-miti-item .att-level').evaluateAll(els => els.map(el => [el.dataset.level, el.textContent.trim()]));
         assert.deepEqual(levels.map(l => l[0]), [d.miti.reflection_to_question_level, d.miti.complex_share_level], 'the MITI levels are the engine\'s');
         for (const [level, shown] of levels) {

@@ -4,7 +4,7 @@
 // close it. All numbers and judgements are the engine's (play.debrief()); this only words them.
 
 import { h, s, paras, reduced, button } from './dom.js';
-import { t as tr, num, parts, signed, words } from './words.js';
+import { t as tr, mitiGuide, num, parts, signed, words } from './words.js';
 import { badge, reasons, warning } from './views.js';
 
 /// The debrief's words for MITI levels and ending outcomes; the trainer's report uses the same.
@@ -221,12 +221,12 @@ function mitiDetail(m) {
     h('div', { class: 'att-miti' },
       item(tr('miti.ratio.name'),
         m.reflection_to_question == null ? (m.reflections ? tr('miti.ratio.no_questions') : null) : num(m.reflection_to_question, { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
-        m.reflection_to_question_level, tr('miti.ratio.guide'), ratioSays(m)),
+        m.reflection_to_question_level, tr('miti.ratio.guide', mitiGuide('ratio')), ratioSays(m)),
       item(tr('miti.share.name'),
         m.complex_share == null ? null : m.complex_share_level === 'not_applicable'
           ? tr('miti.share.of', { complex: num(m.complex_reflections), reflections: num(m.reflections) })
           : num(Math.round(m.complex_share * 100) / 100, { style: 'percent' }),
-        m.complex_share_level, tr('miti.share.guide'), shareSays(m))),
+        m.complex_share_level, tr('miti.share.guide', mitiGuide('share')), shareSays(m))),
     h('p', { class: 'att-miti-sub', text: tr('miti.by_code') }),
     counted.length
       ? h('ul', { class: 'att-counts' }, counted.map(c => h('li', {}, parts('miti.count', { label: c.label, count: h('strong', { text: num(c.count) }) }))))

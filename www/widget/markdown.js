@@ -4,7 +4,7 @@
 // read alike; the headings and table columns are the on-screen debrief's own. Scenario text is
 // quoted as it is: it is the learner's own record, and a Markdown file is never rendered here.
 
-import { words } from './words.js';
+import { mitiGuide, words } from './words.js';
 
 /// A line break inside a paragraph: two spaces, then the newline.
 const broken = text => text.replace(/\n/g, '  \n');
@@ -95,7 +95,10 @@ export function markdown(d, catalogue = words) {
   const share = m.complex_share == null ? t('markdown.share.none')
     : m.complex_share_level === 'not_applicable' ? t('markdown.share.few', { complex: num(m.complex_reflections), reflections: num(m.reflections) })
       : num(m.complex_share, { style: 'percent', maximumFractionDigits: 0 });
-  out.push(t('markdown.miti', { ratio, share }));
+  const guide = { ratio: mitiGuide('ratio', catalogue), share: mitiGuide('share', catalogue) };
+  out.push(t('markdown.miti', {
+    ratio, share, ratio_fair: guide.ratio.fair, ratio_good: guide.ratio.good, share_fair: guide.share.fair, share_good: guide.share.good,
+  }));
   const used = m.counts.filter(c => c.count > 0).map(c => `${c.label} ${num(c.count)}`);
   para(t('markdown.miti_counts', { counts: used.length ? catalogue.list(used, 'unit') : t('markdown.miti_counts.none') }));
 

@@ -11,6 +11,14 @@ export const t = (id, args) => words.t(id, args);
 export const num = (x, options) => words.number(x, options);
 /// A change of trust, signed: +3, -2, 0.
 export const signed = x => words.number(x, { signDisplay: 'exceptZero' });
+/// The MITI 4.2.1 guide figures the debrief's levels are set by (src/debrief.rs: `level(ratio,
+/// 1.0, 2.0)`, `level(share, 0.4, 0.5)`), as a guide message's {fair} and {good}: the ratio of
+/// reflections to questions, or the share of complex reflections, in the digits of `c`'s language.
+export function mitiGuide(what, c = words) {
+  const [fair, good] = what === 'share' ? [0.4, 0.5] : [1, 2];
+  const options = what === 'share' ? { style: 'percent' } : {};
+  return { fair: c.number(fair, options), good: c.number(good, options) };
+}
 /// A scenario's line quoted in the interface's language: “…”, « … ».
 export const quoted = text => t('quote', { text });
 
