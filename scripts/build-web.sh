@@ -39,8 +39,13 @@ build() {
         target/wasm32-unknown-unknown/web/attunement.wasm
     # The binding's JavaScript half (src/wasm.js) comes out as a snippet module the glue
     # imports; bundled into the glue (and minified with it), the browser fetches one file.
+    # wasm-bindgen 0.2.130 imports that module once per group of functions (import1 to import5,
+    # `import * as` the same file, so one namespace) and lists each under the same key of the
+    # wasm's import object: esbuild's duplicate-key warning for it says nothing wrong, and is
+    # silenced for this step alone.
     node_modules/.bin/esbuild "$out/attunement.js" --bundle --format=esm --minify --target=es2022 \
-        --legal-comments=none --log-level=warning --allow-overwrite --outfile="$out/attunement.js"
+        --legal-comments=none --log-level=warning --log-override:duplicate-object-key=silent \
+        --allow-overwrite --outfile="$out/attunement.js"
     rm -rf "$out/snippets"
     # The producers and target-features sections are for tools, not browsers.
     "$WASM_OPT" -Oz --converge --strip-producers --strip-target-features "${WASM_FEATURES[@]}" -o "$out/attunement_bg.wasm" "$out/attunement_bg.wasm"
