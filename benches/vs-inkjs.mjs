@@ -25,7 +25,8 @@
 //           ending starts again, untimed. The figure is the median over batches of the time per
 //           step.
 //   memory  in a fresh process each: the wasm memory after loading the largest graph (it never
-//           shrinks, so this is its high-water mark, the analysis at load included), and the JS
+//           shrinks, so this is its high-water mark: the reader's and the loaded scenario's; the
+//           learner's engine runs no analysis, which the compiled file carries), and the JS
 //           heap that inkjs's story keeps (heapUsed after a gc, less before)
 //
 // Ink has no trust model, so the ink story offers every authored choice at every visit and

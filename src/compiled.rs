@@ -41,7 +41,7 @@
 
 use std::fmt;
 
-use crate::scenario::{Choice, Condition, Ending, Gate, Later, Level, MAX_CHOICES, MAX_FLAGS, MAX_LEVEL, Meta, Node, Outcome, Path, Peer, Playable, Scenario, Target, Variant};
+use crate::scenario::{Choice, Condition, Ending, Gate, Later, Level, MAX_CHOICES, MAX_FLAGS, MAX_LEVEL, MAX_SOURCE_BYTES, Meta, Node, Outcome, Path, Peer, Playable, Scenario, Target, Variant};
 use crate::skill::Skill;
 
 /// The first bytes of every compiled scenario.
@@ -53,6 +53,10 @@ pub const VERSION: u16 = 2;
 pub const EXTENSION: &str = "attn";
 
 const HEADER: usize = MAGIC.len() + 2 + 4 + 8;
+
+/// The items a list reserves before it reads them ([`Reader::list`]): more
+/// than the library's scenarios have in any list.
+const RESERVE: usize = 1024;
 
 /// Why a compiled scenario could not be read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,9 +70,12 @@ pub enum ReadError {
     Older(u16),
     /// The file ends before its header or body does.
     Truncated,
-    /// The body is damaged: the checksum or the content hash does not match,
-    /// or a value is out of its range.
+    /// The body is damaged: the checksum does not match, or a value is out of
+    /// its range.
     Corrupt(&'static str),
+    /// Larger than any scenario may be ([`MAX_SOURCE_BYTES`]): refused before
+    /// it is read, so no file can make reading it exhaust memory.
+    TooLarge(usize),
 }
 
 impl fmt::Display for ReadError {
@@ -80,14 +87,20 @@ impl fmt::Display for ReadError {
             ReadError::Older(v) => write!(f, "this scenario was compiled by an older version of Attunement (format {v}; this one reads format {VERSION}): compile it again"),
             ReadError::Truncated => f.write_str("the compiled scenario is incomplete (the file is cut short): copy or download it again"),
             ReadError::Corrupt(what) => write!(f, "the compiled scenario is damaged ({what}): copy or download it again, or compile it afresh"),
+            ReadError::TooLarge(len) => write!(f, "the file is {} KiB, more than the {} KiB a scenario may be: check that this is the file you meant", len.div_ceil(1024), MAX_SOURCE_BYTES >> 10),
         }
     }
 }
 
 impl std::error::Error for ReadError {}
 
-/// Writes a checked, fully analysed scenario in the compiled form.
-pub fn write(sc: &Playable) -> Vec<u8> {
+/// Writes a checked scenario in the compiled form; `None` when its analysis
+/// stopped before it explored every state (E025): the reader takes every file
+/// as fully analysed, so only such a scenario may be written.
+pub fn write(sc: &Playable) -> Option<Vec<u8>> {
+    if !sc.is_analysed() {
+        return None;
+    }
     let mut w = Writer { out: Vec::with_capacity(4096), text: Vec::with_capacity(16384) };
     w.list(&Skill::ALL, |w, s| w.str(s.id()));
     w.list(&Outcome::ALL, |w, o| w.str(o.id()));
@@ -140,11 +153,15 @@ pub fn write(sc: &Playable) -> Vec<u8> {
     out.extend_from_slice(&(body.len() as u32).to_le_bytes());
     out.extend_from_slice(&checksum(&body).to_le_bytes());
     out.extend_from_slice(&body);
-    out
+    Some(out)
 }
 
 /// Reads a compiled scenario, checking everything the engine relies on.
 pub fn read(bytes: &[u8]) -> Result<Playable, ReadError> {
+    // A compiled scenario is smaller than its source, which checking holds to the same bound.
+    if bytes.len() > MAX_SOURCE_BYTES {
+        return Err(ReadError::TooLarge(bytes.len()));
+    }
     if !bytes.starts_with(&MAGIC) {
         // The magic's \r\n is there to show a text-mode transfer (an FTP
         // upload in ASCII mode), which rewrites line endings.
@@ -456,8 +473,9 @@ impl<'a> Reader<'a> {
     }
 
     /// A count of items that each take at least one byte: never more than
-    /// the bytes left after it, so a damaged count cannot ask for a huge
-    /// allocation, nor for more than follows it; zero once a read has failed.
+    /// the bytes left after it, so a damaged count cannot ask for more than
+    /// follows it (nor, with [`Reader::items`], for much memory); zero once a
+    /// read has failed.
     fn count(&mut self) -> usize {
         let n = self.uint();
         if n > (self.bytes.len() - self.at) as u64 {
@@ -470,10 +488,33 @@ impl<'a> Reader<'a> {
         if self.bool() { Some(read(self)) } else { None }
     }
 
-    fn list<T>(&mut self, mut read: impl FnMut(&mut Self) -> T) -> Vec<T> {
+    /// A list: its count, then its items.
+    fn list<T>(&mut self, read: impl FnMut(&mut Self) -> T) -> Vec<T> {
         let n = self.count();
-        let mut items = Vec::with_capacity(n);
+        self.items(n, read)
+    }
+
+    /// A list of at most `max` items: a longer one fails before any is read.
+    fn list_of<T>(&mut self, max: usize, why: &'static str, read: impl FnMut(&mut Self) -> T) -> Vec<T> {
+        let n = self.count();
+        if n > max {
+            self.fail(why);
+        }
+        self.items(n, read)
+    }
+
+    /// `n` items (counted by [`Reader::count`]), reserved in full only up to
+    /// [`RESERVE`]: an item takes a byte or more in the file but up to a
+    /// hundred and fifty in memory, so a damaged count reserving them all would
+    /// ask for far more memory than the file holds (a 3 MB file took 416 MiB of
+    /// wasm memory, which never shrinks, and a 16 MB one trapped). A longer
+    /// list grows as its items are read, and reading stops at the first failure.
+    fn items<T>(&mut self, n: usize, mut read: impl FnMut(&mut Self) -> T) -> Vec<T> {
+        let mut items = Vec::with_capacity(n.min(RESERVE));
         for _ in 0..n {
+            if self.failed.is_some() {
+                break;
+            }
             items.push(read(self));
         }
         items
@@ -541,10 +582,7 @@ impl<'a> Reader<'a> {
         let start = self.uint();
         let disengaged = self.opt(Self::uint);
         let leaving = self.opt(Self::uint);
-        let flags = self.list(Self::str);
-        if flags.len() > MAX_FLAGS {
-            self.fail("it has too many flags");
-        }
+        let flags = self.list_of(MAX_FLAGS, "it has too many flags", Self::str);
         let nf = flags.len();
         let nodes = self.list(|r| r.node(&skills, nf));
         let endings = self.list(|r| r.ending(&outcomes, nf));
@@ -571,9 +609,18 @@ impl<'a> Reader<'a> {
         if settled.len() != nodes.len() {
             return Err(ReadError::Corrupt("its settled debts do not match its nodes"));
         }
+        // Checking gives each delayed consequence a flag of its own; the engine
+        // counts them in one u64 and relies on that.
+        let mut owed = 0u64;
         for nd in &nodes {
             if nd.gate.is_some_and(|g| node(g.otherwise as u64).is_err()) || nd.choices.iter().any(|c| !in_range(c.next) || c.later.as_ref().is_some_and(|l| !in_range(l.at))) {
                 return Err(ReadError::Corrupt("a node leads nowhere"));
+            }
+            for l in nd.choices.iter().filter_map(|c| c.later.as_ref()) {
+                if owed & 1 << l.bit != 0 {
+                    return Err(ReadError::Corrupt("two delayed consequences share a flag"));
+                }
+                owed |= 1 << l.bit;
             }
         }
         let best = match best {
@@ -643,12 +690,12 @@ impl<'a> Reader<'a> {
             gate: self.opt(|r| Gate { trust: r.level(), otherwise: usize::try_from(r.uint()).unwrap_or(usize::MAX) }),
             distress: self.int(-MAX_LEVEL, MAX_LEVEL),
             visit_flag: self.opt(|r| r.flag(flags)),
-            choices: self.list(|r| r.choice(skills, flags)),
+            choices: self.list_of(MAX_CHOICES, "a node has too many choices", |r| r.choice(skills, flags)),
             openings: Vec::new(),
             asks: false,
         };
-        if node.choices.is_empty() || node.choices.len() > MAX_CHOICES {
-            self.fail("a node has no choices, or too many");
+        if node.choices.is_empty() {
+            self.fail("a node has no choices");
         }
         node
     }

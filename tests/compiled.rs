@@ -62,7 +62,7 @@ fn round_trip(text: &str, sessions: u64) {
         let at = |s: &str| s.get(i.saturating_sub(120)..(i + 80).min(s.len())).unwrap_or_default().to_string();
         panic!("the compiled scenario must be the checked one, field for field; they differ at\n  read:    {}\n  checked: {}", at(&a), at(&b));
     }
-    assert_eq!(compiled::write(&read), bytes, "writing what was read gives the same bytes");
+    assert_eq!(compiled::write(&read), Some(bytes), "writing what was read gives the same bytes");
     assert_eq!(transcript(read, sessions), transcript(direct, sessions));
 }
 
@@ -154,6 +154,46 @@ fn a_changed_byte_anywhere_is_caught_by_the_checksum() {
             assert_eq!(compiled::read(&flipped).err(), Some(ReadError::Corrupt("its checksum does not match its contents")), "byte {i}, bit {bit}");
         }
     }
+}
+
+/// Checking gives each delayed consequence a flag of its own, and the engine
+/// counts the consequences landing at a step in one `u64` by that: a file
+/// whose consequences share a flag is refused. Every one-byte change of the
+/// structure to either flag's number, with the checksum mended: whatever the
+/// reader accepts keeps them apart.
+#[test]
+fn delayed_consequences_that_share_a_flag_are_refused() {
+    let tiny = std::fs::read_to_string(format!("{}/tests/fixtures/tiny.toml", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let mut text = String::new();
+    for part in tiny.split_inclusive('\n') {
+        text.push_str(part);
+        if part.starts_with("skill = \"reassurance\"") || part.starts_with("skill = \"lecturing\"") {
+            text.push_str("later = { at = \"guarded\", trust = -5, feedback = \"It comes back to you.\" }\n");
+        }
+    }
+    let bytes = compile(&text, Format::Toml).unwrap_or_else(|d| panic!("{d:?}"));
+    let bits = |sc: &Playable| sc.laters().iter().map(|&(n, c)| sc.nodes()[n].choices[c].later.as_ref().unwrap().bit).collect::<Vec<_>>();
+    let original = bits(&compiled::read(&bytes).unwrap());
+    assert_eq!(original.len(), 2);
+    assert_ne!(original[0], original[1]);
+    let mut shared = 0;
+    for i in 22..bytes.len() {
+        for &bit in &original {
+            let mut changed = bytes.clone();
+            changed[i] = bit;
+            compiled::mend_checksum(&mut changed);
+            match compiled::read(&changed) {
+                Ok(sc) => {
+                    let b = bits(&sc);
+                    assert!(b.iter().enumerate().all(|(k, x)| !b[..k].contains(x)), "byte {i} set to {bit}: {b:?}");
+                }
+                Err(ReadError::Corrupt("two delayed consequences share a flag")) => shared += 1,
+                Err(_) => {}
+            }
+        }
+    }
+    // At least each consequence's own flag byte, set to the other's.
+    assert!(shared >= 2, "{shared}");
 }
 
 /// Plays a read scenario every way a learner could for a while, to show that

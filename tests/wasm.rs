@@ -10,6 +10,9 @@ use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
+#[path = "support/bomb.rs"]
+mod bomb;
+
 const TINY: &str = include_str!("fixtures/tiny.toml");
 /// The same scenario as JSON, a source only the authors' build reads
 /// (`tests/engine.rs` keeps it in step with the TOML).
@@ -166,6 +169,32 @@ fn a_damaged_or_mistaken_compiled_file_is_a_plain_error() {
     // An ArrayBuffer is read like its bytes.
     let buffer = js_sys::Uint8Array::from(TINY_ATTN).buffer();
     assert!(Simulator::new(buffer.into(), "tiny.attn").is_ok());
+}
+
+/// The wasm memory's size in bytes: it grows and never shrinks.
+fn memory() -> u32 {
+    wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>().buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length()
+}
+
+/// A compiled file with a right checksum and a count of millions is refused with the reader's
+/// message, and the wasm memory hardly grows: a count once reserved its items in full, so a
+/// 3 MB file took 416 MiB of memory, which wasm never gives back, and a 16 MB one trapped.
+#[wasm_bindgen_test]
+fn a_compiled_file_with_a_huge_count_is_refused_without_taking_memory() {
+    use bomb::{Bomb, bomb};
+    for (what, file, why) in [
+        ("nodes", bomb(Bomb::Nodes, 3_000_000), "a node has no choices"),
+        ("choices", bomb(Bomb::Choices, 3_000_000), "a node has too many choices"),
+        ("flags", bomb(Bomb::Flags, 3_000_000), "it has too many flags"),
+        ("over 8 MiB", bomb(Bomb::Nodes, 16 << 20), "more than the 8192 KiB a scenario may be"),
+    ] {
+        let before = memory();
+        let message = error_message(Simulator::new(bytes(&file), "bomb.attn").err().unwrap_or_else(|| panic!("{what}: read")));
+        assert!(message.starts_with("bomb.attn: ") && message.contains(why), "{what}: {message}");
+        // The file's bytes are copied in once (Uint8Array::to_vec), and nothing else is large.
+        let grew = memory() - before;
+        assert!(grew as usize <= file.len() + (4 << 20), "{what}: the wasm memory grew {} KiB for a {} KiB file", grew >> 10, file.len() >> 10);
+    }
 }
 
 /// A gate's `otherwise` of 2^32 + 1, which a 32-bit `usize` would truncate to node 1 (a node

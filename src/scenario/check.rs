@@ -65,7 +65,7 @@ pub fn compile(text: &str, format: Format) -> Result<Vec<u8>, Vec<Diagnostic>> {
 pub fn compile_report(text: &str, format: Format) -> (Report, Option<Vec<u8>>) {
     let mut report = check(text, format);
     refuse_unanalysed(&mut report);
-    let bytes = report.scenario.as_ref().map(crate::compiled::write);
+    let bytes = report.scenario.as_ref().and_then(crate::compiled::write);
     (report, bytes)
 }
 
