@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use attunement::scenario::Playable;
 use attunement::generate::{self, Shape};
-use attunement::scenario::compile;
+use attunement::checking::compile;
 use attunement::{Format, Mode, Scenario, Session, View, analyze, check};
 
 /// How hard to measure: a full run under `cargo bench`, a smoke run otherwise.
@@ -97,7 +97,7 @@ fn coder_table(plan: &Plan) {
 /// `check` takes to refuse each, and its peak heap. Meant to be read against
 /// "about a second at most" (issues 8 and 15).
 fn hostile_table(plan: &Plan) {
-    println!("hostile input: scenario::check on generate::hostile's files; meant to refuse each within about a second");
+    println!("hostile input: checking::check on generate::hostile's files; meant to refuse each within about a second");
     println!("{:<22} {:>10} | {:>21} {:>10} | {:<28} | {:>7}", "file", "size", "time", "peak heap", "first diagnostic", "samples");
     for (name, text) in generate::hostile::all() {
         let (m, report) = measure(plan, || check(&text, Format::from_path(name)));
@@ -125,7 +125,7 @@ impl Case {
 }
 
 fn parse_table(plan: &Plan, cases: &mut [Case]) {
-    println!("parse and validate: scenario::check (includes the analysis); target: 1,000 nodes under 20 ms; and compiled::read of what compile writes (the learner's load)");
+    println!("parse and validate: checking::check (includes the analysis); target: 1,000 nodes under 20 ms; and compiled::read of what compile writes (the learner's load)");
     println!(
         "{:>6} {:<5} | {:>9} {:>21} {:>10} | {:>9} {:>21} {:>10} | {:>7}",
         "nodes", "shape", "toml", "check toml", "peak heap", "attn", "read attn", "peak heap", "samples"

@@ -125,7 +125,7 @@ fn distress(rng: &mut Rng, shape: &Shape) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::{Format, check};
+    use crate::checking::{Format, check};
 
     #[test]
     fn generated_scenarios_check_clean() {

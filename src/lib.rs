@@ -9,6 +9,8 @@
 
 #[cfg(feature = "check")]
 pub mod analysis;
+#[cfg(feature = "check")]
+pub mod checking;
 pub mod coder;
 pub mod compiled;
 pub mod debrief;
@@ -40,5 +42,5 @@ pub use engine::save::{Restored, SaveError};
 pub use engine::session::{Mode, PlayError, Session, Step, View};
 pub use scenario::Scenario;
 #[cfg(feature = "check")]
-pub use scenario::{Format, Report, check};
+pub use checking::{Format, Report, check};
 pub use skill::Skill;

@@ -68,7 +68,7 @@ impl Version {
 }
 
 /// Builds the package: the zip's bytes. `compiled` is the scenario's compiled form
-/// ([`crate::scenario::compile`]); `widget` holds each of [`WIDGET_FILES`] with its contents.
+/// ([`crate::checking::compile`]); `widget` holds each of [`WIDGET_FILES`] with its contents.
 pub fn package(scenario: &Scenario, compiled: &[u8], mode: Mode, version: Version, widget: &[(&str, Vec<u8>)]) -> Vec<u8> {
     let config = serde_json::json!({ "scenario": scenario.meta.id, "mode": mode.id(), "scorm": version.id() });
     let mut files: Vec<(String, Vec<u8>)> = widget.iter().map(|(name, bytes)| (name.to_string(), bytes.clone())).collect();

@@ -15,8 +15,9 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostic::{Diagnostic, Span};
-use crate::scenario::value::{Spanned, Value};
-use crate::scenario::{Format, Scenario};
+use crate::checking::value::{Spanned, Value};
+use crate::checking::Format;
+use crate::scenario::Scenario;
 use crate::scorm::xml_escape;
 
 /// One string a learner reads.
@@ -112,7 +113,7 @@ pub fn units(tree: &Spanned<Value>) -> Vec<Unit> {
 /// Every learner-visible string of a scenario's source text; none when it
 /// does not parse (checking reports why).
 pub fn units_in(text: &str, format: Format) -> Vec<Unit> {
-    crate::scenario::parse_tree(text, format).map(|tree| units(&tree)).unwrap_or_default()
+    crate::checking::parse_tree(text, format).map(|tree| units(&tree)).unwrap_or_default()
 }
 
 /// The units as an XLIFF 2.0 document, source only (a translation tool
@@ -340,7 +341,7 @@ pub const UNREVIEWED: &str = "Not yet reviewed: someone fluent in this language,
 
 /// A source's `review` note, if it has one.
 pub fn review_of(text: &str, format: Format) -> Option<String> {
-    crate::scenario::parse_tree(text, format).ok().and_then(|tree| string(get(&tree, "review")).map(str::to_string))
+    crate::checking::parse_tree(text, format).ok().and_then(|tree| string(get(&tree, "review")).map(str::to_string))
 }
 
 /// What [`translate`] did.
@@ -359,7 +360,7 @@ pub struct Outcome {
 /// its target and `language` set to `lang`; everything else, comments and
 /// layout included, stays as it was.
 pub fn translate(source: &str, format: Format, targets: &BTreeMap<String, String>, lang: &str) -> Result<(String, Outcome), Vec<Diagnostic>> {
-    let tree = crate::scenario::parse_tree(source, format)?;
+    let tree = crate::checking::parse_tree(source, format)?;
     let units = units(&tree);
     let mut outcome = Outcome::default();
     let mut edits: Vec<(Span, String)> = Vec::new();
@@ -381,7 +382,7 @@ pub fn translate(source: &str, format: Format, targets: &BTreeMap<String, String
                 continue;
             }
             let Some(Spanned { value: Value::Str(text), span }) = get(choice, "text") else { continue };
-            let opening = literal(&crate::scenario::lower::first_words(text, 2), format, false);
+            let opening = literal(&crate::checking::lower::first_words(text, 2), format, false);
             let inline = source.as_bytes().get(choice.span.start as usize) == Some(&b'{');
             let entry = match (format, inline) {
                 (Format::Json, _) => format!(", \"opening\": {opening}"),

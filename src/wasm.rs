@@ -687,7 +687,7 @@ fn read_compiled(contents: &JsValue, name: &str) -> Result<Playable, JsError> {
 #[cfg(feature = "check")]
 fn check_source(contents: &JsValue, name: &str) -> Result<Playable, JsError> {
     use crate::diagnostic::Source;
-    use crate::scenario::{Format, check, refuse_unanalysed};
+    use crate::checking::{Format, check, refuse_unanalysed};
     let text = contents.as_string().ok_or_else(|| JsError::new(&format!("{name}: a scenario's source must be given as text")))?;
     let mut report = check(&text, Format::from_path(name));
     refuse_unanalysed(&mut report);

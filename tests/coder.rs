@@ -157,7 +157,7 @@ fn training_refuses_data_with_problems_and_writes_nothing() {
 /// A scenario of the library, checked.
 fn library(file: &str) -> std::sync::Arc<attunement::scenario::Playable> {
     let text = std::fs::read_to_string(root().join(file)).unwrap();
-    std::sync::Arc::new(attunement::check(&text, attunement::scenario::Format::Toml).scenario.expect("the scenario checks"))
+    std::sync::Arc::new(attunement::check(&text, attunement::checking::Format::Toml).scenario.expect("the scenario checks"))
 }
 
 /// Every choice of a library scenario, written out as the learner's own reply at its node.

@@ -12,7 +12,7 @@ use attunement::scenario::Playable;
 use attunement::compiled::{self, MAGIC, ReadError, VERSION};
 use attunement::generate::{Shape, scenario};
 use attunement::hash::Rng;
-use attunement::scenario::{Format, compile};
+use attunement::checking::{Format, compile};
 use attunement::{Mode, Scenario, Session};
 use proptest::prelude::*;
 

@@ -6,7 +6,8 @@ use std::sync::Arc;
 use attunement::scenario::Playable;
 use attunement::engine::session::{Band, Mood};
 use attunement::engine::trust::Reason;
-use attunement::scenario::{Format, Outcome};
+use attunement::checking::Format;
+use attunement::scenario::Outcome;
 use attunement::{Mode, PlayError, SaveError, Scenario, Session};
 
 const TINY: &str = include_str!("fixtures/tiny.toml");
@@ -137,8 +138,8 @@ fn parroting_is_about_form_not_code() {
     assert!(got.iter().all(|g| g.1.is_empty()), "{got:?}");
 
     // Case, punctuation and curly apostrophes do not make a new form.
-    assert_eq!(attunement::scenario::lower::first_words("That\u{2019}s  hard... really", 2), "that's hard");
-    assert_eq!(attunement::scenario::lower::first_words("[Nod slowly] and wait", 2), "nod slowly");
+    assert_eq!(attunement::checking::lower::first_words("That\u{2019}s  hard... really", 2), "that's hard");
+    assert_eq!(attunement::checking::lower::first_words("[Nod slowly] and wait", 2), "nod slowly");
 }
 
 #[test]
@@ -572,7 +573,7 @@ fn a_node_with_no_offered_choice_is_a_stuck_view_not_a_panic() {
     // A scenario whose analysis stopped (W004) can hide a soft-lock: here,
     // once every flag is set nothing is offered at the hub.
     let text = attunement::generate::hostile::flag_hub(19);
-    let report = attunement::scenario::check(&text, Format::Toml);
+    let report = attunement::checking::check(&text, Format::Toml);
     let sc = Arc::new(report.scenario.expect("W004 alone lets it check"));
     assert!(!sc.is_analysed());
     let mut s = Session::start(sc, Mode::Practice, 1);

@@ -27,7 +27,7 @@ use std::sync::Arc;
 use attunement::diagnostic::Source;
 use attunement::hash::Rng;
 use attunement::compiled;
-use attunement::scenario::{Format, compile};
+use attunement::checking::{Format, compile};
 use attunement::{Mode, Session, check};
 
 #[path = "support/counting.rs"]

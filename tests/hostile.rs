@@ -9,7 +9,8 @@ use std::process::Command;
 
 use attunement::compiled::{self, ReadError};
 use attunement::generate::hostile;
-use attunement::scenario::{Format, MAX_FLAGS, MAX_SOURCE_BYTES, check, compile};
+use attunement::checking::{Format, check, compile};
+use attunement::scenario::{MAX_FLAGS, MAX_SOURCE_BYTES};
 
 #[path = "support/counting.rs"]
 mod counting;

@@ -11,7 +11,8 @@ use std::sync::Arc;
 use attunement::scenario::Playable;
 use attunement::analysis::analyze;
 use attunement::hash::Rng;
-use attunement::scenario::{Format, Outcome, check};
+use attunement::checking::{Format, check};
+use attunement::scenario::Outcome;
 use attunement::skill::Kind;
 use attunement::{Mode, Scenario, Session, Skill};
 
@@ -430,7 +431,7 @@ fn level_defaults_to_intermediate_and_survives_compiling() {
     let sc = attunement::Scenario::parse(&tiny, Format::Toml).expect("tiny checks");
     assert_eq!((sc.meta().level, sc.meta().order), (attunement::scenario::Level::Intermediate, None));
     let text = std::fs::read_to_string(root().join("scenarios/first-meeting.toml")).expect("first-meeting");
-    let bytes = attunement::scenario::compile(&text, Format::Toml).expect("compiles");
+    let bytes = attunement::checking::compile(&text, Format::Toml).expect("compiles");
     let compiled = attunement::compiled::read(&bytes).expect("the compiled form loads");
     assert_eq!((compiled.meta().level, compiled.meta().order), (attunement::scenario::Level::Introductory, Some(1)));
 }

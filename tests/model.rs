@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use attunement::scenario::Playable;
 use attunement::debrief::Level;
-use attunement::scenario::{Format, Outcome, check};
+use attunement::checking::{Format, check};
+use attunement::scenario::Outcome;
 use attunement::{Mode, Scenario, Session};
 
 fn load(text: &str) -> Arc<Playable> {

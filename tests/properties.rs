@@ -11,7 +11,7 @@ use attunement::analysis::{Range, analyze};
 use attunement::engine::{State, step};
 use attunement::generate::{Shape, scenario};
 use attunement::hash::Rng;
-use attunement::scenario::{Format, check};
+use attunement::checking::{Format, check};
 use attunement::skill::Kind;
 use attunement::{Mode, Scenario, Session};
 use proptest::prelude::*;
@@ -174,7 +174,7 @@ proptest! {
                 text.replace_range(start..end, &insert);
             }
         }
-        let json = attunement::scenario::compile(&text, Format::Toml);
+        let json = attunement::checking::compile(&text, Format::Toml);
         let report = check(&text, Format::Toml);
         prop_assert_eq!(report.scenario.is_some(), report.errors().next().is_none());
         prop_assert_eq!(json.is_ok(), report.scenario.is_some());

@@ -9,7 +9,8 @@ use std::sync::Arc;
 
 use attunement::hash::Rng;
 use attunement::report::{Cohort, Options};
-use attunement::scenario::{Format, Playable};
+use attunement::checking::Format;
+use attunement::scenario::Playable;
 use attunement::{Mode, Scenario, Session};
 use serde_json::{Value, json};
 

@@ -1,7 +1,7 @@
 //! The JSON Schema in `docs/` is generated from the syntax types; this test
 //! keeps the committed copy in step (`UPDATE_GOLDEN=1` rewrites it).
 
-use attunement::scenario::syntax::{ChoiceSyntax, ConditionSyntax, EndingSyntax, LaterSyntax, NodeSyntax, PeerSyntax, ScenarioFile, ThresholdsSyntax, VariantSyntax, schema};
+use attunement::checking::syntax::{ChoiceSyntax, ConditionSyntax, EndingSyntax, LaterSyntax, NodeSyntax, PeerSyntax, ScenarioFile, ThresholdsSyntax, VariantSyntax, schema};
 
 #[test]
 fn committed_schema_matches_the_syntax_types() {

@@ -193,7 +193,7 @@ fn check_package(zip: &[u8], version: &str, dir: &Path) -> Vec<Entry> {
     assert_eq!(entry(&entries, "pkg/attunement_bg.wasm").data, stand_in_wasm());
     // The scenario, compiled as `attunement compile` compiles it.
     let source = std::fs::read_to_string(root().join(SCENARIO)).unwrap();
-    let compiled = attunement::scenario::compile(&source, attunement::Format::Toml).unwrap();
+    let compiled = attunement::checking::compile(&source, attunement::Format::Toml).unwrap();
     assert_eq!(entry(&entries, "scenarios/first-meeting.attn").data, compiled);
     // The launch page's config.
     let config: serde_json::Value = serde_json::from_str(&text(&entries, "scorm.json")).unwrap();

@@ -11,7 +11,8 @@ use std::process::Command;
 use std::sync::Arc;
 
 use attunement::hash::Rng;
-use attunement::scenario::{Format, Playable};
+use attunement::checking::Format;
+use attunement::scenario::Playable;
 use attunement::translate::{self as tr, Unit};
 use attunement::{Mode, Scenario, Session};
 

@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use attunement::engine::session::{Band, Mood};
 use attunement::engine::trust::Reason;
-use attunement::scenario::{Format, Playable};
+use attunement::checking::Format;
+use attunement::scenario::Playable;
 use attunement::skill::Kind;
 use attunement::{Mode, Scenario, Session, Skill, words};
 

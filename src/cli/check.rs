@@ -5,7 +5,7 @@
 use std::process::ExitCode;
 
 use attunement::diagnostic::{MAX_RENDERED, Source};
-use attunement::scenario::Format;
+use attunement::checking::Format;
 use serde_json::json;
 
 use super::{Problem, SCENARIO_ERRORS, plural, read};

@@ -5,7 +5,7 @@
 use std::process::ExitCode;
 
 use attunement::diagnostic::{Source, terminal_safe};
-use attunement::scenario::Format;
+use attunement::checking::Format;
 use serde_json::json;
 
 use super::{Problem, SCENARIO_ERRORS, plural, read};
@@ -122,7 +122,7 @@ fn library_into(paths: &[std::path::PathBuf], out: &std::path::Path) -> Result<(
             }
         };
         let format = Format::from_path(&name);
-        let (report, compiled) = attunement::scenario::compile_report(&text, format);
+        let (report, compiled) = attunement::checking::compile_report(&text, format);
         eprint!("{}", Source::new(&name, &text).render_all(&report.diagnostics));
         let (Some(sc), Some(compiled)) = (report.scenario, compiled) else {
             failed.push(name);

@@ -11,7 +11,8 @@ use std::process::ExitCode;
 
 use attunement::Report;
 use attunement::diagnostic::{Diagnostic, Source, Span, terminal_safe};
-use attunement::scenario::{Format, Playable};
+use attunement::checking::Format;
+use attunement::scenario::Playable;
 
 /// `print!` that ignores a closed pipe (`attunement analyze x | head`)
 /// instead of panicking, and shows control characters from a scenario as
@@ -101,7 +102,7 @@ pub fn read(path: impl AsRef<std::path::Path>) -> Result<Result<String, (Diagnos
 fn text(path: &std::path::Path, bytes: Vec<u8>) -> Result<String, (Diagnostic, String)> {
     if bytes.len() > attunement::scenario::MAX_SOURCE_BYTES {
         let len = std::fs::metadata(path).map_or(bytes.len(), |m| m.len() as usize);
-        let d = attunement::scenario::too_large(len).unwrap_or_else(|| Diagnostic::error("E023", Span::default(), "the file is too large"));
+        let d = attunement::checking::too_large(len).unwrap_or_else(|| Diagnostic::error("E023", Span::default(), "the file is too large"));
         return Err((d, String::new()));
     }
     if is_compiled(&bytes) {
@@ -130,7 +131,7 @@ pub fn load(path: &str) -> Result<Result<Playable, ExitCode>, Problem> {
 
 /// Loads a scenario and its compiled JSON, in one check.
 pub fn load_compiled(path: &str) -> Result<Result<(Playable, Vec<u8>), ExitCode>, Problem> {
-    Ok(load_as(path, read(path)?, attunement::scenario::compile_report))
+    Ok(load_as(path, read(path)?, attunement::checking::compile_report))
 }
 
 /// Runs `run` on a scenario's text as [`read`] gave it, printing the diagnostics to stderr;

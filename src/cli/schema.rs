@@ -6,6 +6,6 @@ use std::process::ExitCode;
 use super::Problem;
 
 pub fn run() -> Result<ExitCode, Problem> {
-    dataln!("{}", serde_json::to_string_pretty(&attunement::scenario::syntax::schema()).unwrap_or_default());
+    dataln!("{}", serde_json::to_string_pretty(&attunement::checking::syntax::schema()).unwrap_or_default());
     Ok(ExitCode::SUCCESS)
 }

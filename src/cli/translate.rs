@@ -7,7 +7,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use attunement::diagnostic::Source;
-use attunement::scenario::{Format, Playable};
+use attunement::checking::Format;
+use attunement::scenario::Playable;
 use attunement::translate::{self as tr, Unit};
 
 use super::{Problem, SCENARIO_ERRORS, plural, read};

@@ -733,7 +733,7 @@ mod tests {
         // The mood reads only the threshold, so any will do, whether or not
         // tiny would still check with it: a unit test, since only the crate can
         // make a scenario that checking did not.
-        let tiny = Scenario::parse(include_str!("../../tests/fixtures/tiny.toml"), crate::scenario::Format::Toml).expect("tiny checks");
+        let tiny = Scenario::parse(include_str!("../../tests/fixtures/tiny.toml"), crate::checking::Format::Toml).expect("tiny checks");
         let with_acute = |acute: i32| Scenario { acute, ..tiny.scenario().clone() };
         for acute in [0, 1, 2, 30, 59, 60, 99, 100] {
             let sc = with_acute(acute);

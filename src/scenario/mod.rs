@@ -1,29 +1,14 @@
 //! The checked scenario: the only form of a scenario the engine accepts.
 //!
-//! Source text (TOML or JSON) is parsed into a spanned value tree
-//! ([`value`]), read into the authoring shapes ([`syntax`]), resolved into
-//! this model with ids turned into indices ([`lower`]), and checked as a
-//! whole with the help of the state-space analysis ([`validate`]). A
-//! [`Scenario`] exists only when no error was found, so the engine never
-//! meets a dangling id, an out-of-range threshold or an unknown skill.
-
-#[cfg(feature = "check")]
-mod check;
-#[cfg(feature = "check")]
-pub mod lower;
-#[cfg(feature = "check")]
-pub mod syntax;
-#[cfg(feature = "check")]
-pub mod validate;
-#[cfg(feature = "check")]
-pub mod value;
+//! The model, the bottom layer: it names nothing above it. Checking
+//! ([`crate::checking`], the authors' builds only) makes a [`Scenario`] from
+//! source text, and the compiled reader ([`crate::compiled`]) from what
+//! checking wrote; nothing else can, since its fields are the crate's own. One
+//! exists only when no error was found, so the engine never meets a dangling
+//! id, an out-of-range threshold or an unknown skill.
 
 use serde::Serialize;
 
-#[cfg(feature = "check")]
-pub use check::{Format, Report, check, compile, compile_report, refuse_unanalysed, too_large};
-#[cfg(feature = "check")]
-pub(crate) use check::parse_tree;
 use crate::skill::Skill;
 
 /// Trust and distress are levels from 0 to this.
@@ -429,13 +414,6 @@ impl Scenario {
 
     pub fn hash(&self) -> u64 {
         self.hash
-    }
-
-    /// Checks a scenario and returns it, ready to play, or its errors.
-    #[cfg(feature = "check")]
-    pub fn parse(text: &str, format: Format) -> Result<Playable, Vec<crate::diagnostic::Diagnostic>> {
-        let report = check(text, format);
-        report.scenario.ok_or(report.diagnostics)
     }
 
     /// Whether the peer is in acute distress at this level of distress: at

@@ -9,7 +9,8 @@ use std::collections::{HashMap, HashSet};
 
 use super::syntax::{ChoiceSyntax, ConditionSyntax, ScenarioFile};
 use super::value::Spanned;
-use super::*;
+use crate::scenario::*;
+use crate::skill::Skill;
 use crate::diagnostic::{Diagnostic, Span, Suggestions, quoted};
 use crate::hash::Fnv;
 

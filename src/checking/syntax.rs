@@ -12,7 +12,7 @@ use serde_json::{Map, Value as Json, json};
 use super::value::{Spanned, Value};
 use crate::diagnostic::{Diagnostic, Span, did_you_mean, quoted};
 use crate::skill::Skill;
-pub use super::{Level, Outcome};
+pub use crate::scenario::{Level, Outcome};
 
 /// Collects diagnostics while lowering.
 #[derive(Default)]

@@ -1,15 +1,21 @@
 //! Checking: from a scenario's source text to the checked model, or to
-//! every problem found in it.
+//! every problem found in it. The top layer: the model ([`crate::scenario`])
+//! ← the engine ← the analysis ← checking, each naming only those below it.
 //!
 //! Source text (TOML or JSON) is parsed into a spanned value tree
-//! ([`super::value`]), read into the authoring shapes ([`super::syntax`]),
-//! resolved into the model with ids turned into indices ([`super::lower`]),
-//! and checked as a whole with the help of the state-space analysis
-//! ([`super::validate`]). Only in builds with the `check` feature: the
-//! learner's engine reads compiled scenarios ([`crate::compiled`]).
+//! ([`value`]), read into the authoring shapes ([`syntax`]), resolved into
+//! the model with ids turned into indices ([`lower`]), and checked as a whole
+//! with the help of the state-space analysis ([`validate`]). Only in builds
+//! with the `check` feature: the learner's engine reads compiled scenarios
+//! ([`crate::compiled`]).
 
-use super::{MAX_SOURCE_BYTES, Playable, lower, syntax, validate, value};
+pub mod lower;
+pub mod syntax;
+pub mod validate;
+pub mod value;
+
 use crate::diagnostic::Diagnostic;
+use crate::scenario::{MAX_SOURCE_BYTES, Playable, Scenario};
 
 /// The source format of a scenario.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,6 +41,16 @@ pub struct Report {
 impl Report {
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter().filter(|d| d.is_error())
+    }
+}
+
+impl Scenario {
+    /// Checks a scenario and returns it, ready to play, or its errors: a
+    /// shorthand for [`check`], kept with checking so that the model names
+    /// nothing above it.
+    pub fn parse(text: &str, format: Format) -> Result<Playable, Vec<Diagnostic>> {
+        let report = check(text, format);
+        report.scenario.ok_or(report.diagnostics)
     }
 }
 

@@ -9,7 +9,7 @@
 //! [`Playable`].
 
 use super::lower::Spans;
-use super::{Path, Scenario, Target};
+use crate::scenario::{Path, Scenario, Target};
 use crate::analysis::{Budget, explore};
 use crate::diagnostic::{Diagnostic, Span, did_you_mean};
 use crate::skill::{Kind, Skill};
