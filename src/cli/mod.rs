@@ -10,8 +10,8 @@
 use std::process::ExitCode;
 
 use attunement::Report;
-use attunement::diagnostic::{Diagnostic, Source, Span, terminal_safe};
 use attunement::checking::Format;
+use attunement::diagnostic::{Diagnostic, Source, Span, terminal_safe};
 use attunement::scenario::Playable;
 
 /// `print!` that ignores a closed pipe (`attunement analyze x | head`)
