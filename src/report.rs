@@ -17,10 +17,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::debrief::{MitiSummary, miti_of};
-use crate::scenario::{Outcome, Playable};
+use crate::scenario::{MAX_LEVEL, Outcome, Playable};
 use crate::skill::{Kind, Skill};
 
 const VERBS: &str = "http://adlnet.gov/expapi/verbs/";
+/// More turns than any conversation has: an answer claiming a later one is skipped.
+const MAX_TURN: usize = 10_000;
 const EXTENSIONS: &str = "https://attunement.invalid/xapi/extensions/";
 /// Sticking points listed, at most.
 pub const STICKING_POINTS: usize = 5;
@@ -290,10 +292,14 @@ impl Cohort {
         let result = |k: &str| s.pointer("/result/extensions").and_then(|e| e.get(format!("{EXTENSIONS}{k}")));
         let answer = if verb == "answered" {
             let skill = result("skill").and_then(Value::as_str).and_then(Skill::from_id).ok_or("an answer without a skill Attunement knows")?;
-            let turn = result("turn").and_then(Value::as_u64).filter(|&t| t >= 1).ok_or("an answer without its turn")? as usize;
-            let trust = |k| result(k).and_then(Value::as_f64).map(|t| t.round() as i32);
+            let turn = result("turn").and_then(Value::as_u64).filter(|&t| t >= 1).ok_or("an answer without its turn")?;
+            // The report's figures are indexed by turn: a turn no conversation reaches (a
+            // statement anyone with the store's credentials could write) is skipped, not
+            // allocated for.
+            let turn = usize::try_from(turn).ok().filter(|&t| t <= MAX_TURN).ok_or("an answer at a turn beyond 10,000")?;
+            let trust = |k| result(k).and_then(Value::as_f64).filter(|t| (0.0..=f64::from(MAX_LEVEL)).contains(t)).map(|t| t.round() as i32);
             let (Some(trust_before), Some(trust_after)) = (trust("trust-before"), trust("trust-after")) else {
-                return Err("an answer without its trust figures");
+                return Err("an answer without its trust figures (0 to 100)");
             };
             let node = result("node").and_then(Value::as_str).map(str::to_string).or_else(|| node_of(s)).unwrap_or_default();
             Some((turn, Answer {
@@ -338,8 +344,13 @@ impl Cohort {
                 // beyond it that came before it were undone.
                 let stands = a.answers.get(&turn).is_none_or(|old| (&answer.timestamp, &answer.id) > (&old.timestamp, &old.id));
                 if stands {
-                    let at = answer.timestamp.clone();
-                    a.answers.retain(|&t, old| t < turn || old.timestamp > at);
+                    // Only the answers after this turn can have been undone by it: the
+                    // rest are not visited, so answers read in turn order cost a
+                    // look-up each, not a pass over all before them.
+                    let undone: Vec<usize> = a.answers.range(turn..).filter(|(_, old)| old.timestamp <= answer.timestamp).map(|(&t, _)| t).collect();
+                    for t in undone {
+                        a.answers.remove(&t);
+                    }
                     a.answers.insert(turn, answer);
                 }
             }
@@ -774,7 +785,7 @@ pub fn seconds_since_epoch(ts: &str) -> Option<f64> {
         let at = time.rfind(['+', '-'])?;
         let (c, o) = time.split_at(at);
         let sign = if o.starts_with('-') { -1.0 } else { 1.0 };
-        let (h, m) = o[1..].split_once(':').unwrap_or((&o[1..o.len().min(3)], o.get(3..).unwrap_or("0")));
+        let (h, m) = o[1..].split_once(':').unwrap_or((o.get(1..o.len().min(3))?, o.get(3..).unwrap_or("0")));
         (c, sign * (h.parse::<f64>().ok()? * 3600.0 + m.parse::<f64>().ok()? * 60.0))
     };
     let mut hms = clock.splitn(3, ':');
