@@ -436,9 +436,20 @@ pub fn practise_next(session: &Session) -> Vec<Practice> {
     suggest(&mut out, PRACTISE_QUESTIONS, &stacked, peer);
 
     // A roadblock is unrepaired when no repair follows it, though one was
-    // offered in some later turn.
-    let repair_offered_after = |i: usize| session.past()[i + 1..].iter().any(|s| s.offered(sc).any(|c| s.node().is_some_and(|n| sc.nodes[n].choices[c].skill == Skill::Repair)));
-    let unrepaired: Vec<&Turn> = (0..turns.len()).filter(|&i| turns[i].kind == Kind::Roadblock && !turns[i + 1..].iter().any(|t| t.skill == Skill::Repair) && repair_offered_after(i)).map(|i| &turns[i]).collect();
+    // offered in some later turn: one pass from the end, knowing at each turn
+    // whether a repair was chosen, or offered, after it.
+    let offers_repair = |s: &crate::engine::State| s.node().is_some_and(|n| s.offered(sc).any(|c| sc.nodes[n].choices[c].skill == Skill::Repair));
+    let past = session.past();
+    let (mut repaired, mut offered) = (false, past.get(turns.len() + 1..).unwrap_or_default().iter().any(offers_repair));
+    let mut unrepaired: Vec<&Turn> = Vec::new();
+    for i in (0..turns.len()).rev() {
+        offered |= past.get(i + 1).is_some_and(offers_repair);
+        if turns[i].kind == Kind::Roadblock && !repaired && offered {
+            unrepaired.push(&turns[i]);
+        }
+        repaired |= turns[i].skill == Skill::Repair;
+    }
+    unrepaired.reverse();
     suggest(&mut out, PRACTISE_REPAIR, &unrepaired, peer);
 
     let parroted: Vec<&Turn> = turns.iter().filter(|t| t.modifiers.iter().any(|m| m.reason == Reason::Parroting)).collect();

@@ -21,8 +21,9 @@ use crate::scenario::{MAX_LEVEL, Outcome, Playable};
 use crate::skill::{Kind, Skill};
 
 const VERBS: &str = "http://adlnet.gov/expapi/verbs/";
-/// More turns than any conversation has: an answer claiming a later one is skipped.
-const MAX_TURN: usize = 10_000;
+/// More turns than any conversation has (a save holds no more): an answer claiming a later
+/// one is skipped, with a reason that names the number.
+const MAX_TURN: usize = crate::engine::save::MAX_TURNS;
 const EXTENSIONS: &str = "https://attunement.invalid/xapi/extensions/";
 /// Sticking points listed, at most.
 pub const STICKING_POINTS: usize = 5;

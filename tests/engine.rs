@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use attunement::scenario::Playable;
+use attunement::engine::save::MAX_TURNS;
 use attunement::engine::session::{Band, Mood};
 use attunement::engine::trust::Reason;
 use attunement::checking::Format;
@@ -386,6 +387,31 @@ fn corrupted_saves_are_errors_not_panics() {
     }
 }
 
+/// A save claiming more choices than any conversation takes is refused before it is replayed:
+/// in a scenario with a cycle, a sealed save of millions of picks once replayed them all, at a
+/// few hundred bytes a turn (a 31 MB save trapped the learner's engine). One at the limit plays.
+#[test]
+fn a_save_longer_than_any_conversation_is_refused_unplayed() {
+    let sc = load(TINY);
+    let mut s = Session::start(sc.clone(), Mode::Practice, 3);
+    s.choose("reflect").unwrap();
+    let save = s.save();
+    let (body, _) = save.rsplit_once('.').unwrap();
+    let (head, pick) = body.rsplit_once('.').unwrap();
+    let sealed = |picks: usize| {
+        let body = format!("{head}.{}", pick.repeat(picks));
+        format!("{body}.{:08x}", attunement::hash::fnv(body.as_bytes()) as u32)
+    };
+    let refused = Session::restore(sc.clone(), &sealed(MAX_TURNS + 1), Mode::Practice).unwrap_err();
+    assert_eq!(refused, SaveError::Corrupt("it holds more choices than any conversation takes"));
+    assert_eq!(refused.to_string(), "the save is corrupted: it holds more choices than any conversation takes");
+    // At the limit, the picks are read and replayed: tiny has no cycle, so the second pick
+    // does not fit where the first one led, and the restore stops there and says so.
+    let restored = Session::restore(sc, &sealed(MAX_TURNS), Mode::Practice).unwrap();
+    assert_eq!(restored.session.turns().len(), 1);
+    assert!(restored.notice.is_some_and(|n| n.contains("replayed 1 of 10000 choices")));
+}
+
 #[test]
 fn a_save_is_restored_only_in_its_own_mode() {
     let sc = load(TINY);
@@ -591,7 +617,8 @@ fn a_node_with_no_offered_choice_is_a_stuck_view_not_a_panic() {
 /// what serde writes.
 #[test]
 fn the_ids_the_binding_writes_are_serdes() {
-    use attunement::engine::session::{Band, Mood};
+    use attunement::engine::save::MAX_TURNS;
+use attunement::engine::session::{Band, Mood};
     use attunement::engine::trust::Reason;
     use attunement::skill::Kind;
     let serde = |v: serde_json::Value| v.as_str().unwrap().to_string();

@@ -34,6 +34,10 @@ const VERSION_1: &str = "A1";
 /// Six base-36 digits: the fingerprints of [`crate::scenario::Choice`].
 pub const FINGERPRINTS: u32 = 36 * 36 * 36 * 36 * 36 * 36;
 const A1_FINGERPRINTS: u32 = 36 * 36;
+/// More choices than any conversation takes: a save claiming more is refused
+/// before it is replayed, since each turn it replays is kept (a few hundred
+/// bytes each), and a scenario with a cycle would replay any number.
+pub const MAX_TURNS: usize = 10_000;
 const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
 
 crate::words::templates! {
@@ -126,6 +130,9 @@ impl Session {
             return Err(SaveError::OtherMode { save: saved, page: mode });
         }
         let seed = u64::from_str_radix(mode_seed.get(1..).unwrap_or_default(), 36).map_err(|_| SaveError::Corrupt("its seed is not a number"))?;
+        if picks.len() / width > MAX_TURNS {
+            return Err(SaveError::Corrupt("it holds more choices than any conversation takes"));
+        }
         let digits: Option<Vec<usize>> = picks.bytes().map(|b| DIGITS.iter().position(|&d| d == b)).collect();
         let digits = digits.filter(|d| d.len() % width == 0).ok_or(SaveError::Corrupt("its choices are unreadable"))?;
         // An `A1` pick holds the fingerprint modulo 1,296.
