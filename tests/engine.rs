@@ -617,7 +617,7 @@ fn a_node_with_no_offered_choice_is_a_stuck_view_not_a_panic() {
 /// what serde writes.
 #[test]
 fn the_ids_the_binding_writes_are_serdes() {
-use attunement::engine::session::{Band, Mood};
+    use attunement::engine::session::{Band, Mood};
     use attunement::engine::trust::Reason;
     use attunement::skill::Kind;
     let serde = |v: serde_json::Value| v.as_str().unwrap().to_string();
