@@ -47,6 +47,22 @@ fn the_committed_model_is_what_training_on_the_committed_data_produces() {
     assert!(trained == committed, "data/coder.bin is stale: run `cargo run --release -- coder train` and commit it ({} bytes trained, {} committed)", trained.len(), committed.len());
 }
 
+/// Only the first `MAX_REPLY` characters of a reply are coded, so a pasted book costs what its
+/// first page does: coding once took about 50 bytes of memory a character, unbounded.
+#[test]
+fn a_reply_is_coded_from_its_first_two_thousand_characters() {
+    use attunement::coder::{Features, MAX_REPLY};
+    let coder = committed();
+    let opening = "It sounds like you have been carrying this on your own for a long time. ";
+    let mut reply: String = opening.chars().cycle().take(MAX_REPLY - 1).collect();
+    reply.push('é');
+    let read = reply.clone();
+    reply.push_str(&"You should just tell your boss and get it sorted. ".repeat(20_000));
+    assert_eq!(Features::of(&reply, 12), Features::of(&read, 12), "the rest is not read");
+    assert_ne!(Features::of(&read, 12), Features::of(&read[..read.len() - 2], 12), "the last character read counts");
+    assert_eq!(coder.code(&reply), coder.code(&read));
+}
+
 #[test]
 fn the_data_covers_every_skill_with_enough_replies_on_both_sides_of_the_split() {
     let examples = replies();

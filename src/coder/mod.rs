@@ -243,6 +243,12 @@ pub struct Features(pub Vec<(u32, f32)>);
 /// How much the character n-grams weigh against the word features (before normalising).
 const CHAR_WEIGHT: f32 = 0.5;
 
+/// The most of a reply that is read, in characters: far more than a turn's reply (the widget's
+/// box takes no more), and a bound on coding's work and memory, which are about 50 bytes a
+/// character read (ten million characters took 530 MiB of the learner's wasm memory, and
+/// ninety million trapped it). The rest of a longer text is not coded.
+pub const MAX_REPLY: usize = 2_000;
+
 impl Features {
     /// The features of a reply, hashed into `2^bits` buckets.
     ///
@@ -251,8 +257,9 @@ impl Features {
     /// neighbouring words, with the start and end as words; the first one, two and three words
     /// (how a reply opens says much of what it is); the character 3- and 4-grams of the words
     /// with spaces between (so a typo still shares most of its word's features); and the length
-    /// in words, bucketed.
+    /// in words, bucketed. Only the first [`MAX_REPLY`] characters are read.
     pub fn of(text: &str, bits: u8) -> Features {
+        let text = text.char_indices().nth(MAX_REPLY).and_then(|(end, _)| text.get(..end)).unwrap_or(text);
         let words = words(text);
         let mut raw: Vec<(u32, f32)> = Vec::with_capacity(words.len() * 12 + 8);
         let mut add = |kind: u8, parts: &[&str], value: f32| {

@@ -60,6 +60,7 @@ test('write: every turn written by keyboard, taken or picked, through to the deb
     const sim = new engine.Simulator(readFileSync(path.join(WWW, 'scenarios', 'first-meeting.attn')), 'first-meeting.attn');
     const twin = sim.start('practice', 3);
     await visible(area(page), 'the reply text area');
+    assert.equal(await area(page).evaluate(el => el.maxLength), 2000, 'the box takes what the engine codes (coder::MAX_REPLY) and no more');
     assert.equal(await w.choices.isVisible(), false, 'in write mode the options wait until the reply is written');
     await expectNoAxeViolations(page, 'with the text area shown');
 

@@ -256,7 +256,9 @@ const sure = c => tr('write.sure', { c: Math.round(c * 100) / 100 });
 /// back to the options) and write() ("both" mode: "Write my own reply").
 export function writer(uid, both, on) {
   const id = `${uid}-reply`;
-  const area = h('textarea', { id, class: 'att-reply', rows: '3', 'aria-describedby': `${id}-hint`, autocomplete: 'off' });
+  // The engine codes a reply's first 2,000 characters (src/coder/mod.rs, MAX_REPLY); the box
+  // takes no more, so what is coded is what was written.
+  const area = h('textarea', { id, class: 'att-reply', rows: '3', maxlength: '2000', 'aria-describedby': `${id}-hint`, autocomplete: 'off' });
   const hint = h('p', { id: `${id}-hint`, class: 'att-reply-hint', text: tr('write.hint') });
   const status = h('div', { class: 'att-coded', role: 'status' });
   const send = () => {
