@@ -74,9 +74,11 @@ templates! {
 struct Table {
     /// The translations in use, sorted by id; empty for English.
     words: Vec<(String, &'static str)>,
-    /// Every translated text this thread has been given, sorted, each leaked once: a text set
-    /// again (the same language, or another with the same word) reuses it, so the memory kept is
-    /// bounded by the distinct texts ever set, whatever the number of calls to [`set`].
+    /// Every translated text this thread has used, sorted, each leaked once: a text set again
+    /// (the same language, or another with the same word) reuses it, so the memory kept is
+    /// bounded by the distinct texts ever used, whatever the number of calls to [`set`]. A
+    /// caller setting new texts again and again (not the widget, which sets the shipped
+    /// catalogues) grows it by those texts each time.
     leaked: Vec<&'static str>,
     /// Counts the changes of `words`, so that a cache of words (the browser binding's) knows
     /// when to forget them.
@@ -100,7 +102,7 @@ impl Table {
 
 /// Where `id` is in pairs sorted by id, or where it would go. (Lists are kept sorted as they are
 /// made: a sort would add 3.5 KB gzipped to the learner's engine.)
-fn find(pairs: &[(String, &'static str)], id: &str) -> Result<usize, usize> {
+fn find<T>(pairs: &[(String, T)], id: &str) -> Result<usize, usize> {
     pairs.binary_search_by(|(k, _)| k.as_str().cmp(id))
 }
 
@@ -116,17 +118,20 @@ pub fn set(json: &str) -> Result<usize, String> {
     let given = parse(json.as_bytes()).map_err(|at| format!("the engine's words must be a JSON object of ids to texts, and are not at byte {at}"))?;
     let known = english();
     TABLE.with_borrow_mut(|t| {
-        let mut words: Vec<(String, &'static str)> = Vec::new();
+        // The last text of each known id, then only those leaked: a text an id gave up (an id
+        // given many times over) is dropped, not kept for the thread's life, and the table
+        // of leaked texts grows by at most one text an id a call.
+        let mut last: Vec<(String, String)> = Vec::new();
         for (id, text) in given {
             if text.is_empty() || find(&known, &id).is_err() {
                 continue;
             }
-            let text = t.leak(text);
-            match find(&words, &id) {
-                Ok(i) => words[i].1 = text,
-                Err(i) => words.insert(i, (id, text)),
+            match find(&last, &id) {
+                Ok(i) => last[i].1 = text,
+                Err(i) => last.insert(i, (id, text)),
             }
         }
+        let words: Vec<(String, &'static str)> = last.into_iter().map(|(id, text)| (id, t.leak(text))).collect();
         let used = words.len();
         if t.words != words {
             t.words = words;

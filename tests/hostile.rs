@@ -7,16 +7,12 @@
 
 use std::process::Command;
 
-use attunement::compiled::{self, ReadError};
+use attunement::compiled;
 use attunement::generate::hostile;
 use attunement::checking::{Format, check, compile};
-use attunement::scenario::{MAX_FLAGS, MAX_SOURCE_BYTES};
 
 #[path = "support/counting.rs"]
 mod counting;
-#[path = "support/bomb.rs"]
-mod bomb;
-use bomb::{Bomb, bomb};
 
 const MIB: usize = 1 << 20;
 
@@ -101,29 +97,6 @@ fn every_hostile_input_is_refused_in_bounded_memory() {
         let bound = 48 * text.len() + 64 * MIB;
         assert!(bytes < bound, "{name}: checking a {} KiB file took {} MiB at its peak", text.len() >> 10, bytes / MIB);
     }
-
-    // Compiled files with a right checksum and a count of millions: each is
-    // refused, and reading it takes under 1 MiB. A count once reserved its
-    // items in full, about a hundred bytes of memory for each byte it stood
-    // for (416 MiB of wasm memory for a 3 MB file).
-    const N: usize = 4_000_000;
-    for (what, bytes, why) in [
-        ("choices", bomb(Bomb::Choices, N), ReadError::Corrupt("a node has too many choices")),
-        ("nodes", bomb(Bomb::Nodes, N), ReadError::Corrupt("a node has no choices")),
-        ("flags", bomb(Bomb::Flags, N), ReadError::Corrupt("it has too many flags")),
-        ("empty flags, too many", bomb(Bomb::Flags, MAX_FLAGS + 1), ReadError::Corrupt("it has too many flags")),
-    ] {
-        let (read, peak) = counting::peak_of(|| compiled::read(&bytes));
-        assert_eq!(read.err(), Some(why), "{what}");
-        assert!(peak < MIB, "{what}: reading a {} KiB file took {} KiB at its peak", bytes.len() >> 10, peak >> 10);
-    }
-    // As many flags as a scenario may have are read, and the file fails further on.
-    assert_eq!(compiled::read(&bomb(Bomb::Flags, MAX_FLAGS)).err(), Some(ReadError::Corrupt("a value runs past the end")));
-    let huge = bomb(Bomb::Nodes, MAX_SOURCE_BYTES);
-    let (read, peak) = counting::peak_of(|| compiled::read(&huge));
-    assert_eq!(read.err(), Some(ReadError::TooLarge(huge.len())));
-    assert!(peak < MIB, "a file over 8 MiB is refused unread: {} KiB", peak >> 10);
-    assert!(ReadError::TooLarge(huge.len()).to_string().starts_with("the file is 8193 KiB, more than the 8192 KiB a scenario may be"));
 }
 
 
