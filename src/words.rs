@@ -102,7 +102,7 @@ impl Table {
 
 /// Where `id` is in pairs sorted by id, or where it would go. (Lists are kept sorted as they are
 /// made: a sort would add 3.5 KB gzipped to the learner's engine.)
-fn find<T>(pairs: &[(String, T)], id: &str) -> Result<usize, usize> {
+fn find(pairs: &[(String, &'static str)], id: &str) -> Result<usize, usize> {
     pairs.binary_search_by(|(k, _)| k.as_str().cmp(id))
 }
 
@@ -118,20 +118,18 @@ pub fn set(json: &str) -> Result<usize, String> {
     let given = parse(json.as_bytes()).map_err(|at| format!("the engine's words must be a JSON object of ids to texts, and are not at byte {at}"))?;
     let known = english();
     TABLE.with_borrow_mut(|t| {
-        // The last text of each known id, then only those leaked: a text an id gave up (an id
-        // given many times over) is dropped, not kept for the thread's life, and the table
-        // of leaked texts grows by at most one text an id a call.
-        let mut last: Vec<(String, String)> = Vec::new();
-        for (id, text) in given {
+        // From the last entry back, so that the first text met for an id is the one that
+        // stands, and only it is leaked: a text an id gave up (an id given many times over) is
+        // dropped, not kept for the thread's life.
+        let mut words: Vec<(String, &'static str)> = Vec::new();
+        for (id, text) in given.into_iter().rev() {
             if text.is_empty() || find(&known, &id).is_err() {
                 continue;
             }
-            match find(&last, &id) {
-                Ok(i) => last[i].1 = text,
-                Err(i) => last.insert(i, (id, text)),
+            if let Err(i) = find(&words, &id) {
+                words.insert(i, (id, t.leak(text)));
             }
         }
-        let words: Vec<(String, &'static str)> = last.into_iter().map(|(id, text)| (id, t.leak(text))).collect();
         let used = words.len();
         if t.words != words {
             t.words = words;
