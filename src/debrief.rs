@@ -439,8 +439,9 @@ pub fn practise_next(session: &Session) -> Vec<Practice> {
     // offered in some later turn: one pass from the end, knowing at each turn
     // whether a repair was chosen, or offered, after it.
     let offers_repair = |s: &crate::engine::State| s.node().is_some_and(|n| s.offered(sc).any(|c| sc.nodes[n].choices[c].skill == Skill::Repair));
+    // `past` holds the state before each turn, so the offers after turn i are those of past[i + 1..].
     let past = session.past();
-    let (mut repaired, mut offered) = (false, past.get(turns.len() + 1..).unwrap_or_default().iter().any(offers_repair));
+    let (mut repaired, mut offered) = (false, false);
     let mut unrepaired: Vec<&Turn> = Vec::new();
     for i in (0..turns.len()).rev() {
         offered |= past.get(i + 1).is_some_and(offers_repair);
