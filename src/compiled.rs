@@ -54,7 +54,7 @@ pub const EXTENSION: &str = "attn";
 
 const HEADER: usize = MAGIC.len() + 2 + 4 + 8;
 
-/// The items a list reserves before it reads them ([`Reader::list`]): more
+/// The items a list reserves before it reads them ([`Reader::items`]): more
 /// than the library's scenarios have in any list.
 const RESERVE: usize = 1024;
 

@@ -17,13 +17,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::debrief::{MitiSummary, miti_of};
+use crate::engine::save::MAX_TURNS;
 use crate::scenario::{MAX_LEVEL, Outcome, Playable};
 use crate::skill::{Kind, Skill};
 
 const VERBS: &str = "http://adlnet.gov/expapi/verbs/";
-/// More turns than any conversation has (a save holds no more): an answer claiming a later
-/// one is skipped, with a reason that names the number.
-const MAX_TURN: usize = crate::engine::save::MAX_TURNS;
 const EXTENSIONS: &str = "https://attunement.invalid/xapi/extensions/";
 /// Sticking points listed, at most.
 pub const STICKING_POINTS: usize = 5;
@@ -294,10 +292,10 @@ impl Cohort {
         let answer = if verb == "answered" {
             let skill = result("skill").and_then(Value::as_str).and_then(Skill::from_id).ok_or("an answer without a skill Attunement knows")?;
             let turn = result("turn").and_then(Value::as_u64).filter(|&t| t >= 1).ok_or("an answer without its turn")?;
-            // The report's figures are indexed by turn: a turn no conversation reaches (a
-            // statement anyone with the store's credentials could write) is skipped, not
-            // allocated for.
-            let turn = usize::try_from(turn).ok().filter(|&t| t <= MAX_TURN).ok_or("an answer at a turn beyond 10,000")?;
+            // The report's figures are indexed by turn: a turn no conversation reaches (more
+            // than a save may hold; a statement anyone with the store's credentials could
+            // write) is skipped, not allocated for. The reason names MAX_TURNS.
+            let turn = usize::try_from(turn).ok().filter(|&t| t <= MAX_TURNS).ok_or("an answer at a turn beyond 10,000")?;
             let trust = |k| result(k).and_then(Value::as_f64).filter(|t| (0.0..=f64::from(MAX_LEVEL)).contains(t)).map(|t| t.round() as i32);
             let (Some(trust_before), Some(trust_after)) = (trust("trust-before"), trust("trust-after")) else {
                 return Err("an answer without its trust figures (0 to 100)");
