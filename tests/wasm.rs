@@ -213,17 +213,6 @@ fn a_gate_target_too_large_for_wasm32_is_refused_not_truncated() {
             }
         }
     }
-    fn to_leb(mut n: u64) -> Vec<u8> {
-        let mut out = Vec::new();
-        loop {
-            let b = (n & 0x7f) as u8;
-            n >>= 7;
-            out.push(if n == 0 { b } else { b | 0x80 });
-            if n == 0 {
-                return out;
-            }
-        }
-    }
     // The gated node "story": disclosure yes, warning signs no, a gate (trust 35, zigzagged to
     // 70), then the node `otherwise` names; the structure starts after the header (22 bytes) and
     // its own length.
@@ -234,9 +223,9 @@ fn a_gate_target_too_large_for_wasm32_is_refused_not_truncated() {
     assert_eq!(at.len(), 1, "the gate is found once");
     let target = at[0] + 4;
     assert!(bytes[target] < 0x80, "its target is one byte");
-    let huge = to_leb((1 << 32) + 1);
+    let huge = bomb::leb128((1 << 32) + 1);
     let mut patched = bytes[..22].to_vec();
-    patched.extend(to_leb(structure + huge.len() as u64 - 1));
+    patched.extend(bomb::leb128(structure + huge.len() as u64 - 1));
     patched.extend_from_slice(&bytes[start..target]);
     patched.extend(&huge);
     patched.extend_from_slice(&bytes[target + 1..]);
@@ -245,7 +234,7 @@ fn a_gate_target_too_large_for_wasm32_is_refused_not_truncated() {
     compiled::mend_checksum(&mut patched);
     // The same splice with the target kept, as a check that the splice itself is sound.
     let mut same = bytes[..22].to_vec();
-    same.extend(to_leb(structure));
+    same.extend(bomb::leb128(structure));
     same.extend_from_slice(&bytes[start..]);
     assert!(compiled::read(&same).is_ok());
     assert_eq!(compiled::read(&patched).err(), Some(ReadError::Corrupt("a node leads nowhere")));

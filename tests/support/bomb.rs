@@ -1,10 +1,22 @@
 //! Compiled files made to exhaust memory: shared by the hostile-input tests
 //! (`tests/hostile.rs`, natively, with the counting allocator) and the
-//! binding's (`tests/wasm.rs`, in wasm, where memory never shrinks).
+//! binding's (`tests/wasm.rs`, in wasm, where memory never shrinks), with
+//! the LEB128 encoder both use to patch a compiled file's numbers.
 //! `#[path]`-included, like `counting.rs`.
 
 use attunement::compiled;
 use attunement::skill::Skill;
+
+/// `n` in unsigned LEB128, as the compiled form writes its numbers.
+pub fn leb128(mut n: u64) -> Vec<u8> {
+    let mut out = Vec::new();
+    while n >= 0x80 {
+        out.push(n as u8 | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+    out
+}
 
 /// Where [`bomb`] puts its count of `n`.
 pub enum Bomb {
@@ -19,13 +31,7 @@ pub enum Bomb {
 /// A compiled file of the current format with a right checksum, empty everywhere but for one
 /// count of `n` followed by `n` zero bytes, each of which a one-byte item could be read from.
 pub fn bomb(at: Bomb, n: usize) -> Vec<u8> {
-    fn uint(out: &mut Vec<u8>, mut n: u64) {
-        while n >= 0x80 {
-            out.push(n as u8 | 0x80);
-            n >>= 7;
-        }
-        out.push(n as u8);
-    }
+    let uint = |out: &mut Vec<u8>, n: u64| out.extend(leb128(n));
     let mut s = Vec::new();
     let level = "introductory";
     // The skill and outcome tables, empty; the level table, one entry.
