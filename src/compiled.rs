@@ -87,7 +87,7 @@ impl fmt::Display for ReadError {
             ReadError::Older(v) => write!(f, "this scenario was compiled by an older version of Attunement (format {v}; this one reads format {VERSION}): compile it again"),
             ReadError::Truncated => f.write_str("the compiled scenario is incomplete (the file is cut short): copy or download it again"),
             ReadError::Corrupt(what) => write!(f, "the compiled scenario is damaged ({what}): copy or download it again, or compile it afresh"),
-            ReadError::TooLarge(len) => write!(f, "the file is {} KiB, more than the {} KiB a scenario may be: check that this is the file you meant", len.div_ceil(1024), MAX_SOURCE_BYTES >> 10),
+            ReadError::TooLarge(len) => write!(f, "{}: check that this is the file you meant", crate::scenario::too_large_words(*len)),
         }
     }
 }

@@ -88,7 +88,7 @@ pub fn compile_report(text: &str, format: Format) -> (Report, Option<Vec<u8>>) {
 /// The E023 a file of `len` bytes gets when it is over [`MAX_SOURCE_BYTES`].
 pub fn too_large(len: usize) -> Option<Diagnostic> {
     (len > MAX_SOURCE_BYTES).then(|| {
-        Diagnostic::error("E023", crate::diagnostic::Span::default(), format!("the file is {} KiB, more than the {} KiB a scenario may be", len.div_ceil(1024), MAX_SOURCE_BYTES >> 10))
+        Diagnostic::error("E023", crate::diagnostic::Span::default(), crate::scenario::too_large_words(len))
             .hint("a scenario is a conversation, not a book: split it, or check that this is the file you meant")
     })
 }

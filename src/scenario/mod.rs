@@ -22,6 +22,12 @@ pub const MAX_CHOICES: usize = 36;
 /// library's are 20 to 40 KB; a generated benchmark of 10,000 nodes is 5.6 MB.
 pub const MAX_SOURCE_BYTES: usize = 8 << 20;
 
+/// Says that a file of `len` bytes is over [`MAX_SOURCE_BYTES`]: checking's E023 and the
+/// compiled reader's refusal, in the same words.
+pub fn too_large_words(len: usize) -> String {
+    format!("the file is {} KiB, more than the {} KiB a scenario may be", len.div_ceil(1024), MAX_SOURCE_BYTES >> 10)
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Meta {
     pub id: String,
