@@ -19,7 +19,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use cli::{analyze, check, code as coder, compile, graph, library, play, report, schema, scorm, translate, words};
+use cli::{analyze, check, code, coder, compile, graph, library, play, report, schema, scorm, strings, translate, words};
 
 #[derive(Parser)]
 #[command(name = "attunement", version, about, arg_required_else_help = true)]
@@ -118,7 +118,7 @@ enum Command {
     /// Code replies read from standard input, one a line: one JSON object a line out
     Code {
         /// The reply coder's model
-        #[arg(long, value_name = "FILE", default_value = coder::MODEL)]
+        #[arg(long, value_name = "FILE", default_value = code::MODEL)]
         model: String,
     },
     /// Train the reply coder, or evaluate it on the held-out replies
@@ -202,7 +202,7 @@ enum CoderCommand {
         #[arg(long, value_name = "DIR", default_value = coder::DATA)]
         data: String,
         /// The model file to write
-        #[arg(short, long, value_name = "OUT", default_value = coder::MODEL)]
+        #[arg(short, long, value_name = "OUT", default_value = code::MODEL)]
         output: String,
     },
     /// Print precision, recall, macro-F1 and the confusion matrix on the held-out split, the challenge set and the library's choices
@@ -214,7 +214,7 @@ enum CoderCommand {
         #[arg(long, value_name = "DIR", default_value = coder::CHALLENGE)]
         challenge: String,
         /// The reply coder's model
-        #[arg(long, value_name = "FILE", default_value = coder::MODEL)]
+        #[arg(long, value_name = "FILE", default_value = code::MODEL)]
         model: String,
     },
 }
@@ -277,10 +277,10 @@ fn main() -> ExitCode {
         Command::Scorm { file, output, edition, mode } => scorm::run(&file, &output, edition.into(), mode.into()),
         Command::Schema => schema::run(),
         Command::Words => words::run(),
-        Command::Code { model } => coder::code(&model),
+        Command::Code { model } => code::code(&model),
         Command::Coder(CoderCommand::Train { data, output }) => coder::train(&data, &output),
         Command::Coder(CoderCommand::Evaluate { data, challenge, model }) => coder::evaluate(&data, &challenge, &model),
-        Command::Strings { file, output } => translate::strings(&file, output.as_deref()),
+        Command::Strings { file, output } => strings::run(&file, output.as_deref()),
         Command::Translate { file, from, lang, output } => translate::run(&file, &from, lang.as_deref(), output.as_deref()),
         Command::Report { endpoint, auth, activity, since, until, registration, actor, scenario, pseudonymise, format } => {
             let options = attunement::report::Options { endpoint, activity: report::activity(&activity), since, until, registrations: registration, actor };

@@ -42,6 +42,7 @@ macro_rules! dataln {
 pub mod analyze;
 pub mod check;
 pub mod code;
+pub mod coder;
 pub mod compile;
 pub mod graph;
 pub mod library;
@@ -49,6 +50,7 @@ pub mod play;
 pub mod report;
 pub mod schema;
 pub mod scorm;
+pub mod strings;
 pub mod translate;
 pub mod words;
 

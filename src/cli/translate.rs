@@ -1,7 +1,7 @@
-//! `attunement strings` and `attunement translate`: a scenario's strings out
-//! to translators as XLIFF 2.0, and their translation back in as a scenario
-//! of its own (`ID.LANG.toml` beside its source), checked before it is
-//! written. See [`attunement::translate`].
+//! `attunement translate`: a scenario's translation, back from translators
+//! as XLIFF 2.0, in as a scenario of its own (`ID.LANG.toml` beside its
+//! source), checked before it is written. `attunement strings` (`super::strings`)
+//! sends the strings out. See [`attunement::translate`].
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -14,10 +14,10 @@ use attunement::translate::{self as tr, Unit};
 use super::{Problem, SCENARIO_ERRORS, plural, read};
 
 /// A scenario's source read and checked: its text, the scenario and its strings.
-type Checked = (String, Playable, Vec<Unit>);
+pub(super) type Checked = (String, Playable, Vec<Unit>);
 
 /// Reads and checks a scenario's source; diagnostics on stderr.
-fn source_units(file: &str) -> Result<Result<Checked, ExitCode>, Problem> {
+pub(super) fn source_units(file: &str) -> Result<Result<Checked, ExitCode>, Problem> {
     let text = match read(file)? {
         Ok(t) => t,
         Err((d, text)) => {
@@ -34,23 +34,6 @@ fn source_units(file: &str) -> Result<Result<Checked, ExitCode>, Problem> {
     };
     let units = tr::units_in(&text, format);
     Ok(Ok((text, scenario, units)))
-}
-
-pub fn strings(file: &str, output: Option<&str>) -> Result<ExitCode, Problem> {
-    let (_, sc, units) = match source_units(file)? {
-        Ok(x) => x,
-        Err(code) => return Ok(code),
-    };
-    let name = Path::new(file).file_name().map_or(file.to_string(), |n| n.to_string_lossy().into_owned());
-    let xliff = tr::xliff(&units, &sc.meta().language, &sc.meta().id, &name);
-    match output {
-        None | Some("-") => dataln!("{}", xliff.trim_end()),
-        Some(out) => {
-            std::fs::write(out, &xliff).map_err(|e| Problem::io("write", Path::new(out), e))?;
-            eprintln!("{out}: {} string{} of {file}, for translation", units.len(), plural(units.len()));
-        }
-    }
-    Ok(ExitCode::SUCCESS)
 }
 
 pub fn run(file: &str, from: &str, lang: Option<&str>, output: Option<&str>) -> Result<ExitCode, Problem> {
