@@ -45,7 +45,7 @@ impl Budget {
     pub const MAX_STATES: usize = 1_500_000;
 
     pub fn of(scenario: &Scenario) -> Budget {
-        let states = (scenario.nodes.len() * 128).clamp(Budget::MIN_STATES, Budget::MAX_STATES);
+        let states = (scenario.nodes().len() * 128).clamp(Budget::MIN_STATES, Budget::MAX_STATES);
         Budget { states, steps: states * 6, bytes: 192 << 20 }
     }
 }
@@ -117,15 +117,15 @@ pub fn analyze(scenario: &Scenario) -> Analysis {
 /// Explores within `budget`; the worst path, which validation does not
 /// need, is searched for only when asked.
 pub fn explore(scenario: &Scenario, budget: Budget, worst: bool) -> Analysis {
-    let n = scenario.nodes.len();
+    let n = scenario.nodes().len();
     let mut a = Analysis {
         states: 0,
         stopped: None,
         nodes: vec![None; n],
         distress: vec![None; n],
-        endings: vec![None; scenario.endings.len()],
-        variants: scenario.endings.iter().map(|e| vec![false; e.variants.len()]).collect(),
-        offered: scenario.nodes.iter().map(|node| vec![false; node.choices.len()]).collect(),
+        endings: vec![None; scenario.endings().len()],
+        variants: scenario.endings().iter().map(|e| vec![false; e.variants.len()]).collect(),
+        offered: scenario.nodes().iter().map(|node| vec![false; node.choices.len()]).collect(),
         softlocks: vec![None; n],
         sharp_drops: vec![false; n],
         best: None,
@@ -148,7 +148,7 @@ pub fn explore(scenario: &Scenario, budget: Budget, worst: bool) -> Analysis {
         let trust = i32::from(state.trust);
         if let Some(e) = state.ending() {
             widen(&mut a.endings[e], trust);
-            if let Some(v) = scenario.endings[e].variant(trust, state.flags) {
+            if let Some(v) = scenario.endings()[e].variant(trust, state.flags) {
                 a.variants[e][v] = true;
             }
         } else if let Some(node) = state.node() {
@@ -160,7 +160,7 @@ pub fn explore(scenario: &Scenario, budget: Budget, worst: bool) -> Analysis {
                 a.offered[node][i] = true;
                 let (next, effect) = step(scenario, &state, i);
                 if let Some(m) = next.node()
-                    && effect.before - effect.after >= scenario.sharp_drop
+                    && effect.before - effect.after >= scenario.sharp_drop()
                 {
                     a.sharp_drops[m] = true;
                 }
@@ -168,7 +168,7 @@ pub fn explore(scenario: &Scenario, budget: Budget, worst: bool) -> Analysis {
                 picks.push(i as u8);
                 worths.push(effect.worth().clamp(i32::from(i16::MIN), i32::from(i16::MAX)) as i16);
             }
-            if !any && !scenario.nodes[node].choices.is_empty() && a.softlocks[node].is_none() {
+            if !any && !scenario.nodes()[node].choices.is_empty() && a.softlocks[node].is_none() {
                 a.softlocks[node] = Some(state);
             }
             let bytes = states.capacity() * size_of::<Packed>() + index.bytes() + first.capacity() * 4 + targets.capacity() * 4 + picks.capacity() + worths.capacity() * 2;
@@ -284,7 +284,7 @@ impl Graph<'_> {
                     continue;
                 }
                 let Some((sum, count, trust)) = value[to] else { continue };
-                let skill = self.scenario.nodes[node].choices[usize::from(self.picks[e])].skill;
+                let skill = self.scenario.nodes()[node].choices[usize::from(self.picks[e])].skill;
                 let here = (sum + i32::from(self.worths[e]), count + u32::from(avoid(skill.kind())), trust);
                 if value[at].is_none_or(|v| better(here, v)) {
                     value[at] = Some(here);

@@ -41,7 +41,7 @@
 
 use std::fmt;
 
-use crate::scenario::{Choice, Condition, Ending, Gate, Later, Level, MAX_CHOICES, MAX_FLAGS, MAX_LEVEL, MAX_SOURCE_BYTES, Meta, Node, Outcome, Path, Peer, Playable, Scenario, Target, Variant};
+use crate::scenario::{Choice, Condition, Ending, Found, Gate, Later, Level, MAX_CHOICES, MAX_FLAGS, MAX_LEVEL, MAX_SOURCE_BYTES, Meta, Node, Outcome, Parts, Path, Peer, Playable, Scenario, Target, Variant};
 use crate::skill::Skill;
 
 /// The first bytes of every compiled scenario.
@@ -105,7 +105,7 @@ pub fn write(sc: &Playable) -> Option<Vec<u8>> {
     w.list(&Skill::ALL, |w, s| w.str(s.id()));
     w.list(&Outcome::ALL, |w, o| w.str(o.id()));
     w.list(&Level::ALL, |w, l| w.str(l.id()));
-    let m = &sc.meta;
+    let m = sc.meta();
     w.str(&m.id);
     w.str(&m.title);
     w.str(&m.language);
@@ -115,23 +115,23 @@ pub fn write(sc: &Playable) -> Option<Vec<u8>> {
     w.uint(Level::ALL.iter().position(|&l| l == m.level).unwrap_or(0) as u64);
     w.opt(m.order.as_ref(), |w, &o| w.uint(o.into()));
     w.list(&m.content_notes, |w, s| w.str(s));
-    let p = &sc.peer;
+    let p = sc.peer();
     w.str(&p.name);
     w.opt(p.pronouns.as_ref(), |w, s| w.str(s));
     w.opt(p.background.as_ref(), |w, s| w.str(s));
     w.int(p.trust);
     w.int(p.distress);
-    w.list(&sc.profile, |w, &t| w.int(t));
-    for n in [sc.floor, sc.acute, sc.sharp_drop, sc.pass] {
+    w.list(sc.profile(), |w, &t| w.int(t));
+    for n in [sc.floor(), sc.acute(), sc.sharp_drop(), sc.pass()] {
         w.int(n);
     }
-    w.uint(sc.start as u64);
-    w.opt(sc.disengaged.as_ref(), |w, &e| w.uint(e as u64));
-    w.opt(sc.leaving.as_ref(), |w, &n| w.uint(n as u64));
-    w.list(&sc.flags, |w, s| w.str(s));
-    w.list(&sc.nodes, Writer::node);
-    w.list(&sc.endings, Writer::ending);
-    w.list(&sc.settled, |w, &b| w.uint(b));
+    w.uint(sc.start() as u64);
+    w.opt(sc.disengaged().as_ref(), |w, &e| w.uint(e as u64));
+    w.opt(sc.leaving().as_ref(), |w, &n| w.uint(n as u64));
+    w.list(sc.flags(), |w, s| w.str(s));
+    w.list(sc.nodes(), Writer::node);
+    w.list(sc.endings(), Writer::ending);
+    w.list(sc.settled(), |w, &b| w.uint(b));
     w.opt(sc.best(), |w, b| {
         w.list(&b.steps, |w, &(n, c)| {
             w.uint(n as u64);
@@ -141,7 +141,7 @@ pub fn write(sc: &Playable) -> Option<Vec<u8>> {
         w.int(b.trust);
         w.int(b.sum);
     });
-    w.out.extend_from_slice(&sc.hash.to_le_bytes());
+    w.out.extend_from_slice(&sc.hash().to_le_bytes());
     let mut body = Writer { out: Vec::with_capacity(w.out.len() + w.text.len() + 5), text: Vec::new() };
     body.uint(w.out.len() as u64);
     body.out.extend_from_slice(&w.out);
@@ -630,7 +630,7 @@ impl<'a> Reader<'a> {
             }
             None => None,
         };
-        let mut sc = Scenario {
+        let parts = Parts {
             meta,
             peer,
             profile,
@@ -643,16 +643,12 @@ impl<'a> Reader<'a> {
             pass,
             nodes,
             endings,
-            laters: Vec::new(),
-            settled,
-            owed: 0,
-            repairs: false,
             flags,
-            hash,
         };
-        // What follows from the nodes alone is worked out again rather than
-        // read, so it cannot disagree with them.
-        sc.resolve();
+        // What follows from the nodes alone is worked out again by the model
+        // rather than read, so it cannot disagree with them; what checking
+        // found by searching the graph is taken from the file.
+        let sc = Scenario::new(parts, |_| Found { settled, hash });
         // Only a fully analysed scenario is ever written.
         Ok(Playable::new(sc, best, true))
     }

@@ -208,7 +208,7 @@ pub struct Comparison {
 impl Session {
     pub fn debrief(&self) -> Result<Debrief, PlayError> {
         let sc = self.scenario();
-        let ending = &sc.endings[self.state().ending().ok_or(PlayError::NotEnded)?];
+        let ending = &sc.endings()[self.state().ending().ok_or(PlayError::NotEnded)?];
         let turns = self.turns().to_vec();
         let final_trust = i32::from(self.state().trust);
         let (text, next_time) = ending.account(final_trust, self.state().flags);
@@ -235,11 +235,11 @@ impl Session {
         let skill: i32 = turns.iter().map(|t| t.worth).sum();
         let best = sc.best().map_or(0, |b| b.sum);
         let raw = if best > 0 { ((skill.max(0) as i64 * 100 + i64::from(best) / 2) / i64::from(best)).min(100) as i32 } else { i32::from(skill >= best) * 100 };
-        let passed = ending.outcome.is_passing() && raw >= sc.pass && !missed_safety_question;
-        let score = Score { skill, best, raw, min: 0, max: 100, scaled: f64::from(raw) / 100.0, pass: sc.pass, missed_safety_question, passed };
+        let passed = ending.outcome.is_passing() && raw >= sc.pass() && !missed_safety_question;
+        let score = Score { skill, best, raw, min: 0, max: 100, scaled: f64::from(raw) / 100.0, pass: sc.pass(), missed_safety_question, passed };
 
         let best_path = sc.best().map(|best| {
-            let e = &sc.endings[best.ending];
+            let e = &sc.endings()[best.ending];
             let on_best_path = self.state().ending() == Some(best.ending) && final_trust >= best.trust;
             let left = turns.iter().zip(best.steps.iter().map(Some).chain(std::iter::repeat(None))).position(|(t, step)| step.is_none_or(|&(n, c)| n != t.node_index || c != t.index));
             let left = left.or((turns.len() < best.steps.len()).then_some(turns.len()));
@@ -247,15 +247,15 @@ impl Session {
                 best_trust: best.trust,
                 best_ending: EndingView { id: e.id.clone(), outcome: e.outcome, title: e.title.clone() },
                 learner_trust: final_trust,
-                best_responses: best.steps.iter().map(|&(n, c)| sc.nodes[n].choices[c].text.clone()).collect(),
+                best_responses: best.steps.iter().map(|&(n, c)| sc.nodes()[n].choices[c].text.clone()).collect(),
                 on_best_path,
                 left_best_path_at: if on_best_path { None } else { left.map(|i| i + 1) },
             }
         });
 
         Ok(Debrief {
-            scenario: sc.meta.id.clone(),
-            title: sc.meta.title.clone(),
+            scenario: sc.meta().id.clone(),
+            title: sc.meta().title.clone(),
             mode: self.mode(),
             ending: EndingView { id: ending.id.clone(), outcome: ending.outcome, title: ending.title.clone() },
             say: ending.say.clone(),
@@ -282,7 +282,7 @@ impl Session {
             .iter()
             .zip(self.past())
             .map(|(t, state)| {
-                let node = &sc.nodes[t.node_index];
+                let node = &sc.nodes()[t.node_index];
                 let response = |i: usize| {
                     let c = &node.choices[i];
                     let e = trust::effect(sc, node, state, c);
@@ -407,7 +407,7 @@ fn labels(turns: &[&Turn]) -> String {
 pub fn practise_next(session: &Session) -> Vec<Practice> {
     let sc = &**session.scenario();
     let turns = session.turns();
-    let peer = &sc.peer.name;
+    let peer = &sc.peer().name;
     let mut out = Vec::new();
 
     // Safety first: a question about suicide never asked outranks everything else.
@@ -438,7 +438,7 @@ pub fn practise_next(session: &Session) -> Vec<Practice> {
     // A roadblock is unrepaired when no repair follows it, though one was
     // offered in some later turn: one pass from the end, knowing at each turn
     // whether a repair was chosen, or offered, after it.
-    let offers_repair = |s: &crate::engine::State| s.node().is_some_and(|n| s.offered(sc).any(|c| sc.nodes[n].choices[c].skill == Skill::Repair));
+    let offers_repair = |s: &crate::engine::State| s.node().is_some_and(|n| s.offered(sc).any(|c| sc.nodes()[n].choices[c].skill == Skill::Repair));
     // `past` holds the state before each turn, so the offers after turn i are those of past[i + 1..].
     let past = session.past();
     let (mut repaired, mut offered) = (false, false);

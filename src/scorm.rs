@@ -70,9 +70,9 @@ impl Version {
 /// Builds the package: the zip's bytes. `compiled` is the scenario's compiled form
 /// ([`crate::checking::compile`]); `widget` holds each of [`WIDGET_FILES`] with its contents.
 pub fn package(scenario: &Scenario, compiled: &[u8], mode: Mode, version: Version, widget: &[(&str, Vec<u8>)]) -> Vec<u8> {
-    let config = serde_json::json!({ "scenario": scenario.meta.id, "mode": mode.id(), "scorm": version.id() });
+    let config = serde_json::json!({ "scenario": scenario.meta().id, "mode": mode.id(), "scorm": version.id() });
     let mut files: Vec<(String, Vec<u8>)> = widget.iter().map(|(name, bytes)| (name.to_string(), bytes.clone())).collect();
-    files.push((format!("scenarios/{}.{}", scenario.meta.id, crate::compiled::EXTENSION), compiled.to_vec()));
+    files.push((format!("scenarios/{}.{}", scenario.meta().id, crate::compiled::EXTENSION), compiled.to_vec()));
     files.push((CONFIG.to_string(), format!("{config}\n").into_bytes()));
     let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
     let manifest = manifest(scenario, version, &names);
@@ -83,8 +83,8 @@ pub fn package(scenario: &Scenario, compiled: &[u8], mode: Mode, version: Versio
 /// The `imsmanifest.xml` of a package whose files (besides the manifest) are `files`:
 /// one organization with one item, and one SCO resource launched at [`LAUNCH`].
 pub fn manifest(scenario: &Scenario, version: Version, files: &[&str]) -> String {
-    let id = &scenario.meta.id;
-    let title = xml_escape(&scenario.meta.title);
+    let id = &scenario.meta().id;
+    let title = xml_escape(&scenario.meta().title);
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     match version {
         Version::Scorm12 => out.push_str(&format!(

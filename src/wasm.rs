@@ -123,7 +123,7 @@ impl Simulator {
             peer: &'a crate::scenario::Peer,
             hash: String,
         }
-        let (sc, m) = (&*self.scenario, &self.scenario.meta);
+        let (sc, m) = (&*self.scenario, self.scenario.meta());
         to_js(&Info {
             id: &m.id,
             title: &m.title,
@@ -134,8 +134,8 @@ impl Simulator {
             level: m.level,
             order: m.order,
             content_notes: &m.content_notes,
-            peer: &sc.peer,
-            hash: format!("{:016x}", sc.hash),
+            peer: sc.peer(),
+            hash: format!("{:016x}", sc.hash()),
         })
     }
 
@@ -176,8 +176,8 @@ impl Play {
         let (sc, w) = (&**self.session.scenario(), &*self.words);
         w.sync();
         let (n, e) = (shown.node.unwrap_or(0), shown.ending.unwrap_or(0));
-        let node = shown.node.map(|n| &sc.nodes[n]);
-        let ending = shown.ending.map(|e| &sc.endings[e]);
+        let node = shown.node.map(|n| &sc.nodes()[n]);
+        let ending = shown.ending.map(|e| &sc.endings()[e]);
         let choices = js_sys::Array::new();
         if let Some(node) = node {
             for &i in &shown.choices {
@@ -190,10 +190,10 @@ impl Play {
         };
         let band = crate::engine::session::Band::of(shown.trust);
         make_view(
-            w.text(Slot::Scenario, &sc.meta.id),
+            w.text(Slot::Scenario, &sc.meta().id),
             &w.fixed(self.session.mode().id()),
             shown.turn as u32,
-            w.text(Slot::Peer, &sc.peer.name),
+            w.text(Slot::Peer, &sc.peer().name),
             w.opt(Slot::NodeId(n), node.map(|node| &*node.id)),
             w.opt(Slot::AfterDrop(n), node.and_then(|node| node.after_drop.as_deref()).filter(|_| shown.acknowledges)),
             say,
@@ -457,16 +457,16 @@ struct Words {
 
 impl Words {
     fn of(sc: &Scenario) -> Words {
-        let nodes = sc.nodes.len();
+        let nodes = sc.nodes().len();
         let mut choices = Vec::with_capacity(nodes);
         let mut next = 2 + 4 * nodes;
-        for node in &sc.nodes {
+        for node in sc.nodes() {
             choices.push(next);
             next += 3 * node.choices.len();
         }
         let cells = |n: usize| (0..n).map(|_| OnceCell::new()).collect::<Vec<_>>();
         Words {
-            slots: cells(next + 3 * sc.endings.len()),
+            slots: cells(next + 3 * sc.endings().len()),
             engine: RefCell::new(EngineWords::new()),
             generation: Cell::new(crate::words::generation()),
             null: JsValue::NULL,
@@ -540,7 +540,7 @@ impl Words {
         for l in &t.consequences {
             push_consequence(&consequences, l.amount, &JsValue::from_str(&l.feedback), &l.from_turn.map_or(JsValue::NULL, |f| JsValue::from(f as u32)));
         }
-        let node = &sc.nodes[n];
+        let node = &sc.nodes()[n];
         make_turn(
             t.number as u32,
             self.text(Slot::NodeId(n), &t.node),

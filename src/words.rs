@@ -50,7 +50,7 @@ impl Template {
 /// Declares a module's templates as constants, and `TEMPLATES`, the list of them all, so that
 /// none can be left out of [`english`]:
 ///
-/// ```ignore
+/// ```text
 /// crate::words::templates! {
 ///     /// Trust in words.
 ///     TRUST_TEXT = "trust.text" => "trust {value} of {max}, {band}";

@@ -265,7 +265,24 @@ pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario
     if out.iter().any(Diagnostic::is_error) {
         return None;
     }
-    let mut scenario = Scenario {
+    // An opening that fewer than three choices share, none of them on a
+    // cycle (where one choice can come round again), can never make three in
+    // a row: it is dropped, so that it does not multiply the states the
+    // analysis must explore.
+    let component = components(&nodes);
+    let mut uses = vec![0u32; openings + 1];
+    for (n, node) in nodes.iter().enumerate() {
+        for c in &node.choices {
+            let again = matches!(c.next, Target::Node(m) if component[m] == component[n]);
+            uses[usize::from(c.opening)] += if again { 3 } else { 1 };
+        }
+    }
+    for c in nodes.iter_mut().flat_map(|n| &mut n.choices) {
+        if uses[usize::from(c.opening)] < 3 {
+            c.opening = 0;
+        }
+    }
+    let parts = Parts {
         meta: Meta {
             id: id.value.clone(),
             title: file.title.clone(),
@@ -288,33 +305,9 @@ pub fn lower(file: &ScenarioFile, out: &mut Vec<Diagnostic>) -> Option<(Scenario
         disengaged,
         leaving,
         pass,
-        laters: Vec::new(),
-        settled: Vec::new(),
-        owed: 0,
-        repairs: false,
         flags,
-        hash: 0,
     };
-    // An opening that fewer than three choices share, none of them on a
-    // cycle (where one choice can come round again), can never make three in
-    // a row: it is dropped, so that it does not multiply the states the
-    // analysis must explore.
-    let component = components(&scenario.nodes);
-    let mut uses = vec![0u32; openings + 1];
-    for (n, node) in scenario.nodes.iter().enumerate() {
-        for c in &node.choices {
-            let again = matches!(c.next, Target::Node(m) if component[m] == component[n]);
-            uses[usize::from(c.opening)] += if again { 3 } else { 1 };
-        }
-    }
-    for c in scenario.nodes.iter_mut().flat_map(|n| &mut n.choices) {
-        if uses[usize::from(c.opening)] < 3 {
-            c.opening = 0;
-        }
-    }
-    scenario.resolve();
-    scenario.settled = settled(&scenario);
-    scenario.hash = content_hash(&scenario);
+    let scenario = Scenario::new(parts, |sc| Found { settled: settled(sc), hash: content_hash(sc) });
     Some((scenario, spans))
 }
 
@@ -537,30 +530,30 @@ impl Lower<'_> {
 /// reaches (by `next` and `otherwise` links; from the leaving node, where
 /// `@back` may go anywhere the talk was going, none is settled).
 fn settled(sc: &Scenario) -> Vec<u64> {
-    let n = sc.nodes.len();
+    let n = sc.nodes().len();
     let mut settled = vec![0u64; n];
-    if sc.laters.is_empty() {
+    if sc.laters().is_empty() {
         return settled;
     }
     // Links backwards, to search from each `at` for the nodes that reach it.
     let mut into: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for (m, node) in sc.nodes.iter().enumerate() {
+    for (m, node) in sc.nodes().iter().enumerate() {
         for t in node.links() {
             into[t].push(m);
         }
     }
-    for &(ln, lc) in &sc.laters {
-        let Some(later) = &sc.nodes[ln].choices[lc].later else { continue };
+    for &(ln, lc) in sc.laters() {
+        let Some(later) = &sc.nodes()[ln].choices[lc].later else { continue };
         let mut reaches = vec![false; n];
         let mut stack = Vec::new();
         match later.at {
             Target::Node(at) => stack.push(at),
             // An ending is reached through the nodes whose choices lead to it.
-            Target::Ending(e) => stack.extend((0..n).filter(|&m| sc.nodes[m].choices.iter().any(|c| c.next == Target::Ending(e)))),
+            Target::Ending(e) => stack.extend((0..n).filter(|&m| sc.nodes()[m].choices.iter().any(|c| c.next == Target::Ending(e)))),
             Target::Back => {}
         }
         // Any fall can lead to the disengaged ending, from anywhere.
-        if matches!(later.at, Target::Ending(e) if Some(e) == sc.disengaged) {
+        if matches!(later.at, Target::Ending(e) if Some(e) == sc.disengaged()) {
             continue;
         }
         while let Some(m) = stack.pop() {
@@ -569,7 +562,7 @@ fn settled(sc: &Scenario) -> Vec<u64> {
             }
         }
         for m in 0..n {
-            if !reaches[m] && Some(m) != sc.leaving {
+            if !reaches[m] && Some(m) != sc.leaving() {
                 settled[m] |= 1 << later.bit;
             }
         }
@@ -717,11 +710,11 @@ pub fn is_language_tag(tag: &str) -> bool {
 /// fixing a typo in feedback keeps learners' saves valid.
 fn content_hash(s: &Scenario) -> u64 {
     let mut h = Fnv::default();
-    h.str(&s.meta.id).int(s.peer.trust.into()).int(s.peer.distress.into()).int(s.floor.into()).int(s.acute.into()).int(s.start as i64).int(s.disengaged.map_or(-1, |d| d as i64));
-    for p in s.profile {
+    h.str(&s.meta().id).int(s.peer().trust.into()).int(s.peer().distress.into()).int(s.floor().into()).int(s.acute().into()).int(s.start() as i64).int(s.disengaged().map_or(-1, |d| d as i64));
+    for &p in s.profile() {
         h.int(p.into());
     }
-    h.int(s.leaving.map_or(-1, |l| l as i64));
+    h.int(s.leaving().map_or(-1, |l| l as i64));
     let target = |h: &mut Fnv, t: Target| {
         h.int(match t {
             Target::Node(n) => n as i64,
@@ -729,7 +722,7 @@ fn content_hash(s: &Scenario) -> u64 {
             Target::Back => i64::MIN,
         });
     };
-    for n in &s.nodes {
+    for n in s.nodes() {
         h.str(&n.id).int(n.disclosure.into()).int(n.distress.into()).int(n.visit_flag.map_or(-1, i64::from));
         if let Some(g) = n.gate {
             h.int(g.trust.into()).int(g.otherwise as i64);
@@ -748,7 +741,7 @@ fn content_hash(s: &Scenario) -> u64 {
             }
         }
     }
-    for e in &s.endings {
+    for e in s.endings() {
         h.str(&e.id).str(e.outcome.id());
     }
     h.finish()

@@ -31,16 +31,16 @@ pub fn validate(sc: &Scenario, spans: &Spans, out: &mut Vec<Diagnostic>) -> Foun
         return found;
     }
     found.analysed = true;
-    let mut led_to = vec![false; sc.nodes.len()];
-    for c in sc.nodes.iter().flat_map(|m| &m.choices) {
+    let mut led_to = vec![false; sc.nodes().len()];
+    for c in sc.nodes().iter().flat_map(|m| &m.choices) {
         if let Target::Node(n) = c.next {
             led_to[n] = true;
         }
     }
-    for (n, node) in sc.nodes.iter().enumerate() {
+    for (n, node) in sc.nodes().iter().enumerate() {
         let Some(range) = a.nodes[n] else {
             let hint = match node.gate {
-                _ if sc.leaving == Some(n) => format!("it is the leaving node, and no path makes trust fall below the floor of {}", sc.floor),
+                _ if sc.leaving() == Some(n) => format!("it is the leaving node, and no path makes trust fall below the floor of {}", sc.floor()),
                 Some(g) if led_to[n] => format!("its gate needs trust {}, and no path arrives here with that much", g.trust),
                 _ => "no choice leads here, or only when trust or flags never allow it".to_string(),
             };
@@ -65,11 +65,11 @@ pub fn validate(sc: &Scenario, spans: &Spans, out: &mut Vec<Diagnostic>) -> Foun
         {
             out.push(
                 Diagnostic::warning("W010", span, format!("node `{}` has an `after_drop` line that is never said", node.id))
-                    .hint(format!("no turn arrives here with trust falling by {} or more: put the line on a node a roadblock leads to, or lower `sharp_drop` under `[thresholds]`", sc.sharp_drop)),
+                    .hint(format!("no turn arrives here with trust falling by {} or more: put the line on a node a roadblock leads to, or lower `sharp_drop` under `[thresholds]`", sc.sharp_drop())),
             );
         }
         if let Some(state) = a.softlocks[n] {
-            let flags: Vec<&str> = (0..sc.flags.len()).filter(|b| state.flags & 1 << b != 0).map(|b| sc.flags[b].as_str()).collect();
+            let flags: Vec<&str> = (0..sc.flags().len()).filter(|b| state.flags & 1 << b != 0).map(|b| sc.flags()[b].as_str()).collect();
             let flags = if flags.is_empty() { "no flags set".to_string() } else { format!("flags {}", flags.join(", ")) };
             out.push(
                 Diagnostic::error("E012", spans.nodes[n], format!("every choice of node `{}` can be locked at once", node.id))
@@ -77,7 +77,7 @@ pub fn validate(sc: &Scenario, spans: &Spans, out: &mut Vec<Diagnostic>) -> Foun
             );
         }
     }
-    for (e, ending) in sc.endings.iter().enumerate() {
+    for (e, ending) in sc.endings().iter().enumerate() {
         if a.endings[e].is_some() {
             for (v, used) in a.variants[e].iter().enumerate() {
                 if !used {
@@ -93,8 +93,8 @@ pub fn validate(sc: &Scenario, spans: &Spans, out: &mut Vec<Diagnostic>) -> Foun
             }
         }
         if a.endings[e].is_none() {
-            let hint = if Some(e) == sc.disengaged {
-                format!("no path makes trust fall below the floor of {}: let some roadblock cost more, raise the floor, or set `floor = 0` and remove this ending", sc.floor)
+            let hint = if Some(e) == sc.disengaged() {
+                format!("no path makes trust fall below the floor of {}: let some roadblock cost more, raise the floor, or set `floor = 0` and remove this ending", sc.floor())
             } else {
                 "no choice leads here, or only when trust or flags never allow it".to_string()
             };
@@ -122,22 +122,22 @@ pub const MAX_GATE_CHAIN: usize = 16;
 /// Checks what needs no analysis; false when the analysis would mislead.
 fn structure(sc: &Scenario, spans: &Spans, out: &mut Vec<Diagnostic>) -> bool {
     let mut analyzable = gates(sc, spans, out);
-    let set: u64 = sc.nodes.iter().flat_map(|n| &n.choices).fold(0, |bits, c| bits | c.set);
-    let visits: u64 = sc.nodes.iter().filter_map(|n| n.visit_flag).fold(0, |bits, b| bits | 1 << b);
-    let set_names = || (0..sc.flags.len()).filter(move |b| set & 1 << b != 0).map(|b| sc.flags[b].as_str());
+    let set: u64 = sc.nodes().iter().flat_map(|n| &n.choices).fold(0, |bits, c| bits | c.set);
+    let visits: u64 = sc.nodes().iter().filter_map(|n| n.visit_flag).fold(0, |bits, b| bits | 1 << b);
+    let set_names = || (0..sc.flags().len()).filter(move |b| set & 1 << b != 0).map(|b| sc.flags()[b].as_str());
     // One suggestion a flag, however many choices ask for it.
-    let mut suggested: Vec<Option<Option<&str>>> = vec![None; sc.flags.len()];
-    for (n, node) in sc.nodes.iter().enumerate() {
+    let mut suggested: Vec<Option<Option<&str>>> = vec![None; sc.flags().len()];
+    for (n, node) in sc.nodes().iter().enumerate() {
         if node.choices.is_empty() {
             out.push(Diagnostic::error("E009", spans.nodes[n], format!("node `{}` is a dead end", node.id)).hint("give it a choice, or point the choices that lead here at an `[[ending]]`"));
         }
         for (c, choice) in node.choices.iter().enumerate() {
             let (span, when) = spans.choices[n][c];
             let missing = choice.when.all & !set & !visits;
-            for b in (0..sc.flags.len()).filter(|b| missing & 1 << b != 0) {
+            for b in (0..sc.flags().len()).filter(|b| missing & 1 << b != 0) {
                 analyzable = false;
-                let d = Diagnostic::error("E011", when.unwrap_or(span), format!("condition never holds: flag `{}` is never set", sc.flags[b]));
-                let suggestion = *suggested[b].get_or_insert_with(|| did_you_mean(&sc.flags[b], set_names()));
+                let d = Diagnostic::error("E011", when.unwrap_or(span), format!("condition never holds: flag `{}` is never set", sc.flags()[b]));
+                let suggestion = *suggested[b].get_or_insert_with(|| did_you_mean(&sc.flags()[b], set_names()));
                 out.push(match suggestion {
                     Some(m) => d.hint(format!("did you mean `{m}`?")),
                     None => d.hint("set it with `set = [\"...\"]` on some choice"),
@@ -153,7 +153,7 @@ fn structure(sc: &Scenario, spans: &Spans, out: &mut Vec<Diagnostic>) -> bool {
                     .hint("where a peer shows warning signs, the learner must be able to ask directly: add a choice with `skill = \"safety_question\"`, such as \"Are you thinking about suicide?\""),
             );
         }
-        if sc.leaving == Some(n) && !node.choices.iter().any(|c| c.next == Target::Back) {
+        if sc.leaving() == Some(n) && !node.choices.iter().any(|c| c.next == Target::Back) {
             out.push(
                 Diagnostic::warning("W009", spans.nodes[n], format!("the leaving node `{}` offers no way back", node.id))
                     .hint("give it a repair with `next = \"@back\"`, so that owning the misstep can bring the peer back to where the talk was going"),
@@ -175,7 +175,7 @@ fn structure(sc: &Scenario, spans: &Spans, out: &mut Vec<Diagnostic>) -> bool {
 /// a chain that comes round in a circle, or one longer than
 /// [`MAX_GATE_CHAIN`], is E021. False when either was found.
 fn gates(sc: &Scenario, spans: &Spans, out: &mut Vec<Diagnostic>) -> bool {
-    let n = sc.nodes.len();
+    let n = sc.nodes().len();
     // How many gates a chain passes from each node; `None` on or into a circle.
     let mut depth: Vec<Option<usize>> = vec![None; n];
     let mut seen = vec![false; n];
@@ -190,27 +190,27 @@ fn gates(sc: &Scenario, spans: &Spans, out: &mut Vec<Diagnostic>) -> bool {
         while !seen[at] {
             seen[at] = true;
             walk.push(at);
-            match sc.nodes[at].gate {
+            match sc.nodes()[at].gate {
                 Some(g) => at = g.otherwise,
                 None => break,
             }
         }
-        if let Some(i) = walk.iter().position(|&m| m == at).filter(|_| sc.nodes[at].gate.is_some()) {
+        if let Some(i) = walk.iter().position(|&m| m == at).filter(|_| sc.nodes()[at].gate.is_some()) {
             // A circle, reported once, from its first node in the file.
             let circle = &walk[i..];
             let start = circle.iter().enumerate().min_by_key(|&(_, &m)| m).map_or(0, |(k, _)| k);
-            let names: Vec<String> = circle[start..].iter().chain(&circle[..start]).chain(&circle[start..=start]).map(|&m| format!("`{}`", sc.nodes[m].id)).collect();
+            let names: Vec<String> = circle[start..].iter().chain(&circle[..start]).chain(&circle[start..=start]).map(|&m| format!("`{}`", sc.nodes()[m].id)).collect();
             out.push(Diagnostic::error("E021", spans.nodes[circle[start]], format!("closed gates lead round in a circle: {}", names.join(" -> "))).hint("end the chain of `otherwise` nodes at a node without a gate"));
             ok = false;
         }
         for &m in walk.iter().rev() {
-            depth[m] = match sc.nodes[m].gate {
+            depth[m] = match sc.nodes()[m].gate {
                 None => Some(0),
                 Some(g) => depth[g.otherwise].map(|d| d + 1),
             };
             if depth[m] == Some(MAX_GATE_CHAIN + 1) {
                 out.push(
-                    Diagnostic::error("E021", spans.nodes[m], format!("closed gates from node `{}` pass through more than {MAX_GATE_CHAIN} nodes", sc.nodes[m].id))
+                    Diagnostic::error("E021", spans.nodes[m], format!("closed gates from node `{}` pass through more than {MAX_GATE_CHAIN} nodes", sc.nodes()[m].id))
                         .hint("end the chain of `otherwise` nodes sooner: a peer who holds back needs one place to go, not a long corridor"),
                 );
                 ok = false;

@@ -48,8 +48,8 @@ impl State {
     pub fn start(scenario: &Scenario) -> State {
         let s = State {
             place: Place::Node(0),
-            trust: scenario.peer.trust as u8,
-            distress: scenario.peer.distress as u8,
+            trust: scenario.peer().trust as u8,
+            distress: scenario.peer().distress as u8,
             flags: 0,
             opening: 0,
             repeats: 0,
@@ -58,7 +58,7 @@ impl State {
             warned: false,
             back: None,
         };
-        enter(scenario, s, Target::Node(scenario.start))
+        enter(scenario, s, Target::Node(scenario.start()))
     }
 
     pub fn node(&self) -> Option<usize> {
@@ -78,7 +78,7 @@ impl State {
     /// Indices of the choices offered now, in authored order.
     pub fn offered<'s>(&self, scenario: &'s Scenario) -> impl Iterator<Item = usize> + 's {
         let (trust, flags) = (i32::from(self.trust), self.flags);
-        let choices = self.node().map_or(&[][..], |n| &scenario.nodes[n].choices[..]);
+        let choices = self.node().map_or(&[][..], |n| &scenario.nodes()[n].choices[..]);
         choices.iter().enumerate().filter(move |(_, c)| c.when.holds(trust, flags)).map(|(i, _)| i)
     }
 }
@@ -91,7 +91,7 @@ impl State {
 /// floor, the warning beat the first time (when the scenario has one) or
 /// the disengaged ending.
 pub fn step(scenario: &Scenario, state: &State, index: usize) -> (State, Effect) {
-    let node = &scenario.nodes[state.node().expect("step from a node")];
+    let node = &scenario.nodes()[state.node().expect("step from a node")];
     let choice = &node.choices[index];
     let mut effect = trust::effect(scenario, node, state, choice);
     let mut next = *state;
@@ -101,7 +101,7 @@ pub fn step(scenario: &Scenario, state: &State, index: usize) -> (State, Effect)
     next.opening = choice.opening;
     next.questions = if choice.skill.is_question() { (state.questions + 1).min(5) } else { 0 };
     match choice.skill.kind() {
-        Kind::Roadblock => next.rupture = scenario.repairs,
+        Kind::Roadblock => next.rupture = scenario.repairs(),
         _ if choice.skill == crate::skill::Skill::Repair => next.rupture = false,
         _ => {}
     }
@@ -110,14 +110,14 @@ pub fn step(scenario: &Scenario, state: &State, index: usize) -> (State, Effect)
             next.back = None;
             // Validation keeps `@back` to the leaving node, which is reached
             // only with somewhere to go back to.
-            state.back.unwrap_or(Target::Node(scenario.start))
+            state.back.unwrap_or(Target::Node(scenario.start()))
         }
         t => t,
     };
     let target = resolve(scenario, goal, effect.after);
     let mut trust = effect.after;
-    for (i, &(n, c)) in scenario.laters.iter().enumerate() {
-        if let Some(l) = &scenario.nodes[n].choices[c].later
+    for (i, &(n, c)) in scenario.laters().iter().enumerate() {
+        if let Some(l) = &scenario.nodes()[n].choices[c].later
             && l.at == target
             && next.flags & 1 << l.bit != 0
         {
@@ -131,15 +131,15 @@ pub fn step(scenario: &Scenario, state: &State, index: usize) -> (State, Effect)
     next.trust = trust as u8;
     // A consequence that costs trust is a rupture, to be repaired like any other.
     if effect.later < 0 {
-        next.rupture = scenario.repairs;
+        next.rupture = scenario.repairs();
     }
     // The choice's own consequence is owed from now on: it lands on a later
     // arrival at its `at`, never on the step that made it.
     if let Some(l) = &choice.later {
         next.flags |= 1 << l.bit;
     }
-    if trust < scenario.floor {
-        match (scenario.leaving, scenario.disengaged) {
+    if trust < scenario.floor() {
+        match (scenario.leaving(), scenario.disengaged()) {
             (Some(l), _) if !state.warned => {
                 next.warned = true;
                 effect.warned = true;
@@ -162,8 +162,8 @@ fn resolve(scenario: &Scenario, target: Target, trust: i32) -> Target {
     let Target::Node(mut n) = target else { return target };
     // Validation refuses cycles of closed gates; the bound keeps even an
     // unvalidated scenario from looping here.
-    for _ in 0..scenario.nodes.len() {
-        match scenario.nodes[n].gate {
+    for _ in 0..scenario.nodes().len() {
+        match scenario.nodes()[n].gate {
             Some(g) if trust < g.trust => n = g.otherwise,
             _ => break,
         }
@@ -177,15 +177,15 @@ fn enter(scenario: &Scenario, mut state: State, target: Target) -> State {
         Target::Ending(e) => {
             // What is still owed can never land now, and no variant asks.
             state.place = Place::Ending(e as u32);
-            state.flags &= !scenario.owed;
+            state.flags &= !scenario.owed();
             return state;
         }
         Target::Node(n) => n,
         Target::Back => unreachable!("a step resolves `@back` before it enters"),
     };
-    let node = &scenario.nodes[n];
+    let node = &scenario.nodes()[n];
     state.place = Place::Node(n as u32);
-    state.flags &= !scenario.settled[n];
+    state.flags &= !scenario.settled()[n];
     // Memory that no choice here can use is forgotten, so that states which
     // differ only in it are one: a streak of an opening that no choice here
     // shares, or of questions where none is offered, ends with the next

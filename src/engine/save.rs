@@ -90,12 +90,12 @@ impl Session {
         let mut picks = String::with_capacity(self.turns().len() * 7);
         for t in self.turns() {
             picks.push(DIGITS[t.index] as char);
-            let fingerprint = sc.nodes[t.node_index].choices[t.index].fingerprint;
+            let fingerprint = sc.nodes()[t.node_index].choices[t.index].fingerprint;
             for place in (0..6).rev() {
                 picks.push(DIGITS[(fingerprint / 36u32.pow(place) % 36) as usize] as char);
             }
         }
-        let body = format!("{VERSION}.{}.{:016x}.{mode}{}.{picks}", sc.meta.id, sc.hash, base36(self.seed()));
+        let body = format!("{VERSION}.{}.{:016x}.{mode}{}.{picks}", sc.meta().id, sc.hash(), base36(self.seed()));
         format!("{body}.{:08x}", fnv(body.as_bytes()) as u32)
     }
 
@@ -117,8 +117,8 @@ impl Session {
         let [_, id, hash, mode_seed, picks] = parts[..] else {
             return Err(SaveError::Corrupt("it has the wrong number of parts"));
         };
-        if id != scenario.meta.id {
-            return Err(SaveError::OtherScenario { save: id.to_string(), scenario: scenario.meta.id.clone() });
+        if id != scenario.meta().id {
+            return Err(SaveError::OtherScenario { save: id.to_string(), scenario: scenario.meta().id.clone() });
         }
         let hash = u64::from_str_radix(hash, 16).map_err(|_| SaveError::Corrupt("its content hash is not a number"))?;
         let saved = match mode_seed.chars().next() {
@@ -142,7 +142,7 @@ impl Session {
         // so an edit it cannot see (1 in 1,296 rewordings of an unnamed
         // choice) can still move a pick: a pick that does not fit where it
         // was is then looked for as after any change.
-        let mut changed = hash != scenario.hash;
+        let mut changed = hash != scenario.hash();
         let total = digits.len() / width;
         let mut session = Session::start(scenario, mode, seed);
         for (done, pick) in digits.chunks(width).enumerate() {
@@ -150,7 +150,7 @@ impl Session {
             let fingerprint = pick[1..].iter().fold(0u32, |n, &d| n * 36 + d as u32);
             let matches = |c: &crate::scenario::Choice| c.fingerprint % modulus == fingerprint;
             let found = session.state().node().and_then(|n| {
-                let node = &session.scenario().nodes[n];
+                let node = &session.scenario().nodes()[n];
                 let offered: Vec<usize> = session.state().offered(session.scenario()).collect();
                 if !changed && offered.contains(&index) && matches(&node.choices[index]) {
                     return Some(index);
@@ -164,7 +164,7 @@ impl Session {
                 Some(i) => session.take(i),
                 None if changed => {
                     let at = match session.state().node() {
-                        Some(n) => NOTICE_AT_NODE.fill(&[("node", &session.scenario().nodes[n].id)]),
+                        Some(n) => NOTICE_AT_NODE.fill(&[("node", &session.scenario().nodes()[n].id)]),
                         None => NOTICE_AT_ENDING.word().to_string(),
                     };
                     let stopped = if total == 1 { NOTICE_STOPPED_ONE } else { NOTICE_STOPPED_MANY };

@@ -472,7 +472,7 @@ impl Session {
     /// that changes the language mid-session ([`crate::words::set`]) calls it before it shows
     /// the turns or the debrief again.
     pub fn relabel(&mut self) {
-        let peer = &self.scenario.peer.name;
+        let peer = &self.scenario.peer().name;
         for t in &mut self.turns {
             t.relabel(peer);
         }
@@ -519,7 +519,7 @@ impl Session {
     /// offered choice has that skill (the learner then picks). See [`crate::coder`].
     pub fn reply(&self, coder: &Coder, text: &str) -> Reply {
         let coding = coder.code(text);
-        let node = self.state.node().map(|n| &self.scenario.nodes[n]);
+        let node = self.state.node().map(|n| &self.scenario.nodes()[n]);
         let order = if node.is_some() { self.order() } else { Vec::new() };
         let offered: Vec<(Skill, &str)> = node.map(|node| order.iter().map(|&i| (node.choices[i].skill, node.choices[i].text.as_str())).collect()).unwrap_or_default();
         let taken = match Coder::take(&coding, text, &offered) {
@@ -534,23 +534,23 @@ impl Session {
         let shown = self.shown();
         let (node, say, cue, choices, ending) = match (shown.node, shown.ending) {
             (Some(n), _) => {
-                let node = &sc.nodes[n];
+                let node = &sc.nodes()[n];
                 let choices = shown.choices.iter().map(|&i| ChoiceView { id: node.choices[i].id.clone(), text: node.choices[i].text.clone() }).collect();
                 (Some(node.id.clone()), Some(node.say.clone()), node.cue.clone(), choices, None)
             }
             (None, Some(e)) => {
-                let e = &sc.endings[e];
+                let e = &sc.endings()[e];
                 (None, e.say.clone(), None, Vec::new(), Some(EndingView { id: e.id.clone(), outcome: e.outcome, title: e.title.clone() }))
             }
             (None, None) => unreachable!("a state is at a node or an ending"),
         };
         View {
-            scenario: sc.meta.id.clone(),
+            scenario: sc.meta().id.clone(),
             mode: self.mode,
             turn: shown.turn,
-            peer: sc.peer.name.clone(),
+            peer: sc.peer().name.clone(),
             node,
-            acknowledges: if shown.acknowledges { shown.node.and_then(|n| sc.nodes[n].after_drop.clone()) } else { None },
+            acknowledges: if shown.acknowledges { shown.node.and_then(|n| sc.nodes()[n].after_drop.clone()) } else { None },
             say,
             cue,
             mood: shown.mood,
@@ -575,7 +575,7 @@ impl Session {
     /// [`Session::turns`]); returns whether the conversation has ended.
     pub fn pick(&mut self, id: &str) -> Result<bool, PlayError> {
         let Some(n) = self.state.node() else { return Err(PlayError::Ended) };
-        let node = &self.scenario.nodes[n];
+        let node = &self.scenario.nodes()[n];
         let index = self.state.offered(&self.scenario).find(|&i| node.choices[i].id == id).ok_or_else(|| PlayError::NotOffered(id.to_string()))?;
         self.take(index);
         Ok(self.is_ended())
@@ -610,7 +610,7 @@ impl Session {
         let skill = coding.skill;
         let sc = &*self.scenario;
         let better = state.node().filter(|_| skill.kind() == Kind::Roadblock).and_then(|n| {
-            let node = &sc.nodes[n];
+            let node = &sc.nodes()[n];
             let gain = |&i: &usize| {
                 let e = super::trust::effect(sc, node, state, &node.choices[i]);
                 (e.after - e.before, e.total())
@@ -637,15 +637,15 @@ impl Session {
 
     fn explain(&self, n: usize, index: usize, effect: &Effect) -> Turn {
         let sc = &*self.scenario;
-        let node = &sc.nodes[n];
+        let node = &sc.nodes()[n];
         let choice = &node.choices[index];
         let consequences: Vec<Consequence> = sc
-            .laters
+            .laters()
             .iter()
             .enumerate()
             .filter(|(i, _)| effect.landed & 1 << i != 0)
             .filter_map(|(_, &(ln, lc))| {
-                let later = sc.nodes[ln].choices[lc].later.as_ref()?;
+                let later = sc.nodes()[ln].choices[lc].later.as_ref()?;
                 let from_turn = self.turns.iter().rev().find(|t| t.node_index == ln && t.index == lc).map(|t| t.number);
                 Some(Consequence { amount: later.trust, feedback: later.feedback.clone(), from_turn })
             })
@@ -673,7 +673,7 @@ impl Session {
             consequences,
             worth: effect.worth(),
             ceiling_text: (effect.ceiling != 0).then(|| CEILING_TEXT.word()),
-            warning: effect.warned.then(|| FLOOR_WARNING.fill(&[("peer", &sc.peer.name)])),
+            warning: effect.warned.then(|| FLOOR_WARNING.fill(&[("peer", &sc.peer().name)])),
             acute: sc.is_acute(i32::from(self.state.distress)),
             disclosure: node.disclosure,
             warning_signs: node.warning_signs,
@@ -687,7 +687,7 @@ impl Session {
     /// there: the node's `after_drop`, if that turn cost trust sharply.
     fn acknowledgement(&self, n: usize, previous: Option<&Turn>) -> Option<String> {
         let sc = &*self.scenario;
-        previous.filter(|t| t.trust_before - t.trust_after >= sc.sharp_drop).and_then(|_| sc.nodes[n].after_drop.clone())
+        previous.filter(|t| t.trust_before - t.trust_after >= sc.sharp_drop()).and_then(|_| sc.nodes()[n].after_drop.clone())
     }
 
     /// Takes back the last choice (practice mode only).
@@ -734,7 +734,7 @@ mod tests {
         // tiny would still check with it: a unit test, since only the crate can
         // make a scenario that checking did not.
         let tiny = Scenario::parse(include_str!("../../tests/fixtures/tiny.toml"), crate::checking::Format::Toml).expect("tiny checks");
-        let with_acute = |acute: i32| Scenario { acute, ..tiny.scenario().clone() };
+        let with_acute = |acute: i32| tiny.with_acute(acute);
         for acute in [0, 1, 2, 30, 59, 60, 99, 100] {
             let sc = with_acute(acute);
             for distress in 0..=100 {

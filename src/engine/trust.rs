@@ -162,7 +162,7 @@ pub fn damped(before: i32, total: i32) -> i32 {
 /// Consequences of earlier choices are the step's to add.
 pub fn effect(scenario: &Scenario, node: &Node, state: &State, choice: &Choice) -> Effect {
     let skill = choice.skill;
-    let base = choice.trust.unwrap_or(scenario.profile[skill.index()]);
+    let base = choice.trust.unwrap_or(scenario.profile()[skill.index()]);
     let mut modifiers = [None; 4];
     let mut push = |reason, amount: i32| {
         if amount != 0

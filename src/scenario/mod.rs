@@ -3,9 +3,12 @@
 //! The model, the bottom layer: it names nothing above it. Checking
 //! ([`crate::checking`], the authors' builds only) makes a [`Scenario`] from
 //! source text, and the compiled reader ([`crate::compiled`]) from what
-//! checking wrote; nothing else can, since its fields are the crate's own. One
-//! exists only when no error was found, so the engine never meets a dangling
-//! id, an out-of-range threshold or an unknown skill.
+//! checking wrote. Its fields are this module's own: both makers go through
+//! [`Scenario::new`], which works out whatever follows from the nodes, and
+//! once made a scenario never changes. One exists only when no error was
+//! found, so the engine never meets a dangling id, an out-of-range threshold
+//! or an unknown skill. (Rust cannot name two modules as the only callers of
+//! `new`, so it is the crate's; code outside the crate cannot make one.)
 
 use serde::Serialize;
 
@@ -54,44 +57,71 @@ pub struct Peer {
 
 #[derive(Clone, Debug)]
 pub struct Scenario {
-    pub(crate) meta: Meta,
-    pub(crate) peer: Peer,
+    meta: Meta,
+    peer: Peer,
     /// Trust effect of each skill for this peer, indexed by [`Skill::index`].
-    pub(crate) profile: [i32; Skill::ALL.len()],
-    pub(crate) floor: i32,
-    pub(crate) acute: i32,
+    profile: [i32; Skill::ALL.len()],
+    floor: i32,
+    acute: i32,
     /// A turn that costs at least this much trust is a sharp drop: the node
     /// it leads to says its `after_drop` first.
-    pub(crate) sharp_drop: i32,
-    pub(crate) start: usize,
-    pub(crate) nodes: Vec<Node>,
-    pub(crate) endings: Vec<Ending>,
+    sharp_drop: i32,
+    start: usize,
+    nodes: Vec<Node>,
+    endings: Vec<Ending>,
     /// The ending a fall below the floor leads to; absent only when the
     /// floor is 0, since trust cannot fall below that.
-    pub(crate) disengaged: Option<usize>,
+    disengaged: Option<usize>,
     /// The node of the warning beat: where the first fall below the floor
     /// leads, when the peer does not walk out at once.
-    pub(crate) leaving: Option<usize>,
+    leaving: Option<usize>,
     /// The score a pass needs, 0 to 100.
-    pub(crate) pass: i32,
+    pass: i32,
     /// The choices that carry a consequence for later, as (node, choice).
-    pub(crate) laters: Vec<(usize, usize)>,
+    laters: Vec<(usize, usize)>,
     /// The bits of the consequences that can no longer land once the
     /// conversation is at each node (their `at` cannot be reached from it):
     /// the step clears them, so that a debt that will never be paid does
     /// not split the states the analysis explores.
-    pub(crate) settled: Vec<u64>,
+    settled: Vec<u64>,
     /// The bits of every consequence's debt.
-    pub(crate) owed: u64,
+    owed: u64,
     /// Whether any choice is a repair: only then is a rupture remembered.
-    pub(crate) repairs: bool,
+    repairs: bool,
     /// Flag names by bit, for messages: an author's flag by its name, the
     /// engine's record of a visit as `visited:NODE` (a name no author flag
     /// may have).
-    pub(crate) flags: Vec<String>,
+    flags: Vec<String>,
     /// A hash of everything that affects play, so a save can tell whether the
     /// scenario changed under it. Wording of feedback and endings is left out.
-    pub(crate) hash: u64,
+    hash: u64,
+}
+
+/// What a maker of a [`Scenario`] gives it: everything but what follows from
+/// the nodes, which [`Scenario::new`] works out itself.
+pub(crate) struct Parts {
+    pub meta: Meta,
+    pub peer: Peer,
+    pub profile: [i32; Skill::ALL.len()],
+    pub floor: i32,
+    pub acute: i32,
+    pub sharp_drop: i32,
+    pub start: usize,
+    pub nodes: Vec<Node>,
+    pub endings: Vec<Ending>,
+    pub disengaged: Option<usize>,
+    pub leaving: Option<usize>,
+    pub pass: i32,
+    pub flags: Vec<String>,
+}
+
+/// What checking finds in a built scenario by searching its graph and
+/// hashing it: lowering works it out, and the compiled form carries it so
+/// that the reader need not search again.
+pub(crate) struct Found {
+    /// One entry for each node: see [`Scenario::settled`].
+    pub settled: Vec<u64>,
+    pub hash: u64,
 }
 
 /// A scenario as sessions play it: the checked model, and what the analysis
@@ -343,9 +373,41 @@ pub struct Path {
 }
 
 impl Scenario {
-    // Read-only access for code outside the crate (the CLI, tests,
-    // benchmarks): the fields are the crate's, so that only checking and the
-    // compiled reader can make or change a scenario.
+    /// Makes the model from its parts. What follows from the nodes alone
+    /// (each node's openings and questions, the delayed consequences, the
+    /// debt they make, whether any choice is a repair) is worked out here, so
+    /// no maker can get it wrong; then `find` is asked, with the scenario
+    /// built so far, for what checking finds in it. Only checking and the
+    /// compiled reader call this.
+    pub(crate) fn new(parts: Parts, find: impl FnOnce(&Scenario) -> Found) -> Scenario {
+        let Parts { meta, peer, profile, floor, acute, sharp_drop, start, mut nodes, endings, disengaged, leaving, pass, flags } = parts;
+        for node in &mut nodes {
+            node.asks = node.choices.iter().any(|c| c.skill.is_question());
+            let mut openings: Vec<u16> = node.choices.iter().map(|c| c.opening).filter(|&o| o != 0).collect();
+            openings.dedup();
+            node.openings = openings;
+        }
+        let choices = || nodes.iter().flat_map(|n| &n.choices);
+        let repairs = choices().any(|c| c.skill == Skill::Repair);
+        let owed = choices().filter_map(|c| c.later.as_ref()).fold(0, |bits, l| bits | 1 << l.bit);
+        let laters = nodes.iter().enumerate().flat_map(|(n, node)| node.choices.iter().enumerate().filter(|(_, c)| c.later.is_some()).map(move |(c, _)| (n, c))).collect();
+        let mut scenario = Scenario { meta, peer, profile, floor, acute, sharp_drop, start, nodes, endings, disengaged, leaving, pass, laters, settled: Vec::new(), owed, repairs, flags, hash: 0 };
+        let Found { settled, hash } = find(&scenario);
+        debug_assert_eq!(settled.len(), scenario.nodes.len(), "one settled entry for each node");
+        scenario.settled = settled;
+        scenario.hash = hash;
+        scenario
+    }
+
+    /// The same scenario with another threshold of acute distress, for a unit
+    /// test that needs thresholds no source would check with.
+    #[cfg(test)]
+    pub(crate) fn with_acute(&self, acute: i32) -> Scenario {
+        Scenario { acute, ..self.clone() }
+    }
+
+    // Read-only access: the fields are the model's own, so that a scenario,
+    // once made, never changes.
     /// The metadata: id, title, language, summary, level and notes.
     pub fn meta(&self) -> &Meta {
         &self.meta
@@ -438,21 +500,5 @@ impl Scenario {
 
     pub fn node(&self, id: &str) -> Option<usize> {
         self.nodes.iter().position(|n| n.id == id)
-    }
-
-    /// Works out what follows from the nodes and choices alone: which
-    /// openings and questions each node offers, whether any choice is a
-    /// repair, and the consequences owed. Checking and the compiled reader
-    /// both call it, so the two cannot disagree.
-    pub(crate) fn resolve(&mut self) {
-        for node in &mut self.nodes {
-            node.asks = node.choices.iter().any(|c| c.skill.is_question());
-            let mut openings: Vec<u16> = node.choices.iter().map(|c| c.opening).filter(|&o| o != 0).collect();
-            openings.dedup();
-            node.openings = openings;
-        }
-        self.repairs = self.nodes.iter().flat_map(|n| &n.choices).any(|c| c.skill == Skill::Repair);
-        self.laters = self.nodes.iter().enumerate().flat_map(|(n, node)| node.choices.iter().enumerate().filter(|(_, c)| c.later.is_some()).map(move |(c, _)| (n, c))).collect();
-        self.owed = self.nodes.iter().flat_map(|n| &n.choices).filter_map(|c| c.later.as_ref()).fold(0, |bits, l| bits | 1 << l.bit);
     }
 }
