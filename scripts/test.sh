@@ -7,7 +7,8 @@
 # warning, clippy finds nothing, the browser build succeeds and stays within
 # its size budget, the binding's tests pass in Node (wasm-bindgen-test, both
 # engine builds), every `cargo test` target passes (unit, integration and
-# property tests, and a smoke run of the benchmarks), and the browser tests
+# property tests, the doctests, among them what must not compile, and a
+# smoke run of the benchmarks), and the browser tests
 # pass in headless Chromium (every tests/e2e/*.test.mjs). Any failure stops the
 # run with a non-zero exit. The test runners come last, so their closing
 # summary lines end the output, where CI reads them.
@@ -75,9 +76,13 @@ cargo test --target wasm32-unknown-unknown --test wasm --no-default-features --f
 cargo test --target wasm32-unknown-unknown --test wasm --no-default-features --features test-hooks
 unset CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER
 
-# `cargo test --all-targets`, in two runs: the benchmarks run in test mode
-# (a quick smoke run that prints its tables) first, so that the unit,
-# integration and property tests' summary lines close the output.
+# `cargo test --all-targets` and the doctests, in three runs: the doctests
+# and the benchmarks in test mode (a quick smoke run that prints its tables)
+# first, so that the unit, integration and property tests' summary lines
+# close the output.
+step "cargo test --doc (the documentation's examples, and what must not compile outside the crate)"
+cargo test --doc
+
 step "cargo test --bench '*' (the benchmarks' smoke run)"
 cargo test --bench '*'
 

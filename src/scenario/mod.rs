@@ -55,6 +55,23 @@ pub struct Peer {
     pub distress: i32,
 }
 
+/// A checked scenario. Only the crate can make one, and nothing can change
+/// one: code outside reads it through accessors, so neither of these
+/// compiles.
+///
+/// ```compile_fail
+/// fn restart(sc: &mut attunement::Scenario) {
+///     sc.start = 0;
+/// }
+/// ```
+///
+/// ```compile_fail
+/// use attunement::scenario::{Found, Parts, Scenario};
+///
+/// fn remake(sc: &Scenario, parts: Parts) -> Scenario {
+///     Scenario::new(parts, |_| Found { settled: sc.settled().to_vec(), hash: sc.hash() })
+/// }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Scenario {
     meta: Meta,
